@@ -1,0 +1,33 @@
+# Everything sets itself up from python3 and make alone: `make test` and `make demo`
+# create .venv on first use and reinstall when pyproject.toml changes.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+DEMO_OUT ?= demo-output
+
+.PHONY: install test lint demo bench clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev,distributed,bench]"
+	touch $(STAMP)
+
+lint: install
+	$(BIN)/ruff check supportsim tests benchmarks
+	$(BIN)/mypy
+
+test: lint
+	$(BIN)/python -m pytest
+
+demo: install
+	$(BIN)/supportsim run scenarios/rollout_tiered.toml --out $(DEMO_OUT)
+
+bench: install
+	$(BIN)/python -m benchmarks
+
+clean:
+	rm -rf $(VENV) $(DEMO_OUT) .pytest_cache .mypy_cache .ruff_cache

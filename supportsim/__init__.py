@@ -1,0 +1,27 @@
+"""supportsim: simulate IT support organisations to plan their capacity.
+
+The public surface is listed in ``__all__``; see docs/ for the scenario keys and the
+result columns.
+"""
+
+from supportsim import analysis, analytic
+from supportsim._errors import CapacityWarning, ScenarioError
+from supportsim.calendar import Calendar
+from supportsim.results import SimulationResult
+from supportsim.scenario import Scenario, load_scenario
+from supportsim.simulate import simulate
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Calendar",
+    "CapacityWarning",
+    "Scenario",
+    "ScenarioError",
+    "SimulationResult",
+    "__version__",
+    "analysis",
+    "analytic",
+    "load_scenario",
+    "simulate",
+]

@@ -1,0 +1,409 @@
+"""Business calendars: map simulation time to business time.
+
+Simulation time is float hours since the scenario start (a naive
+:class:`datetime.datetime`). A :class:`Calendar` counts business time, i.e. time on
+business days (e.g. Mon–Fri) inside business hours (e.g. 08:00–17:00), minus whole-day
+holidays. It does so through a piecewise-linear cumulative map ``B(t)`` (business
+hours from the scenario start to ``t``, negative before it). ``B`` is tabulated per
+day (one business window per day), so evaluating it is an O(1) vectorised table
+lookup and inverting it (:meth:`Calendar.deadline`) one :func:`numpy.searchsorted`.
+The table covers a span of days that grows (by doubling) whenever a query falls
+outside it, in either direction, up to about ±270 years.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import NamedTuple
+
+import numpy as np
+import numpy.typing as npt
+
+__all__ = ["Calendar"]
+
+FloatArray = npt.NDArray[np.float64]
+
+_DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_HHMM = re.compile(r"^(\d{1,2}):(\d{2})$")
+_MAX_DAYS = 100_000  # ~274 years either side of start: bounds memory of the day table
+_INITIAL_DAYS = (-32, 400)  # covers a typical one-year scenario without any rebuild
+
+
+class _Map(NamedTuple):
+    """B on days [d0, d1) (relative to the start date): on day j, with one window per day,
+    ``B(t) = c[j] + clip(t - o[j], 0, dur[j])`` — an O(1) lookup instead of a search."""
+
+    d0: int
+    d1: int
+    o: FloatArray  # opening instant (day start for closed days), hours since start
+    dur: FloatArray  # business hours of the day (0 when closed)
+    c: FloatArray  # B at the day's opening
+    e: FloatArray  # B at the day's close (c + dur), non-decreasing: searched by deadline
+
+
+@dataclass
+class _Cache:
+    """Derived constants plus the (replaceable) day table; excluded from eq/hash."""
+
+    offset: float  # hours from start-date midnight to start
+    open_min: int
+    close_min: int
+    week_mask: npt.NDArray[np.bool_]  # business flag per weekday relative to start date
+    holidays: npt.NDArray[np.int64]  # holiday day indices relative to start date
+    map: _Map | None = None
+
+
+def _clean(t: FloatArray) -> tuple[FloatArray, npt.NDArray[np.bool_] | None]:
+    """``t`` with NaN/±inf set to 0 (always in the table) plus their mask (None if none).
+
+    Cheaper than boolean indexing, and NaN ("did not happen") is common input."""
+    if t.size and np.isfinite(t.min()) and np.isfinite(t.max()):  # min/max propagate NaN
+        return t, None
+    bad = ~np.isfinite(t)
+    return np.where(bad, 0.0, t), bad
+
+
+def _flat(x: npt.ArrayLike, y: npt.ArrayLike) -> tuple[FloatArray, FloatArray]:
+    """Broadcast two inputs to flat float arrays (1-d keeps in-place ufuncs simple)."""
+    bx, by = np.broadcast_arrays(np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64))
+    return bx.reshape(-1), by.reshape(-1)
+
+
+def _parse_hhmm(text: str, name: str) -> int:
+    """Return minutes after midnight for "HH:MM" (00:00–24:00)."""
+    m = _HHMM.match(text) if isinstance(text, str) else None
+    minutes = int(m.group(1)) * 60 + int(m.group(2)) if m else -1
+    if not m or int(m.group(2)) > 59 or not 0 <= minutes <= 24 * 60:
+        raise ValueError(f"{name}: expected 'HH:MM' between 00:00 and 24:00, got {text!r}")
+    return minutes
+
+
+@dataclass(frozen=True)
+class Calendar:
+    """Business calendar anchored at a scenario start.
+
+    Parameters
+    ----------
+    start : datetime
+        Naive datetime of simulation time 0.
+    business_hours : tuple of str, default ("08:00", "17:00")
+        Daily opening and closing time "HH:MM"; "24:00" is allowed as closing time.
+        Windows crossing midnight are not supported.
+    business_days : sequence of str, default Mon–Fri
+        3-letter English day names; stored de-duplicated in Mon..Sun order.
+    holidays : sequence of date, default ()
+        Whole days without business time; stored sorted and de-duplicated.
+
+    Raises
+    ------
+    ValueError
+        For a malformed time, closing time not after opening time, an unknown or
+        empty set of day names, or an aware ``start``. The message names the argument.
+    TypeError
+        If ``start`` is not a datetime or a holiday is not a date.
+
+    Examples
+    --------
+    >>> cal = Calendar(datetime(2026, 1, 5))  # a Monday
+    >>> float(cal.deadline(4 * 24 + 15.5, 8.0)) == 7 * 24 + 14.5  # Fri 15:30 -> Mon 14:30
+    True
+    """
+
+    start: datetime
+    business_hours: tuple[str, str] = ("08:00", "17:00")
+    business_days: Sequence[str] = ("Mon", "Tue", "Wed", "Thu", "Fri")
+    holidays: Sequence[date] = ()
+    _cache: _Cache = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.start, datetime):
+            raise TypeError(f"start: expected datetime, got {self.start!r}")
+        if self.start.tzinfo is not None:
+            raise ValueError(f"start: must be a naive datetime, got {self.start!r}")
+        if isinstance(self.business_hours, str) or len(self.business_hours) != 2:
+            raise ValueError(f"business_hours: expected (open, close), got {self.business_hours!r}")
+        o = _parse_hhmm(self.business_hours[0], "business_hours")
+        c = _parse_hhmm(self.business_hours[1], "business_hours")
+        if c <= o:
+            raise ValueError(
+                f"business_hours: close must be after open, got {self.business_hours!r}")
+        days = [self.business_days] if isinstance(self.business_days, str) else self.business_days
+        unknown = [d for d in days if d not in _DAY_NAMES]
+        if unknown or not days:
+            raise ValueError(f"business_days: expected non-empty names from {_DAY_NAMES}, "
+                             f"got {self.business_days!r}")
+        hols = []
+        for h in self.holidays:
+            if not isinstance(h, date):
+                raise TypeError(f"holidays: expected dates, got {h!r}")
+            hols.append(h.date() if isinstance(h, datetime) else h)
+        # Normalised, hashable forms so equal calendars compare (and hash) equal.
+        hours = (f"{o // 60:02d}:{o % 60:02d}", f"{c // 60:02d}:{c % 60:02d}")
+        object.__setattr__(self, "business_hours", hours)
+        object.__setattr__(self, "business_days", tuple(d for d in _DAY_NAMES if d in days))
+        object.__setattr__(self, "holidays", tuple(sorted(set(hols))))
+        s = self.start
+        mask = np.array([_DAY_NAMES[(s.weekday() + k) % 7] in days for k in range(7)])
+        hol_idx = np.array([(h - s.date()).days for h in self.holidays], dtype=np.int64)
+        offset = s.hour + s.minute / 60 + (s.second + s.microsecond / 1e6) / 3600
+        object.__setattr__(self, "_cache", _Cache(offset, o, c, mask, hol_idx))
+
+    # ------------------------------------------------------------------ helpers
+    def _business(self, d0: int, d1: int) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.bool_]]:
+        """Day indices [d0, d1) relative to the start date and their business flag."""
+        k = self._cache
+        days = np.arange(d0, d1, dtype=np.int64)
+        return days, k.week_mask[days % 7] & ~np.isin(days, k.holidays)
+
+    def _day_range(self, lo: float, hi: float) -> tuple[int, int]:
+        """Day indices [d0, d1) covering instants lo..hi, checked against the horizon."""
+        off = self._cache.offset
+        # Same floor formula as _b so every query's day index lands inside the table.
+        d0, d1 = int(np.floor((lo + off) / 24)), int(np.floor((hi + off) / 24)) + 1
+        if d0 < -_MAX_DAYS or d1 > _MAX_DAYS:
+            raise ValueError(f"instants {lo!r}..{hi!r} h are outside the supported horizon "
+                             f"of ±{_MAX_DAYS} days around start")
+        return d0, d1
+
+    def _map(self, lo: float, hi: float) -> _Map:
+        """Day table covering instants [lo, hi] (finite), grown by doubling if needed."""
+        k = self._cache
+        m = k.map
+        need0, need1 = self._day_range(lo, hi)
+        if m is not None and m.d0 <= need0 and need1 <= m.d1:
+            return m
+        d0, d1 = (m.d0, m.d1) if m is not None else _INITIAL_DAYS
+        width = d1 - d0
+        # Doubling amortises rebuilds when queries creep outwards.
+        if need0 < d0:
+            d0 = max(min(need0, d0 - width), -_MAX_DAYS)
+        if need1 > d1:
+            d1 = min(max(need1, d1 + width), _MAX_DAYS)
+        days, flag = self._business(d0, d1)
+        dur_min = np.where(flag, k.close_min - k.open_min, 0)
+        end_min = np.cumsum(dur_min)  # integer minutes: exact over centuries
+        # Closed days "open" at midnight so that deadline(a, 0) on them is <= a.
+        o = (days * 1440 + np.where(flag, k.open_min, 0)) / 60.0 - k.offset
+        dur = dur_min / 60.0
+        j0 = -d0  # start lies on day 0; anchor B(0) = 0 so B is stable across rebuilds
+        b0 = (end_min[j0] - dur_min[j0]) / 60.0 + min(max(-o[j0], 0.0), dur[j0])
+        # c[j] == e[j-1] exactly (same integer, same operations): no gap between days.
+        c, e = (end_min - dur_min) / 60.0 - b0, end_min / 60.0 - b0
+        k.map = m = _Map(d0, d1, o, dur, c, e)  # one assignment: readers see old or new
+        return m
+
+    def _b(self, m: _Map, t: FloatArray) -> FloatArray:
+        """Cumulative business hours B(t) for finite ``t`` inside ``m`` (in-place for speed)."""
+        x = t + self._cache.offset
+        x /= 24
+        j = np.floor(x, out=x).astype(np.int64)  # same floor formula as _day_range
+        j -= m.d0
+        x = np.take(m.o, j)
+        np.subtract(t, x, out=x)
+        np.maximum(x, 0.0, out=x)
+        np.minimum(x, np.take(m.dur, j), out=x)
+        x += np.take(m.c, j)
+        return x
+
+    # ------------------------------------------------------------------ public API
+    @property
+    def business_hours_per_week(self) -> float:
+        """Business hours in a week without holidays, e.g. 45.0 for Mon–Fri 08–17."""
+        k = self._cache
+        return (k.close_min - k.open_min) / 60.0 * len(self.business_days)
+
+    def elapsed(self, start_at: npt.ArrayLike, end_at: npt.ArrayLike) -> FloatArray:
+        """Business hours between two instants, ``B(end_at) - B(start_at)``.
+
+        Parameters
+        ----------
+        start_at, end_at : array_like of float
+            Instants in hours since start (may be negative); broadcast together.
+
+        Returns
+        -------
+        ndarray of float
+            Business hours; negative if ``end_at < start_at``; NaN where either input
+            is NaN (0-d array for scalar inputs).
+
+        Raises
+        ------
+        ValueError
+            If an instant lies beyond the supported horizon (~±274 years).
+
+        Examples
+        --------
+        >>> cal = Calendar(datetime(2026, 1, 5))
+        >>> float(cal.elapsed(4 * 24 + 15.5, 7 * 24 + 14.5))  # Fri 15:30 -> Mon 14:30
+        8.0
+        """
+        a, b = _flat(start_at, end_at)
+        shape = np.broadcast_shapes(np.shape(start_at), np.shape(end_at))
+        if a.size == 0:
+            return np.zeros(shape)
+        (ca, bad_a), (cb, bad_b) = _clean(a), _clean(b)
+        m = self._map(min(ca.min(), cb.min()), max(ca.max(), cb.max()))
+        ba, bb = self._b(m, ca), self._b(m, cb)
+        for bx, x, bad in ((ba, a, bad_a), (bb, b, bad_b)):
+            if bad is not None:
+                np.copyto(bx, x, where=bad)  # B(NaN) = NaN, B(±inf) = ±inf
+        bb -= ba
+        return bb.reshape(shape)
+
+    def deadline(self, start_at: npt.ArrayLike, hours: npt.ArrayLike) -> FloatArray:
+        """Earliest instant at which ``hours`` business hours have elapsed since ``start_at``.
+
+        Parameters
+        ----------
+        start_at : array_like of float
+            Instants in hours since start (may be negative).
+        hours : array_like of float
+            Business hours, >= 0; broadcast with ``start_at``.
+
+        Returns
+        -------
+        ndarray of float
+            Smallest ``t >= start_at`` with ``B(t) - B(start_at) >= hours``: ``hours == 0``
+            returns ``start_at`` itself, and a target met exactly at closing time returns
+            the closing instant. NaN in gives NaN; infinite ``hours`` gives inf.
+
+        Raises
+        ------
+        ValueError
+            If any ``hours`` is negative, or the result is beyond the horizon.
+
+        Examples
+        --------
+        >>> cal = Calendar(datetime(2026, 1, 5))
+        >>> float(cal.deadline(4 * 24 + 15.5, 1.5)) == 4 * 24 + 17  # Friday 17:00
+        True
+        """
+        a, h = _flat(start_at, hours)
+        shape = np.broadcast_shapes(np.shape(start_at), np.shape(hours))
+        if np.any(h < 0):
+            raise ValueError(f"hours: must be >= 0, got min {np.nanmin(h)!r}")
+        if a.size == 0:
+            return np.zeros(shape)
+        (ca, bad_a), (ch, bad_h) = _clean(a), _clean(h)
+        lo, hi = float(ca.min()), float(ca.max())
+        while True:  # grow until B reaches every target; loops per rebuild, not per element
+            m = self._map(lo, hi)
+            target = self._b(m, ca)
+            target += ch
+            if target.max() <= m.e[-1]:
+                break
+            extra_days = (target.max() - m.e[-1]) / self.business_hours_per_week * 7
+            hi = max(hi, 24 * (m.d1 + extra_days + 7))
+        # Targets within a few ulps of a closing plateau snap to the closing instant, so
+        # e.g. Fri 15:30 + 1.5 h is Fri 17:00 whatever the rounding of the sum.
+        tol = np.abs(target)
+        np.maximum(tol, 1.0, out=tol)
+        tol *= 64 * np.finfo(np.float64).eps
+        j = np.searchsorted(m.e, np.subtract(target, tol, out=tol), side="left")
+        # j is the first day closing at/after the target; walk into its window.
+        target -= np.take(m.c, j)
+        np.maximum(target, 0.0, out=target)
+        np.minimum(target, np.take(m.dur, j), out=target)
+        target += np.take(m.o, j)
+        out = np.maximum(target, ca, out=target)  # hours == 0 (or snapped) stays put
+        if bad_a is not None or bad_h is not None:
+            bad = bad_a if bad_h is None else bad_h if bad_a is None else bad_a | bad_h
+            np.copyto(out, a + h, where=bad)  # a + h is the right answer for NaN / inf
+        return out.reshape(shape)
+
+    def is_open(self, t: npt.ArrayLike) -> npt.NDArray[np.bool_]:
+        """Whether instants lie in business time, half-open ``[open, close)``.
+
+        Parameters
+        ----------
+        t : array_like of float
+            Instants in hours since start.
+
+        Returns
+        -------
+        ndarray of bool
+            True inside business time; False for NaN or infinite instants.
+
+        Examples
+        --------
+        >>> cal = Calendar(datetime(2026, 1, 5))
+        >>> cal.is_open([8.0, 17.0, 5 * 24 + 10]).tolist()  # Mon 08:00, Mon 17:00, Sat 10:00
+        [True, False, False]
+        """
+        k = self._cache
+        u = np.asarray(t, dtype=np.float64) + k.offset
+        fin = np.isfinite(u)
+        day = np.floor(np.where(fin, u, 0.0) / 24)
+        minute = (np.where(fin, u, 0.0) - 24 * day) * 60
+        d = day.astype(np.int64)
+        ok = fin & k.week_mask[d % 7] & (minute >= k.open_min) & (minute < k.close_min)
+        return np.asarray(ok & ~np.isin(d, k.holidays))
+
+    def open_intervals(self, t0: float, t1: float) -> FloatArray:
+        """Business-time intervals ``[on, off)`` intersecting ``[t0, t1)``, clipped to it.
+
+        Contiguous business days (e.g. a 00:00–24:00 calendar) come out merged.
+
+        Parameters
+        ----------
+        t0, t1 : float
+            Finite window bounds in hours since start, ``t0 <= t1``.
+
+        Returns
+        -------
+        ndarray of float, shape (k, 2)
+            Rows ``(on, off)`` in hours since start, sorted, with ``on < off``.
+
+        Raises
+        ------
+        ValueError
+            If a bound is not finite, ``t1 < t0``, or beyond the horizon.
+
+        Examples
+        --------
+        >>> cal = Calendar(datetime(2026, 1, 5))
+        >>> cal.open_intervals(0, 48).tolist()
+        [[8.0, 17.0], [32.0, 41.0]]
+        """
+        if not (np.isfinite(t0) and np.isfinite(t1)) or t1 < t0:
+            raise ValueError(f"t0, t1: need finite t0 <= t1, got {t0!r}, {t1!r}")
+        k = self._cache
+        days, flag = self._business(*self._day_range(t0, t1))
+        on_min, off_min = days[flag] * 1440 + k.open_min, days[flag] * 1440 + k.close_min
+        brk = off_min[:-1] != on_min[1:]  # merge windows touching at midnight (integers: exact)
+        on = np.maximum(on_min[np.r_[True, brk]] / 60.0 - k.offset, t0)
+        off = np.minimum(off_min[np.r_[brk, True]] / 60.0 - k.offset, t1)
+        keep = on < off
+        return np.column_stack((on[keep], off[keep])).astype(np.float64)
+
+    def datetime_at(self, t: npt.ArrayLike) -> npt.NDArray[np.datetime64]:
+        """Wall-clock datetimes ``start + t`` hours (microsecond resolution; NaN -> NaT).
+
+        Examples
+        --------
+        >>> Calendar(datetime(2026, 1, 5)).datetime_at([1.5]).tolist()
+        [datetime.datetime(2026, 1, 5, 1, 30)]
+        """
+        x = np.asarray(t, dtype=np.float64)
+        fin = np.isfinite(x)
+        us = np.where(fin, np.round(x * 3.6e9), 0).astype(np.int64).astype("timedelta64[us]")
+        out = np.datetime64(self.start, "us") + us
+        return np.where(fin, out, np.datetime64("NaT", "us"))
+
+    def hours_since_start(self, datetimes: npt.ArrayLike) -> FloatArray:
+        """Inverse of :meth:`datetime_at`: float hours since start (NaT -> NaN).
+
+        Accepts datetimes, ``datetime64`` arrays, ISO strings or pandas timestamps (naive).
+
+        Examples
+        --------
+        >>> cal = Calendar(datetime(2026, 1, 5))
+        >>> cal.hours_since_start([datetime(2026, 1, 4, 12)]).tolist()
+        [-12.0]
+        """
+        d = np.asarray(datetimes, dtype="datetime64[us]")
+        delta = (d - np.datetime64(self.start, "us")).astype(np.int64) / 3.6e9
+        return np.asarray(np.where(np.isnat(d), np.nan, delta), dtype=np.float64)

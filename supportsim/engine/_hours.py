@@ -1,0 +1,65 @@
+"""Working hours: when each group of agents of a tier is on duty.
+
+A tier's agents form duty groups: one group for ``"24x7"`` or ``"business"`` hours, one
+per shift for a roster. A group's hours are a sorted array of ``[on, off)`` intervals in
+hours since the scenario start, clipped to the horizon; ``None`` means always on duty.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import numpy as np
+
+from supportsim.scenario import Scenario
+from supportsim.scenario._schema import DAYS, Shift, Tier, clock_hours
+
+__all__ = ["DutyGroup", "duty_groups"]
+
+
+@dataclass(frozen=True)
+class DutyGroup:
+    """Agents of one tier who share working hours."""
+
+    label: str  # "24x7", "business" or the shift's name
+    size: int
+    intervals: np.ndarray | None  # (k, 2) [on, off) hours; None = always on duty
+
+
+def _shift_intervals(shift: Shift, start: datetime, horizon: float) -> np.ndarray:
+    length = (clock_hours(shift.end) - clock_hours(shift.start)) % 24 or 24.0
+    midnight = datetime(start.year, start.month, start.day)
+    offset = (start - midnight).total_seconds() / 3600
+    rows = []
+    # Start a day early so a night shift that began before `start` is still on duty at 0.
+    for day in range(-1, int(np.ceil((horizon + offset) / 24)) + 1):
+        if DAYS[(midnight + timedelta(days=day)).weekday()] not in shift.days:
+            continue
+        on = day * 24 + clock_hours(shift.start) - offset
+        off = on + length
+        if off > 0 and on < horizon:
+            rows.append((max(on, 0.0), min(off, horizon)))
+    return np.array(rows, dtype=float).reshape(-1, 2)
+
+
+def duty_groups(scenario: Scenario, tier: Tier) -> list[DutyGroup]:
+    """The duty groups of `tier`, in agent order (agents are numbered group by group)."""
+    if tier.hours == "24x7":
+        return [DutyGroup("24x7", tier.headcount, None)]
+    if tier.hours == "business":
+        intervals = scenario.calendar.open_intervals(0.0, scenario.horizon)
+        return [DutyGroup("business", tier.headcount, np.asarray(intervals, dtype=float))]
+    assert isinstance(tier.hours, tuple)
+    return [
+        DutyGroup(shift.name or f"shift{k + 1}", shift.staff,
+                  _shift_intervals(shift, scenario.start, scenario.horizon))
+        for k, shift in enumerate(tier.hours)
+    ]
+
+
+def on_duty_hours(group: DutyGroup, horizon: float) -> float:
+    """Hours one agent of `group` is on duty within the horizon."""
+    if group.intervals is None:
+        return horizon
+    return float(np.sum(group.intervals[:, 1] - group.intervals[:, 0]))

@@ -1,0 +1,327 @@
+"""The scenario schema: one pydantic model per section of a scenario file.
+
+Every key, default and single-value rule lives here, so the reference in docs/ can be
+generated from it. Rules that relate several keys raise :class:`KeyedError` naming the
+dotted key they are about; :mod:`supportsim.scenario._errors` turns everything into a
+:class:`~supportsim.ScenarioError`.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Discriminator,
+    Field,
+    PlainSerializer,
+    Tag,
+    field_validator,
+    model_validator,
+)
+
+from supportsim.units import format_duration, parse_duration
+
+TIERS: tuple[str, ...] = ("l1", "l2", "l3")
+SHARE_TOLERANCE = 1e-6
+
+TierName = Literal["l1", "l2", "l3"]
+DayName = Literal["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+DAYS: tuple[DayName, ...] = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+class KeyedError(ValueError):
+    """A cross-key rule failed; ``key`` is the dotted path (relative to the model)."""
+
+    def __init__(self, key: str, rule: str, value: object = None) -> None:
+        super().__init__(rule)
+        self.key = key
+        self.rule = rule
+        self.value = value
+
+
+def _hours(value: object) -> float:
+    return parse_duration(value)
+
+
+def _clock_time(value: object) -> str:
+    if not isinstance(value, str) or not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d|24:00", value):
+        raise ValueError(f"must be a time of day 'HH:MM' between 00:00 and 24:00, got {value!r}")
+    return value
+
+
+#: A duration: a number of hours or a string with a unit; written back in the coarsest unit.
+Hours = Annotated[float, BeforeValidator(_hours), PlainSerializer(format_duration)]
+ClockTime = Annotated[str, BeforeValidator(_clock_time)]
+Share = Annotated[float, Field(ge=0.0, le=1.0)]
+
+
+def clock_hours(text: str) -> float:
+    """Hours after midnight of a validated ``'HH:MM'`` string."""
+    hh, mm = text.split(":")
+    return int(hh) + int(mm) / 60
+
+
+class Section(BaseModel):
+    """Base of every section: frozen, unknown keys rejected."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+def _check_shares(shares: dict[str, float], key: str) -> None:
+    total = math.fsum(shares.values())
+    if shares and abs(total - 1.0) > SHARE_TOLERANCE:
+        parts = " + ".join(f"{name} {share:g}" for name, share in shares.items())
+        raise KeyedError(key, f"shares must sum to 1, got {parts} = {total:g}", total)
+
+
+# --------------------------------------------------------------------------- calendar
+
+
+class CalendarSection(Section):
+    """``[calendar]``: business time for "business" SLA clocks and business-hours staff."""
+
+    business_hours: tuple[ClockTime, ClockTime] = ("08:00", "17:00")
+    business_days: tuple[DayName, ...] = ("Mon", "Tue", "Wed", "Thu", "Fri")
+    holidays: tuple[date, ...] = ()
+
+    @model_validator(mode="after")
+    def _check(self) -> CalendarSection:
+        opens, closes = (clock_hours(t) for t in self.business_hours)
+        if closes <= opens:
+            raise KeyedError("business_hours", "must close after it opens", self.business_hours)
+        if not self.business_days:
+            raise KeyedError("business_days", "must name at least one day", [])
+        return self
+
+
+# --------------------------------------------------------------------------- demand
+
+
+class Channel(Section):
+    """``[demand.channels.NAME]``: how tickets come in; channels with patience abandon."""
+
+    share: Share
+    patience: Hours | None = Field(default=None, gt=0)
+
+
+class WeeklyProfile(Section):
+    """Explicit arrival profile: 24 hourly and 7 daily weights (Monday first)."""
+
+    hourly: tuple[float, ...] = Field(min_length=24, max_length=24)
+    daily: tuple[float, ...] = Field(default=(1.0,) * 7, min_length=7, max_length=7)
+
+    @model_validator(mode="after")
+    def _check(self) -> WeeklyProfile:
+        for key in ("hourly", "daily"):
+            weights = getattr(self, key)
+            if min(weights) < 0 or sum(weights) <= 0:
+                raise KeyedError(key, "weights must be >= 0 with a positive sum", list(weights))
+        return self
+
+
+def _profile_kind(value: Any) -> str:
+    return "named" if isinstance(value, str) else "weights"
+
+
+Profile = Annotated[
+    Annotated[Literal["flat", "office"], Tag("named")]
+    | Annotated[WeeklyProfile, Tag("weights")],
+    Discriminator(_profile_kind),
+]
+
+
+class Burst(Section):
+    """``[[demand.bursts]]``: the rate times `multiplier`, decaying back or for a block."""
+
+    name: str = ""
+    at: Hours = Field(ge=0)
+    multiplier: float = Field(ge=0)
+    decay: Hours | None = Field(default=None, gt=0)
+    duration: Hours | None = Field(default=None, gt=0)
+
+    @model_validator(mode="after")
+    def _check(self) -> Burst:
+        if (self.decay is None) == (self.duration is None):
+            raise KeyedError("decay", "a burst needs exactly one of `decay` or `duration`")
+        return self
+
+
+class Storms(Section):
+    """``[demand.storms]``: failed changes each set off a decaying storm of tickets."""
+
+    changes_per_week: float = Field(ge=0)
+    failure_rate: Share
+    tickets: float = Field(ge=0, description="mean tickets per storm (Poisson)")
+    decay: Hours = Field(gt=0)
+
+
+class Demand(Section):
+    """``[demand]``: the ticket stream, independent of the team."""
+
+    rate: float = Field(gt=0, description="tickets/hour, weekly mean at start")
+    profile: Profile = "flat"
+    growth: float = Field(default=0.0, gt=-1, description="per 4 weeks, compound")
+    channels: dict[str, Channel] = Field(default_factory=lambda: {"default": Channel(share=1.0)})
+    bursts: tuple[Burst, ...] = ()
+    storms: Storms | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> Demand:
+        if not self.channels:
+            raise KeyedError("channels", "must define at least one channel")
+        _check_shares({k: c.share for k, c in self.channels.items()}, "channels")
+        return self
+
+
+# --------------------------------------------------------------------------- priorities
+
+
+class Priority(Section):
+    """``[priorities.NAME]``: share of tickets and SLA targets; file order is rank order."""
+
+    share: Share
+    response: Hours = Field(gt=0)
+    resolution: Hours = Field(gt=0)
+    clock: Literal["24x7", "business"] = "24x7"
+
+
+# --------------------------------------------------------------------------- work
+
+
+class Distribution(Section):
+    """An effort distribution: ``{ dist = "lognormal", mean = "2h", cv = 1.2 }``."""
+
+    dist: Literal["exponential", "lognormal", "gamma", "fixed"] = "exponential"
+    mean: Hours = Field(gt=0)
+    cv: float | None = Field(default=None, gt=0)
+
+    @model_validator(mode="after")
+    def _check(self) -> Distribution:
+        if self.dist in ("lognormal", "gamma") and self.cv is None:
+            raise KeyedError("cv", f"is required for dist = {self.dist!r}")
+        if self.dist in ("exponential", "fixed") and self.cv is not None:
+            implied = 1.0 if self.dist == "exponential" else 0.0
+            raise KeyedError("cv", f"must be left out for dist = {self.dist!r} (cv is {implied})")
+        return self
+
+
+class Work(Section):
+    """``[work]``: which tier each ticket needs and the effort it takes."""
+
+    mix: dict[TierName, Share]
+    effort: dict[TierName, Distribution]
+    triage: dict[TierName, Distribution] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _check(self) -> Work:
+        _check_shares({str(k): v for k, v in self.mix.items()}, "mix")
+        for tier, share in self.mix.items():
+            if share > 0 and tier not in self.effort:
+                raise KeyedError(f"effort.{tier}", f"is required: mix.{tier} = {share:g} > 0")
+        return self
+
+    @property
+    def highest_need(self) -> int:
+        """Level (1..3) of the highest tier any ticket needs."""
+        return max(TIERS.index(t) + 1 for t, share in self.mix.items() if share > 0)
+
+
+# --------------------------------------------------------------------------- team
+
+
+class Shift(Section):
+    """One shift of a tier: agents on duty from `start` to `end` on `days` (may cross midnight)."""
+
+    name: str = ""
+    start: ClockTime
+    end: ClockTime
+    days: tuple[DayName, ...] = DAYS
+    staff: int = Field(ge=0)
+
+    @model_validator(mode="after")
+    def _check(self) -> Shift:
+        if self.start == self.end:
+            raise KeyedError("end", "must differ from start", self.end)
+        return self
+
+
+def _hours_kind(value: Any) -> str:
+    return "named" if isinstance(value, str) else "shifts"
+
+
+StaffHours = Annotated[
+    Annotated[Literal["24x7", "business"], Tag("named")]
+    | Annotated[tuple[Shift, ...], Tag("shifts")],
+    Discriminator(_hours_kind),
+]
+
+
+class Tier(Section):
+    """``[team.tiers.lN]``: head count and working hours of one tier."""
+
+    staff: int | None = Field(default=None, ge=0)
+    hours: StaffHours = "24x7"
+
+    @model_validator(mode="after")
+    def _check(self) -> Tier:
+        if isinstance(self.hours, tuple):
+            rostered = sum(s.staff for s in self.hours)
+            if not self.hours:
+                raise KeyedError("hours", "must list at least one shift")
+            if self.staff is not None and self.staff != rostered:
+                raise KeyedError(
+                    "staff", f"must equal the sum of the shifts' staff ({rostered})", self.staff
+                )
+        elif self.staff is None:
+            raise KeyedError("staff", "is required (or give `hours` as a list of shifts)")
+        return self
+
+    @property
+    def headcount(self) -> int:
+        """Agents in the tier (the shifts' sum when hours is a roster)."""
+        if isinstance(self.hours, tuple):
+            return sum(s.staff for s in self.hours)
+        assert self.staff is not None
+        return self.staff
+
+
+class Tennis(Section):
+    """``[team.tennis]``: an escalated ticket is sent back down once with probability `bounce`."""
+
+    bounce: Share = 0.0
+
+
+class Team(Section):
+    """``[team]``: structure, queue discipline and tiers."""
+
+    structure: Literal["tiered", "swarming"] = "tiered"
+    discipline: Literal["fifo", "priority", "preemptive"] = "priority"
+    tiers: dict[TierName, Tier]
+    tennis: Tennis = Field(default_factory=Tennis)
+    swarm: dict[str, Any] | None = None
+
+    @field_validator("tiers")
+    @classmethod
+    def _order_tiers(cls, tiers: dict[str, Tier]) -> dict[str, Tier]:
+        # Tier order is level order whatever the file order, so `levels` can rely on it.
+        return {name: tiers[name] for name in TIERS if name in tiers}
+
+    @model_validator(mode="after")
+    def _check(self) -> Team:
+        if self.structure == "swarming":
+            raise KeyedError(
+                "structure",
+                "'swarming' is not supported yet in this version; use 'tiered'",
+                self.structure,
+            )
+        if self.swarm is not None:
+            raise KeyedError("swarm", "is not supported yet in this version; remove the section")
+        if not self.tiers:
+            raise KeyedError("tiers", "must define at least one tier")
+        return self

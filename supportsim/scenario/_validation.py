@@ -1,0 +1,139 @@
+"""Turn pydantic's validation errors into one-line :class:`ScenarioError` messages.
+
+Every message names the dotted key, the rule, the value and the source:
+``team.tiers.l1.staff must be an integer >= 0, got -2 (rollout.toml)``; unknown keys
+and misspelt choices get a did-you-mean.
+"""
+
+from __future__ import annotations
+
+import difflib
+import types
+import typing
+from collections.abc import Sequence
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from supportsim._errors import ScenarioError
+from supportsim.scenario._schema import KeyedError
+
+_MAX_REPORTED = 3
+
+
+def dotted(loc: Sequence[int | str]) -> str:
+    """``("team", "tiers", "l1", "staff")`` -> ``"team.tiers.l1.staff"``."""
+    return ".".join(str(part) for part in loc)
+
+
+def _source_suffix(source: str | None) -> str:
+    return f" ({source})" if source else ""
+
+
+def _unwrap(annotation: Any) -> list[Any]:
+    """The model-or-container types a field annotation can hold."""
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _unwrap(typing.get_args(annotation)[0])
+    if origin in (typing.Union, types.UnionType):
+        return [t for arg in typing.get_args(annotation) for t in _unwrap(arg)]
+    return [annotation]
+
+
+def _model_at(root: type[BaseModel], loc: Sequence[int | str]) -> type[BaseModel] | None:
+    """The section model that the path `loc` points into, if any."""
+    candidates: list[Any] = [root]
+    for part in loc:
+        following: list[Any] = []
+        for cand in candidates:
+            origin = typing.get_origin(cand)
+            if isinstance(cand, type) and issubclass(cand, BaseModel):
+                field = cand.model_fields.get(str(part)) or next(
+                    (f for f in cand.model_fields.values() if f.alias == part), None
+                )
+                if field is not None:
+                    following.extend(_unwrap(field.annotation))
+            elif origin is dict:
+                following.extend(_unwrap(typing.get_args(cand)[1]))
+            elif origin in (tuple, list) and isinstance(part, int):
+                following.extend(_unwrap(typing.get_args(cand)[0]))
+        candidates = following
+    models = [c for c in candidates if isinstance(c, type) and issubclass(c, BaseModel)]
+    return models[0] if models else None
+
+
+def _did_you_mean(word: str, choices: Sequence[str]) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _clean_loc(loc: Sequence[int | str]) -> list[int | str]:
+    # Discriminated unions put their tag ("named", "weights", "shifts") and dict-key
+    # errors put "[key]" into the path; neither is a key the user wrote.
+    return [p for p in loc if p not in ("named", "weights", "shifts", "[key]")]
+
+
+def _rule(error: Any, root: type[BaseModel]) -> str:
+    kind = error["type"]
+    ctx = error.get("ctx") or {}
+    value = error.get("input")
+    loc = _clean_loc(error["loc"])
+    if kind == "missing":
+        return "is required"
+    if kind == "extra_forbidden":
+        model = _model_at(root, loc[:-1])
+        known = [f.alias or name for name, f in model.model_fields.items()] if model else []
+        return f"is not a known key{_did_you_mean(str(loc[-1]), known)}"
+    if kind == "literal_error":
+        expected = ctx.get("expected", "")
+        choices = [c.strip().strip("'") for c in str(expected).replace(" or ", ", ").split(",")]
+        hint = _did_you_mean(value, choices) if isinstance(value, str) else ""
+        return f"must be one of {expected}{hint}"
+    integer = isinstance(value, int) and not isinstance(value, bool)
+    bounds = {
+        "greater_than_equal": (">=", "ge"),
+        "greater_than": (">", "gt"),
+        "less_than_equal": ("<=", "le"),
+        "less_than": ("<", "lt"),
+    }
+    if kind in bounds:
+        op, name = bounds[kind]
+        noun = "an integer" if integer else "a number"
+        return f"must be {noun} {op} {ctx.get(name)}"
+    if kind in ("int_type", "int_parsing", "int_from_float"):
+        return "must be an integer"
+    if kind in ("float_type", "float_parsing"):
+        return "must be a number"
+    message = str(error.get("msg", kind))
+    return message.removeprefix("Value error, ").replace("Input should be", "must be")
+
+
+def scenario_error(
+    exc: ValidationError, root: type[BaseModel], source: str | None
+) -> ScenarioError:
+    """One :class:`ScenarioError` describing (up to three of) the problems in `exc`."""
+    parts = []
+    for error in exc.errors()[:_MAX_REPORTED]:
+        loc = _clean_loc(error["loc"])
+        original = (error.get("ctx") or {}).get("error")
+        if isinstance(original, KeyedError):
+            loc = [*loc, *original.key.split(".")]
+            rule, value = original.rule, original.value
+        else:
+            rule, value = _rule(error, root), error.get("input")
+        text = f"{dotted(loc) or 'scenario'} {rule}"
+        if value is not None and not isinstance(value, dict) and error["type"] != "missing":
+            text += f", got {value!r}"
+        parts.append(text)
+    more = len(exc.errors()) - _MAX_REPORTED
+    if more > 0:
+        parts.append(f"and {more} more problem{'s' if more > 1 else ''}")
+    return ScenarioError("; ".join(parts) + _source_suffix(source))
+
+
+def keyed_error(error: KeyedError, source: str | None) -> ScenarioError:
+    """A :class:`ScenarioError` from a cross-section rule raised outside pydantic."""
+    text = f"{error.key} {error.rule}"
+    if error.value is not None:
+        text += f", got {error.value!r}"
+    return ScenarioError(text + _source_suffix(source))

@@ -1,0 +1,83 @@
+"""Durations: every duration in supportsim is a float number of hours.
+
+In scenario files a duration is either a number of hours or a string with a unit:
+``"90s"``, ``"15min"``, ``"4h"``, ``"3d"`` (24-hour days) or ``"2w"``.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+__all__ = ["UNITS", "format_duration", "parse_duration"]
+
+#: Hours per unit, largest first so that :func:`format_duration` picks the coarsest exact unit.
+UNITS: dict[str, float] = {"w": 168.0, "d": 24.0, "h": 1.0, "min": 1 / 60, "s": 1 / 3600}
+
+_PATTERN = re.compile(r"^\s*([0-9]*\.?[0-9]+(?:[eE][-+]?[0-9]+)?)\s*(w|d|h|min|s)\s*$")
+
+
+def parse_duration(value: object) -> float:
+    """Return a duration in hours.
+
+    Parameters
+    ----------
+    value : float, int or str
+        A number of hours, or a string such as ``"15min"`` or ``"26w"``.
+
+    Returns
+    -------
+    float
+        Hours.
+
+    Raises
+    ------
+    ValueError
+        If `value` is neither a finite number nor a string with a known unit.
+
+    Examples
+    --------
+    >>> parse_duration("90min")
+    1.5
+    >>> parse_duration(2)
+    2.0
+    """
+    if isinstance(value, bool):
+        raise ValueError(f"must be a duration (hours or a string like '15min'), got {value!r}")
+    if isinstance(value, int | float):
+        hours = float(value)
+    elif isinstance(value, str):
+        match = _PATTERN.match(value)
+        if match is None:
+            raise ValueError(
+                "must be a duration: a number of hours or a number with a unit "
+                f"({', '.join(UNITS)}), got {value!r}"
+            )
+        hours = float(match.group(1)) * UNITS[match.group(2)]
+    else:
+        raise ValueError(f"must be a duration (hours or a string like '15min'), got {value!r}")
+    if not math.isfinite(hours):
+        raise ValueError(f"must be a finite duration, got {value!r}")
+    return hours
+
+
+def format_duration(hours: float) -> str | float:
+    """Write hours back in the coarsest unit that expresses them exactly.
+
+    Durations that no unit expresses as a whole number stay a float number of hours, so
+    that ``parse_duration(format_duration(h)) == h`` always holds.
+
+    Examples
+    --------
+    >>> format_duration(4368.0)
+    '26w'
+    >>> format_duration(0.25)
+    '15min'
+    """
+    for unit, size in UNITS.items():
+        count = hours / size
+        rounded = round(count)
+        exact = rounded != 0 and abs(count - rounded) < 1e-9 * max(1.0, abs(count))
+        if exact and parse_duration(f"{rounded}{unit}") == hours:
+            return f"{rounded}{unit}"
+    return float(hours)
