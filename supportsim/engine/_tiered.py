@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import math
 from collections import deque
+from heapq import heappush
 from collections.abc import Generator
 
 import numpy as np
 import simpy
-from simpy.events import Timeout
+from simpy.events import NORMAL, Event, Timeout
 
 from supportsim.demand import TicketStream
 from supportsim.engine._hours import DutyGroup, duty_groups
@@ -118,9 +119,7 @@ class TieredDesk:
         self._snapshot(None)
 
         if n:
-            first = Timeout(env, self.arrived[0])
-            first.callbacks.append(self._arrive)
-            self.gaps = np.diff(tickets.arrived_at, append=np.inf).tolist()
+            self._schedule_arrival(0)
 
     # ------------------------------------------------------------------ running
 
@@ -140,12 +139,20 @@ class TieredDesk:
 
     # ------------------------------------------------------------------ tickets
 
-    def _arrive(self, event: Timeout) -> None:
+    def _schedule_arrival(self, i: int) -> None:
+        # NOTE: pushed at the absolute instant, not as a delay: now + (t - now) can differ
+        # from t in the last bit, and recorded times must equal the drawn arrival times.
+        env = self.env
+        event = Event(env)
+        event._ok = True
+        event.callbacks.append(self._arrive)
+        heappush(env._queue, (self.arrived[i], NORMAL, next(env._eid), event))
+
+    def _arrive(self, event: Event) -> None:
         i = self.next_ticket
         self.next_ticket = i + 1
-        gap = self.gaps[i]
-        if gap != math.inf:
-            Timeout(self.env, gap).callbacks.append(self._arrive)
+        if i + 1 < self.n:
+            self._schedule_arrival(i + 1)
         self._enter(0, i)
         if self.patience[i] != math.inf and self.first_response[i] != self.first_response[i]:
             Timeout(self.env, self.patience[i], i).callbacks.append(self._patience_over)

@@ -1,0 +1,56 @@
+"""Shared builders for tests: small scenarios as dicts, and a statistical assertion."""
+
+from __future__ import annotations
+
+import copy
+import math
+from typing import Any
+
+import numpy as np
+
+import supportsim as ss
+
+# Z of 4 standard errors: a correct model fails one such check in ~16,000 runs, while
+# every check also bounds the standard error so that it has the power to see a real error.
+Z = 4.0
+
+
+def mmc_dict(rate: float = 20.0, mean: float = 0.25, staff: int = 7, horizon: str = "8w",
+             warmup: str = "1w") -> dict[str, Any]:
+    """A one-tier M/M/c desk: flat Poisson arrivals, exponential effort, 24x7, fifo."""
+    return {
+        "name": "mmc", "horizon": horizon, "warmup": warmup, "replications": 4, "seed": 11,
+        "demand": {"rate": rate, "profile": "flat"},
+        "priorities": {"P1": {"share": 1.0, "response": "5min", "resolution": "1h"}},
+        "work": {"mix": {"l1": 1.0},
+                 "effort": {"l1": {"dist": "exponential", "mean": mean}}},
+        "team": {"discipline": "fifo", "tiers": {"l1": {"staff": staff, "hours": "24x7"}}},
+    }
+
+
+def build(data: dict[str, Any], overrides: dict[str, Any] | None = None) -> ss.Scenario:
+    """A Scenario from `data` with dotted overrides applied to a copy."""
+    scenario = ss.Scenario.from_dict(copy.deepcopy(data))
+    return scenario.with_overrides(overrides) if overrides else scenario
+
+
+def assert_statistically_equal(samples: Any, reference: float, max_se: float) -> None:
+    """Replication values agree with `reference` within Z standard errors.
+
+    `max_se` guards the power of the check: a test whose standard error is larger than
+    intended would pass almost anything, so it fails instead.
+    """
+    values = np.asarray(samples, dtype=float)
+    mean = float(values.mean())
+    se = float(values.std(ddof=1) / math.sqrt(len(values)))
+    assert se <= max_se, f"standard error {se:.3g} exceeds {max_se:.3g}: test has too little power"
+    assert abs(mean - reference) <= Z * se, (
+        f"mean {mean:.6g} differs from reference {reference:.6g} by "
+        f"{abs(mean - reference) / se:.1f} standard errors (se {se:.3g})"
+    )
+
+
+def per_replication(tickets: Any, column: str, func: str = "mean") -> np.ndarray:
+    """A per-replication statistic of a tickets column (warm-up excluded)."""
+    kept = tickets[~tickets["warmup"]]
+    return kept.groupby("replication")[column].agg(func).to_numpy()
