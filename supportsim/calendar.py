@@ -1,21 +1,18 @@
-"""Business calendars: map simulation time to business time.
+"""Business calendars: map simulation time (float hours since a naive start datetime) to
+business time — business days (e.g. Mon–Fri) within business hours (e.g. 08:00–17:00),
+minus whole-day holidays — for "business" SLA clocks and staff on-duty intervals.
 
-Simulation time is float hours since the scenario start (a naive
-:class:`datetime.datetime`). A :class:`Calendar` counts business time, i.e. time on
-business days (e.g. Mon–Fri) inside business hours (e.g. 08:00–17:00), minus whole-day
-holidays. It does so through a piecewise-linear cumulative map ``B(t)`` (business
-hours from the scenario start to ``t``, negative before it). ``B`` is tabulated per
-day (one business window per day), so evaluating it is an O(1) vectorised table
-lookup and inverting it (:meth:`Calendar.deadline`) one :func:`numpy.searchsorted`.
-The table covers a span of days that grows (by doubling) whenever a query falls
-outside it, in either direction, up to about ±270 years.
+The core is the piecewise-linear cumulative map ``B(t)``: business hours from the start
+to ``t`` (negative before it). It is tabulated per day (one window a day), so ``B`` is
+an O(1) vectorised lookup and its inverse one :func:`numpy.searchsorted`. The table is
+cached and grows (doubling) in either direction as queries need, to about ±270 years.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import NamedTuple
 
@@ -72,12 +69,12 @@ def _flat(x: npt.ArrayLike, y: npt.ArrayLike) -> tuple[FloatArray, FloatArray]:
     return bx.reshape(-1), by.reshape(-1)
 
 
-def _parse_hhmm(text: str, name: str) -> int:
-    """Return minutes after midnight for "HH:MM" (00:00–24:00)."""
+def _parse_hhmm(text: str) -> int:
+    """Minutes after midnight for "HH:MM" in 00:00–24:00."""
     m = _HHMM.match(text) if isinstance(text, str) else None
     minutes = int(m.group(1)) * 60 + int(m.group(2)) if m else -1
     if not m or int(m.group(2)) > 59 or not 0 <= minutes <= 24 * 60:
-        raise ValueError(f"{name}: expected 'HH:MM' between 00:00 and 24:00, got {text!r}")
+        raise ValueError(f"business_hours: expected 'HH:MM' in 00:00–24:00, got {text!r}")
     return minutes
 
 
@@ -100,10 +97,10 @@ class Calendar:
     Raises
     ------
     ValueError
-        For a malformed time, closing time not after opening time, an unknown or
-        empty set of day names, or an aware ``start``. The message names the argument.
+        Bad "HH:MM", close not after open, unknown or no day names, aware ``start``;
+        the message starts with the argument's name.
     TypeError
-        If ``start`` is not a datetime or a holiday is not a date.
+        If ``start`` is not a datetime or a holiday not a date.
 
     Examples
     --------
@@ -123,23 +120,18 @@ class Calendar:
             raise TypeError(f"start: expected datetime, got {self.start!r}")
         if self.start.tzinfo is not None:
             raise ValueError(f"start: must be a naive datetime, got {self.start!r}")
-        if isinstance(self.business_hours, str) or len(self.business_hours) != 2:
-            raise ValueError(f"business_hours: expected (open, close), got {self.business_hours!r}")
-        o = _parse_hhmm(self.business_hours[0], "business_hours")
-        c = _parse_hhmm(self.business_hours[1], "business_hours")
+        bh = self.business_hours
+        o, c = (_parse_hhmm(x) for x in bh) if len(bh) == 2 and bh[0] != bh[1] else (0, 0)
         if c <= o:
-            raise ValueError(
-                f"business_hours: close must be after open, got {self.business_hours!r}")
+            raise ValueError(f"business_hours: need ('HH:MM', 'HH:MM'), open < close, got {bh!r}")
         days = [self.business_days] if isinstance(self.business_days, str) else self.business_days
         unknown = [d for d in days if d not in _DAY_NAMES]
         if unknown or not days:
             raise ValueError(f"business_days: expected non-empty names from {_DAY_NAMES}, "
                              f"got {self.business_days!r}")
-        hols = []
-        for h in self.holidays:
-            if not isinstance(h, date):
-                raise TypeError(f"holidays: expected dates, got {h!r}")
-            hols.append(h.date() if isinstance(h, datetime) else h)
+        if bad := [h for h in self.holidays if not isinstance(h, date)]:
+            raise TypeError(f"holidays: expected dates, got {bad[0]!r}")
+        hols = [h.date() if isinstance(h, datetime) else h for h in self.holidays]
         # Normalised, hashable forms so equal calendars compare (and hash) equal.
         hours = (f"{o // 60:02d}:{o % 60:02d}", f"{c // 60:02d}:{c % 60:02d}")
         object.__setattr__(self, "business_hours", hours)
@@ -151,7 +143,10 @@ class Calendar:
         offset = s.hour + s.minute / 60 + (s.second + s.microsecond / 1e6) / 3600
         object.__setattr__(self, "_cache", _Cache(offset, o, c, mask, hol_idx))
 
-    # ------------------------------------------------------------------ helpers
+    def __getstate__(self) -> dict[str, object]:
+        # Pickles (e.g. to sweep workers) leave the day table behind; it is rebuilt on use.
+        return {**self.__dict__, "_cache": replace(self._cache, map=None)}
+
     def _business(self, d0: int, d1: int) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.bool_]]:
         """Day indices [d0, d1) relative to the start date and their business flag."""
         k = self._cache
@@ -159,10 +154,13 @@ class Calendar:
         return days, k.week_mask[days % 7] & ~np.isin(days, k.holidays)
 
     def _day_range(self, lo: float, hi: float) -> tuple[int, int]:
-        """Day indices [d0, d1) covering instants lo..hi, checked against the horizon."""
+        """Day indices [d0, d1) covering instants lo..hi plus the day before, within horizon.
+
+        The extra day lets deadline() find the close before an instant early on day d0.
+        """
         off = self._cache.offset
         # Same floor formula as _b so every query's day index lands inside the table.
-        d0, d1 = int(np.floor((lo + off) / 24)), int(np.floor((hi + off) / 24)) + 1
+        d0, d1 = int(np.floor((lo + off) / 24)) - 1, int(np.floor((hi + off) / 24)) + 1
         if d0 < -_MAX_DAYS or d1 > _MAX_DAYS:
             raise ValueError(f"instants {lo!r}..{hi!r} h are outside the supported horizon "
                              f"of ±{_MAX_DAYS} days around start")
@@ -208,7 +206,6 @@ class Calendar:
         x += np.take(m.c, j)
         return x
 
-    # ------------------------------------------------------------------ public API
     @property
     def business_hours_per_week(self) -> float:
         """Business hours in a week without holidays, e.g. 45.0 for Mon–Fri 08–17."""
@@ -226,8 +223,7 @@ class Calendar:
         Returns
         -------
         ndarray of float
-            Business hours; negative if ``end_at < start_at``; NaN where either input
-            is NaN (0-d array for scalar inputs).
+            Negative if ``end_at < start_at``; NaN where an input is NaN; 0-d for scalars.
 
         Raises
         ------
@@ -266,9 +262,9 @@ class Calendar:
         Returns
         -------
         ndarray of float
-            Smallest ``t >= start_at`` with ``B(t) - B(start_at) >= hours``: ``hours == 0``
-            returns ``start_at`` itself, and a target met exactly at closing time returns
-            the closing instant. NaN in gives NaN; infinite ``hours`` gives inf.
+            Smallest ``t >= start_at`` with ``B(t) - B(start_at) >= hours``: 0 h returns
+            ``start_at``; a target met at closing time returns the closing instant.
+            NaN in gives NaN; infinite ``hours`` gives inf.
 
         Raises
         ------
@@ -334,18 +330,21 @@ class Calendar:
         [True, False, False]
         """
         k = self._cache
-        u = np.asarray(t, dtype=np.float64) + k.offset
-        fin = np.isfinite(u)
-        day = np.floor(np.where(fin, u, 0.0) / 24)
-        minute = (np.where(fin, u, 0.0) - 24 * day) * 60
-        d = day.astype(np.int64)
-        ok = fin & k.week_mask[d % 7] & (minute >= k.open_min) & (minute < k.close_min)
-        return np.asarray(ok & ~np.isin(d, k.holidays))
+        x = np.asarray(t, dtype=np.float64)
+        fin = np.isfinite(x)
+        x = np.where(fin, x, 0.0)
+        d = np.floor((x + k.offset) / 24)
+        # Re-align the day using the same float bounds as open_intervals, so the two agree
+        # even where (x + offset) / 24 rounds across midnight.
+        d -= x < d * 24 - k.offset
+        d += x >= (d + 1) * 24 - k.offset
+        di = d.astype(np.int64) * 1440
+        ok = (x >= (di + k.open_min) / 60.0 - k.offset) & (x < (di + k.close_min) / 60.0 - k.offset)
+        di //= 1440
+        return np.asarray(ok & fin & k.week_mask[di % 7] & ~np.isin(di, k.holidays))
 
     def open_intervals(self, t0: float, t1: float) -> FloatArray:
         """Business-time intervals ``[on, off)`` intersecting ``[t0, t1)``, clipped to it.
-
-        Contiguous business days (e.g. a 00:00–24:00 calendar) come out merged.
 
         Parameters
         ----------
@@ -355,7 +354,8 @@ class Calendar:
         Returns
         -------
         ndarray of float, shape (k, 2)
-            Rows ``(on, off)`` in hours since start, sorted, with ``on < off``.
+            Rows ``(on, off)`` in hours since start, sorted, ``on < off``; windows of
+            contiguous days (e.g. 00:00–24:00) are merged.
 
         Raises
         ------
@@ -372,15 +372,27 @@ class Calendar:
             raise ValueError(f"t0, t1: need finite t0 <= t1, got {t0!r}, {t1!r}")
         k = self._cache
         days, flag = self._business(*self._day_range(t0, t1))
-        on_min, off_min = days[flag] * 1440 + k.open_min, days[flag] * 1440 + k.close_min
-        brk = off_min[:-1] != on_min[1:]  # merge windows touching at midnight (integers: exact)
-        on = np.maximum(on_min[np.r_[True, brk]] / 60.0 - k.offset, t0)
-        off = np.minimum(off_min[np.r_[brk, True]] / 60.0 - k.offset, t1)
+        d = days[flag] * 1440
+        if d.size == 0:
+            return np.empty((0, 2))
+        brk = d[:-1] + k.close_min != d[1:] + k.open_min  # merge windows touching at midnight
+        on = np.maximum((d[np.r_[True, brk]] + k.open_min) / 60.0 - k.offset, t0)
+        off = np.minimum((d[np.r_[brk, True]] + k.close_min) / 60.0 - k.offset, t1)
         keep = on < off
         return np.column_stack((on[keep], off[keep])).astype(np.float64)
 
     def datetime_at(self, t: npt.ArrayLike) -> npt.NDArray[np.datetime64]:
-        """Wall-clock datetimes ``start + t`` hours (microsecond resolution; NaN -> NaT).
+        """Wall-clock datetimes ``start + t`` hours.
+
+        Parameters
+        ----------
+        t : array_like of float
+            Instants in hours since start.
+
+        Returns
+        -------
+        ndarray of datetime64[us]
+            Rounded to the microsecond; NaN gives NaT.
 
         Examples
         --------
@@ -393,10 +405,20 @@ class Calendar:
         out = np.datetime64(self.start, "us") + us
         return np.where(fin, out, np.datetime64("NaT", "us"))
 
-    def hours_since_start(self, datetimes: npt.ArrayLike) -> FloatArray:
-        """Inverse of :meth:`datetime_at`: float hours since start (NaT -> NaN).
+    def hours_since_start(
+        self, datetimes: npt.ArrayLike | datetime | Sequence[datetime | np.datetime64 | None]
+    ) -> FloatArray:
+        """Inverse of :meth:`datetime_at`.
 
-        Accepts datetimes, ``datetime64`` arrays, ISO strings or pandas timestamps (naive).
+        Parameters
+        ----------
+        datetimes : datetime, array_like of datetime64, ISO strings or naive timestamps
+            Wall-clock instants; None/NaT allowed.
+
+        Returns
+        -------
+        ndarray of float
+            Hours since start; NaT gives NaN.
 
         Examples
         --------

@@ -1,17 +1,23 @@
 """The tiered desk: L1 -> L2 -> L3 queues with triage, escalation and ticket tennis.
 
 Design for speed (see benchmarks/): tickets are indices into per-ticket Python lists
-(scalar reads and writes on lists are several times cheaper than on numpy arrays), every
-service is one SimPy ``Timeout`` whose callback finishes it, and arrivals are a single
-chain of timeouts. Only working hours use SimPy processes: a handful of events a day.
+(scalar reads and writes on lists are several times cheaper than on numpy arrays), and
+every arrival and every service is one event in SimPy's queue whose callback does the
+work, with no process per ticket. Only working hours use SimPy processes: a handful of
+events a day.
+
+NOTE: the hot paths push events straight onto ``env._queue`` (what ``env.schedule``
+does) and reuse event objects where only one can be pending at a time: the arrival chain
+and, without preemption, each agent's completion. SimPy clears ``event.callbacks``
+before calling them, so a reused event only needs its callback list put back.
 """
 
 from __future__ import annotations
 
 import math
 from collections import deque
-from heapq import heappush
 from collections.abc import Generator
+from heapq import heappush
 
 import numpy as np
 import simpy
@@ -46,6 +52,9 @@ class TieredDesk:
 
         # -- per-ticket inputs, as lists for fast scalar access
         self.arrived = tickets.arrived_at.tolist()
+        # Effort if resolved where the need is met, looked up once per ticket.
+        self.resolve_effort = np.take_along_axis(
+            tickets.effort, (tickets.need.astype(np.intp) - 1)[None, :], axis=0)[0].tolist()
         self.rank = tickets.priority.tolist()
         discipline = scenario.team.discipline
         self.queue_class = self.rank if discipline != "fifo" else [0] * n
@@ -99,7 +108,9 @@ class TieredDesk:
         agents = len(self.agent_tier)
         self.agent_on = [False] * agents
         self.agent_ticket = [-1] * agents
-        self.agent_event: list[Timeout | None] = [None] * agents
+        self.agent_event: list[Event | None] = [None] * agents
+        self._finish_callbacks = [self._finish]
+        self._completions = [self._reusable_event(a) for a in range(agents)]
         self.agent_started = [0.0] * agents
         self.agent_end = [0.0] * agents
         self.agent_mode = [_RESOLVE] * agents
@@ -118,8 +129,17 @@ class TieredDesk:
         self._snapshot_step = 0
         self._snapshot(None)
 
+        self._arrival = self._reusable_event(None)
+        self._arrival_callbacks = [self._arrive]
         if n:
-            self._schedule_arrival(0)
+            self._arrival.callbacks = self._arrival_callbacks
+            heappush(env._queue, (self.arrived[0], NORMAL, next(env._eid), self._arrival))
+
+    def _reusable_event(self, value: int | None) -> Event:
+        event = Event(self.env)
+        event._ok = True
+        event._value = value
+        return event
 
     # ------------------------------------------------------------------ running
 
@@ -139,20 +159,15 @@ class TieredDesk:
 
     # ------------------------------------------------------------------ tickets
 
-    def _schedule_arrival(self, i: int) -> None:
-        # NOTE: pushed at the absolute instant, not as a delay: now + (t - now) can differ
-        # from t in the last bit, and recorded times must equal the drawn arrival times.
-        env = self.env
-        event = Event(env)
-        event._ok = True
-        event.callbacks.append(self._arrive)
-        heappush(env._queue, (self.arrived[i], NORMAL, next(env._eid), event))
-
     def _arrive(self, event: Event) -> None:
         i = self.next_ticket
         self.next_ticket = i + 1
         if i + 1 < self.n:
-            self._schedule_arrival(i + 1)
+            # NOTE: pushed at the absolute instant, not as a delay: now + (t - now) can
+            # differ from t in the last bit, and recorded times must equal the drawn ones.
+            env = self.env
+            event.callbacks = self._arrival_callbacks
+            heappush(env._queue, (self.arrived[i + 1], NORMAL, next(env._eid), event))
         self._enter(0, i)
         if self.patience[i] != math.inf and self.first_response[i] != self.first_response[i]:
             Timeout(self.env, self.patience[i], i).callbacks.append(self._patience_over)
@@ -189,36 +204,43 @@ class TieredDesk:
 
     def _start(self, a: int, i: int) -> None:
         """Agent `a` takes ticket `i`."""
-        now = self.env._now
-        if self.first_response[i] != self.first_response[i]:
-            self.first_response[i] = now
+        env = self.env
+        now = env._now
+        first_response = self.first_response
+        if first_response[i] != first_response[i]:  # NaN: first time anyone starts it
+            first_response[i] = now
         t = self.agent_tier[a]
         if self.bounce_pending[i]:
             self._bounce_back(a, t, i)
             return
         level = self.levels[t]
-        resumed = self.remaining.pop(i, None) if self.preemptive else None
-        if resumed is not None:
-            duration, mode = resumed
+        if self.preemptive and i in self.remaining:
+            duration, mode = self.remaining.pop(i)
         elif self.need[i] <= level:
-            duration, mode = self.effort_draw[self.need[i] - 1][i], _RESOLVE
+            duration, mode = self.resolve_effort[i], _RESOLVE
         elif self.retriage_level[i] == level:
             self.retriage_level[i] = 0
             duration, mode = self.retriage_draw[level - 1][i], _ESCALATE
         else:
             duration, mode = self.triage_draw[level - 1][i], _ESCALATE
-        event = Timeout(self.env, duration, a)
-        event.callbacks.append(self._finish)
-        self.agent_event[a] = event
+        if self.preemptive:
+            # A preempted completion stays in the queue, so each service gets its own event.
+            event = self._reusable_event(a)
+            self.agent_event[a] = event
+        else:
+            event = self._completions[a]
+        event.callbacks = self._finish_callbacks
+        end = now + duration
+        heappush(env._queue, (end, NORMAL, next(env._eid), event))
         self.agent_ticket[a] = i
         self.agent_started[a] = now
-        self.agent_end[a] = now + duration
+        self.agent_end[a] = end
         self.agent_mode[a] = mode
         self.busy[t] += 1
 
-    def _finish(self, event: Timeout) -> None:
+    def _finish(self, event: Event) -> None:
         a = event._value
-        if self.agent_event[a] is not event:
+        if self.preemptive and self.agent_event[a] is not event:
             return  # preempted: this completion is stale
         i = self.agent_ticket[a]
         t = self.agent_tier[a]
@@ -228,7 +250,6 @@ class TieredDesk:
         self.effort_spent[i] += worked
         self.busy[t] -= 1
         self.agent_ticket[a] = -1
-        self.agent_event[a] = None
         if self.agent_mode[a] == _RESOLVE:
             self.resolved_at[i] = now
             self.resolved_by[i] = self.levels[t]

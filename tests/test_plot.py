@@ -1,0 +1,104 @@
+"""Standard figures: titled, labelled, pyplot-free, and saved as PNG."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pytest
+from matplotlib.figure import Figure
+
+import supportsim as ss
+from supportsim import plot
+from supportsim.analysis import score_tickets
+
+ROOT = Path(__file__).resolve().parent.parent
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.fixture(scope="module", params=["mmc", "golive_tiered"])
+def result(request: pytest.FixtureRequest) -> ss.SimulationResult:
+    scenario = ss.load_scenario(ROOT / "scenarios" / f"{request.param}.toml")
+    short = scenario.with_overrides({"horizon": "2w", "warmup": "2d"})
+    return ss.simulate(short, replications=2, seed=1)
+
+
+FIGURES: list[Callable[[ss.SimulationResult], Figure]] = [
+    plot.backlog, plot.wait_distribution, plot.sla_bars, plot.utilisation,
+]
+
+
+@pytest.mark.parametrize("draw", FIGURES, ids=lambda f: f.__name__)
+def test_figure_is_titled_and_labelled(
+    result: ss.SimulationResult, draw: Callable[[ss.SimulationResult], Figure]
+) -> None:
+    fig = draw(result)
+    assert isinstance(fig, Figure)
+    first = fig.axes[0]
+    assert first.get_title()
+    assert first.get_xlabel()
+    assert first.get_ylabel()
+    assert first.get_legend() is not None
+    width, height = fig.get_size_inches()
+    assert (width, height) == pytest.approx((8.0, 4.5))
+
+
+def test_backlog_and_utilisation_in_days(result: ss.SimulationResult) -> None:
+    for fig in (plot.backlog(result, dates=False), plot.utilisation(result, dates=False,
+                                                                    window=1)):
+        assert "days" in fig.axes[0].get_xlabel()
+
+
+def test_burst_is_shaded_in_the_legend() -> None:
+    scenario = ss.load_scenario(ROOT / "scenarios" / "golive_tiered.toml").with_overrides(
+        {"horizon": "2w", "warmup": "1d", "demand.bursts.ERP go-live.at": "1w"})
+    fig = plot.backlog(ss.simulate(scenario, replications=1, seed=2))
+    labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert any("ERP go-live" in label for label in labels)
+    assert any("warm-up" in label for label in labels)
+
+
+def test_wait_panels_per_priority_with_business_note(result: ss.SimulationResult) -> None:
+    fig = plot.wait_distribution(result, clock="wall")
+    visible = [ax for ax in fig.axes if ax.get_visible()]
+    assert [ax.get_title() for ax in visible] == result.scenario.priority_names
+    for ax, priority in zip(visible, result.scenario.priorities.values(), strict=True):
+        labels = " ".join(t.get_text() for t in ax.get_legend().get_texts())
+        assert ("business" in labels) == (priority.clock == "business")
+
+
+def test_ecdf_at_target_is_pooled_response_attainment(result: ss.SimulationResult) -> None:
+    waits = plot._sla_waits(result, "sla")
+    outcome = score_tickets(result.tickets, result.scenario)
+    scored = outcome[outcome["response_scored"]]
+    priority = result.tickets.loc[scored.index, "priority"].to_numpy()
+    for name, spec in result.scenario.priorities.items():
+        mine = waits.loc[waits["priority"] == name, "wait"].to_numpy()
+        expected = scored["response_met"].to_numpy()[priority == name]
+        assert len(mine) == len(expected)
+        if len(mine):
+            assert np.mean(mine <= spec.response) == pytest.approx(np.mean(expected))
+
+
+def test_save_figures_writes_pngs(result: ss.SimulationResult, tmp_path: Path) -> None:
+    paths = plot.save_figures(result, tmp_path / "figures", dpi=60)
+    assert [p.name for p in paths] == ["backlog.png", "wait_distribution.png", "sla.png",
+                                       "utilisation.png"]
+    for path in paths:
+        assert path.read_bytes()[:8] == PNG_SIGNATURE
+
+
+def test_save_figures_rejects_unknown_names(result: ss.SimulationResult,
+                                            tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="histogram"):
+        plot.save_figures(result, tmp_path, names=["histogram"])
+
+
+def test_plot_module_never_imports_pyplot() -> None:
+    # pyplot's global figure manager is what makes plotting unsafe in threads.
+    code = "import sys, supportsim.plot; sys.exit('matplotlib.pyplot' in sys.modules)"
+    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, timeout=120)
+    assert proc.returncode == 0
