@@ -7,12 +7,16 @@ In scenario files a duration is either a number of hours or a string with a unit
 from __future__ import annotations
 
 import math
+import numbers
 import re
 
 __all__ = ["UNITS", "format_duration", "parse_duration"]
 
 #: Hours per unit, largest first so that :func:`format_duration` picks the coarsest exact unit.
 UNITS: dict[str, float] = {"w": 168.0, "d": 24.0, "h": 1.0, "min": 1 / 60, "s": 1 / 3600}
+
+#: Larger counts are not whole numbers in a float (and their text would overflow to inf).
+_MAX_COUNT = 2.0**53
 
 _PATTERN = re.compile(r"^\s*([0-9]*\.?[0-9]+(?:[eE][-+]?[0-9]+)?)\s*(w|d|h|min|s)\s*$")
 
@@ -44,8 +48,11 @@ def parse_duration(value: object) -> float:
     """
     if isinstance(value, bool):
         raise ValueError(f"must be a duration (hours or a string like '15min'), got {value!r}")
-    if isinstance(value, int | float):
-        hours = float(value)
+    if isinstance(value, numbers.Real):
+        try:
+            hours = float(value)
+        except OverflowError:
+            raise ValueError(f"must be a finite duration, got {value!r}") from None
     elif isinstance(value, str):
         match = _PATTERN.match(value)
         if match is None:
@@ -74,8 +81,13 @@ def format_duration(hours: float) -> str | float:
     >>> format_duration(0.25)
     '15min'
     """
+    if not (math.isfinite(hours) and hours > 0):
+        # No unit string is negative or non-finite ("-2h" does not parse): keep the number.
+        return float(hours)
     for unit, size in UNITS.items():
         count = hours / size
+        if not count < _MAX_COUNT:
+            continue
         rounded = round(count)
         exact = rounded != 0 and abs(count - rounded) < 1e-9 * max(1.0, abs(count))
         if exact and parse_duration(f"{rounded}{unit}") == hours:

@@ -106,7 +106,7 @@ def test_format_duration_picks_the_coarsest_exact_unit(hours: float, text: str) 
     assert parse_duration(text) == hours
 
 
-@pytest.mark.parametrize("hours", [0.0, 1 / 7, 1e-5, 0.3, 1e-300, 5e-324])
+@pytest.mark.parametrize("hours", [0.0, 1 / 7, 1e-5, 0.123, 1e-300, 5e-324, 1e300, 1.7976931348623157e308])
 def test_format_duration_keeps_inexact_hours_as_float(hours: float) -> None:
     result = format_duration(hours)
     assert type(result) is float

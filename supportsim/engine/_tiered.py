@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import math
 from collections import deque
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from heapq import heappush
+from typing import Any
 
 import numpy as np
 import simpy
@@ -109,7 +110,7 @@ class TieredDesk:
         self.agent_on = [False] * agents
         self.agent_ticket = [-1] * agents
         self.agent_event: list[Event | None] = [None] * agents
-        self._finish_callbacks = [self._finish]
+        self._finish_callbacks: list[Callable[[Any], None]] = [self._finish]
         self._completions = [self._reusable_event(a) for a in range(agents)]
         self.agent_started = [0.0] * agents
         self.agent_end = [0.0] * agents
@@ -130,7 +131,7 @@ class TieredDesk:
         self._snapshot(None)
 
         self._arrival = self._reusable_event(None)
-        self._arrival_callbacks = [self._arrive]
+        self._arrival_callbacks: list[Callable[[Any], None]] = [self._arrive]
         if n:
             self._arrival.callbacks = self._arrival_callbacks
             heappush(env._queue, (self.arrived[0], NORMAL, next(env._eid), self._arrival))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+import re
 import tomllib
 from collections.abc import Mapping
 from datetime import datetime
@@ -20,6 +21,7 @@ from supportsim.calendar import Calendar
 from supportsim.scenario._schema import (
     TIERS,
     CalendarSection,
+    Count,
     Demand,
     Hours,
     KeyedError,
@@ -53,8 +55,8 @@ class Scenario(Section):
     start: datetime = datetime(2026, 1, 5)
     horizon: Hours = Field(gt=0)
     warmup: Hours = Field(default=0.0, ge=0)
-    replications: int = Field(default=10, ge=1)
-    seed: int | None = Field(default=None, ge=0)
+    replications: Count = Field(default=10, ge=1)
+    seed: Count | None = Field(default=None, ge=0)
     calendar_section: CalendarSection = Field(default_factory=CalendarSection, alias="calendar")
     demand: Demand
     priorities: dict[str, Priority]
@@ -82,7 +84,8 @@ class Scenario(Section):
             raise KeyedError("priorities", "must define at least one priority")
         _check_shares({k: p.share for k, p in self.priorities.items()}, "priorities")
         if self.workforce is not None:
-            raise KeyedError("workforce", "is not supported yet in this version; remove the "
+            key = ".".join(["workforce", *list(self.workforce)[:1]])
+            raise KeyedError(key, "is not supported yet in this version; remove the "
                              "section to simulate a fixed team")
         self._check_tiers()
         return self
@@ -180,13 +183,18 @@ class Scenario(Section):
 
     def fingerprint(self) -> str:
         """A SHA-256 of the contents: equal scenarios have equal fingerprints."""
-        canonical = json.dumps(self.to_dict(), sort_keys=True, default=str)
-        return hashlib.sha256(canonical.encode()).hexdigest()
+        return hashlib.sha256(self._canonical().encode()).hexdigest()
+
+    def _canonical(self) -> str:
+        # Key order is kept, not sorted: the order of priorities (rank) and of channels
+        # (draw order) is part of a scenario; fields come in schema order and tier-keyed
+        # tables in level order, so equal contents give equal text.
+        return json.dumps(self.to_dict(), default=str)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Scenario):
             return NotImplemented
-        return self.to_dict() == other.to_dict()
+        return self._canonical() == other._canonical()
 
     def __hash__(self) -> int:
         return hash(self.fingerprint())
@@ -261,7 +269,9 @@ def _lists(value: Any) -> Any:
 def _set_dotted(data: dict[str, Any], path: str, value: Any, source: str | None) -> None:
     parts = path.split(".")
     if not path or any(not p for p in parts):
-        raise keyed_error(KeyedError(path, "is not a dotted key such as 'demand.rate'"), source)
+        raise keyed_error(
+            KeyedError(f"override {path!r}", "is not a dotted key such as 'demand.rate'"), source
+        )
     node: Any = data
     for depth, part in enumerate(parts[:-1]):
         node = _step(node, part, parts[: depth + 1], create=True, source=source)
@@ -272,7 +282,7 @@ def _set_dotted(data: dict[str, Any], path: str, value: Any, source: str | None)
     elif isinstance(node, dict):
         node[last] = copy.deepcopy(value)
     else:
-        raise keyed_error(KeyedError(".".join(parts[:-1]), "is not a table"), source)
+        raise keyed_error(KeyedError(".".join(parts[:-1]), "is not a table", node), source)
 
 
 def _step(node: Any, part: str, walked: list[str], *, create: bool, source: str | None) -> Any:
@@ -286,7 +296,7 @@ def _step(node: Any, part: str, walked: list[str], *, create: bool, source: str 
 
 
 def _list_index(items: list[Any], part: str, walked: list[str], source: str | None) -> int:
-    if part.lstrip("-").isdigit() and -len(items) <= int(part) < len(items):
+    if re.fullmatch(r"-?[0-9]+", part) and -len(items) <= int(part) < len(items):
         return int(part)
     for index, item in enumerate(items):
         if isinstance(item, dict) and item.get("name") == part:

@@ -49,6 +49,13 @@ def _hours(value: object) -> float:
     return parse_duration(value)
 
 
+def _not_bool(value: object) -> object:
+    # pydantic's lax mode reads true/false as 1/0; in a scenario that is always a slip.
+    if isinstance(value, bool):
+        raise ValueError("must be a number, not a boolean")
+    return value
+
+
 def _clock_time(value: object) -> str:
     if not isinstance(value, str) or not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d|24:00", value):
         raise ValueError(f"must be a time of day 'HH:MM' between 00:00 and 24:00, got {value!r}")
@@ -58,7 +65,10 @@ def _clock_time(value: object) -> str:
 #: A duration: a number of hours or a string with a unit; written back in the coarsest unit.
 Hours = Annotated[float, BeforeValidator(_hours), PlainSerializer(format_duration)]
 ClockTime = Annotated[str, BeforeValidator(_clock_time)]
-Share = Annotated[float, Field(ge=0.0, le=1.0)]
+#: A number or a whole number; never a boolean.
+Real = Annotated[float, BeforeValidator(_not_bool)]
+Count = Annotated[int, BeforeValidator(_not_bool)]
+Share = Annotated[Real, Field(ge=0.0, le=1.0)]
 
 
 def clock_hours(text: str) -> float:
@@ -67,10 +77,33 @@ def clock_hours(text: str) -> float:
     return int(hh) + int(mm) / 60
 
 
-class Section(BaseModel):
-    """Base of every section: frozen, unknown keys rejected."""
+class FrozenDict(dict[Any, Any]):
+    """A read-only dict: the tables inside a frozen section (`frozen` stops at attributes)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    def _read_only(self, *args: Any, **kwargs: Any) -> Any:
+        raise TypeError("scenario tables are read-only; use Scenario.with_overrides")
+
+    __setitem__ = __delitem__ = __ior__ = _read_only
+    clear = pop = popitem = setdefault = update = _read_only
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # pickle and deepcopy would otherwise refill the dict through __setitem__.
+        return (type(self), (dict(self),))
+
+
+class Section(BaseModel):
+    """Base of every section: frozen (tables too), unknown keys rejected."""
+
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, populate_by_name=True, allow_inf_nan=False
+    )
+
+    @model_validator(mode="after")
+    def _freeze_tables(self) -> Section:
+        for name, value in self.__dict__.items():
+            if type(value) is dict:
+                self.__dict__[name] = FrozenDict(value)
+        return self
 
 
 def _check_shares(shares: dict[str, float], key: str) -> None:
@@ -113,8 +146,8 @@ class Channel(Section):
 class WeeklyProfile(Section):
     """Explicit arrival profile: 24 hourly and 7 daily weights (Monday first)."""
 
-    hourly: tuple[float, ...] = Field(min_length=24, max_length=24)
-    daily: tuple[float, ...] = Field(default=(1.0,) * 7, min_length=7, max_length=7)
+    hourly: tuple[Real, ...] = Field(min_length=24, max_length=24)
+    daily: tuple[Real, ...] = Field(default=(1.0,) * 7, min_length=7, max_length=7)
 
     @model_validator(mode="after")
     def _check(self) -> WeeklyProfile:
@@ -141,32 +174,35 @@ class Burst(Section):
 
     name: str = ""
     at: Hours = Field(ge=0)
-    multiplier: float = Field(ge=0)
+    multiplier: Real = Field(ge=0)
     decay: Hours | None = Field(default=None, gt=0)
     duration: Hours | None = Field(default=None, gt=0)
 
     @model_validator(mode="after")
     def _check(self) -> Burst:
         if (self.decay is None) == (self.duration is None):
-            raise KeyedError("decay", "a burst needs exactly one of `decay` or `duration`")
+            given = "neither" if self.decay is None else "both"
+            raise KeyedError(
+                "decay", f"a burst needs exactly one of `decay` or `duration`, got {given}"
+            )
         return self
 
 
 class Storms(Section):
     """``[demand.storms]``: failed changes each set off a decaying storm of tickets."""
 
-    changes_per_week: float = Field(ge=0)
+    changes_per_week: Real = Field(ge=0)
     failure_rate: Share
-    tickets: float = Field(ge=0, description="mean tickets per storm (Poisson)")
+    tickets: Real = Field(ge=0, description="mean tickets per storm (Poisson)")
     decay: Hours = Field(gt=0)
 
 
 class Demand(Section):
     """``[demand]``: the ticket stream, independent of the team."""
 
-    rate: float = Field(gt=0, description="tickets/hour, weekly mean at start")
+    rate: Real = Field(gt=0, description="tickets/hour, weekly mean at start")
     profile: Profile = "flat"
-    growth: float = Field(default=0.0, gt=-1, description="per 4 weeks, compound")
+    growth: Real = Field(default=0.0, gt=-1, description="per 4 weeks, compound")
     channels: dict[str, Channel] = Field(default_factory=lambda: {"default": Channel(share=1.0)})
     bursts: tuple[Burst, ...] = ()
     storms: Storms | None = None
@@ -199,7 +235,7 @@ class Distribution(Section):
 
     dist: Literal["exponential", "lognormal", "gamma", "fixed"] = "exponential"
     mean: Hours = Field(gt=0)
-    cv: float | None = Field(default=None, gt=0)
+    cv: Real | None = Field(default=None, gt=0)
 
     @model_validator(mode="after")
     def _check(self) -> Distribution:
@@ -217,6 +253,13 @@ class Work(Section):
     mix: dict[TierName, Share]
     effort: dict[TierName, Distribution]
     triage: dict[TierName, Distribution] = Field(default_factory=dict)
+
+    @field_validator("mix", "effort", "triage")
+    @classmethod
+    def _order_tiers(cls, tiers: dict[str, Any]) -> dict[str, Any]:
+        # Level order whatever the file order: the order carries no meaning here, so
+        # equal scenarios compare (and fingerprint) equal.
+        return {name: tiers[name] for name in TIERS if name in tiers}
 
     @model_validator(mode="after")
     def _check(self) -> Work:
@@ -242,7 +285,7 @@ class Shift(Section):
     start: ClockTime
     end: ClockTime
     days: tuple[DayName, ...] = DAYS
-    staff: int = Field(ge=0)
+    staff: Count = Field(ge=0)
 
     @model_validator(mode="after")
     def _check(self) -> Shift:
@@ -265,7 +308,7 @@ StaffHours = Annotated[
 class Tier(Section):
     """``[team.tiers.lN]``: head count and working hours of one tier."""
 
-    staff: int | None = Field(default=None, ge=0)
+    staff: Count | None = Field(default=None, ge=0)
     hours: StaffHours = "24x7"
 
     @model_validator(mode="after")

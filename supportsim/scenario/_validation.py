@@ -62,6 +62,16 @@ def _model_at(root: type[BaseModel], loc: Sequence[int | str]) -> type[BaseModel
     return models[0] if models else None
 
 
+def _expects_integer(root: type[BaseModel], loc: Sequence[int | str]) -> bool:
+    """Whether the schema declares the key at `loc` a whole number (not the input's type)."""
+    model = _model_at(root, loc[:-1]) if loc else None
+    field = model.model_fields.get(str(loc[-1])) if model else None
+    if field is None:
+        return False
+    kinds = _unwrap(field.annotation)
+    return int in kinds and float not in kinds
+
+
 def _did_you_mean(word: str, choices: Sequence[str]) -> str:
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f" (did you mean {close[0]!r}?)" if close else ""
@@ -89,7 +99,6 @@ def _rule(error: Any, root: type[BaseModel]) -> str:
         choices = [c.strip().strip("'") for c in str(expected).replace(" or ", ", ").split(",")]
         hint = _did_you_mean(value, choices) if isinstance(value, str) else ""
         return f"must be one of {expected}{hint}"
-    integer = isinstance(value, int) and not isinstance(value, bool)
     bounds = {
         "greater_than_equal": (">=", "ge"),
         "greater_than": (">", "gt"),
@@ -98,14 +107,27 @@ def _rule(error: Any, root: type[BaseModel]) -> str:
     }
     if kind in bounds:
         op, name = bounds[kind]
-        noun = "an integer" if integer else "a number"
-        return f"must be {noun} {op} {ctx.get(name)}"
-    if kind in ("int_type", "int_parsing", "int_from_float"):
+        noun = "an integer" if _expects_integer(root, loc) else "a number"
+        limit = ctx.get(name)
+        return f"must be {noun} {op} {limit:g}" if isinstance(limit, int | float) else (
+            f"must be {noun} {op} {limit}")
+    if kind in ("int_type", "int_parsing", "int_from_float", "int_parsing_size"):
         return "must be an integer"
     if kind in ("float_type", "float_parsing"):
         return "must be a number"
+    if kind == "finite_number":
+        return "must be a finite number"
+    if kind in ("too_short", "too_long"):
+        least = "at least" if kind == "too_short" else "at most"
+        limit = ctx.get("min_length" if kind == "too_short" else "max_length")
+        return f"must have {least} {limit} item{'s' if limit != 1 else ''}"
     message = str(error.get("msg", kind))
     return message.removeprefix("Value error, ").replace("Input should be", "must be")
+
+
+def _shows_value(rule: str, value: object) -> bool:
+    # Rules from validators (e.g. parse_duration's) often quote the value already.
+    return value is not None and not isinstance(value, dict) and ", got " not in rule
 
 
 def scenario_error(
@@ -122,7 +144,7 @@ def scenario_error(
         else:
             rule, value = _rule(error, root), error.get("input")
         text = f"{dotted(loc) or 'scenario'} {rule}"
-        if value is not None and not isinstance(value, dict) and error["type"] != "missing":
+        if _shows_value(rule, value) and error["type"] != "missing":
             text += f", got {value!r}"
         parts.append(text)
     more = len(exc.errors()) - _MAX_REPORTED
@@ -134,6 +156,6 @@ def scenario_error(
 def keyed_error(error: KeyedError, source: str | None) -> ScenarioError:
     """A :class:`ScenarioError` from a cross-section rule raised outside pydantic."""
     text = f"{error.key} {error.rule}"
-    if error.value is not None:
+    if _shows_value(error.rule, error.value):
         text += f", got {error.value!r}"
     return ScenarioError(text + _source_suffix(source))
