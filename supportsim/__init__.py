@@ -6,7 +6,9 @@ result columns.
 
 from supportsim import analysis, analytic
 from supportsim._errors import CapacityWarning, ScenarioError
+from supportsim.breakpoint import BreakingPoints, find_breaking_point
 from supportsim.calendar import Calendar
+from supportsim.compare import compare
 from supportsim.results import SimulationResult
 from supportsim.scenario import Scenario, load_scenario
 from supportsim.simulate import simulate
@@ -14,6 +16,7 @@ from supportsim.simulate import simulate
 __version__ = "0.1.0"
 
 __all__ = [
+    "BreakingPoints",
     "Calendar",
     "CapacityWarning",
     "Scenario",
@@ -22,6 +25,8 @@ __all__ = [
     "__version__",
     "analysis",
     "analytic",
+    "compare",
+    "find_breaking_point",
     "load_scenario",
     "simulate",
 ]

@@ -21,7 +21,7 @@ from supportsim.demand import expected_arrivals
 from supportsim.distributions import moments
 from supportsim.engine._hours import duty_groups, on_duty_hours
 from supportsim.scenario import Scenario
-from supportsim.scenario._schema import TIERS
+from supportsim.scenario._schema import TIERS, Tier
 
 __all__ = ["tier_loads", "warn_if_overloaded"]
 
@@ -47,51 +47,88 @@ def tier_loads(scenario: Scenario) -> pd.DataFrame:
         Allen-Cunneen approximation; NaN where no such model applies).
     """
     rate = expected_arrivals(scenario) / scenario.horizon
-    work = scenario.work
-    bounce = scenario.team.tennis.bounce
-    levels = scenario.levels
-    rows = []
-    for level, (name, tier) in zip(levels, scenario.team.tiers.items(), strict=True):
-        # Which tickets reach this tier, and what they bring: (share, mean, cv) components.
-        parts: list[tuple[float, float, float]] = []
-        lower = max((lv for lv in levels if lv < level), default=0)
-        for need_level, tier_name in enumerate(TIERS, start=1):
-            share = work.mix.get(tier_name, 0.0)  # type: ignore[call-overload]
-            if share == 0 or need_level <= lower:
-                continue
-            if need_level <= level:
-                parts.append((share, *moments(work.effort[tier_name])))  # type: ignore[index]
-            else:
-                mean, cv = moments(work.triage[name])
-                # A bounced ticket is triaged here twice (approximation: bounce applied once).
-                parts.append((share * (1 + bounce), mean, cv))
-        reach = sum(s for s, _, _ in parts)
-        mean_work = sum(s * m for s, m, _ in parts) / reach if reach else 0.0
-        second = sum(s * m * m * (1 + cv * cv) for s, m, cv in parts) / reach if reach else 0.0
-        cv2 = second / mean_work**2 - 1 if mean_work else 0.0
-        groups = duty_groups(scenario, tier)
-        on_duty = sum(g.size * on_duty_hours(g, scenario.horizon) for g in groups)
-        on_duty /= scenario.horizon
-        offered = rate * reach * mean_work
-        # Poisson arrivals: stationary demand, always open, and no feedback from tennis.
-        poisson = (_poisson_stationary(scenario) and tier.hours == "24x7"
-                   and (level == levels[0] or bounce == 0))
-        exponential = all(abs(cv - 1) < 1e-12 for _, _, cv in parts) and len(
-            {m for _, m, _ in parts}) == 1
-        model = ("M/M/c" if exponential else "M/G/c") if poisson else ""
-        wait_p = mean_wait = np.nan
-        if model and offered > 0:
-            c, mu = tier.headcount, 1 / mean_work
-            wait_p = float(analytic.erlang_c(c, offered))
-            mean_wait = float(analytic.mean_wait(c, rate * reach, mu)) * (1 + cv2) / 2
-        rows.append({
-            "tier": name, "arrival_rate": rate * reach, "work_time": mean_work,
-            "service_cv": float(np.sqrt(max(cv2, 0.0))), "offered_load": offered,
-            "staff": tier.headcount, "on_duty": on_duty,
-            "utilisation": offered / on_duty if on_duty else np.inf,
-            "model": model, "wait_probability": wait_p, "mean_wait": mean_wait,
-        })
+    tiers = scenario.team.tiers
+    if scenario.team.structure == "swarming":
+        rows = [_row(scenario, "team", rate, _swarm_parts(scenario), list(tiers.values()))]
+    else:
+        rows = [_row(scenario, name, rate, _tiered_parts(scenario, level, name), [tier])
+                for level, (name, tier) in zip(scenario.levels, tiers.items(), strict=True)]
     return pd.DataFrame(rows)
+
+
+Parts = list[tuple[float, float, float]]  # (share of tickets, mean hours, cv) of the work
+
+
+def _tiered_parts(scenario: Scenario, level: int, name: str) -> Parts:
+    """Which tickets reach tier `name` and the work each brings there."""
+    work = scenario.work
+    mix = {str(k): v for k, v in work.mix.items()}
+    lower = max((lv for lv in scenario.levels if lv < level), default=0)
+    parts = []
+    for need_level, tier_name in enumerate(TIERS, start=1):
+        share = mix.get(tier_name, 0.0)
+        if share == 0 or need_level <= lower:
+            continue
+        if need_level <= level:
+            parts.append((share, *moments(work.effort[tier_name])))  # type: ignore[index]
+        else:
+            mean, cv = moments(work.triage[name])  # type: ignore[index]
+            # A bounced ticket is triaged here twice (approximation: bounce applied once).
+            parts.append((share * (1 + scenario.team.tennis.bounce), mean, cv))
+    return parts
+
+
+def _swarm_parts(scenario: Scenario) -> Parts:
+    """Team-wide work per ticket when swarming (approximation: swarms of two)."""
+    work = scenario.work
+    lowest = f"l{scenario.levels[0]}"
+    overhead = scenario.team.swarm_settings.overhead
+    triage = {str(k): v for k, v in work.triage.items()}
+    diagnosis = moments(triage[lowest])[0] if lowest in triage else 0.0
+    parts = []
+    for need_level, tier_name in enumerate(TIERS, start=1):
+        share = {str(k): v for k, v in work.mix.items()}.get(tier_name, 0.0)
+        if share == 0:
+            continue
+        mean, cv = moments(work.effort[tier_name])  # type: ignore[index]
+        if need_level > scenario.levels[0]:
+            mean = diagnosis + mean * (1 + overhead)
+        parts.append((share, mean, cv))
+    return parts
+
+
+def _row(scenario: Scenario, name: str, rate: float, parts: Parts, tiers: list[Tier]
+         ) -> dict[str, object]:
+    reach = sum(s for s, _, _ in parts)
+    mean_work = sum(s * m for s, m, _ in parts) / reach if reach else 0.0
+    second = sum(s * m * m * (1 + cv * cv) for s, m, cv in parts) / reach if reach else 0.0
+    cv2 = second / mean_work**2 - 1 if mean_work else 0.0
+    on_duty = sum(g.size * on_duty_hours(g, scenario.horizon)
+                  for tier in tiers for g in duty_groups(scenario, tier)) / scenario.horizon
+    offered = rate * reach * mean_work
+    # Poisson arrivals: stationary demand, always open, and no feedback from tennis.
+    first = name in ("team", f"l{scenario.levels[0]}")
+    poisson = (_poisson_stationary(scenario) and all(t.hours == "24x7" for t in tiers)
+               and (first or scenario.team.tennis.bounce == 0))
+    exponential = (all(abs(cv - 1) < 1e-12 for _, _, cv in parts)
+                   and len({m for _, m, _ in parts}) == 1)
+    model = ("M/M/c" if exponential else "M/G/c") if poisson else ""
+    staff = sum(t.headcount for t in tiers)
+    wait_p = mean_wait = np.nan
+    if model and offered > 0:
+        wait_p = float(analytic.erlang_c(staff, offered))
+        mean_wait = float(analytic.mean_wait(staff, rate * reach, 1 / mean_work)) * (1 + cv2) / 2
+    return {
+        "tier": name, "arrival_rate": rate * reach, "work_time": mean_work,
+        "service_cv": float(np.sqrt(max(cv2, 0.0))), "offered_load": offered,
+        "staff": staff, "on_duty": on_duty,
+        "utilisation": offered / on_duty if on_duty else np.inf,
+        "model": model, "wait_probability": wait_p, "mean_wait": mean_wait,
+    }
+
+
+def _key(tier: str) -> str:
+    return "team" if tier == "team" else f"team.tiers.{tier}"
 
 
 def warn_if_overloaded(scenario: Scenario) -> None:
@@ -100,7 +137,7 @@ def warn_if_overloaded(scenario: Scenario) -> None:
     for row in tier_loads(scenario).itertuples():
         if row.offered_load >= row.on_duty:
             warnings.warn(
-                f"team.tiers.{row.tier}: offered load {row.offered_load:.2f} Erlangs "
+                f"{_key(row.tier)}: offered load {row.offered_load:.2f} Erlangs "
                 f"({row.arrival_rate:.2f} tickets/h x {row.work_time:.3f} h of work) >= "
                 f"{row.on_duty:.2f} agents on duty on average; the queue will grow{source}",
                 CapacityWarning,

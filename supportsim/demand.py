@@ -42,7 +42,7 @@ GROWTH_PERIOD = 672.0  # growth is quoted per 4 weeks
 #: Stream numbers of the demand attributes; fixed forever so results stay reproducible.
 STREAMS: dict[str, int] = {
     "arrivals": 0, "storms": 1, "priority": 2, "channel": 3, "need": 4, "patience": 5,
-    "effort": 6, "triage": 7, "retriage": 8, "bounce": 9,
+    "effort": 6, "triage": 7, "retriage": 8, "bounce": 9, "learning": 10, "knowledge": 11,
 }
 
 # Stylised service-desk contact pattern: quiet nights, a mid-morning peak, a lunch dip, a
@@ -70,6 +70,8 @@ class TicketStream:
     triage: np.ndarray  # (3, n) effort a tier spends before escalating
     retriage: np.ndarray  # (3, n) triage again after a bounce
     bounce_draw: np.ndarray  # (3, n) uniforms deciding ticket tennis per escalation
+    learning_draw: np.ndarray  # (3, n) uniforms: does a joiner at that tier escalate anyway
+    knowledge_draw: np.ndarray  # (n,) uniforms: is the ticket shifted left to L1
 
     def __len__(self) -> int:
         return len(self.arrived_at)
@@ -250,4 +252,6 @@ def generate(scenario: Scenario, replication: int, seed: int) -> TicketStream:
         triage=per_tier("triage", work.triage),
         retriage=per_tier("retriage", work.triage),
         bounce_draw=bounce_rng.random((3, n)),
+        learning_draw=_stream(seed, replication, "learning").random((3, n)),
+        knowledge_draw=_stream(seed, replication, "knowledge").random(n),
     )

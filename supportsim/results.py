@@ -3,19 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from supportsim.analysis import sla_attainment, sla_table, t_interval
-from supportsim.demand import TicketStream
-from supportsim.engine import ReplicationRecord
-from supportsim.engine._hours import duty_groups, on_duty_hours
 from supportsim.scenario import Scenario
-from supportsim.scenario._schema import TIERS
 
-__all__ = ["SimulationResult", "build_tables"]
+__all__ = ["SimulationResult"]
 
 
 @dataclass(frozen=True)
@@ -35,6 +30,8 @@ class SimulationResult:
         One row per agent per replication.
     timeline : DataFrame
         One row per replication and hour: state at the top of the hour, arrivals within it.
+    events : DataFrame
+        Workforce events (joins, leaves, reserve calls) per replication, in time order.
     """
 
     scenario: Scenario
@@ -43,6 +40,7 @@ class SimulationResult:
     tickets: pd.DataFrame = field(repr=False)
     staff: pd.DataFrame = field(repr=False)
     timeline: pd.DataFrame = field(repr=False)
+    events: pd.DataFrame = field(repr=False)
 
     def sla(self, confidence: float = 0.95) -> pd.DataFrame:
         """Response and resolution attainment per priority with t-intervals across replications.
@@ -103,99 +101,3 @@ class SimulationResult:
             out.append({"metric": metric, "value": float(mean), "low": float(low),
                         "high": float(high), "unit": unit})
         return pd.DataFrame(out)
-
-
-def build_tables(
-    scenario: Scenario,
-    runs: list[tuple[int, TicketStream, ReplicationRecord]],
-) -> dict[str, Any]:
-    """Assemble the three result tables from per-replication arrays."""
-    return {
-        "tickets": _tickets(scenario, runs),
-        "staff": _staff(scenario, runs),
-        "timeline": _timeline(scenario, runs),
-    }
-
-
-def _tickets(scenario: Scenario, runs: list[tuple[int, TicketStream, ReplicationRecord]]
-             ) -> pd.DataFrame:
-    def cat(get: Any) -> np.ndarray:
-        parts = [get(stream, rec) for _, stream, rec in runs]
-        return np.concatenate(parts) if parts else np.empty(0)
-
-    arrived = cat(lambda s, r: s.arrived_at)
-    first = cat(lambda s, r: r.first_response_at)
-    resolved = cat(lambda s, r: r.resolved_at)
-    counts = [len(stream) for _, stream, _ in runs]
-    return pd.DataFrame({
-        "replication": np.repeat([rep for rep, _, _ in runs], counts).astype(np.int32),
-        "ticket": np.concatenate([np.arange(c, dtype=np.int32) for c in counts])
-        if counts else np.empty(0, np.int32),
-        "priority": pd.Categorical.from_codes(cat(lambda s, r: s.priority).astype(np.int8),
-                                              scenario.priority_names),
-        "channel": pd.Categorical.from_codes(cat(lambda s, r: s.channel).astype(np.int8),
-                                             scenario.channel_names),
-        "need": cat(lambda s, r: s.need).astype(np.int8),
-        "arrived_at": arrived,
-        "first_response_at": first,
-        "resolved_at": resolved,
-        "abandoned": cat(lambda s, r: r.abandoned).astype(bool),
-        "resolved_by": cat(lambda s, r: r.resolved_by).astype(np.int8),
-        "escalations": cat(lambda s, r: r.escalations).astype(np.int8),
-        "bounces": cat(lambda s, r: r.bounces).astype(np.int8),
-        "effort": cat(lambda s, r: r.effort),
-        "wait_time": first - arrived,
-        "resolution_time": resolved - arrived,
-        "warmup": arrived < scenario.warmup,
-        "storm": cat(lambda s, r: s.storm).astype(bool),
-    })
-
-
-def _staff(scenario: Scenario, runs: list[tuple[int, TicketStream, ReplicationRecord]]
-           ) -> pd.DataFrame:
-    duty = np.concatenate([
-        np.full(g.size, on_duty_hours(g, scenario.horizon))
-        for tier in scenario.team.tiers.values() for g in duty_groups(scenario, tier)
-    ] or [np.empty(0)])
-    frames = []
-    for rep, _, rec in runs:
-        agents = len(rec.agent_tier)
-        frames.append(pd.DataFrame({
-            "replication": np.full(agents, rep, dtype=np.int32),
-            "agent": np.arange(agents, dtype=np.int32),
-            "tier": rec.agent_tier,
-            "joined_at": np.zeros(agents),
-            "left_at": np.full(agents, np.nan),
-            "origin": pd.Categorical(["initial"] * agents,
-                                     categories=["initial", "hire", "reserve"]),
-            "busy_time": rec.busy_time,
-            "on_duty_time": duty,
-            "hours": rec.agent_hours,
-        }))
-    return pd.concat(frames, ignore_index=True)
-
-
-def _timeline(scenario: Scenario, runs: list[tuple[int, TicketStream, ReplicationRecord]]
-              ) -> pd.DataFrame:
-    names = [TIERS[level - 1] for level in scenario.levels]
-    frames = []
-    for rep, stream, rec in runs:
-        steps = len(rec.snapshot_open)
-        t = np.arange(steps, dtype=float)
-        queued, busy, on_duty = (rec.snapshots[:, k, :] for k in range(3))
-        frame = {
-            "replication": np.full(steps, rep, dtype=np.int32),
-            "t": t,
-            "arrivals": np.histogram(stream.arrived_at, bins=np.append(t, scenario.horizon))[0],
-            "backlog": rec.snapshot_open,
-            "queued": queued.sum(axis=1),
-            "busy": busy.sum(axis=1),
-            "on_duty": on_duty.sum(axis=1),
-        }
-        for k, name in enumerate(names):
-            frame[f"backlog_{name}"] = queued[:, k] + busy[:, k]
-            frame[f"queued_{name}"] = queued[:, k]
-            frame[f"busy_{name}"] = busy[:, k]
-            frame[f"on_duty_{name}"] = on_duty[:, k]
-        frames.append(pd.DataFrame(frame))
-    return pd.concat(frames, ignore_index=True)

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import numpy as np
 
 from supportsim.demand import generate
-from supportsim.engine import run_replication
-from supportsim.results import SimulationResult, build_tables
+from supportsim.engine import engine_stream, run_replication
+from supportsim.records import build_tables
+from supportsim.results import SimulationResult
 from supportsim.scenario import Scenario
 
-__all__ = ["simulate"]
+__all__ = ["resolve_seed", "simulate", "simulate_replications"]
 
 
 def simulate(
@@ -46,14 +49,46 @@ def simulate(
     count = scenario.replications if replications is None else int(replications)
     if count < 1:
         raise ValueError(f"replications must be an integer >= 1, got {replications!r}")
+    return simulate_replications(scenario, range(count), resolve_seed(scenario, seed))
+
+
+def resolve_seed(scenario: Scenario, seed: int | None) -> int:
+    """The root seed to use: `seed`, else ``scenario.seed``, else fresh OS entropy."""
     root = seed if seed is not None else scenario.seed
     if root is None:
         root = int(np.random.SeedSequence().entropy)  # type: ignore[arg-type]
     if root < 0:
         raise ValueError(f"seed must be an integer >= 0, got {root}")
+    return root
+
+
+def simulate_replications(
+    scenario: Scenario, replications: Iterable[int], seed: int
+) -> SimulationResult:
+    """Simulate the given replication numbers of `scenario` from root `seed`.
+
+    Replication ``r`` gives the same tables here as inside ``simulate(scenario,
+    replications > r, seed)``, so independent workers can each run a subset (sweeps).
+
+    Parameters
+    ----------
+    scenario : Scenario
+    replications : iterable of int
+        Replication numbers (>= 0), e.g. ``[3]`` or ``range(10)``.
+    seed : int
+        Root seed.
+
+    Returns
+    -------
+    SimulationResult
+    """
+    numbers = [int(r) for r in replications]
+    if not numbers or min(numbers) < 0:
+        raise ValueError(f"replications must be a non-empty list of integers >= 0, got {numbers}")
     runs = []
-    for rep in range(count):
-        tickets = generate(scenario, rep, root)
-        runs.append((rep, tickets, run_replication(scenario, tickets)))
-    return SimulationResult(scenario=scenario, seed=root, replications=count,
+    for rep in numbers:
+        tickets = generate(scenario, rep, seed)
+        record = run_replication(scenario, tickets, engine_stream(seed, rep))
+        runs.append((rep, tickets, record))
+    return SimulationResult(scenario=scenario, seed=seed, replications=len(numbers),
                             **build_tables(scenario, runs))

@@ -2,15 +2,31 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from supportsim.demand import TicketStream
+from supportsim.engine._desk import Desk
 from supportsim.engine._records import ReplicationRecord
+from supportsim.engine._swarm import SwarmDesk
 from supportsim.engine._tiered import TieredDesk
 from supportsim.scenario import Scenario
 
-__all__ = ["ReplicationRecord", "run_replication"]
+__all__ = ["ReplicationRecord", "engine_stream", "run_replication"]
 
 
-def run_replication(scenario: Scenario, tickets: TicketStream) -> ReplicationRecord:
+def engine_stream(seed: int, replication: int, variant: int | None = None) -> np.random.Generator:
+    """The engine's random stream (workforce draws) for one replication.
+
+    Demand has its own streams (:mod:`supportsim.demand`); `variant` lets a sweep give
+    each variant its own engine stream while variants keep sharing demand.
+    """
+    key = (replication, 1) if variant is None else (replication, 1, variant)
+    return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=key))
+
+
+def run_replication(
+    scenario: Scenario, tickets: TicketStream, rng: np.random.Generator | None = None
+) -> ReplicationRecord:
     """Simulate one replication of `scenario` on the given ticket stream.
 
     Parameters
@@ -18,9 +34,15 @@ def run_replication(scenario: Scenario, tickets: TicketStream) -> ReplicationRec
     scenario : Scenario
     tickets : TicketStream
         From :func:`supportsim.demand.generate`; shared by every variant of a comparison.
+    rng : numpy.random.Generator, optional
+        The engine stream (who leaves when); :func:`engine_stream`. Only workforce
+        mechanisms draw from it; defaults to a stream seeded with 0.
 
     Returns
     -------
     ReplicationRecord
     """
-    return TieredDesk(scenario, tickets).run()
+    structure: type[Desk] = SwarmDesk if scenario.team.structure == "swarming" else TieredDesk
+    desk = structure(scenario, tickets, rng if rng is not None else engine_stream(0, 0))
+    desk.run()
+    return ReplicationRecord.from_desk(desk)

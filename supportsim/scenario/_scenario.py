@@ -32,6 +32,7 @@ from supportsim.scenario._schema import (
     _check_shares,
 )
 from supportsim.scenario._validation import keyed_error, scenario_error
+from supportsim.scenario._workforce import Workforce
 
 __all__ = ["Scenario", "load_scenario"]
 
@@ -62,7 +63,7 @@ class Scenario(Section):
     priorities: dict[str, Priority]
     work: Work
     team: Team
-    workforce: dict[str, Any] | None = None
+    workforce: Workforce | None = None
 
     _source: str | None = PrivateAttr(default=None)
 
@@ -83,26 +84,49 @@ class Scenario(Section):
         if not self.priorities:
             raise KeyedError("priorities", "must define at least one priority")
         _check_shares({k: p.share for k, p in self.priorities.items()}, "priorities")
-        if self.workforce is not None:
-            key = ".".join(["workforce", *list(self.workforce)[:1]])
-            raise KeyedError(key, "is not supported yet in this version; remove the "
-                             "section to simulate a fixed team")
         self._check_tiers()
+        self._check_workforce()
         return self
 
     def _check_tiers(self) -> None:
         levels = self.levels
-        if 1 not in levels:
+        tiered = self.team.structure == "tiered"
+        if tiered and 1 not in levels:
             raise KeyedError("team.tiers.l1", "is required: every ticket enters L1")
         needed = [TIERS.index(t) + 1 for t, share in self.work.mix.items() if share > 0]
         for need in needed:
             if need > max(levels):
                 raise KeyedError(f"work.mix.l{need}",
                                  f"is > 0 but the team has no tier at level >= {need}")
+        if not tiered:
+            return  # swarming: diagnosis before calling an expert is optional
         for level in levels:
             if any(need > level for need in needed) and TIERS[level - 1] not in self.work.triage:
                 raise KeyedError(f"work.triage.l{level}",
                                  f"is required: tier l{level} escalates tickets it cannot fix")
+
+    def _check_workforce(self) -> None:
+        workforce = self.workforce
+        if workforce is None:
+            return
+        learning, knowledge = workforce.learning, workforce.knowledge
+        if learning is not None:
+            for tier, count in learning.initial_joiners.items():
+                key = f"workforce.learning.initial_joiners.{tier}"
+                if tier not in self.team.tiers:
+                    raise KeyedError(key, "names a tier the team does not have", tier)
+                if count > self.team.tiers[tier].headcount:
+                    raise KeyedError(key, f"must be <= the tier's staff "
+                                     f"({self.team.tiers[tier].headcount})", count)
+            if learning.escalation > 0 and self.team.structure == "tiered":
+                for level in self.levels[:-1]:
+                    if TIERS[level - 1] not in self.work.triage:
+                        raise KeyedError(f"work.triage.l{level}", "is required: "
+                                         "workforce.learning.escalation lets joiners escalate")
+        shifts_left = knowledge is not None and knowledge.l1_gain > 0
+        if shifts_left and ("l1" not in self.team.tiers or "l1" not in self.work.effort):
+            raise KeyedError("workforce.knowledge", "needs tier l1 and work.effort.l1: "
+                             "shifted-left tickets take L1's effort")
 
     # ------------------------------------------------------------------ construction
 

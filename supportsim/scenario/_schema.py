@@ -340,6 +340,14 @@ class Tennis(Section):
     bounce: Share = 0.0
 
 
+class Swarm(Section):
+    """``[team.swarm]``: how a swarm works a ticket when structure = "swarming"."""
+
+    overhead: float = Field(default=0.15, ge=0,
+                            description="extra effort per extra member working the ticket")
+    max_size: int = Field(default=3, ge=2, description="owner plus experts, at most")
+
+
 class Team(Section):
     """``[team]``: structure, queue discipline and tiers."""
 
@@ -347,7 +355,7 @@ class Team(Section):
     discipline: Literal["fifo", "priority", "preemptive"] = "priority"
     tiers: dict[TierName, Tier]
     tennis: Tennis = Field(default_factory=Tennis)
-    swarm: dict[str, Any] | None = None
+    swarm: Swarm | None = None
 
     @field_validator("tiers")
     @classmethod
@@ -355,16 +363,15 @@ class Team(Section):
         # Tier order is level order whatever the file order, so `levels` can rely on it.
         return {name: tiers[name] for name in TIERS if name in tiers}
 
+    @property
+    def swarm_settings(self) -> Swarm:
+        """The ``[team.swarm]`` settings, defaults when the section is left out."""
+        return self.swarm if self.swarm is not None else Swarm()
+
     @model_validator(mode="after")
     def _check(self) -> Team:
-        if self.structure == "swarming":
-            raise KeyedError(
-                "structure",
-                "'swarming' is not supported yet in this version; use 'tiered'",
-                self.structure,
-            )
-        if self.swarm is not None:
-            raise KeyedError("swarm", "is not supported yet in this version; remove the section")
+        if self.swarm is not None and self.structure != "swarming":
+            raise KeyedError("swarm", "only applies to structure = 'swarming'")
         if not self.tiers:
             raise KeyedError("tiers", "must define at least one tier")
         return self

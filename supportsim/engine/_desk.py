@@ -1,0 +1,418 @@
+"""The desk: what tiered and swarming structures share.
+
+Design for speed (see benchmarks/): tickets are indices into per-ticket Python lists
+(scalar reads and writes on lists are several times cheaper than on numpy arrays), and
+every arrival and every service is one event in SimPy's queue whose callback does the
+work, with no process per ticket. Working hours and workforce dynamics use small SimPy
+processes or callbacks: a handful of events per agent and day.
+
+NOTE: the hot paths push events straight onto ``env._queue`` (what ``env.schedule``
+does) and reuse event objects where only one can be pending at a time: the arrival chain
+and, without preemption, each agent's completion. SimPy clears ``event.callbacks``
+before calling them, so a reused event only needs its callback list put back.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from collections.abc import Callable, Generator
+from heapq import heappush
+from typing import Any
+
+import numpy as np
+import simpy
+from simpy.events import NORMAL, Event, Timeout
+
+from supportsim.demand import TicketStream
+from supportsim.engine._hours import duty_groups
+from supportsim.engine._workforce import WorkforceModel
+from supportsim.scenario import Scenario
+
+__all__ = ["Desk"]
+
+NAN = math.nan
+# Work modes of an agent's current service.
+RESOLVE, ESCALATE, DIAGNOSE, HELP_WAIT, SWARM = 0, 1, 2, 3, 4
+
+
+class Desk:
+    """State and mechanics shared by every team structure, for one replication.
+
+    Subclasses decide what an agent does with a ticket (:meth:`_start`, :meth:`_finish`)
+    and where a free agent looks for work (:meth:`_free`).
+    """
+
+    def queue_count(self) -> int:
+        """How many ticket queues the structure keeps (tiered: one per tier)."""
+        raise NotImplementedError
+
+    def __init__(self, scenario: Scenario, tickets: TicketStream, rng: np.random.Generator
+                 ) -> None:
+        self.env = env = simpy.Environment()
+        self.scenario = scenario
+        self.horizon = scenario.horizon
+        n = len(tickets)
+        self.n = n
+
+        # -- per-ticket inputs, as lists for fast scalar access
+        self.arrived = tickets.arrived_at.tolist()
+        # Effort if resolved where the need is met, looked up once per ticket.
+        self.resolve_effort = np.take_along_axis(
+            tickets.effort, (tickets.need.astype(np.intp) - 1)[None, :], axis=0)[0].tolist()
+        self.rank = tickets.priority.tolist()
+        discipline = scenario.team.discipline
+        self.queue_class = self.rank if discipline != "fifo" else [0] * n
+        self.need = tickets.need.tolist()
+        self.patience = tickets.patience.tolist()
+        self.effort_draw = [row.tolist() for row in tickets.effort]
+        self.triage_draw = [row.tolist() for row in tickets.triage]
+        self.preemptive = discipline == "preemptive"
+
+        # -- per-ticket records, preallocated
+        self.first_response = [NAN] * n
+        self.resolved_at = [NAN] * n
+        self.abandoned = [False] * n
+        self.resolved_by = [0] * n
+        self.escalations = [0] * n
+        self.bounces = [0] * n
+        self.effort_spent = [0.0] * n
+        self.swarm_size = [0] * n
+        self.help_wait = [NAN] * n
+        self.resolver = [-1] * n
+        self.remaining: dict[int, tuple[float, int]] = {}  # preempted: work left, mode
+
+        # -- queues (one deque per priority class) and per-tier counters
+        self.levels = scenario.levels
+        tiers = len(self.levels)
+        classes = len(scenario.priorities) if discipline != "fifo" else 1
+        self.queues: list[list[deque[int]]] = [
+            [deque() for _ in range(classes)] for _ in range(self.queue_count())
+        ]
+        self.queued = [0] * self.queue_count()
+        self.busy = [0] * tiers
+        self.on_duty = [0] * tiers
+        self.idle: list[deque[int]] = [deque() for _ in range(tiers)]
+        self.closed = 0
+        self.next_ticket = 0
+        self.events: list[tuple[float, str, int, int, str]] = []  # t, kind, level, agent, detail
+
+        # -- agents (index a); lists grow as people join
+        self.agent_tier: list[int] = []
+        self.agent_group: list[int] = []
+        self.agent_origin: list[str] = []
+        self.joined_at: list[float] = []
+        self.left_at: list[float] = []
+        self.leave_reason: list[str] = []
+        self.proficient_at: list[float] = []  # -inf for stable agents
+        self.in_hours: list[bool] = []
+        self.present: list[bool] = []
+        self.active: list[bool] = []  # False while a surge reserve is not called
+        self.agent_on: list[bool] = []  # on duty: in hours, present and active
+        self.agent_ticket: list[int] = []
+        self.agent_event: list[Event | None] = []
+        self.agent_started: list[float] = []
+        self.agent_end: list[float] = []
+        self.agent_mode: list[int] = []
+        self.busy_time: list[float] = []
+        self.tier_agents: list[list[int]] = [[] for _ in range(tiers)]
+        self._finish_callbacks: list[Callable[[Any], None]] = [self._finish]
+        self._completions: list[Event] = []
+
+        # -- duty groups: (tier, label, intervals) and their members
+        self.groups: list[tuple[int, str, np.ndarray | None]] = []
+        self.group_members: list[list[int]] = []
+        self.group_on: list[bool] = []
+        self.tier_groups: list[list[int]] = [[] for _ in range(tiers)]
+        for t, tier in enumerate(scenario.team.tiers.values()):
+            for group in duty_groups(scenario, tier):
+                self.tier_groups[t].append(len(self.groups))
+                self.groups.append((t, group.label, group.intervals))
+                self.group_members.append([])
+                self.group_on.append(group.intervals is None)
+
+        self.workforce = WorkforceModel(self, scenario.workforce, rng)
+        for t, tier in enumerate(scenario.team.tiers.values()):
+            joiners = self.workforce.initial_joiners(t)
+            for g in self.tier_groups[t]:
+                label = self.groups[g][1]
+                size = next(d.size for d in duty_groups(scenario, tier) if d.label == label)
+                for _ in range(size):
+                    self.add_agent(t, g, "initial", learner=joiners > 0)
+                    joiners -= 1
+        for g, (_, _, intervals) in enumerate(self.groups):
+            if intervals is not None:
+                env.process(self._roster(g, intervals))
+        self.workforce.start()
+
+        # -- hourly snapshots of the state, for the timeline
+        steps = math.ceil(self.horizon)  # snapshots at t = 0, 1, ... < horizon
+        self.snapshot_queued = np.zeros((steps, tiers), dtype=np.int32)
+        self.snapshot_busy = np.zeros((steps, tiers), dtype=np.int32)
+        self.snapshot_on_duty = np.zeros((steps, tiers), dtype=np.int32)
+        self.snapshot_open = np.zeros(steps, dtype=np.int32)
+        self.snapshot_waiting = np.zeros(steps, dtype=np.int32)
+        self._snapshot_step = 0
+        self._snapshot(None)
+
+        self._arrival = self.reusable_event(None)
+        self._arrival_callbacks: list[Callable[[Any], None]] = [self._arrive]
+        if n:
+            self._arrival.callbacks = self._arrival_callbacks
+            heappush(env._queue, (self.arrived[0], NORMAL, next(env._eid), self._arrival))
+
+    def reusable_event(self, value: int | None) -> Event:
+        """A triggered event that can be pushed onto the queue (again) by hand."""
+        event = Event(self.env)
+        event._ok = True
+        event._value = value
+        return event
+
+    # ------------------------------------------------------------------ running
+
+    def run(self) -> None:
+        """Run to the horizon (open tickets stay open) and close the books."""
+        self.env.run(until=self.horizon)
+        # Work in progress at the horizon counts as effort and busy time up to the horizon.
+        for a, i in enumerate(self.agent_ticket):
+            if i >= 0:
+                worked = self.horizon - self.agent_started[a]
+                self.busy_time[a] += worked
+                if self.agent_mode[a] != HELP_WAIT:
+                    self.effort_spent[i] += worked
+
+    # ------------------------------------------------------------------ tickets
+
+    def _arrive(self, event: Event) -> None:
+        i = self.next_ticket
+        self.next_ticket = i + 1
+        if i + 1 < self.n:
+            # NOTE: pushed at the absolute instant, not as a delay: now + (t - now) can
+            # differ from t in the last bit, and recorded times must equal the drawn ones.
+            env = self.env
+            event.callbacks = self._arrival_callbacks
+            heappush(env._queue, (self.arrived[i + 1], NORMAL, next(env._eid), event))
+        self._enter(0, i)
+        if self.patience[i] != math.inf and self.first_response[i] != self.first_response[i]:
+            Timeout(self.env, self.patience[i], i).callbacks.append(self._patience_over)
+
+    def _enter(self, q: int, i: int) -> None:
+        """Ticket `i` joins queue `q`: straight to an idle agent, or into the queue."""
+        raise NotImplementedError
+
+    def _queue_up(self, q: int, i: int) -> None:
+        if not (self.preemptive and self._preempt(q, i)):
+            self.queues[q][self.queue_class[i]].append(i)
+            self.queued[q] += 1
+
+    def _patience_over(self, event: Timeout) -> None:
+        i = event._value
+        # NaN != NaN: nobody has started the ticket, so it is still in the first queue.
+        if self.first_response[i] != self.first_response[i]:
+            self.abandoned[i] = True
+            self.queued[0] -= 1
+            self.closed += 1
+
+    def _pop(self, q: int) -> int:
+        """The next ticket of queue `q`, or -1; abandoned tickets are dropped lazily."""
+        abandoned = self.abandoned
+        for waiting in self.queues[q]:
+            while waiting:
+                i = waiting.popleft()
+                if not abandoned[i]:
+                    self.queued[q] -= 1
+                    return i
+        return -1
+
+    def _resolve(self, i: int, level: int, a: int) -> None:
+        self.resolver[i] = a
+        self.resolved_at[i] = self.env._now
+        self.resolved_by[i] = level
+        self.closed += 1
+
+    # ------------------------------------------------------------------ services
+
+    def _serve(self, a: int, i: int, duration: float, mode: int) -> None:
+        """Agent `a` works on ticket `i` for `duration` hours in `mode`."""
+        env = self.env
+        now = env._now
+        if self.preemptive:
+            # A preempted completion stays in the queue, so each service gets its own event.
+            event = self.reusable_event(a)
+            self.agent_event[a] = event
+        else:
+            event = self._completions[a]
+        event.callbacks = self._finish_callbacks
+        end = now + duration
+        heappush(env._queue, (end, NORMAL, next(env._eid), event))
+        self.agent_ticket[a] = i
+        self.agent_started[a] = now
+        self.agent_end[a] = end
+        self.agent_mode[a] = mode
+        self.busy[self.agent_tier[a]] += 1
+
+    def _stop(self, a: int) -> tuple[int, float]:
+        """End agent `a`'s current service now: book time, return (ticket, hours worked)."""
+        i = self.agent_ticket[a]
+        worked = self.env._now - self.agent_started[a]
+        self.busy_time[a] += worked
+        self.busy[self.agent_tier[a]] -= 1
+        self.agent_ticket[a] = -1
+        return i, worked
+
+    def _finish(self, event: Event) -> None:
+        raise NotImplementedError
+
+    def _free(self, a: int) -> None:
+        """Agent `a` has nothing in hand: take the next ticket, idle, or go off duty."""
+        raise NotImplementedError
+
+    def _preemptible(self, a: int) -> bool:
+        return True
+
+    def _preempt(self, q: int, i: int) -> bool:
+        """Take an agent from the least urgent ticket less urgent than `i`, if any."""
+        rank = self.rank
+        victim, victim_key = -1, (rank[i], math.inf)
+        for t in self._preempt_tiers(q):
+            for a in self.tier_agents[t]:
+                j = self.agent_ticket[a]
+                if (j >= 0 and self.agent_on[a] and self._preemptible(a)
+                        and (rank[j], self.agent_started[a]) > victim_key):
+                    victim, victim_key = a, (rank[j], self.agent_started[a])
+        if victim < 0:
+            return False
+        mode = self.agent_mode[victim]
+        remaining = self.agent_end[victim] - self.env._now
+        j, worked = self._stop(victim)
+        self.effort_spent[j] += worked
+        self.remaining[j] = (remaining, mode)
+        self.agent_event[victim] = None
+        # The preempted ticket resumes first among its class: it has waited longest.
+        self.queues[q][self.queue_class[j]].appendleft(j)
+        self.queued[q] += 1
+        self._start(victim, i)
+        return True
+
+    def _preempt_tiers(self, q: int) -> list[int]:
+        return [q]
+
+    def _start(self, a: int, i: int) -> None:
+        raise NotImplementedError
+
+    def _multiplier(self, a: int) -> float:
+        """Effort multiplier of agent `a` now (1.0 once proficient)."""
+        now = self.env._now
+        if now >= self.proficient_at[a]:
+            return 1.0
+        return self.workforce.multiplier(now - self.joined_at[a])
+
+    # ------------------------------------------------------------------ agents
+
+    def add_agent(self, t: int, g: int, origin: str, *, learner: bool, active: bool = True
+                  ) -> int:
+        """A new agent of tier `t` in duty group `g`; returns its index."""
+        a = len(self.agent_tier)
+        now = self.env._now
+        self.agent_tier.append(t)
+        self.agent_group.append(g)
+        self.agent_origin.append(origin)
+        self.joined_at.append(now)
+        self.left_at.append(NAN)
+        self.leave_reason.append("")
+        self.proficient_at.append(self.workforce.proficient_after(now) if learner else -math.inf)
+        self.in_hours.append(self.group_on[g])
+        self.present.append(True)
+        self.active.append(active)
+        self.agent_on.append(False)
+        self.agent_ticket.append(-1)
+        self.agent_event.append(None)
+        self.agent_started.append(0.0)
+        self.agent_end.append(0.0)
+        self.agent_mode.append(RESOLVE)
+        self.busy_time.append(0.0)
+        self._completions.append(self.reusable_event(a))
+        self.tier_agents[t].append(a)
+        self.group_members[g].append(a)
+        if origin == "hire":
+            self.events.append((now, "join", self.levels[t], a, origin))
+        self.workforce.on_join(a)
+        self.refresh(a)
+        return a
+
+    def leave(self, a: int, reason: str) -> None:
+        """Agent `a` leaves now; a ticket in hand is finished first (no new ones taken)."""
+        self.present[a] = False
+        self.left_at[a] = self.env._now
+        self.leave_reason[a] = reason
+        self.events.append((self.env._now, "leave", self.levels[self.agent_tier[a]], a, reason))
+        self.refresh(a)
+
+    def refresh(self, a: int) -> None:
+        """Bring agent `a`'s on-duty state in line with hours, presence and activation."""
+        should = self.in_hours[a] and self.present[a] and self.active[a]
+        if should == self.agent_on[a]:
+            return
+        t = self.agent_tier[a]
+        self.agent_on[a] = should
+        if should:
+            self.on_duty[t] += 1
+            if self.agent_ticket[a] < 0:
+                self._free(a)
+        else:
+            self.on_duty[t] -= 1
+            if self.agent_ticket[a] < 0:
+                self.idle[t].remove(a)
+
+    def _roster(self, g: int, intervals: np.ndarray) -> Generator[Timeout, None, None]:
+        env = self.env
+        for on, off in intervals.tolist():
+            if on > env.now:
+                yield env.timeout(on - env.now)
+            self._set_hours(g, True)
+            yield env.timeout(off - env.now)
+            self._set_hours(g, False)
+
+    def _set_hours(self, g: int, on: bool) -> None:
+        # An agent going off duty takes no new ticket and finishes the one in hand.
+        self.group_on[g] = on
+        for a in self.group_members[g]:
+            self.in_hours[a] = on
+            self.refresh(a)
+
+    # ------------------------------------------------------------------ timeline
+
+    def waiting(self) -> int:
+        """Tickets waiting in any queue (for the timeline)."""
+        return sum(self.queued)
+
+    def tier_queued(self) -> list[int]:
+        """Tickets waiting for each tier (for the timeline)."""
+        return self.queued
+
+    def oldest_wait(self, t: int) -> float:
+        """Age in hours of the oldest ticket waiting for tier `t` (surge trigger)."""
+        raise NotImplementedError
+
+    def _oldest(self, queues: list[deque[int]], since: Callable[[int], float]) -> float:
+        now = self.env._now
+        oldest = now
+        for waiting in queues:
+            # Abandoned tickets were already taken off the count; drop them from the head.
+            while waiting and self.abandoned[waiting[0]]:
+                waiting.popleft()
+            if waiting:
+                oldest = min(oldest, since(waiting[0]))
+        return now - oldest
+
+    def _snapshot(self, event: Timeout | None) -> None:
+        step = self._snapshot_step
+        self.snapshot_queued[step] = self.tier_queued()
+        self.snapshot_busy[step] = self.busy
+        self.snapshot_on_duty[step] = self.on_duty
+        self.snapshot_open[step] = self.next_ticket - self.closed
+        self.snapshot_waiting[step] = self.waiting()
+        self.workforce.snapshot(step)
+        self._snapshot_step = step + 1
+        if step + 1 < len(self.snapshot_open):
+            Timeout(self.env, 1.0).callbacks.append(self._snapshot)

@@ -1,0 +1,208 @@
+"""The swarming desk: one queue, one owner per ticket, experts join instead of hand-offs.
+
+The next free agent (the lowest tier with someone idle, so experts stay free to help)
+takes a ticket and owns it. If the owner's level meets the need, the owner works the
+effort alone. Otherwise the owner first works the triage of its level (diagnosis), then
+asks for an agent of the needed level, waiting while none is free; requests for help go
+ahead of new tickets. Agents of a higher level may answer a request when none of the
+exact level is free. When the expert joins, idle agents of the levels in between join as
+well, up to ``max_size`` members. A swarm of k members works the effort of the needed
+tier in ``effort x (1 + overhead (k - 1)) / k`` hours, so total effort grows by
+``overhead`` per extra member. No ticket is ever handed off: no escalations, no tennis.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+
+import numpy as np
+from simpy.events import Event
+
+from supportsim.demand import TicketStream
+from supportsim.engine._desk import DIAGNOSE, HELP_WAIT, NAN, RESOLVE, SWARM, Desk
+from supportsim.scenario import Scenario
+
+__all__ = ["SwarmDesk"]
+
+MEMBER = 5  # work mode of a swarm member who is not the owner
+
+
+class SwarmDesk(Desk):
+    """One replication of a swarming support organisation."""
+
+    def queue_count(self) -> int:
+        return 1
+
+    def __init__(self, scenario: Scenario, tickets: TicketStream, rng: np.random.Generator
+                 ) -> None:
+        n = len(tickets)
+        swarm = scenario.team.swarm_settings
+        self.overhead = swarm.overhead
+        self.max_size = swarm.max_size
+        self.learning_draw = [row.tolist() for row in tickets.learning_draw]
+        self.knowledge_draw = tickets.knowledge_draw.tolist()
+        workforce = scenario.workforce
+        self.learning = workforce is not None and workforce.learning is not None
+        self.knowledge = workforce is not None and workforce.knowledge is not None
+        self.help_level = [0] * n
+        self.help_since = [NAN] * n
+        self.members: dict[int, list[int]] = {}  # owner -> the other members
+        classes = len(scenario.priorities) if scenario.team.discipline != "fifo" else 1
+        # Owners waiting for help, per needed level (1..3) and priority class.
+        self.help_queues: list[list[deque[int]]] = [
+            [deque() for _ in range(classes)] for _ in range(3)]
+        super().__init__(scenario, tickets, rng)
+
+    # ------------------------------------------------------------------ owners
+
+    def _enter(self, q: int, i: int) -> None:
+        for idle in self.idle:
+            if idle:
+                self._start(idle.popleft(), i)
+                return
+        self._queue_up(q, i)
+
+    def _preempt_tiers(self, q: int) -> list[int]:
+        return list(range(len(self.levels)))
+
+    def _preemptible(self, a: int) -> bool:
+        # Solo work can be preempted; a swarm or an owner waiting for help cannot.
+        return self.agent_mode[a] in (RESOLVE, DIAGNOSE)
+
+    def _start(self, a: int, i: int) -> None:
+        """Agent `a` takes ticket `i` from the queue and owns it."""
+        now = self.env._now
+        if self.first_response[i] != self.first_response[i]:
+            self.first_response[i] = now
+        if self.preemptive and i in self.remaining:
+            self._serve(a, i, *self.remaining.pop(i))
+            return
+        level = self.levels[self.agent_tier[a]]
+        need = self.need[i]
+        self.help_level[i] = need
+        if need <= level:
+            duration, mode = self.resolve_effort[i], RESOLVE
+        elif (self.knowledge and level == 1 and need == 2
+              and self.knowledge_draw[i] < self.workforce.knowledge_share(now)):
+            duration, mode = self.effort_draw[0][i], RESOLVE
+        else:
+            duration, mode = self._diagnosis(level, i), DIAGNOSE
+        if self.learning and now < self.proficient_at[a]:
+            multiplier = self.workforce.multiplier(now - self.joined_at[a])
+            if (mode == RESOLVE and level < max(self.levels)
+                    and self.learning_draw[level - 1][i]
+                    < self.workforce.extra_escalation(multiplier)):
+                # A joiner unsure of a ticket it could fix asks the next level to join.
+                self.help_level[i] = min(lv for lv in self.levels if lv > level)
+                duration, mode = self._diagnosis(level, i), DIAGNOSE
+            duration *= multiplier
+        self.swarm_size[i] = 1
+        self._serve(a, i, duration, mode)
+
+    def _diagnosis(self, level: int, i: int) -> float:
+        triage = self.triage_draw[level - 1][i]
+        return 0.0 if math.isnan(triage) else triage
+
+    def _finish(self, event: Event) -> None:
+        a = event._value
+        if self.preemptive and self.agent_event[a] is not event:
+            return  # preempted: this completion is stale
+        mode = self.agent_mode[a]
+        if mode == DIAGNOSE:
+            i, worked = self._stop(a)
+            self.effort_spent[i] += worked
+            self._ask_for_help(a, i)
+            return
+        members = self.members.pop(a, [])
+        i, worked = self._stop(a)
+        # Every member worked the same wall time on the ticket.
+        self.effort_spent[i] += worked * (1 + len(members))
+        level = max(self.levels[self.agent_tier[m]] for m in [a, *members])
+        self._resolve(i, level, a)
+        for member in members:
+            self._stop(member)
+            self._free(member)
+        self._free(a)
+
+    # ------------------------------------------------------------------ swarms
+
+    def _ask_for_help(self, a: int, i: int) -> None:
+        """Owner `a` keeps ticket `i` and waits for an agent of the needed level."""
+        now = self.env._now
+        self.agent_ticket[a] = i
+        self.agent_mode[a] = HELP_WAIT
+        self.agent_started[a] = now
+        self.busy[self.agent_tier[a]] += 1
+        self.help_since[i] = now
+        needed = self.help_level[i]
+        for t, level in enumerate(self.levels):
+            if level >= needed and self.idle[t]:
+                self._form_swarm(a, self.idle[t].popleft(), i)
+                return
+        self.help_queues[needed - 1][self.queue_class[i]].append(a)
+
+    def _form_swarm(self, a: int, expert: int, i: int) -> None:
+        now = self.env._now
+        self.help_wait[i] = now - self.help_since[i]
+        # The owner was occupied while waiting: busy, but no effort on the ticket.
+        self.busy_time[a] += now - self.agent_started[a]
+        self.busy[self.agent_tier[a]] -= 1
+        owner_level = self.levels[self.agent_tier[a]]
+        expert_level = self.levels[self.agent_tier[expert]]
+        members = [expert]
+        for t, level in enumerate(self.levels):
+            if owner_level < level < expert_level and self.idle[t] and (
+                    len(members) + 1 < self.max_size):
+                members.append(self.idle[t].popleft())
+        size = 1 + len(members)
+        multiplier = self._multiplier(expert) if self.learning else 1.0
+        wall = (self.resolve_effort[i] * multiplier * (1 + self.overhead * (size - 1)) / size)
+        self.swarm_size[i] = size
+        self.members[a] = members
+        for member in members:
+            self.agent_ticket[member] = i
+            self.agent_mode[member] = MEMBER
+            self.agent_started[member] = now
+            self.busy[self.agent_tier[member]] += 1
+        self._serve(a, i, wall, SWARM)
+
+    def _free(self, a: int) -> None:
+        if not self.agent_on[a]:
+            return
+        t = self.agent_tier[a]
+        level = self.levels[t]
+        # Requests for help go ahead of new tickets: own level first, then lower needs.
+        for needed in range(level, 0, -1):
+            owner = self._pop_help(needed)
+            if owner >= 0:
+                self._form_swarm(owner, a, self.agent_ticket[owner])
+                return
+        i = self._pop(0)
+        if i < 0:
+            self.idle[t].append(a)
+        else:
+            self._start(a, i)
+
+    def _pop_help(self, needed: int) -> int:
+        for waiting in self.help_queues[needed - 1]:
+            if waiting:
+                return waiting.popleft()
+        return -1
+
+    # ------------------------------------------------------------------ timeline
+
+    def waiting(self) -> int:
+        return self.queued[0] + sum(len(w) for q in self.help_queues for w in q)
+
+    def tier_queued(self) -> list[int]:
+        """Owners waiting for help of each tier's level (the main queue is `waiting`)."""
+        return [sum(len(w) for w in self.help_queues[level - 1]) for level in self.levels]
+
+    def oldest_wait(self, t: int) -> float:
+        if t == 0:
+            return self._oldest(self.queues[0], lambda i: self.arrived[i])
+        waiting = self.help_queues[self.levels[t] - 1]
+        now = self.env._now
+        since = [self.help_since[self.agent_ticket[w[0]]] for w in waiting if w]
+        return now - min(since, default=now)

@@ -1,0 +1,124 @@
+"""Per-replication arrays -> the documented result tables (docs/results.md)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from supportsim.demand import TicketStream
+from supportsim.engine import ReplicationRecord
+from supportsim.scenario import Scenario
+from supportsim.scenario._schema import TIERS
+
+__all__ = ["EVENT_KINDS", "build_tables"]
+
+Run = tuple[int, TicketStream, ReplicationRecord]
+
+EVENT_KINDS = ["join", "leave", "surge_call", "surge_on", "surge_off", "backfill",
+               "backfill_end"]
+
+
+def build_tables(scenario: Scenario, runs: list[Run]) -> dict[str, pd.DataFrame]:
+    """The ``tickets``, ``staff``, ``timeline`` and ``events`` tables of `runs`."""
+    return {
+        "tickets": _tickets(scenario, runs),
+        "staff": _staff(runs),
+        "timeline": _timeline(scenario, runs),
+        "events": _events(runs),
+    }
+
+
+def _tickets(scenario: Scenario, runs: list[Run]) -> pd.DataFrame:
+    def cat(get: Any) -> np.ndarray:
+        parts = [get(stream, rec) for _, stream, rec in runs]
+        return np.concatenate(parts) if parts else np.empty(0)
+
+    arrived = cat(lambda s, r: s.arrived_at)
+    first = cat(lambda s, r: r.first_response_at)
+    resolved = cat(lambda s, r: r.resolved_at)
+    counts = [len(stream) for _, stream, _ in runs]
+    return pd.DataFrame({
+        "replication": np.repeat([rep for rep, _, _ in runs], counts).astype(np.int32),
+        "ticket": np.concatenate([np.arange(c, dtype=np.int32) for c in counts])
+        if counts else np.empty(0, np.int32),
+        "priority": pd.Categorical.from_codes(cat(lambda s, r: s.priority).astype(np.int8),
+                                              scenario.priority_names),
+        "channel": pd.Categorical.from_codes(cat(lambda s, r: s.channel).astype(np.int8),
+                                             scenario.channel_names),
+        "need": cat(lambda s, r: s.need).astype(np.int8),
+        "arrived_at": arrived,
+        "first_response_at": first,
+        "resolved_at": resolved,
+        "abandoned": cat(lambda s, r: r.abandoned).astype(bool),
+        "resolved_by": cat(lambda s, r: r.resolved_by).astype(np.int8),
+        "escalations": cat(lambda s, r: r.escalations).astype(np.int8),
+        "bounces": cat(lambda s, r: r.bounces).astype(np.int8),
+        "effort": cat(lambda s, r: r.effort),
+        "wait_time": first - arrived,
+        "resolution_time": resolved - arrived,
+        "warmup": arrived < scenario.warmup,
+        "storm": cat(lambda s, r: s.storm).astype(bool),
+        "swarm_size": cat(lambda s, r: r.swarm_size).astype(np.int8),
+        "help_wait_time": cat(lambda s, r: r.help_wait),
+        "agent": cat(lambda s, r: r.resolver).astype(np.int32),
+    })
+
+
+def _staff(runs: list[Run]) -> pd.DataFrame:
+    frames = []
+    for rep, _, rec in runs:
+        agents = len(rec.agent_tier)
+        frames.append(pd.DataFrame({
+            "replication": np.full(agents, rep, dtype=np.int32),
+            "agent": np.arange(agents, dtype=np.int32),
+            "tier": rec.agent_tier,
+            "joined_at": rec.joined_at,
+            "left_at": rec.left_at,
+            "origin": pd.Categorical(rec.agent_origin, categories=["initial", "hire", "reserve"]),
+            "busy_time": rec.busy_time,
+            "on_duty_time": rec.on_duty_time,
+            "hours": rec.agent_hours,
+            "phase": pd.Categorical(rec.phase, categories=["learning", "improvement", "stable"]),
+            "reason": pd.Categorical(rec.leave_reason, categories=["", "attrition", "transfer"]),
+        }))
+    return pd.concat(frames, ignore_index=True)
+
+
+def _timeline(scenario: Scenario, runs: list[Run]) -> pd.DataFrame:
+    names = [TIERS[level - 1] for level in scenario.levels]
+    frames = []
+    for rep, stream, rec in runs:
+        steps = len(rec.open_tickets)
+        t = np.arange(steps, dtype=float)
+        frame: dict[str, Any] = {
+            "replication": np.full(steps, rep, dtype=np.int32),
+            "t": t,
+            "arrivals": np.histogram(stream.arrived_at, bins=np.append(t, scenario.horizon))[0],
+            "backlog": rec.open_tickets,
+            "queued": rec.waiting,
+            "busy": rec.busy.sum(axis=1),
+            "on_duty": rec.on_duty.sum(axis=1),
+            "effective_fte": rec.effective_fte.sum(axis=1),
+            "vacancies": rec.vacancies.sum(axis=1),
+            "reserve_on_duty": rec.reserve_on_duty.sum(axis=1),
+        }
+        for k, name in enumerate(names):
+            frame[f"backlog_{name}"] = rec.queued[:, k] + rec.busy[:, k]
+            frame[f"queued_{name}"] = rec.queued[:, k]
+            frame[f"busy_{name}"] = rec.busy[:, k]
+            frame[f"on_duty_{name}"] = rec.on_duty[:, k]
+            frame[f"effective_fte_{name}"] = rec.effective_fte[:, k]
+            frame[f"vacancies_{name}"] = rec.vacancies[:, k]
+            frame[f"reserve_on_duty_{name}"] = rec.reserve_on_duty[:, k]
+        frames.append(pd.DataFrame(frame))
+    return pd.concat(frames, ignore_index=True)
+
+
+def _events(runs: list[Run]) -> pd.DataFrame:
+    rows = [(rep, *event) for rep, _, rec in runs for event in rec.events]
+    frame = pd.DataFrame(rows, columns=["replication", "t", "kind", "tier", "agent", "detail"])
+    frame["kind"] = pd.Categorical(frame["kind"], categories=EVENT_KINDS)
+    return frame.astype({"replication": np.int32, "t": float, "tier": np.int8,
+                         "agent": np.int32})
