@@ -84,6 +84,16 @@ class SimulationResult:
         }
         last = self.timeline.groupby("replication")["backlog"].last()
         metrics["backlog_at_end"] = (last, "tickets")
+        per_hour = self.timeline[self.timeline["t"] >= self.scenario.warmup].groupby("replication")
+        metrics["on_duty"] = (per_hour["on_duty"].mean(), "agents")
+        metrics["effective_fte"] = (per_hour["effective_fte"].mean(), "agents")
+        metrics["vacancies"] = (per_hour["vacancies"].mean(), "seats")
+        metrics["reserve_on_duty"] = (per_hour["reserve_on_duty"].mean(), "agents")
+        calls = self.events[self.events["kind"].isin(["surge_on", "backfill"])]
+        activations = calls.groupby("replication").size().reindex(last.index, fill_value=0)
+        metrics["reserve_activations"] = (activations, "calls")
+        leavers = self.events[self.events["kind"] == "leave"].groupby("replication").size()
+        metrics["leavers"] = (leavers.reindex(last.index, fill_value=0), "people")
         util = self.utilisation()
         for level, rows in util.groupby("tier", observed=True):
             metrics[f"utilisation_l{level}"] = (rows.set_index("replication")["utilisation"],
@@ -98,6 +108,8 @@ class SimulationResult:
             mean, low, high = t_interval(series.to_numpy(dtype=float), confidence=confidence)
             if unit == "share":
                 low, high = np.clip(low, 0, 1), np.clip(high, 0, 1)
+            elif unit != "h":  # counts cannot be negative
+                low = np.maximum(low, 0)
             out.append({"metric": metric, "value": float(mean), "low": float(low),
                         "high": float(high), "unit": unit})
         return pd.DataFrame(out)

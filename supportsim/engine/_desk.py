@@ -36,6 +36,15 @@ NAN = math.nan
 RESOLVE, ESCALATE, DIAGNOSE, HELP_WAIT, SWARM = 0, 1, 2, 3, 4
 
 
+def draw_lists(rows: np.ndarray, used: bool) -> list[list[float]]:
+    """Per-tier draws as lists for the hot path, converting only rows that can be read.
+
+    NOTE: a converted row costs ~32 bytes per ticket; rows of tiers without a
+    distribution (all NaN) or of mechanisms that are off stay empty lists.
+    """
+    return [row.tolist() if used and not np.isnan(row[:1]).all() else [] for row in rows]
+
+
 class Desk:
     """State and mechanics shared by every team structure, for one replication.
 
@@ -65,8 +74,14 @@ class Desk:
         self.queue_class = self.rank if discipline != "fifo" else [0] * n
         self.need = tickets.need.tolist()
         self.patience = tickets.patience.tolist()
-        self.effort_draw = [row.tolist() for row in tickets.effort]
-        self.triage_draw = [row.tolist() for row in tickets.triage]
+        workforce = scenario.workforce
+        self.learning = workforce is not None and workforce.learning is not None
+        self.knowledge = workforce is not None and workforce.knowledge is not None
+        self.effort_draw = draw_lists(tickets.effort, self.knowledge)  # L1 fixing L2 tickets
+        self.triage_draw = draw_lists(tickets.triage, True)
+        self.learning_draw = draw_lists(
+            tickets.learning_draw, self.learning and workforce.learning.escalation > 0)  # type: ignore[union-attr]
+        self.knowledge_draw = tickets.knowledge_draw.tolist() if self.knowledge else []
         self.preemptive = discipline == "preemptive"
 
         # -- per-ticket records, preallocated

@@ -82,7 +82,8 @@ class ReplicationRecord:
             on_duty=desk.snapshot_on_duty,
             vacancies=workforce.snapshot_vacancies,
             reserve_on_duty=workforce.snapshot_reserve,
-            effective_fte=workforce.snapshot_effective,
+            effective_fte=(workforce.snapshot_effective if workforce.learning is not None
+                           else desk.snapshot_on_duty.astype(np.float64)),
             open_tickets=desk.snapshot_open,
             waiting=desk.snapshot_waiting,
             events=list(desk.events),

@@ -13,7 +13,6 @@ tier in ``effort x (1 + overhead (k - 1)) / k`` hours, so total effort grows by
 
 from __future__ import annotations
 
-import math
 from collections import deque
 
 import numpy as np
@@ -40,11 +39,6 @@ class SwarmDesk(Desk):
         swarm = scenario.team.swarm_settings
         self.overhead = swarm.overhead
         self.max_size = swarm.max_size
-        self.learning_draw = [row.tolist() for row in tickets.learning_draw]
-        self.knowledge_draw = tickets.knowledge_draw.tolist()
-        workforce = scenario.workforce
-        self.learning = workforce is not None and workforce.learning is not None
-        self.knowledge = workforce is not None and workforce.knowledge is not None
         self.help_level = [0] * n
         self.help_since = [NAN] * n
         self.members: dict[int, list[int]] = {}  # owner -> the other members
@@ -90,9 +84,9 @@ class SwarmDesk(Desk):
             duration, mode = self._diagnosis(level, i), DIAGNOSE
         if self.learning and now < self.proficient_at[a]:
             multiplier = self.workforce.multiplier(now - self.joined_at[a])
-            if (mode == RESOLVE and level < max(self.levels)
-                    and self.learning_draw[level - 1][i]
-                    < self.workforce.extra_escalation(multiplier)):
+            extra = self.workforce.extra_escalation(multiplier)
+            if (extra > 0 and mode == RESOLVE and level < max(self.levels)
+                    and self.learning_draw[level - 1][i] < extra):
                 # A joiner unsure of a ticket it could fix asks the next level to join.
                 self.help_level[i] = min(lv for lv in self.levels if lv > level)
                 duration, mode = self._diagnosis(level, i), DIAGNOSE
@@ -101,8 +95,8 @@ class SwarmDesk(Desk):
         self._serve(a, i, duration, mode)
 
     def _diagnosis(self, level: int, i: int) -> float:
-        triage = self.triage_draw[level - 1][i]
-        return 0.0 if math.isnan(triage) else triage
+        triage = self.triage_draw[level - 1]
+        return triage[i] if triage else 0.0
 
     def _finish(self, event: Event) -> None:
         a = event._value

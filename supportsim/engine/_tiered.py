@@ -6,7 +6,7 @@ import numpy as np
 from simpy.events import Event
 
 from supportsim.demand import TicketStream
-from supportsim.engine._desk import ESCALATE, RESOLVE, Desk
+from supportsim.engine._desk import ESCALATE, RESOLVE, Desk, draw_lists
 from supportsim.scenario import Scenario
 
 __all__ = ["TieredDesk"]
@@ -27,16 +27,11 @@ class TieredDesk(Desk):
     def __init__(self, scenario: Scenario, tickets: TicketStream, rng: np.random.Generator
                  ) -> None:
         n = len(tickets)
-        self.retriage_draw = [row.tolist() for row in tickets.retriage]
-        self.bounce_draw = [row.tolist() for row in tickets.bounce_draw]
-        self.learning_draw = [row.tolist() for row in tickets.learning_draw]
-        self.knowledge_draw = tickets.knowledge_draw.tolist()
         self.bounce = scenario.team.tennis.bounce
+        self.retriage_draw = draw_lists(tickets.retriage, self.bounce > 0)
+        self.bounce_draw = draw_lists(tickets.bounce_draw, self.bounce > 0)
         self.bounce_pending = [False] * n
         self.retriage_level = [0] * n  # level that triages again after a bounce
-        workforce = scenario.workforce
-        self.learning = workforce is not None and workforce.learning is not None
-        self.knowledge = workforce is not None and workforce.knowledge is not None
         super().__init__(scenario, tickets, rng)
 
     def _enter(self, q: int, i: int) -> None:
@@ -73,9 +68,9 @@ class TieredDesk(Desk):
             duration, mode = self.triage_draw[level - 1][i], ESCALATE
         if self.learning and now < self.proficient_at[a]:
             multiplier = self.workforce.multiplier(now - self.joined_at[a])
-            if (mode == RESOLVE and t + 1 < len(self.levels)
-                    and self.learning_draw[level - 1][i]
-                    < self.workforce.extra_escalation(multiplier)):
+            extra = self.workforce.extra_escalation(multiplier)
+            if (extra > 0 and mode == RESOLVE and t + 1 < len(self.levels)
+                    and self.learning_draw[level - 1][i] < extra):
                 duration, mode = self.triage_draw[level - 1][i], ESCALATE
             duration *= multiplier
         self._serve(a, i, duration, mode)
@@ -93,7 +88,11 @@ class TieredDesk(Desk):
         self.busy[t] -= 1
         self.agent_ticket[a] = -1
         if self.agent_mode[a] == RESOLVE:
-            self._resolve(i, self.levels[t], a)
+            # NOTE: Desk._resolve inlined.
+            self.resolver[i] = a
+            self.resolved_at[i] = self.env._now
+            self.resolved_by[i] = self.levels[t]
+            self.closed += 1
         else:
             self._escalate(t, i)
         self._free(a)
@@ -111,7 +110,7 @@ class TieredDesk(Desk):
     def _escalate(self, t: int, i: int) -> None:
         self.escalations[i] += 1
         level = self.levels[t]
-        if self.bounces[i] == 0 and self.bounce_draw[level - 1][i] < self.bounce:
+        if self.bounce and self.bounces[i] == 0 and self.bounce_draw[level - 1][i] < self.bounce:
             self.bounce_pending[i] = True
         self._enter(t + 1, i)
 

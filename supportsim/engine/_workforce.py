@@ -70,6 +70,7 @@ class WorkforceModel:
         self.backfilling: dict[int, int] = {}  # hire ticket id -> reserve agent covering it
         self.surge_called = [False] * tiers
         self._hires = 0
+        self.any = any(m is not None for m in (self.learning, self.attrition, self.reserve))
         steps = math.ceil(desk.horizon)
         self.snapshot_vacancies = np.zeros((steps, tiers), dtype=np.int32)
         self.snapshot_reserve = np.zeros((steps, tiers), dtype=np.int32)
@@ -243,6 +244,8 @@ class WorkforceModel:
 
     def snapshot(self, step: int) -> None:
         """Record vacancies, reserve on duty and effective FTE per tier at this hour."""
+        if not self.any:
+            return  # nothing changes: effective FTE is on duty (see ReplicationRecord)
         desk = self.desk
         self.snapshot_vacancies[step] = self.vacancies
         for t, agents in enumerate(self.reserve_agents):
