@@ -130,6 +130,8 @@ class Desk:
         self.agent_end: list[float] = []
         self.agent_mode: list[int] = []
         self.busy_time: list[float] = []
+        self.on_duty_time: list[float] = []
+        self.on_since: list[float] = []
         self.tier_agents: list[list[int]] = [[] for _ in range(tiers)]
         self._finish_callbacks: list[Callable[[Any], None]] = [self._finish]
         self._completions: list[Event] = []
@@ -188,6 +190,9 @@ class Desk:
     def run(self) -> None:
         """Run to the horizon (open tickets stay open) and close the books."""
         self.env.run(until=self.horizon)
+        for a, on in enumerate(self.agent_on):
+            if on:
+                self.on_duty_time[a] += self.horizon - self.on_since[a]
         # Work in progress at the horizon counts as effort and busy time up to the horizon.
         for a, i in enumerate(self.agent_ticket):
             if i >= 0:
@@ -346,6 +351,8 @@ class Desk:
         self.agent_end.append(0.0)
         self.agent_mode.append(RESOLVE)
         self.busy_time.append(0.0)
+        self.on_duty_time.append(0.0)
+        self.on_since.append(now)
         self._completions.append(self.reusable_event(a))
         self.tier_agents[t].append(a)
         self.group_members[g].append(a)
@@ -370,11 +377,14 @@ class Desk:
             return
         t = self.agent_tier[a]
         self.agent_on[a] = should
+        now = self.env._now
         if should:
+            self.on_since[a] = now
             self.on_duty[t] += 1
             if self.agent_ticket[a] < 0:
                 self._free(a)
         else:
+            self.on_duty_time[a] += now - self.on_since[a]
             self.on_duty[t] -= 1
             if self.agent_ticket[a] < 0:
                 self.idle[t].remove(a)

@@ -76,7 +76,7 @@ class ReplicationRecord:
             phase=[workforce.phase_of(a, horizon if math.isnan(end) else end)
                    for a, end in enumerate(desk.left_at)],
             busy_time=np.array(desk.busy_time, dtype=np.float64),
-            on_duty_time=_on_duty_time(desk),
+            on_duty_time=np.array(desk.on_duty_time, dtype=np.float64),
             queued=desk.snapshot_queued,
             busy=desk.snapshot_busy,
             on_duty=desk.snapshot_on_duty,
@@ -89,18 +89,3 @@ class ReplicationRecord:
             events=list(desk.events),
         )
 
-
-def _on_duty_time(desk: Desk) -> np.ndarray:
-    """Hours each agent was rostered while present (reserve: whole presence, see docs)."""
-    out = np.zeros(len(desk.agent_tier))
-    for a, g in enumerate(desk.agent_group):
-        start = desk.joined_at[a]
-        end = desk.horizon if math.isnan(desk.left_at[a]) else desk.left_at[a]
-        intervals = desk.groups[g][2]
-        if intervals is None:
-            out[a] = end - start
-        else:
-            lo = np.clip(intervals[:, 0], start, end)
-            hi = np.clip(intervals[:, 1], start, end)
-            out[a] = float(np.sum(hi - lo))
-    return out
