@@ -4,7 +4,7 @@ The public surface is listed in ``__all__``; see docs/ for the scenario keys and
 result columns.
 """
 
-from supportsim import analysis, analytic
+from supportsim import analysis, analytic, calibrate
 from supportsim._errors import CapacityWarning, ScenarioError
 from supportsim.breakpoint import BreakingPoints, find_breaking_point
 from supportsim.calendar import Calendar
@@ -12,6 +12,7 @@ from supportsim.compare import compare
 from supportsim.results import SimulationResult
 from supportsim.scenario import Scenario, load_scenario
 from supportsim.simulate import simulate
+from supportsim.sweep import SweepResult, sweep
 
 __version__ = "0.1.0"
 
@@ -22,11 +23,14 @@ __all__ = [
     "Scenario",
     "ScenarioError",
     "SimulationResult",
+    "SweepResult",
     "__version__",
     "analysis",
     "analytic",
+    "calibrate",
     "compare",
     "find_breaking_point",
     "load_scenario",
     "simulate",
+    "sweep",
 ]

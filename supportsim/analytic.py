@@ -79,26 +79,34 @@ def _log_poisson_pmf(k: FloatArray, lam: FloatArray) -> FloatArray:
     return np.asarray(np.where(k >= 10, loader, direct), dtype=np.float64)
 
 
-def _watson(delta: FloatArray, scale: FloatArray, weights: list[float]) -> FloatArray:
-    """R in ``delta * integral_0^inf exp(-delta s + u(s)) ds = 1 + R`` (Watson's lemma).
-
-    ``u(s) = scale * sum_m weights[m] s**m / m`` starts at s**2; R sums g_k = k! h_k /
-    delta**k for k >= 2, with h_k the Taylor coefficients of exp(u).
-    """
-    g: list[FloatArray] = [np.ones_like(delta), np.zeros_like(delta)]
+def _watson_table(weights: list[float]) -> FloatArray:
+    """table[k, m] = weights[m] (k-1)! / (k-m)! for the recursion in :func:`_watson`."""
+    table = np.zeros((_WATSON_TERMS + 1, _WATSON_TERMS + 1))
     for k in range(2, _WATSON_TERMS + 1):
-        acc = np.zeros_like(delta)
-        factor = 1 / delta  # (k-1)!/(k-m)! delta**-m as a running product: no overflow
         for m in range(2, k + 1):
-            factor = factor * (k - m + 1) / delta
-            acc += weights[m] * factor * g[k - m]
-        g.append(scale * acc)
-    return np.asarray(sum(g[2:]), dtype=np.float64)
+            table[k, m] = weights[m] * math.perm(k - 1, m - 1)
+    return table
 
 
 # u(s) = -c (s - log(1 + s)) for Erlang B and -y (s - 1 + exp(-s)) for Erlang A.
-_B_WEIGHTS = [0.0, 0.0] + [-((-1.0) ** m) for m in range(2, _WATSON_TERMS + 1)]
-_A_WEIGHTS = [0.0, 0.0] + [-((-1.0) ** m) / math.factorial(m - 1) for m in range(2, 31)]
+_ORDERS = range(_WATSON_TERMS + 1)
+_B_TABLE = _watson_table([(-1.0) ** (m + 1) for m in _ORDERS])
+_A_TABLE = _watson_table([(-1.0) ** (m + 1) / math.gamma(max(m, 1)) for m in _ORDERS])
+
+
+def _watson(delta: FloatArray, scale: FloatArray, table: FloatArray) -> FloatArray:
+    """R in ``delta * integral_0^inf exp(-delta s + u(s)) ds = 1 + R`` (Watson's lemma).
+
+    ``u(s) = scale * sum_m weights[m] s**m / m`` starts at s**2; R sums g_k = k! h_k /
+    delta**k for k >= 2, with h_k the Taylor coefficients of exp(u), which obey
+    g_k = scale * sum_m table[k, m] delta**-m g_(k-m).
+    """
+    powers = (1 / delta) ** np.arange(_WATSON_TERMS + 1)[:, None]  # underflow is harmless
+    g = np.zeros((_WATSON_TERMS + 1, delta.size))
+    g[0] = 1.0
+    for k in range(2, _WATSON_TERMS + 1):
+        g[k] = scale * (table[k, 2 : k + 1, None] * powers[2 : k + 1] * g[k - 2 :: -1]).sum(0)
+    return np.asarray(g[2:].sum(0), dtype=np.float64)
 
 
 def _log_erlang_b(c: FloatArray, a: FloatArray) -> FloatArray:
@@ -109,12 +117,14 @@ def _log_erlang_b(c: FloatArray, a: FloatArray) -> FloatArray:
     # Many standard deviations above c, Q(c + 1, a) underflows; there the integral
     # 1/B = a * int_0^inf exp(-a s) (1 + s)**c ds has a fast Watson expansion instead.
     far = (delta >= 40) & (delta >= np.sqrt(c) * math.sqrt(1e3))
-    out[far] = np.log(delta[far] / a[far]) - np.log1p(_watson(delta[far], c[far], _B_WEIGHTS))
+    if far.any():
+        r = _watson(delta[far], c[far], _B_TABLE)
+        out[far] = np.log(delta[far] / a[far]) - np.log1p(r)
     cn, an = c[~far], a[~far]
     with np.errstate(divide="ignore", invalid="ignore"):
         near = _log_poisson_pmf(cn, an) - np.log(special.gammaincc(cn + 1, an))
     out[~far] = np.where(cn == 0, 0.0, np.where(an == 0, -np.inf, near))
-    return out
+    return np.minimum(out, 0.0)  # rounding can push B a hair above 1 as c -> 0
 
 
 def _log_kummer(x: FloatArray, y: FloatArray) -> tuple[FloatArray, FloatArray]:
@@ -131,21 +141,18 @@ def _log_kummer(x: FloatArray, y: FloatArray) -> tuple[FloatArray, FloatArray]:
     watson = ~series & (delta > 0) & (delta >= np.sqrt(y) * math.sqrt(200))
     rest = ~series & ~watson
 
-    xs, ys = x[series], y[series]
-    term, total, weighted = np.ones_like(xs), np.ones_like(xs), np.zeros_like(xs)
-    for j in range(1, 65):
-        term = term * ys / (xs + j)
-        total += term
-        weighted += j * term
-    log_a[series] = np.log(total)
+    j = np.arange(1, 65)
+    terms = np.cumprod(y[series, None] / (x[series, None] + j), axis=1)
+    log_a[series] = np.log1p(terms.sum(1))
     with np.errstate(divide="ignore"):
-        log_t[series] = np.log(weighted)
+        log_t[series] = np.log((terms * j).sum(1))
 
-    # A = (x / delta)(1 + R) with R < 0, so T = x - delta A = -x R without cancellation.
-    xw, r = x[watson], _watson(delta[watson], y[watson], _A_WEIGHTS)
-    log_a[watson] = np.log(xw / delta[watson]) + np.log1p(r)
-    with np.errstate(divide="ignore"):  # R underflows to -0 only for absurd x, y ~ 1e300
-        log_t[watson] = np.log(xw) + np.log(-r)
+    if watson.any():
+        # A = (x / delta)(1 + R) with R < 0, so T = x - delta A = -x R without cancellation.
+        xw, r = x[watson], _watson(delta[watson], y[watson], _A_TABLE)
+        log_a[watson] = np.log(xw / delta[watson]) + np.log1p(r)
+        with np.errstate(divide="ignore"):  # R underflows to -0 only for absurd x, y ~ 1e300
+            log_t[watson] = np.log(xw) + np.log(-r)
 
     xr, yr = x[rest], y[rest]
     la = np.log(special.gammainc(xr, yr)) - _log_poisson_pmf(xr, yr)
@@ -525,9 +532,11 @@ def erlang_a(
     with np.errstate(divide="ignore", invalid="ignore"):
         # T / y -> 1 / (x + 1) as y -> 0; the limit keeps lambda = 0 well defined.
         log_t_over_y = np.where(y > 0, log_t - np.log(y), -np.log1p(x))
-    abandon = np.exp(log_t_over_y - log_norm)
+    wait_p = np.exp(log_a - log_norm)
+    # T / (y A) = P(abandon | wait); capping it at 1 keeps rounding out of the identities.
+    abandon = wait_p * np.minimum(np.exp(log_t_over_y - log_a), 1.0)
     return ErlangA(
-        wait_probability=np.exp(log_a - log_norm),
+        wait_probability=wait_p,
         abandon_probability=abandon,
         mean_wait=abandon / theta,
         servers=c,

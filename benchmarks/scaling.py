@@ -1,0 +1,63 @@
+"""Engine time per ticket against horizon, staff and backlog.
+
+Each sweep varies one thing and reports microseconds per ticket of the engine alone
+(:func:`supportsim.engine.run_replication` on a pre-generated ticket stream) and the
+ratio to the sweep's smallest case: a flat line is linear scaling.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from benchmarks._common import Row, best_of, mmc_scenario, say
+from supportsim.demand import generate
+from supportsim.engine import run_replication
+from supportsim.scenario import Scenario
+
+__all__ = ["run"]
+
+WEEK = 168.0
+SEED = 1
+
+
+def _per_ticket(sc: Scenario) -> tuple[float, int, int]:
+    """Best engine time per ticket (s), tickets, tickets never started by the horizon."""
+    stream = generate(sc, 0, SEED)
+    seconds, rec = best_of(lambda: run_replication(sc, stream))
+    n = len(stream)
+    return seconds / n, n, int(np.isnan(rec.first_response_at).sum())
+
+
+def _sweep(label: str, cases: list[tuple[str, Scenario]]) -> list[Row]:
+    rows: list[Row] = []
+    base = 0.0
+    for case, sc in cases:
+        per_ticket, n, queued = _per_ticket(sc)
+        base = base or per_ticket
+        detail = f"{n:,} tickets" + (f", {queued:,} queued at end" if label == "backlog" else "")
+        say(f"scaling: {label} {case} ({detail})")
+        rows.append(Row("scaling", f"{label}: {case} ({detail})", per_ticket * 1e6,
+                        "us/ticket", ratio=per_ticket / base))
+    return rows
+
+
+def run(quick: bool) -> list[Row]:
+    """The three sweeps (smaller sizes with `quick`)."""
+    weeks = [1, 4, 13] if quick else [1, 4, 26, 52]
+    by_horizon = [(f"{w} week{'s' * (w > 1)}", mmc_scenario(9.0, 10, w * WEEK)) for w in weeks]
+
+    tickets = 10_000 if quick else 100_000
+    staff = [10, 50, 200] if quick else [10, 50, 200, 500]
+    # lambda = 0.9 c keeps utilisation at 0.9; the horizon keeps ~`tickets` tickets.
+    by_staff = [(f"{c} agents", mmc_scenario(0.9 * c, c, tickets / (0.9 * c))) for c in staff]
+
+    # An overloaded M/M/10: with N tickets at load rho the queue ends near N (1 - 1/rho).
+    tickets = 20_000 if quick else 200_000
+    backlog = [100, 1_000, 10_000] if quick else [1_000, 10_000, 100_000]
+    by_backlog = []
+    for queue in backlog:
+        rate = 10.0 / (1.0 - queue / tickets)
+        by_backlog.append((f"~{queue:,} queued", mmc_scenario(rate, 10, tickets / rate)))
+
+    return (_sweep("horizon", by_horizon) + _sweep("staff", by_staff)
+            + _sweep("backlog", by_backlog))
