@@ -42,13 +42,15 @@ class SimulationResult:
     timeline: pd.DataFrame = field(repr=False)
     events: pd.DataFrame = field(repr=False)
 
-    def sla(self, confidence: float = 0.95) -> pd.DataFrame:
-        """Response and resolution attainment per priority with t-intervals across replications.
+    def sla(self, confidence: float = 0.95, method: str = "t") -> pd.DataFrame:
+        """Response and resolution attainment per priority with intervals across replications.
 
-        See :func:`supportsim.analysis.sla_table` for the columns and
-        :mod:`supportsim.analysis` for the scoring rules (warm-up excluded).
+        `method` is ``"t"`` (Student t) or ``"bootstrap"``. See
+        :func:`supportsim.analysis.sla_table` for the columns and :mod:`supportsim.analysis`
+        for the scoring rules (warm-up excluded).
         """
-        return sla_table(self.attainment(), self.scenario, confidence=confidence)
+        return sla_table(self.attainment(), self.scenario, confidence=confidence,
+                         method=method)
 
     def attainment(self) -> pd.DataFrame:
         """Per replication x priority attainment (:func:`supportsim.analysis.sla_attainment`)."""
@@ -113,3 +115,39 @@ class SimulationResult:
             out.append({"metric": metric, "value": float(mean), "low": float(low),
                         "high": float(high), "unit": unit})
         return pd.DataFrame(out)
+
+    def weekly_attainment(self, period: float = 168.0) -> pd.DataFrame:
+        """Attainment per replication x priority x week of arrival
+        (:func:`supportsim.analysis.weekly_attainment`)."""
+        from supportsim.analysis import weekly_attainment
+
+        return weekly_attainment(self.tickets, self.scenario, period=period)
+
+    def backlog_by_age(self, at: np.ndarray | list[float] | None = None, *,
+                       clock: str = "wall", by_priority: bool = True) -> pd.DataFrame:
+        """Open tickets per age bucket at instants `at` (default: every week end), per
+        replication (:func:`supportsim.analysis.backlog_by_age`)."""
+        from typing import Literal, cast
+
+        from supportsim.analysis import backlog_by_age
+
+        return backlog_by_age(self.tickets, self.scenario, at, by_priority=by_priority,
+                              clock=cast(Literal["wall", "sla"], clock))
+
+    def time_percentiles(self, q: tuple[float, ...] = (0.5, 0.8, 0.9, 0.95, 0.99), *,
+                         clock: str = "wall", by_replication: bool = False) -> pd.DataFrame:
+        """Percentiles (hours) of wait and resolution time per priority after the warm-up
+        (:func:`supportsim.analysis.time_percentiles`)."""
+        from typing import Literal, cast
+
+        from supportsim.analysis import time_percentiles
+
+        return time_percentiles(self.tickets, self.scenario, q, by_replication=by_replication,
+                                clock=cast(Literal["wall", "sla"], clock))
+
+    def utilisation_over_time(self, period: float = 24.0) -> pd.DataFrame:
+        """Busy over on-duty agent-hours per replication x tier x period
+        (:func:`supportsim.analysis.utilisation_over_time`)."""
+        from supportsim.analysis import utilisation_over_time
+
+        return utilisation_over_time(self.timeline, self.scenario, period=period)

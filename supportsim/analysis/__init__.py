@@ -1,6 +1,22 @@
-"""Pure functions over result tables: SLA scoring and intervals."""
+"""Pure functions over result tables: SLA scoring, intervals, weekly attainment, backlog by
+age, time percentiles and utilisation over time (scoring rules in docs/analysis.md)."""
 
-from supportsim.analysis._intervals import t_interval
+from supportsim.analysis._backlog import AGE_EDGES, backlog_by_age
+from supportsim.analysis._intervals import bootstrap_interval, t_interval
+from supportsim.analysis._percentiles import time_percentiles
 from supportsim.analysis._sla import score_tickets, sla_attainment, sla_table
+from supportsim.analysis._utilisation import utilisation_over_time
+from supportsim.analysis._weekly import weekly_attainment
 
-__all__ = ["score_tickets", "sla_attainment", "sla_table", "t_interval"]
+__all__ = [
+    "AGE_EDGES",
+    "backlog_by_age",
+    "bootstrap_interval",
+    "score_tickets",
+    "sla_attainment",
+    "sla_table",
+    "t_interval",
+    "time_percentiles",
+    "utilisation_over_time",
+    "weekly_attainment",
+]

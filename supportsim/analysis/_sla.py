@@ -1,74 +1,258 @@
 """SLA attainment per replication and priority, vectorised over the tickets table.
 
-Scoring rules (documented in docs/results.md):
+Scoring rules (documented in docs/analysis.md):
 
-- tickets that arrived during the warm-up are not scored;
+- tickets that arrived during the warm-up (column ``warmup``) are not scored;
 - each priority's targets run on its own clock: ``24x7`` (wall hours) or ``business``
   (calendar business hours, holidays excluded);
 - response is met when the first agent started work within the target; resolution
-  when the ticket was resolved within the target;
+  when the ticket was resolved within the target (a time exactly on target is met);
 - an abandoned ticket misses both (the customer gave up; it was never resolved);
 - a ticket without a response (or resolution) at the horizon is a miss once its
-  deadline lies before the horizon, and is not scored while it could still make it.
+  deadline lies before the horizon (its clock shows more than the target at the
+  horizon), and is not scored while it could still make it.
+
+The work is done in blocks of rows on numpy arrays, never on intermediate DataFrames, so
+that scoring ten million rows needs a few tens of MB beyond the table itself.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
-from supportsim.analysis._intervals import t_interval
+from supportsim.analysis._intervals import bootstrap_interval, t_interval
+from supportsim.calendar import Calendar
 from supportsim.scenario import Scenario
 
-__all__ = ["score_tickets", "sla_attainment", "sla_table"]
+__all__ = ["outcome_codes", "score_tickets", "sla_attainment", "sla_table"]
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.intp]
+Codes = npt.NDArray[np.int8]
+
+#: Outcome codes of one target for one ticket: not scored, missed, met.
+NOT_SCORED, MISSED, MET = 0, 1, 2
+KINDS = ("response", "resolution")
+_COLUMNS = {"response": "first_response_at", "resolution": "resolved_at"}
+
+# NOTE: blocks of 2**18 rows keep every temporary in the CPU caches' neighbourhood
+# (~2 MB per float column) and bound the extra memory, whatever the table size.
+_BLOCK = 1 << 18
+# Business hours never exceed wall hours, so a business-clock ticket whose wall time is
+# below its target by more than this (hours; far above float rounding of B(t)) is met
+# without asking the calendar.
+_MARGIN = 1e-6
 
 
-def _clock_elapsed(
-    scenario: Scenario, business: np.ndarray, start: np.ndarray, end: np.ndarray
-) -> np.ndarray:
-    """Elapsed hours on each ticket's clock (business where `business`, wall otherwise)."""
-    elapsed = end - start
-    if business.any():
-        elapsed = elapsed.copy()
-        elapsed[business] = scenario.calendar.elapsed(start[business], end[business])
-    return elapsed
+@dataclass(frozen=True)
+class _Rules:
+    """Targets and clocks per priority rank, plus horizon and calendar."""
+
+    targets: dict[str, FloatArray]
+    business: npt.NDArray[np.bool_]
+    horizon: float
+    calendar: Calendar
+
+    @classmethod
+    def of(cls, scenario: Scenario) -> _Rules:
+        priorities = list(scenario.priorities.values())
+        return cls(
+            targets={"response": np.array([p.response for p in priorities], dtype=float),
+                     "resolution": np.array([p.resolution for p in priorities], dtype=float)},
+            business=np.array([p.clock == "business" for p in priorities], dtype=bool),
+            horizon=float(scenario.horizon),
+            calendar=scenario.calendar,
+        )
+
+    def codes(self, kind: str, rank: IntArray, arrived: FloatArray, done: FloatArray,
+              abandoned: npt.NDArray[np.bool_]) -> Codes:
+        """Outcome code (NOT_SCORED, MISSED, MET) of one target for a block of tickets."""
+        target = self.targets[kind][rank]
+        taken = done - arrived  # NaN where it did not happen
+        met = taken <= target
+        business = self.business[rank] if self.business.any() else None
+        if business is not None:
+            check = taken > target - _MARGIN
+            check &= business
+            idx = np.flatnonzero(check)
+            if idx.size:
+                met[idx] = self.calendar.elapsed(arrived[idx], done[idx]) <= target[idx]
+        met &= ~abandoned
+        scored = ~np.isnan(done)
+        scored |= abandoned
+        idx = np.flatnonzero(~scored)  # still open at the horizon: scored once late
+        if idx.size:
+            start, limit = arrived[idx], target[idx]
+            late = (self.horizon - start) > limit
+            if business is not None:
+                sub = np.flatnonzero(business[idx])
+                if sub.size:
+                    late[sub] = self.calendar.elapsed(start[sub], self.horizon) > limit[sub]
+            scored[idx] = late
+        code = scored.view(np.int8)
+        code += met.view(np.int8)  # met implies scored: 0, 1 or 2
+        return code
+
+
+def _rank_source(tickets: pd.DataFrame, scenario: Scenario) -> tuple[np.ndarray, IntArray]:
+    """Codes of the ``priority`` column and a table mapping them to scenario ranks."""
+    names = scenario.priority_names
+    priority = tickets["priority"]
+    if isinstance(priority.dtype, pd.CategoricalDtype):
+        codes = priority.cat.codes.to_numpy()
+        categories = [str(c) for c in priority.cat.categories]
+    else:
+        codes = pd.Index(names).get_indexer(priority.astype(object))
+        categories = names
+    lookup = np.array([names.index(c) if c in names else -1 for c in categories] + [-1],
+                      dtype=np.intp)
+    # Code -1 (missing) indexes the trailing -1; unknown categories map to -1 as well.
+    return codes, lookup
+
+
+def _ranks(codes: np.ndarray, lookup: IntArray, part: slice, scenario: Scenario) -> IntArray:
+    """Scenario ranks of a block of rows (checked block by block: no full-size temporary)."""
+    rank = lookup[codes[part]]
+    if rank.size and rank.min() < 0:
+        raise ValueError(f"tickets have priorities not in the scenario ({scenario.priority_names})")
+    return rank
+
+
+def _replication_index(reps: np.ndarray) -> tuple[np.ndarray, Callable[[slice], IntArray]]:
+    """Sorted distinct replication numbers and a function giving the rows' positions in them."""
+    if reps.size and np.issubdtype(reps.dtype, np.integer):
+        lo, hi = int(reps.min()), int(reps.max())
+        if lo >= 0 and hi <= 4 * reps.size + 1024:
+            # NOTE: a lookup table over small non-negative numbers instead of np.unique,
+            # which sorts all rows.
+            present = np.zeros(hi + 1, dtype=bool)
+            for start in _blocks(reps.size):  # blocks: bincount would copy to intp
+                present[reps[start:start + _BLOCK]] = True
+            values = np.flatnonzero(present)
+            lookup = np.zeros(hi + 1, dtype=np.intp)
+            lookup[values] = np.arange(values.size)
+            return values, lambda part: lookup[reps[part]]
+    values, inverse = np.unique(reps, return_inverse=True)
+    position = inverse.reshape(-1).astype(np.intp)
+    return values, lambda part: position[part].copy()
+
+
+def _blocks(rows: int) -> range:
+    return range(0, rows, _BLOCK)
+
+
+def outcome_codes(tickets: pd.DataFrame, scenario: Scenario) -> tuple[Codes, Codes]:
+    """Per-row response and resolution outcome codes, warm-up rows included.
+
+    Returns
+    -------
+    response, resolution : ndarray of int8
+        ``0`` not scored, ``1`` missed, ``2`` met, by the rules of this module but
+        *without* the warm-up rule (callers drop rows with ``warmup`` themselves).
+    """
+    rules = _Rules.of(scenario)
+    codes, lookup = _rank_source(tickets, scenario)
+    arrived = tickets["arrived_at"].to_numpy(dtype=float)
+    done = {kind: tickets[_COLUMNS[kind]].to_numpy(dtype=float) for kind in KINDS}
+    abandoned = tickets["abandoned"].to_numpy(dtype=bool)
+    out = {kind: np.empty(len(tickets), dtype=np.int8) for kind in KINDS}
+    for start in _blocks(len(tickets)):
+        part = slice(start, start + _BLOCK)
+        rank = _ranks(codes, lookup, part, scenario)
+        for kind in KINDS:
+            out[kind][part] = rules.codes(kind, rank, arrived[part], done[kind][part],
+                                          abandoned[part])
+    return out["response"], out["resolution"]
 
 
 def score_tickets(tickets: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
-    """Per-ticket SLA outcome: ``response_scored``, ``response_met``, ``resolution_scored``,
-    ``resolution_met`` (booleans), for tickets after the warm-up."""
-    scored = tickets[~tickets["warmup"].to_numpy()]
-    priorities = list(scenario.priorities.values())
-    rank = _rank_codes(scored, scenario)
-    business = np.array([p.clock == "business" for p in priorities], dtype=bool)[rank]
-    response_target = np.array([p.response for p in priorities])[rank]
-    resolution_target = np.array([p.resolution for p in priorities])[rank]
-    arrived = scored["arrived_at"].to_numpy()
-    abandoned = scored["abandoned"].to_numpy()
-    horizon = np.full_like(arrived, scenario.horizon)
-    elapsed_by_horizon = _clock_elapsed(scenario, business, arrived, horizon)
+    """Per-ticket SLA outcome for tickets after the warm-up.
 
+    Returns
+    -------
+    DataFrame
+        Indexed like the scored rows of `tickets`: ``response_scored``, ``response_met``,
+        ``resolution_scored``, ``resolution_met`` (booleans).
+    """
+    keep = ~tickets["warmup"].to_numpy(dtype=bool)
+    response, resolution = outcome_codes(tickets, scenario)
     out = {}
-    for kind, column, target in (("response", "first_response_at", response_target),
-                                 ("resolution", "resolved_at", resolution_target)):
-        done_at = scored[column].to_numpy()
-        happened = ~np.isnan(done_at)
-        taken = _clock_elapsed(scenario, business, arrived, np.where(happened, done_at, arrived))
-        met = happened & ~abandoned & (taken <= target)
-        out[f"{kind}_scored"] = happened | abandoned | (elapsed_by_horizon > target)
-        out[f"{kind}_met"] = met
-    return pd.DataFrame(out, index=scored.index)
+    for kind, code in zip(KINDS, (response[keep], resolution[keep]), strict=True):
+        out[f"{kind}_scored"] = code > NOT_SCORED
+        out[f"{kind}_met"] = code == MET
+    return pd.DataFrame(out, index=tickets.index[keep])
 
 
-def _rank_codes(tickets: pd.DataFrame, scenario: Scenario) -> np.ndarray:
-    names = scenario.priority_names
-    priority = tickets["priority"]
-    if isinstance(priority.dtype, pd.CategoricalDtype) and list(priority.cat.categories) == names:
-        return priority.cat.codes.to_numpy().astype(np.intp)
-    codes = pd.Categorical(priority, categories=names).codes
-    if (codes < 0).any():
-        raise ValueError(f"tickets have priorities not in the scenario ({names})")
-    return codes.astype(np.intp)
+def tally(
+    tickets: pd.DataFrame,
+    scenario: Scenario,
+    buckets: int = 1,
+    bucket_of: Callable[[FloatArray], IntArray] | None = None,
+) -> tuple[np.ndarray, npt.NDArray[np.int64]]:
+    """Count tickets per replication x priority x bucket x response code x resolution code.
+
+    Parameters
+    ----------
+    buckets : int
+        Number of buckets (e.g. weeks); ``bucket_of`` maps a block of arrival instants to
+        bucket numbers in ``[0, buckets)``. With the default, one bucket.
+
+    Returns
+    -------
+    replications : ndarray
+        The distinct replication numbers of `tickets`, sorted.
+    counts : ndarray of int64, shape (replications, priorities, buckets, 3, 3)
+        Warm-up tickets excluded; the last two axes are the outcome codes.
+    """
+    rules = _Rules.of(scenario)
+    codes, lookup = _rank_source(tickets, scenario)
+    n_priorities = len(scenario.priorities)
+    rep_values, rep_position = _replication_index(tickets["replication"].to_numpy())
+    arrived = tickets["arrived_at"].to_numpy(dtype=float)
+    done = {kind: tickets[_COLUMNS[kind]].to_numpy(dtype=float) for kind in KINDS}
+    abandoned = tickets["abandoned"].to_numpy(dtype=bool)
+    warmup = tickets["warmup"].to_numpy(dtype=bool)
+    cells = rep_values.size * n_priorities * buckets * 9
+    counts = np.zeros(cells + 1, dtype=np.int64)  # the last bin collects warm-up rows
+    for start in _blocks(len(tickets)):
+        part = slice(start, start + _BLOCK)
+        rank = _ranks(codes, lookup, part, scenario)
+        key = rep_position(part)
+        key *= n_priorities
+        key += rank
+        if bucket_of is not None:
+            key *= buckets
+            key += bucket_of(arrived[part])
+        key *= 9
+        response = rules.codes("response", rank, arrived[part], done["response"][part],
+                               abandoned[part])
+        response *= 3
+        response += rules.codes("resolution", rank, arrived[part],
+                                done["resolution"][part], abandoned[part])
+        key += response
+        np.putmask(key, warmup[part], cells)
+        counts += np.bincount(key, minlength=cells + 1)
+    shape = (rep_values.size, n_priorities, buckets, 3, 3)
+    return rep_values, counts[:-1].reshape(shape)
+
+
+def _shares(counts: npt.NDArray[np.int64]) -> dict[str, np.ndarray]:
+    """Met shares and scored counts per kind from counts with trailing (3, 3) axes."""
+    out: dict[str, np.ndarray] = {}
+    for axis, kind in ((-1, "response"), (-2, "resolution")):
+        per_code = counts.sum(axis=axis)  # code of `kind` on the remaining last axis
+        scored = per_code[..., MISSED] + per_code[..., MET]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out[f"{kind}_met"] = np.where(scored > 0, per_code[..., MET] / np.maximum(scored, 1),
+                                          np.nan)
+        out[f"{kind}_tickets"] = scored
+    out["tickets"] = counts.sum(axis=(-1, -2))
+    return out
 
 
 def sla_attainment(tickets: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
@@ -77,9 +261,10 @@ def sla_attainment(tickets: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
     Parameters
     ----------
     tickets : DataFrame
-        ``SimulationResult.tickets`` (or the same columns).
+        ``SimulationResult.tickets`` (or at least ``replication``, ``priority``,
+        ``arrived_at``, ``first_response_at``, ``resolved_at``, ``abandoned``, ``warmup``).
     scenario : Scenario
-        Supplies targets, clocks, calendar, warm-up and horizon.
+        Supplies targets, clocks, calendar and horizon.
 
     Returns
     -------
@@ -88,37 +273,51 @@ def sla_attainment(tickets: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
         ``response_met``, ``resolution_met`` (shares; NaN where nothing was scored),
         ``response_tickets``, ``resolution_tickets`` (tickets scored) and ``tickets``
         (tickets after the warm-up).
+
+    Notes
+    -----
+    The scoring rules are in the module docstring and docs/analysis.md. A replication
+    whose tickets all arrived in the warm-up still has rows (shares NaN, counts 0).
     """
-    outcome = score_tickets(tickets, scenario)
-    kept = tickets.loc[outcome.index]
+    rep_values, counts = tally(tickets, scenario)
     names = scenario.priority_names
-    reps = kept["replication"].to_numpy()
-    rep_values = np.unique(tickets["replication"].to_numpy())
-    rep_index = np.searchsorted(rep_values, reps)
-    cell = rep_index * len(names) + _rank_codes(kept, scenario)
-    cells = len(rep_values) * len(names)
-
-    def count(mask: np.ndarray) -> np.ndarray:
-        return np.bincount(cell[mask], minlength=cells)
-
+    shares = _shares(counts[:, :, 0])
     frame = pd.DataFrame({
         "replication": np.repeat(rep_values, len(names)),
         "priority": pd.Categorical(np.tile(names, len(rep_values)), categories=names),
     })
-    with np.errstate(invalid="ignore", divide="ignore"):
-        for kind in ("response", "resolution"):
-            scored = count(outcome[f"{kind}_scored"].to_numpy())
-            met = count(outcome[f"{kind}_met"].to_numpy())
-            frame[f"{kind}_met"] = np.where(scored > 0, met / np.maximum(scored, 1), np.nan)
-            frame[f"{kind}_tickets"] = scored
-    frame["tickets"] = np.bincount(cell, minlength=cells)
+    for kind in KINDS:
+        frame[f"{kind}_met"] = shares[f"{kind}_met"].reshape(-1)
+        frame[f"{kind}_tickets"] = shares[f"{kind}_tickets"].reshape(-1)
+    frame["tickets"] = shares["tickets"].reshape(-1)
     return frame
 
 
 def sla_table(
-    attainment: pd.DataFrame, scenario: Scenario, confidence: float = 0.95
+    attainment: pd.DataFrame,
+    scenario: Scenario,
+    confidence: float = 0.95,
+    *,
+    method: str = "t",
+    resamples: int = 9999,
+    rng: np.random.Generator | int | None = None,
 ) -> pd.DataFrame:
-    """Aggregate :func:`sla_attainment` across replications, with t-intervals.
+    """Aggregate :func:`sla_attainment` across replications, with confidence intervals.
+
+    Parameters
+    ----------
+    attainment : DataFrame
+        The output of :func:`sla_attainment`.
+    scenario : Scenario
+    confidence : float, default 0.95
+    method : {"t", "bootstrap"}, default "t"
+        ``"t"``: Student-t interval of the mean across replications. ``"bootstrap"``:
+        percentile bootstrap over replications (no normality assumption; useful when
+        shares sit near 0 or 1).
+    resamples : int, default 9999
+        Bootstrap resamples.
+    rng : Generator or int, optional
+        Randomness of the bootstrap; None uses a fixed seed so tables are reproducible.
 
     Returns
     -------
@@ -128,13 +327,20 @@ def sla_table(
         ``resolution_attainment`` with ``_low``/``_high`` (bounds clipped to [0, 1]),
         ``tickets`` (scored after warm-up, all replications) and ``replications``.
     """
+    if method not in ("t", "bootstrap"):
+        raise ValueError(f"method must be 't' or 'bootstrap', got {method!r}")
+    generator = np.random.default_rng(0 if rng is None else rng)
     rows = []
     for name, group in attainment.groupby("priority", observed=False, sort=False):
         priority = scenario.priorities[str(name)]
         row = {"priority": name, "clock": priority.clock,
                "response_target": priority.response, "resolution_target": priority.resolution}
-        for kind in ("response", "resolution"):
-            mean, low, high = t_interval(group[f"{kind}_met"].to_numpy(), confidence=confidence)
+        for kind in KINDS:
+            values = group[f"{kind}_met"].to_numpy(dtype=float)
+            bounds = (t_interval(values, confidence=confidence) if method == "t"
+                      else bootstrap_interval(values, confidence=confidence,
+                                              resamples=resamples, rng=generator))
+            mean, low, high = (float(x) for x in bounds)
             row[f"{kind}_attainment"] = float(mean)
             row[f"{kind}_attainment_low"] = float(np.clip(low, 0, 1))
             row[f"{kind}_attainment_high"] = float(np.clip(high, 0, 1))

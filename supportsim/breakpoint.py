@@ -1,0 +1,416 @@
+"""Breaking points: the value of a factor at which SLA attainment falls below a goal.
+
+:func:`find_breaking_point` simulates every strategy at the same factor values on the
+same seeds (common random numbers), evaluates a coarse grid, refines the first crossing
+of the goal by bisection, and bootstraps over replications for an interval. Semantics
+and examples are in docs/analysis.md.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from supportsim._crossing import crossing, crossings, erlang_estimate
+from supportsim._errors import CapacityWarning
+from supportsim.analysis import sla_attainment, t_interval
+from supportsim.scenario import Scenario
+from supportsim.simulate import resolve_seed, simulate
+
+__all__ = ["BreakingPoints", "find_breaking_point", "span_values"]
+
+Metric = Literal["response", "resolution"]
+Direction = Literal["up", "down"]
+FloatArray = npt.NDArray[np.float64]
+
+DEFAULT_POINTS = 7
+_STAFF_SUFFIXES = (".staff", ".headcount")
+
+
+@dataclass(frozen=True)
+class BreakingPoints:
+    """What :func:`find_breaking_point` returns.
+
+    Attributes
+    ----------
+    table : DataFrame
+        One row per strategy: ``strategy``, ``breaking_value`` (where the attainment curve
+        crosses the goal, linear between the two evaluated values that bracket the first
+        crossing), ``low``, ``high`` (bootstrap interval over replications),
+        ``last_met`` and ``first_missed`` (the bracketing evaluated values; for an
+        integer factor such as staff, ``last_met`` is the last value that still meets the
+        goal), ``status`` (``"crossed"``, ``"met throughout"``: the goal holds over the
+        whole range, ``"missed throughout"``: it fails everywhere), ``evaluations`` and
+        ``erlang_c_estimate`` (the same crossing from Erlang C where the desk is M/M/c
+        and the metric is response; else NaN).
+    curve : DataFrame
+        Every evaluated point: ``strategy``, ``value``, ``attainment`` (mean across
+        replications) with ``low``/``high`` (t-interval), ``replications``, ``stage``
+        (``"grid"`` or ``"refine"``), sorted by strategy and value.
+    samples : DataFrame
+        The per-replication attainment behind the curve: ``strategy``, ``value``,
+        ``replication``, ``attainment``.
+    factor, target, metric, priority, direction, confidence, seed
+        The question asked (``priority`` None: all priorities pooled; ``direction`` "up"
+        when larger values are worse) and the root seed used.
+
+    Notes
+    -----
+    Indexing reads the table: ``bp["breaking_value"]`` is ``bp.table["breaking_value"]``.
+    The curve is not kept in ``DataFrame.attrs``: pandas compares attrs on concat, which
+    fails for a DataFrame inside them.
+    """
+
+    table: pd.DataFrame
+    curve: pd.DataFrame = field(repr=False)
+    samples: pd.DataFrame = field(repr=False)
+    factor: str
+    target: float
+    metric: Metric
+    priority: str | None
+    direction: Direction
+    confidence: float
+    seed: int
+
+    def __getitem__(self, key: Any) -> Any:
+        return self.table[key]
+
+    def __len__(self) -> int:
+        return len(self.table)
+
+    def _repr_html_(self) -> str | None:
+        return self.table._repr_html_()
+
+    def __str__(self) -> str:
+        return (f"Breaking point of {self.metric} attainment "
+                f"({self.priority or 'all priorities'}) below {self.target:.0%} "
+                f"in {self.factor}\n{self.table.to_string(index=False)}")
+
+
+# --------------------------------------------------------------------------- the factor
+
+
+def _lookup(scenario: Scenario, factor: str) -> Any:
+    """The current value of a dotted key (list items by index or name), or None."""
+    node: Any = scenario.to_dict()
+    for part in factor.split("."):
+        if isinstance(node, dict):
+            node = node.get(part)
+        elif isinstance(node, list):
+            named = [item for item in node if isinstance(item, dict) and item.get("name") == part]
+            if named:
+                node = named[0]
+            elif part.lstrip("-").isdigit() and -len(node) <= int(part) < len(node):
+                node = node[int(part)]
+            else:
+                return None
+        else:
+            return None
+        if node is None:
+            return None
+    return node
+
+
+def _is_integer(value: Any) -> bool:
+    return isinstance(value, int | np.integer) and not isinstance(value, bool)
+
+
+def span_values(scenario: Scenario, factor: str, lo: float, hi: float,
+                points: int = DEFAULT_POINTS) -> list[float]:
+    """`points` evenly spaced values from `lo` to `hi`; rounded and distinct integers when
+    the factor's current value is an integer (staff)."""
+    values = np.linspace(lo, hi, points)
+    if _is_integer(_lookup(scenario, factor)):
+        return [int(v) for v in np.unique(np.round(values))]
+    return [float(v) for v in values]
+
+
+def _grid(base: Any, factor: str, integer: bool) -> FloatArray:
+    if not isinstance(base, int | float) or isinstance(base, bool) or base <= 0:
+        raise ValueError(f"values: give the factor values to evaluate; {factor} has no "
+                         f"positive numeric value to build a default grid from (got {base!r})")
+    lo, hi = 0.5 * base, 2.0 * base
+    if integer:
+        return np.unique(np.round(np.linspace(max(1.0, lo), hi, DEFAULT_POINTS)))
+    return np.linspace(lo, hi, DEFAULT_POINTS)
+
+
+def _override_value(value: float, integer: bool) -> int | float:
+    return round(value) if integer else float(value)
+
+
+# --------------------------------------------------------------------------- evaluation
+
+
+class _Evaluator:
+    """Per-replication attainment at factor values, cached, on common seeds."""
+
+    def __init__(self, scenario: Scenario, factor: str, strategy: Mapping[str, Any],
+                 metric: Metric, priority: str | None, replications: int, seed: int,
+                 integer: bool, name: str = "",
+                 progress: Callable[[str, float, float], None] | None = None) -> None:
+        self.scenario, self.factor, self.strategy = scenario, factor, dict(strategy)
+        self.metric, self.priority = metric, priority
+        self.replications, self.seed, self.integer = replications, seed, integer
+        self.name, self.progress = name, progress
+        self.points: dict[float, tuple[FloatArray, str]] = {}
+
+    def variant(self, value: float) -> Scenario:
+        with warnings.catch_warnings():
+            # Overload is expected on the far side of a breaking point.
+            warnings.simplefilter("ignore", CapacityWarning)
+            return self.scenario.with_overrides(
+                {**self.strategy, self.factor: _override_value(value, self.integer)})
+
+    def __call__(self, value: float, stage: str) -> float:
+        if value not in self.points:
+            result = simulate(self.variant(value), replications=self.replications,
+                              seed=self.seed)
+            att = sla_attainment(result.tickets, result.scenario)
+            if self.priority is not None:
+                att = att[att["priority"] == self.priority]
+            met, scored = att[f"{self.metric}_met"], att[f"{self.metric}_tickets"]
+            # Met tickets over scored tickets per replication (one priority, or pooled).
+            hits = (met.fillna(0.0) * scored).groupby(att["replication"]).sum()
+            with np.errstate(invalid="ignore", divide="ignore"):
+                share = hits / scored.groupby(att["replication"]).sum()
+            per_rep = share.reindex(range(self.replications)).to_numpy(dtype=float)
+            self.points[value] = (per_rep, stage)
+            if self.progress is not None:
+                self.progress(self.name, value, float(np.nanmean(per_rep)))
+        return float(np.nanmean(self.points[value][0]))
+
+    def matrix(self, order: FloatArray) -> FloatArray:
+        return np.vstack([self.points[v][0] for v in order])
+
+
+def _search(evaluate: _Evaluator, grid: FloatArray, target: float, direction: Direction,
+            refine: int, integer: bool) -> None:
+    """Evaluate the grid, then bisect the first crossing `refine` times."""
+    walk = grid if direction == "up" else grid[::-1]
+    means = np.array([evaluate(v, "grid") for v in walk])
+    _, i = crossing(walk, means, target)
+    if i in (0, len(walk)):
+        return
+    good, bad = float(walk[i - 1]), float(walk[i])
+    for _ in range(refine):
+        if integer and abs(bad - good) <= 1:
+            break
+        mid = math.floor((good + bad) / 2) if integer else (good + bad) / 2
+        if integer and mid in (good, bad):
+            mid = math.ceil((good + bad) / 2)
+        if evaluate(mid, "refine") >= target:
+            good = mid
+        else:
+            bad = mid
+
+
+def _direction(evaluators: Sequence[_Evaluator], grid: FloatArray, factor: str) -> Direction:
+    """Larger values worse ("up") unless the curve says otherwise; staff is worse down."""
+    lo = np.mean([e(float(grid[0]), "grid") for e in evaluators])
+    hi = np.mean([e(float(grid[-1]), "grid") for e in evaluators])
+    if lo == hi:
+        return "down" if factor.endswith(_STAFF_SUFFIXES) else "up"
+    return "up" if lo > hi else "down"
+
+
+# --------------------------------------------------------------------------- the search
+
+
+def find_breaking_point(
+    scenario: Scenario,
+    factor: str,
+    target: float,
+    *,
+    metric: Metric = "response",
+    priority: str | None = None,
+    strategies: Mapping[str, Mapping[str, Any]] | None = None,
+    values: Sequence[float] | None = None,
+    direction: Direction | None = None,
+    replications: int | None = None,
+    seed: int | None = None,
+    refine: int = 4,
+    integer: bool | None = None,
+    confidence: float = 0.95,
+    resamples: int = 2000,
+    rng: np.random.Generator | int | None = None,
+    progress: Callable[[str, float, float], None] | None = None,
+) -> BreakingPoints:
+    """Find the value of `factor` at which SLA attainment falls below `target`.
+
+    Parameters
+    ----------
+    scenario : Scenario
+    factor : str
+        A dotted scenario key with a numeric value: ``"demand.rate"``,
+        ``"demand.growth"``, ``"demand.bursts.ERP go-live.multiplier"``,
+        ``"team.tiers.l1.staff"``, ...
+    target : float
+        The attainment goal, a share in (0, 1), e.g. 0.9.
+    metric : {"response", "resolution"}, default "response"
+    priority : str, optional
+        The priority whose attainment counts; None pools all priorities (met over scored
+        tickets, per replication).
+    strategies : mapping of name to overrides, optional
+        Variants to compare, e.g. ``{"tiered": {}, "swarming": {"team.structure":
+        "swarming"}}``; each is searched separately, all on the same seeds. Default
+        ``{"base": {}}``.
+    values : sequence of float, optional
+        The coarse grid. Default: 7 values from half to twice the scenario's current
+        value (integers for an integer factor).
+    direction : {"up", "down"}, optional
+        Which way the factor gets worse: "up" when larger values are worse (demand,
+        growth, a burst's multiplier, attrition), "down" when smaller are (staff). Default:
+        read from the curve at the ends of the grid (pooled over strategies).
+    replications : int, optional
+        Replications per evaluation; default ``scenario.replications``.
+    seed : int, optional
+        Root seed of every evaluation (common random numbers); default the scenario's.
+    refine : int, default 4
+        Bisection steps around the first crossing (an integer factor stops when the
+        bracket is two adjacent integers).
+    integer : bool, optional
+        Search integers only; default when the factor's current value in the scenario is
+        an integer (staff), or, for a key the scenario does not set, when all `values` are.
+    confidence : float, default 0.95
+        Level of the bootstrap interval of the breaking value and of the curve's
+        t-intervals.
+    resamples : int, default 2000
+        Bootstrap resamples of the replications.
+    rng : Generator or int, optional
+        Randomness of the bootstrap; None uses a fixed seed (reproducible tables).
+    progress : callable, optional
+        Called as ``progress(strategy, value, attainment)`` after each evaluation.
+
+    Returns
+    -------
+    BreakingPoints
+        ``.table`` (one row per strategy: ``strategy``, ``breaking_value``, ``low``,
+        ``high``, ...) and ``.curve`` (every evaluated point); see :class:`BreakingPoints`.
+
+    Raises
+    ------
+    ValueError
+        Bad metric, target, priority, direction or grid; a strategy that sets `factor`.
+    ScenarioError
+        If an override does not fit the scenario schema.
+
+    Notes
+    -----
+    The attainment of an evaluation is the mean over replications of the per-replication
+    share met (:func:`supportsim.analysis.sla_attainment`). The breaking value is where
+    the piecewise-linear curve through the evaluated means first crosses `target`,
+    walking from the good end of the range; the interval comes from resampling whole
+    replications (the same draws for every value and strategy, as the seeds are shared)
+    and recomputing that crossing. A resample whose curve never crosses within the range
+    counts as beyond its end, so an interval may reach ±inf.
+
+    Examples
+    --------
+    >>> import supportsim as ss
+    >>> sc = ss.load_scenario("scenarios/mmc.toml")  # doctest: +SKIP
+    >>> bp = ss.find_breaking_point(sc, "demand.rate", 0.8, values=[18, 22, 26])  # doctest: +SKIP
+    >>> bp.table[["strategy", "breaking_value", "low", "high"]]  # doctest: +SKIP
+    """
+    if metric not in ("response", "resolution"):
+        raise ValueError(f"metric must be 'response' or 'resolution', got {metric!r}")
+    if not 0 < target < 1:
+        raise ValueError(f"target must be a share in (0, 1), got {target!r}")
+    if priority is not None and priority not in scenario.priorities:
+        raise ValueError(f"priority must be one of {scenario.priority_names}, got {priority!r}")
+    if direction not in (None, "up", "down"):
+        raise ValueError(f"direction must be 'up' or 'down', got {direction!r}")
+    if refine < 0:
+        raise ValueError(f"refine must be >= 0, got {refine!r}")
+    chosen = {"base": {}} if strategies is None else {str(k): dict(v)
+                                                      for k, v in strategies.items()}
+    if not chosen:
+        raise ValueError("strategies must name at least one strategy")
+    for name, overrides in chosen.items():
+        if factor in overrides:
+            raise ValueError(f"strategy {name!r} sets the factor {factor!r} itself")
+    base = _lookup(scenario, factor)
+    if integer is None:  # the schema's type shows in the current value (staff: int)
+        given = [base] if base is not None else list(values or [])
+        integer = bool(given) and all(_is_integer(v) for v in given)
+    if values is None:
+        if base is None:  # an unknown key fails here with the schema's did-you-mean
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", CapacityWarning)
+                scenario.with_overrides({factor: 1})
+        grid = _grid(base, factor, integer)
+    else:
+        grid = np.unique(np.asarray(values, dtype=float))
+        if grid.size < 2 or not np.all(np.isfinite(grid)):
+            raise ValueError(f"values: need at least two distinct finite values, got "
+                             f"{list(values)!r}")
+        if integer and not np.all(grid == np.round(grid)):
+            raise ValueError(f"values: {factor} is searched over integers, got {list(values)!r}")
+    count = scenario.replications if replications is None else int(replications)
+    if count < 2:
+        raise ValueError(f"replications must be >= 2 for an interval, got {replications!r}")
+    root = resolve_seed(scenario, seed)
+    evaluators = {name: _Evaluator(scenario, factor, overrides, metric, priority, count, root,
+                                   integer, name, progress)
+                  for name, overrides in chosen.items()}
+    way: Direction = direction or _direction(list(evaluators.values()), grid, factor)
+    generator = np.random.default_rng(0 if rng is None else rng)
+    picks = generator.integers(0, count, size=(int(resamples), count))
+    alpha = (1 - confidence) / 2
+    rows, curves, samples = [], [], []
+    for name, evaluate in evaluators.items():
+        _search(evaluate, grid, target, way, refine, integer)
+        ordered = np.array(sorted(evaluate.points))
+        walk = ordered if way == "up" else ordered[::-1]
+        per_rep = evaluate.matrix(walk)  # points x replications
+        means = np.nanmean(per_rep, axis=1)
+        estimate, i = crossing(walk, means, target)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN resample columns
+            boot = np.nanmean(per_rep[:, picks], axis=2)  # points x resamples
+        spread = crossings(walk, boot, target)
+        if way == "down":  # walking downwards, "before the first" is above the range
+            spread = np.where(np.isinf(spread), -spread, spread)
+        # Order statistics, not interpolation: a resample beyond the range stays infinite.
+        low, high = np.quantile(spread, [alpha, 1 - alpha], method="inverted_cdf")
+        crossed = 0 < i < len(walk)
+        status = ("crossed" if crossed else "missed throughout" if i == 0
+                  else "met throughout")
+        erlang = (erlang_estimate(evaluate.variant, grid, target, way, integer)
+                  if metric == "response" else math.nan)
+        rows.append({
+            "strategy": name,
+            "breaking_value": float(estimate) if crossed else math.nan,
+            "low": float(low), "high": float(high),
+            "last_met": float(walk[i - 1]) if crossed else math.nan,
+            "first_missed": float(walk[i]) if crossed else math.nan,
+            "status": status,
+            "evaluations": len(evaluate.points),
+            "erlang_c_estimate": erlang,
+        })
+        mean, lo_t, hi_t = t_interval(per_rep, axis=1, confidence=confidence)
+        stages = [evaluate.points[v][1] for v in walk]
+        curves.append(pd.DataFrame({
+            "strategy": name, "value": walk, "attainment": mean,
+            "low": np.clip(lo_t, 0, 1), "high": np.clip(hi_t, 0, 1),
+            "replications": np.sum(~np.isnan(per_rep), axis=1), "stage": stages,
+        }))
+        samples.append(pd.DataFrame({
+            "strategy": name, "value": np.repeat(walk, count),
+            "replication": np.tile(np.arange(count), walk.size),
+            "attainment": per_rep.reshape(-1),
+        }))
+    curve = pd.concat(curves, ignore_index=True).sort_values(
+        ["strategy", "value"], kind="stable", key=lambda s: s.map(
+            {n: k for k, n in enumerate(chosen)}) if s.name == "strategy" else s)
+    return BreakingPoints(
+        table=pd.DataFrame(rows), curve=curve.reset_index(drop=True),
+        samples=pd.concat(samples, ignore_index=True), factor=factor, target=float(target),
+        metric=metric, priority=priority, direction=way, confidence=confidence, seed=root)

@@ -1,0 +1,92 @@
+"""Standard figures of a :class:`~supportsim.SimulationResult`, and of a breaking-point search.
+
+Every function builds a :class:`matplotlib.figure.Figure` through the object-oriented API
+and returns it; nothing touches pyplot's global state, so the functions are safe in
+threads, in worker processes and in notebooks (where a returned Figure displays itself).
+Figures are sized for a notebook cell (8 x 4.5 in) and carry a title, axis labels with
+units and a legend.
+
+Time axes show calendar dates (the scenario ``start`` plus simulation hours) unless
+``dates=False``, which shows days since the start instead. The warm-up and demand bursts
+are shaded so that a peak can be read against its cause.
+
+Examples
+--------
+>>> import supportsim as ss
+>>> from supportsim import plot
+>>> res = ss.simulate(ss.load_scenario("scenarios/mmc.toml"), replications=2)  # doctest: +SKIP
+>>> fig = plot.backlog(res)  # doctest: +SKIP
+>>> fig.savefig("backlog.png")  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from supportsim.plot._breakpoint import breaking_points
+from supportsim.plot._distributions import (
+    _sla_waits,  # noqa: F401  (kept reachable as plot._sla_waits for tests)
+    resolution_distribution,
+    wait_distribution,
+)
+from supportsim.plot._sla import sla_bars, weekly_attainment
+from supportsim.plot._timeline import backlog, utilisation
+from supportsim.results import SimulationResult
+
+__all__ = [
+    "backlog",
+    "breaking_points",
+    "resolution_distribution",
+    "save_figures",
+    "sla_bars",
+    "utilisation",
+    "wait_distribution",
+    "weekly_attainment",
+]
+
+# --------------------------------------------------------------------------- saving
+
+_STANDARD: dict[str, Any] = {
+    "backlog": backlog,
+    "wait_distribution": wait_distribution,
+    "sla": sla_bars,
+    "utilisation": utilisation,
+    "weekly_attainment": weekly_attainment,
+    "resolution_distribution": resolution_distribution,
+}
+
+
+def save_figures(result: SimulationResult, directory: str | Path, *, dpi: int = 150,
+                 names: Sequence[str] | None = None) -> list[Path]:
+    """Write the standard figures as PNG files.
+
+    Parameters
+    ----------
+    result : SimulationResult
+    directory : str or Path
+        Created (with parents) if missing; existing files of the same name are replaced.
+    dpi : int, default 150
+    names : sequence of str, optional
+        A subset of ``"backlog"``, ``"wait_distribution"``, ``"sla"``, ``"utilisation"``,
+        ``"weekly_attainment"``, ``"resolution_distribution"`` (the default is all six,
+        in that order).
+
+    Returns
+    -------
+    list of Path
+        The files written, ``<directory>/<name>.png``.
+    """
+    chosen = list(_STANDARD) if names is None else list(names)
+    unknown = [n for n in chosen if n not in _STANDARD]
+    if unknown:
+        raise ValueError(f"unknown figure names {unknown}; choose from {list(_STANDARD)}")
+    folder = Path(directory)
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name in chosen:
+        path = folder / f"{name}.png"
+        _STANDARD[name](result).savefig(path, dpi=dpi)
+        written.append(path)
+    return written

@@ -1,0 +1,97 @@
+"""Shared pieces of the figures: sizes, colours, time axes, event shading, legends."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
+from matplotlib.figure import Figure
+
+from supportsim.results import SimulationResult
+from supportsim.units import format_duration
+
+WIDTH = 8.0  # inches: a notebook cell at the default dpi
+HEIGHT = 4.5
+_TIER_COLOURS = {"l1": "C0", "l2": "C1", "l3": "C2"}
+_WARMUP_COLOUR = "0.85"
+_BURST_COLOUR = "tab:red"
+_DECAY_SPANS = 3.0  # a decaying burst is shaded for three time constants (95 % of it)
+_ECDF_POINTS = 1001
+_MINUTES_UP_TO = 2.0  # hours: targets up to this are plotted in minutes, longer in hours
+
+
+
+
+def _figure(height: float = HEIGHT) -> Figure:
+    return Figure(figsize=(WIDTH, height), layout="constrained")
+
+
+def _tiers(result: SimulationResult) -> list[str]:
+    return list(result.scenario.team.tiers)
+
+
+def _replication_note(result: SimulationResult) -> str:
+    n = result.replications
+    return f"{n} replication{'s' if n != 1 else ''}"
+
+
+def _wide(timeline: pd.DataFrame, column: str) -> pd.DataFrame:
+    """One row per hour, one column per replication."""
+    return timeline.pivot(index="t", columns="replication", values=column).astype(float)
+
+
+def _time_values(result: SimulationResult, hours: np.ndarray, dates: bool) -> np.ndarray:
+    if dates:
+        return result.scenario.calendar.datetime_at(hours)
+    return np.asarray(hours, dtype=float) / 24.0
+
+
+def _format_time_axis(ax: Axes, result: SimulationResult, dates: bool) -> None:
+    if dates:
+        locator = AutoDateLocator()
+        ax.xaxis.set_major_locator(locator)
+        ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))
+        ax.set_xlabel(f"date (simulation starts {result.scenario.start:%a %Y-%m-%d %H:%M})")
+    else:
+        ax.set_xlabel("time since start [days]")
+    start, end = _time_values(result, np.array([0.0, result.scenario.horizon]), dates)
+    ax.set_xlim(start, end)
+
+
+def _shade_events(ax: Axes, result: SimulationResult, dates: bool, *, label: bool) -> None:
+    """Shade the warm-up and each demand burst (labelled once, on the axes given `label`)."""
+    scenario = result.scenario
+    horizon = scenario.horizon
+    if scenario.warmup > 0:
+        lo, hi = _time_values(result, np.array([0.0, scenario.warmup]), dates)
+        ax.axvspan(lo, hi, color=_WARMUP_COLOUR, alpha=0.5, lw=0,
+                   label="warm-up (not scored)" if label else None)
+    for burst in scenario.demand.bursts:
+        span = burst.duration if burst.duration is not None else _DECAY_SPANS * (burst.decay or 0)
+        end = min(burst.at + span, horizon)
+        if burst.at >= horizon:
+            continue
+        lo, hi = _time_values(result, np.array([burst.at, end]), dates)
+        name = burst.name or "burst"
+        ax.axvspan(lo, hi, color=_BURST_COLOUR, alpha=0.08, lw=0,
+                   label=f"{name} (x{burst.multiplier:g})" if label else None)
+
+
+def _outside_legend(ax: Axes) -> None:
+    # Outside the axes: a backlog peak or a busy hour can sit anywhere in the plot.
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small", frameon=False)
+
+
+def _duration_text(hours: float) -> str:
+    text = format_duration(hours)
+    return text if isinstance(text, str) else f"{hours:.3g}h"
+
+
+def _grid(count: int) -> tuple[int, int]:
+    if count <= 3:
+        return 1, max(count, 1)
+    if count == 4:
+        return 2, 2
+    return -(-count // 3), 3
+

@@ -1,0 +1,148 @@
+"""Figures over time: backlog with the agents on duty, and utilisation per tier."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.ticker import PercentFormatter
+
+from supportsim.plot._common import (
+    _TIER_COLOURS,
+    _figure,
+    _format_time_axis,
+    _outside_legend,
+    _replication_note,
+    _shade_events,
+    _tiers,
+    _time_values,
+    _wide,
+)
+from supportsim.results import SimulationResult
+
+__all__ = ["backlog", "utilisation"]
+
+# --------------------------------------------------------------------------- backlog
+
+
+def backlog(result: SimulationResult, *, dates: bool = True) -> Figure:
+    """Open tickets over time, total and per tier, above the agents on duty.
+
+    Parameters
+    ----------
+    result : SimulationResult
+    dates : bool, default True
+        Calendar dates on the time axis; False shows days since the start.
+
+    Returns
+    -------
+    Figure
+        Top panel: mean open tickets across replications (total with a min–max band, and
+        per tier when there are several). Bottom panel: mean agents on duty per tier,
+        stacked. The warm-up and demand bursts are shaded.
+    """
+    timeline = result.timeline
+    tiers = _tiers(result)
+    fig = _figure()
+    top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=[3, 1.4])
+    total = _wide(timeline, "backlog")
+    x = _time_values(result, total.index.to_numpy(), dates)
+    _shade_events(top, result, dates, label=True)
+    _shade_events(bottom, result, dates, label=False)
+    top.fill_between(x, total.min(axis=1), total.max(axis=1), color="0.5", alpha=0.3, lw=0,
+                     step="post", label=f"min–max over {_replication_note(result)}")
+    top.step(x, total.mean(axis=1), where="post", color="black", lw=1.0, label="all tiers (mean)")
+    if len(tiers) > 1:
+        for name in tiers:
+            top.step(x, _wide(timeline, f"backlog_{name}").mean(axis=1), where="post", lw=0.8,
+                     color=_TIER_COLOURS.get(name), label=f"{name} (mean)")
+    top.set_ylabel("open tickets")
+    top.set_ylim(bottom=0)
+    top.set_title(f"Backlog and staffing — {result.scenario.name}", fontsize="medium")
+    _outside_legend(top)
+
+    duty = [_wide(timeline, f"on_duty_{name}").mean(axis=1) for name in tiers]
+    bottom.stackplot(x, *duty, step="post", labels=[f"{name} on duty" for name in tiers],
+                     colors=[_TIER_COLOURS.get(name, "C7") for name in tiers], alpha=0.7)
+    bottom.set_ylabel("agents")
+    bottom.set_ylim(bottom=0)
+    _outside_legend(bottom)
+    _format_time_axis(bottom, result, dates)
+    top.tick_params(labelbottom=False)
+    # Both axes report their quantity (get_xlabel), but only the bottom one draws it.
+    top.set_xlabel(bottom.get_xlabel())
+    top.xaxis.label.set_visible(False)
+    return fig
+
+
+# --------------------------------------------------------------------------- utilisation
+
+
+def _tier_utilisation(timeline: pd.DataFrame, name: str, window: int) -> tuple[
+        pd.Series, pd.Series]:
+    """Hourly and rolling utilisation of one tier, each the mean across replications.
+
+    The rolling value is a ratio of sums over the hours when someone is on duty
+    (agent-hours busy / agent-hours on duty), not a mean of hourly ratios: a window that
+    only grazes a shift would otherwise turn a few minutes of overtime into 500 %.
+    """
+    busy = _wide(timeline, f"busy_{name}")
+    duty = _wide(timeline, f"on_duty_{name}")
+    staffed = duty > 0
+    hourly = (busy / duty.where(staffed)).mean(axis=1)
+    busy_sum = busy.where(staffed, 0.0).rolling(window, center=True, min_periods=1).sum()
+    duty_sum = duty.rolling(window, center=True, min_periods=1).sum()
+    rolling = (busy_sum / duty_sum.where(duty_sum > 0)).mean(axis=1)
+    return hourly, rolling
+
+
+def utilisation(result: SimulationResult, *, window: float = 24.0,
+                dates: bool = True) -> Figure:
+    """Busy agents over agents on duty per tier, over time.
+
+    Parameters
+    ----------
+    result : SimulationResult
+    window : float, default 24
+        Hours of the centred rolling window of the bold lines; 1 shows hourly values only.
+    dates : bool, default True
+        Calendar dates on the time axis; False shows days since the start.
+
+    Returns
+    -------
+    Figure
+        Faint lines: hourly utilisation (state at the top of each hour, busy / on duty);
+        bold lines: rolling utilisation over the on-duty hours of the window. Both are
+        means across replications with a gap where nobody is on duty. Agents finishing a
+        ticket after their shift push the hourly value above 100 %; the y-axis follows
+        the bold lines, so such spikes may run off the top.
+    """
+    steps = max(round(window), 1)
+    fig = _figure()
+    ax = fig.subplots()
+    _shade_events(ax, result, dates, label=True)
+    top = 1.1
+    for name in _tiers(result):
+        hourly, rolling = _tier_utilisation(result.timeline, name, steps)
+        x = _time_values(result, hourly.index.to_numpy(), dates)
+        colour = _TIER_COLOURS.get(name)
+        if steps > 1:
+            ax.plot(x, hourly, color=colour, lw=0.4, alpha=0.25)
+            ax.plot(x, rolling, color=colour, lw=1.5, label=f"{name} ({steps} h rolling)")
+            shown = rolling
+        else:
+            ax.plot(x, hourly, color=colour, lw=0.8, label=f"{name} (hourly)")
+            shown = hourly
+        if shown.notna().any():
+            top = max(top, float(np.nanquantile(shown, 0.995)) * 1.1)
+    ax.axhline(1.0, color="0.3", lw=0.8, ls="--", label="all on-duty agents busy")
+    ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.set_ylim(0, top)
+    ax.set_ylabel("utilisation (busy / on duty)")
+    ax.set_title(f"Utilisation per tier — {result.scenario.name}\n"
+                 f"mean of {_replication_note(result)}", fontsize="medium")
+    _format_time_axis(ax, result, dates)
+    _outside_legend(ax)
+    return fig
+
+
