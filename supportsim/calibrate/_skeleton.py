@@ -40,6 +40,11 @@ DEFAULT_SLA: dict[str, tuple[str, str, str]] = {
 #: Staffing rule of the guess: this share of tickets answered within the strictest
 #: response target, at the peak hourly rate (M/M/c).
 STAFFING_TARGET = 0.8
+#: Resolution times with a mean above this (hours) are mostly waiting, not work: they
+#: cannot stand in for effort, so the skeleton falls back on DEFAULT_EFFORT instead.
+EFFORT_CAP = 8.0
+#: A typical hands-on handling time of an incident (hours), used as a stated guess.
+DEFAULT_EFFORT = 1.0
 _BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
 
 
@@ -129,11 +134,15 @@ def build_skeleton(est: Estimates, source: str, fmt: str,
     peak = est.rate * float(np.max(weekly_profile(
         profile if isinstance(profile, str) else _profile_model(profile))))
     strictest = min(parse_duration(t["response"]) for t in targets.values())
-    staff = int(analytic.required_staff(peak, 1.0 / pooled.mean, STAFFING_TARGET, strictest))
+    # Resolution time bounds effort from above; when it is mostly waiting (days), it says
+    # nothing useful about effort, and sizing on it would ask for thousands of agents.
+    from_history = pooled.mean <= EFFORT_CAP
+    effort_mean = pooled.mean if from_history else DEFAULT_EFFORT
+    staff = int(analytic.required_staff(peak, 1.0 / effort_mean, STAFFING_TARGET, strictest))
     shares = _rounded_shares({k: s.value for k, s in est.priorities.items()})
     channels = _rounded_shares({k: s.value for k, s in est.channels.items()})
     bounce = round(est.bounce.value, 4) if est.bounce is not None and est.bounce.total else 0.0
-    mean, cv = _sig(pooled.mean), _sig(pooled.cv)
+    mean, cv = (_sig(pooled.mean), _sig(pooled.cv)) if from_history else (DEFAULT_EFFORT, 1.0)
 
     head = _Section(None, [
         f"Skeleton scenario calibrated by supportsim from {Path(source).name} "
@@ -178,26 +187,34 @@ def build_skeleton(est: Estimates, source: str, fmt: str,
         section.add("clock", t["clock"], label)
         sections.append(section)
     work = _Section("work.mix", [
-        "Work: GUESSED. One tier fixes everything, and its effort is the FITTED lognormal",
-        "of resolution times over all priorities. Resolution time includes waiting, off",
-        "hours and hand-offs, so this effort is an UPPER BOUND on hands-on work; a",
-        "history of resolution times alone cannot tell effort per tier.",
+        "Work: GUESSED. One tier fixes everything. Resolution time includes waiting, off",
+        "hours and hand-offs, so it is an UPPER BOUND on hands-on work; a history of",
+        "resolution times alone cannot tell effort per tier.",
+        ("Its effort is the FITTED lognormal of resolution times over all priorities."
+         if from_history else
+         f"Resolution times here average {pooled.mean:.3g} h (> {EFFORT_CAP:g} h): mostly "
+         f"waiting, so effort is a GUESSED {DEFAULT_EFFORT:g} h typical handling time."),
     ])
     work.add("l1", 1.0, "GUESSED: a single tier")
     effort = _Section("work.effort.l1")
-    effort.add("dist", "lognormal", "FITTED family (KS D = "
-               f"{pooled.ks_statistic:.3f} over {pooled.n} resolved tickets)")
-    effort.add("mean", _hours_text(mean), f"FITTED mean resolution time, hours; CI "
-               f"[{pooled.mean_low:.3g}, {pooled.mean_high:.3g}] (upper bound on effort)")
-    effort.add("cv", cv, f"FITTED: sqrt(exp(s^2) - 1), s = {pooled.sigma:.3f}")
+    if from_history:
+        effort.add("dist", "lognormal", "FITTED family (KS D = "
+                   f"{pooled.ks_statistic:.3f} over {pooled.n} resolved tickets)")
+        effort.add("mean", _hours_text(mean), f"FITTED mean resolution time, hours; CI "
+                   f"[{pooled.mean_low:.3g}, {pooled.mean_high:.3g}] (upper bound on effort)")
+        effort.add("cv", cv, f"FITTED: sqrt(exp(s^2) - 1), s = {pooled.sigma:.3f}")
+    else:
+        effort.add("dist", "lognormal", "GUESSED")
+        effort.add("mean", _hours_text(mean), "GUESSED: typical handling time; measure it")
+        effort.add("cv", cv, "GUESSED")
     team = _Section("team", ["Team: GUESSED."])
     team.add("structure", "tiered", "GUESSED")
     team.add("discipline", "priority", "GUESSED")
     tier = _Section("team.tiers.l1", [
         f"GUESSED, an upper bound: analytic.required_staff for {STAFFING_TARGET:.0%} of "
         f"tickets answered within {format_duration(strictest)}",
-        f"at the peak rate {peak:.3g}/h with the mean resolution time {pooled.mean:.3g} h "
-        "as effort (M/M/c).",
+        f"at the peak rate {peak:.3g}/h with {effort_mean:.3g} h of effort per ticket "
+        "(M/M/c).",
     ])
     tier.add("staff", staff, "GUESSED (upper bound)")
     tier.add("hours", "24x7", "GUESSED")

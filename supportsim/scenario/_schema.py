@@ -343,9 +343,9 @@ class Tennis(Section):
 class Swarm(Section):
     """``[team.swarm]``: how a swarm works a ticket when structure = "swarming"."""
 
-    overhead: float = Field(default=0.15, ge=0,
+    overhead: Real = Field(default=0.15, ge=0,
                             description="extra effort per extra member working the ticket")
-    max_size: int = Field(default=3, ge=2, description="owner plus experts, at most")
+    max_size: Count = Field(default=3, ge=2, description="owner plus experts, at most")
 
 
 class Team(Section):

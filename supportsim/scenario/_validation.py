@@ -13,7 +13,8 @@ import typing
 from collections.abc import Sequence
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, Discriminator, Tag, ValidationError
+from pydantic.fields import FieldInfo
 
 from supportsim._errors import ScenarioError
 from supportsim.scenario._schema import KeyedError
@@ -40,24 +41,46 @@ def _unwrap(annotation: Any) -> list[Any]:
     return [annotation]
 
 
+def _tags(field: FieldInfo) -> set[str]:
+    """The tags a discriminated-union field puts into error locations (e.g. "shifts")."""
+    if field.discriminator is None and not any(
+        isinstance(m, Discriminator) for m in field.metadata
+    ):
+        return set()
+    return {
+        meta.tag
+        for member in typing.get_args(field.annotation)
+        if typing.get_origin(member) is typing.Annotated
+        for meta in member.__metadata__
+        if isinstance(meta, Tag)
+    }
+
+
+def _step(candidates: list[Any], part: int | str) -> tuple[list[Any], set[str]]:
+    """The types one step down `part` from `candidates`, and the union tags to expect next."""
+    following: list[Any] = []
+    tags: set[str] = set()
+    for cand in candidates:
+        origin = typing.get_origin(cand)
+        if isinstance(cand, type) and issubclass(cand, BaseModel):
+            field = cand.model_fields.get(str(part)) or next(
+                (f for f in cand.model_fields.values() if f.alias == part), None
+            )
+            if field is not None:
+                following.extend(_unwrap(field.annotation))
+                tags |= _tags(field)
+        elif origin is dict:
+            following.extend(_unwrap(typing.get_args(cand)[1]))
+        elif origin in (tuple, list) and isinstance(part, int):
+            following.extend(_unwrap(typing.get_args(cand)[0]))
+    return following, tags
+
+
 def _model_at(root: type[BaseModel], loc: Sequence[int | str]) -> type[BaseModel] | None:
     """The section model that the path `loc` points into, if any."""
     candidates: list[Any] = [root]
     for part in loc:
-        following: list[Any] = []
-        for cand in candidates:
-            origin = typing.get_origin(cand)
-            if isinstance(cand, type) and issubclass(cand, BaseModel):
-                field = cand.model_fields.get(str(part)) or next(
-                    (f for f in cand.model_fields.values() if f.alias == part), None
-                )
-                if field is not None:
-                    following.extend(_unwrap(field.annotation))
-            elif origin is dict:
-                following.extend(_unwrap(typing.get_args(cand)[1]))
-            elif origin in (tuple, list) and isinstance(part, int):
-                following.extend(_unwrap(typing.get_args(cand)[0]))
-        candidates = following
+        candidates, _ = _step(candidates, part)
     models = [c for c in candidates if isinstance(c, type) and issubclass(c, BaseModel)]
     return models[0] if models else None
 
@@ -77,17 +100,34 @@ def _did_you_mean(word: str, choices: Sequence[str]) -> str:
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
-def _clean_loc(loc: Sequence[int | str]) -> list[int | str]:
-    # Discriminated unions put their tag ("named", "weights", "shifts") and dict-key
-    # errors put "[key]" into the path; neither is a key the user wrote.
-    return [p for p in loc if p not in ("named", "weights", "shifts", "[key]")]
+def _clean_loc(
+    loc: Sequence[int | str], root: type[BaseModel], kind: str = ""
+) -> list[int | str]:
+    """The path as the user wrote it.
+
+    Discriminated unions put their tag ("named", "weights", "shifts") right after the
+    field, and dict-key errors end in "[key]"; neither is a key the user wrote. Only those
+    positions are dropped: a user's own key may well be called "named" or "shifts".
+    """
+    out: list[int | str] = []
+    candidates: list[Any] = [root]
+    tags: set[str] = set()
+    for index, part in enumerate(loc):
+        if isinstance(part, str) and part in tags:
+            tags = set()
+            continue
+        if part == "[key]" and index == len(loc) - 1 and kind != "extra_forbidden":
+            continue
+        out.append(part)
+        candidates, tags = _step(candidates, part)
+    return out
 
 
 def _rule(error: Any, root: type[BaseModel]) -> str:
     kind = error["type"]
     ctx = error.get("ctx") or {}
     value = error.get("input")
-    loc = _clean_loc(error["loc"])
+    loc = _clean_loc(error["loc"], root, kind)
     if kind == "missing":
         return "is required"
     if kind == "extra_forbidden":
@@ -136,7 +176,7 @@ def scenario_error(
     """One :class:`ScenarioError` describing (up to three of) the problems in `exc`."""
     parts = []
     for error in exc.errors()[:_MAX_REPORTED]:
-        loc = _clean_loc(error["loc"])
+        loc = _clean_loc(error["loc"], root, error["type"])
         original = (error.get("ctx") or {}).get("error")
         if isinstance(original, KeyedError):
             loc = [*loc, *original.key.split(".")]

@@ -9,7 +9,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from supportsim.scenario._schema import Hours, KeyedError, Section, Share, TierName
+from supportsim.scenario._schema import Count, Hours, KeyedError, Real, Section, Share, TierName
 
 
 class Learning(Section):
@@ -18,11 +18,11 @@ class Learning(Section):
 
     learning: Hours = Field(gt=0, description="length of the learning phase")
     improvement: Hours = Field(ge=0, description="length of the improvement phase")
-    start: float = Field(ge=1, description="effort multiplier on the first day")
-    plateau: float = Field(ge=1, description="multiplier at the end of the learning phase")
+    start: Real = Field(ge=1, description="effort multiplier on the first day")
+    plateau: Real = Field(ge=1, description="multiplier at the end of the learning phase")
     escalation: Share = Field(
         default=0.0, description="extra escalation probability on day one, fading with the curve")
-    initial_joiners: dict[TierName, int] = Field(
+    initial_joiners: dict[TierName, Count] = Field(
         default_factory=dict, description="agents per tier who are new on day one")
 
     @model_validator(mode="after")
@@ -38,8 +38,8 @@ class Learning(Section):
 class Attrition(Section):
     """``[workforce.attrition]``: leavers and transfers per head-year; seats refilled later."""
 
-    annual_rate: float = Field(ge=0, description="leavers per head-year (exponential)")
-    transfers: float = Field(default=0.0, ge=0, description="internal moves per head-year")
+    annual_rate: Real = Field(ge=0, description="leavers per head-year (exponential)")
+    transfers: Real = Field(default=0.0, ge=0, description="internal moves per head-year")
     hiring_lead: Hours = Field(ge=0, description="vacancy to joiner on the learning curve")
     hiring_freeze: tuple[Hours, Hours] | None = Field(
         default=None, description="[from, to]: no joiner starts inside this window")
@@ -55,7 +55,7 @@ class Attrition(Section):
 class Trigger(Section):
     """When a `surge` reserve is called: a tier's queue length or its oldest wait."""
 
-    backlog: int | None = Field(default=None, gt=0, description="tickets queued at the tier")
+    backlog: Count | None = Field(default=None, gt=0, description="tickets queued at the tier")
     wait: Hours | None = Field(default=None, gt=0, description="age of the oldest queued ticket")
 
     @model_validator(mode="after")
@@ -68,7 +68,7 @@ class Trigger(Section):
 class Reserve(Section):
     """``[workforce.reserve]``: spare capacity of `fraction` x base staff per tier."""
 
-    fraction: float = Field(ge=0, le=1, description="share of each tier's base staff, rounded")
+    fraction: Real = Field(ge=0, le=1, description="share of each tier's base staff, rounded")
     mode: Literal["pool", "surge", "backfill"] = "pool"
     trigger: Trigger | None = Field(default=None, description="required for mode 'surge'")
     delay: Hours = Field(default=0.0, ge=0, description="call to being on the queue")
