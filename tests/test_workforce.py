@@ -232,3 +232,17 @@ def test_workforce_properties_on_the_flagship_mechanisms() -> None:
     assert (done.resolved_at.to_numpy() >= joined).all()
     started = done.resolved_at.to_numpy() - done.effort.to_numpy()
     assert (started <= left + 1e-9).all()
+
+
+def test_scalar_multiplier_equals_the_vectorised_curve() -> None:
+    data = mmc_dict(horizon="1w", warmup="0h")
+    data["workforce"] = {"learning": CURVE}
+    scenario = build(data)
+    from supportsim.demand import generate
+    from supportsim.engine._tiered import TieredDesk
+
+    desk = TieredDesk(scenario, generate(scenario, 0, 1), np.random.default_rng(0))
+    tenures = np.linspace(-10, 20 * 168, 997)
+    scalar = [desk.workforce.multiplier(float(t)) for t in tenures]
+    np.testing.assert_allclose(scalar, learning_multiplier(np.maximum(tenures, 0), 672, 1344,
+                                                           2.0, 1.5), rtol=1e-12)

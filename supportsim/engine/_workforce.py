@@ -92,12 +92,19 @@ class WorkforceModel:
         return joined + self.learning.learning + self.learning.improvement
 
     def multiplier(self, tenure: float) -> float:
-        """Effort multiplier at `tenure` hours (1.0 without a learning section)."""
+        """Effort multiplier at `tenure` hours (1.0 without a learning section).
+
+        NOTE: scalar twin of :func:`learning_multiplier` (tested equal): it runs at every
+        service a learner starts, where numpy's per-call overhead would dominate.
+        """
         spec = self.learning
         if spec is None:
             return 1.0
-        return float(learning_multiplier(tenure, spec.learning, spec.improvement, spec.start,
-                                         spec.plateau))
+        if tenure < spec.learning:
+            return spec.start + (spec.plateau - spec.start) * max(tenure, 0.0) / spec.learning
+        if spec.improvement > 0 and tenure < spec.learning + spec.improvement:
+            return spec.plateau + (1.0 - spec.plateau) * (tenure - spec.learning) / spec.improvement
+        return 1.0
 
     def extra_escalation(self, multiplier: float) -> float:
         """Extra escalation probability, fading with the curve: ``escalation`` on day one."""
