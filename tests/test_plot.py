@@ -99,7 +99,7 @@ def test_save_figures_writes_pngs(tmp_path: Path) -> None:
     paths = plot.save_figures(simulated("golive_tiered"), tmp_path / "figures", dpi=60)
     assert [p.name for p in paths] == ["backlog.png", "wait_distribution.png", "sla.png",
                                        "utilisation.png", "weekly_attainment.png",
-                                       "resolution_distribution.png"]
+                                       "resolution_distribution.png", "capacity.png"]
     for path in paths:
         assert path.read_bytes()[:8] == PNG_SIGNATURE
 

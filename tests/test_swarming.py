@@ -109,7 +109,7 @@ def test_swarm_conservation_and_time_order() -> None:
 def test_swarm_rejected_for_tiered_and_defaults_for_swarming() -> None:
     data = mmc_dict()
     data["team"]["swarm"] = {"overhead": 0.1}
-    with pytest.raises(ss.ScenarioError, match="team.swarm only applies"):
+    with pytest.raises(ss.ScenarioError, match=r"team\.swarm only applies"):
         build(data)
     assert build(swarm(mmc_dict())).team.swarm_settings.max_size == 3
 
@@ -148,3 +148,27 @@ def test_paired_comparison_is_narrower_than_unpaired() -> None:
                                     "low", "high", "better"]
     with pytest.raises(ValueError, match="common random numbers"):
         ss.compare(a, ss.simulate(swarming, replications=8, seed=52))
+
+
+def test_owner_off_duty_hands_the_ticket_to_the_expert() -> None:
+    # L1 works shifts around the clock, L2 business hours only: tickets needing L2 at
+    # night wait for the morning. An L1 owner whose shift ends stops waiting, so L1 is not
+    # tied up overnight and the expert leads the swarm alone.
+    data = experts_dict()
+    data["work"]["mix"] = {"l1": 0.6, "l2": 0.4}
+    del data["work"]["effort"]["l3"]
+    del data["team"]["tiers"]["l3"]
+    data["team"]["tiers"]["l1"] = {"hours": [
+        {"name": "day", "start": "06:00", "end": "18:00", "staff": 2},
+        {"name": "night", "start": "18:00", "end": "06:00", "staff": 2}]}
+    data["team"]["tiers"]["l2"] = {"staff": 3, "hours": "business"}
+    res = ss.simulate(build(data), replications=1, seed=44)
+    l1 = res.staff[res.staff.tier == 1]
+    # Busy beyond the shift is at most the diagnosis of the last ticket (fixed 6 min) or a
+    # solo effort (fixed 20 min) started before the end of the shift, once per shift.
+    shifts = 2 * 28  # days x (start of each shift ends once a day per agent)
+    assert (l1.busy_time <= l1.on_duty_time + shifts * (1 / 3) + 1e-9).all()
+    done = res.tickets[res.tickets.resolved_at.notna() & (res.tickets.need == 2)]
+    led_by_expert = done.agent.isin(res.staff.agent[res.staff.tier == 2])
+    assert led_by_expert.any() and (~led_by_expert).any()
+    assert (done[led_by_expert].swarm_size == 1).all()

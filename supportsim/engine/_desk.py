@@ -388,6 +388,11 @@ class Desk:
             self.on_duty[t] -= 1
             if self.agent_ticket[a] < 0:
                 self.idle[t].remove(a)
+            else:
+                self._going_off(a)
+
+    def _going_off(self, a: int) -> None:
+        """Agent `a` goes off duty with a ticket in hand (default: finish it)."""
 
     def _roster(self, g: int, intervals: np.ndarray) -> Generator[Timeout, None, None]:
         env = self.env

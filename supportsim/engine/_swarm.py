@@ -4,11 +4,13 @@ The next free agent (the lowest tier with someone idle, so experts stay free to 
 takes a ticket and owns it. If the owner's level meets the need, the owner works the
 effort alone. Otherwise the owner first works the triage of its level (diagnosis), then
 asks for an agent of the needed level, waiting while none is free; requests for help go
-ahead of new tickets. Agents of a higher level may answer a request when none of the
-exact level is free. When the expert joins, idle agents of the levels in between join as
-well, up to ``max_size`` members. A swarm of k members works the effort of the needed
-tier in ``effort x (1 + overhead (k - 1)) / k`` hours, so total effort grows by
-``overhead`` per extra member. No ticket is ever handed off: no escalations, no tennis.
+ahead of new tickets, and an agent of a higher level may answer when none of the exact
+level is free. An owner whose shift ends while waiting hands the ticket over: the expert
+who answers leads the swarm without the owner. When the expert joins, idle agents of the
+levels in between join as well, up to ``max_size`` members. A swarm of k members works
+the effort of the needed tier in ``effort x (1 + overhead (k - 1)) / k`` hours, so total
+effort grows by ``overhead`` per extra member. No ticket is ever handed off between
+queues: no escalations, no tennis.
 """
 
 from __future__ import annotations
@@ -41,9 +43,10 @@ class SwarmDesk(Desk):
         self.max_size = swarm.max_size
         self.help_level = [0] * n
         self.help_since = [NAN] * n
-        self.members: dict[int, list[int]] = {}  # owner -> the other members
+        self.members: dict[int, list[int]] = {}  # swarm lead -> the other members
+        self.help_owner = [-1] * n  # owner still waiting with the ticket, -1 if none
         classes = len(scenario.priorities) if scenario.team.discipline != "fifo" else 1
-        # Owners waiting for help, per needed level (1..3) and priority class.
+        # Tickets waiting for help, per needed level (1..3) and priority class.
         self.help_queues: list[list[deque[int]]] = [
             [deque() for _ in range(classes)] for _ in range(3)]
         super().__init__(scenario, tickets, rng)
@@ -102,12 +105,12 @@ class SwarmDesk(Desk):
         a = event._value
         if self.preemptive and self.agent_event[a] is not event:
             return  # preempted: this completion is stale
-        mode = self.agent_mode[a]
-        if mode == DIAGNOSE:
+        if self.agent_mode[a] == DIAGNOSE:
             i, worked = self._stop(a)
             self.effort_spent[i] += worked
             self._ask_for_help(a, i)
             return
+        # `a` leads the swarm: the owner, or the expert if the owner went off duty.
         members = self.members.pop(a, [])
         i, worked = self._stop(a)
         # Every member worked the same wall time on the ticket.
@@ -128,38 +131,53 @@ class SwarmDesk(Desk):
         self.agent_mode[a] = HELP_WAIT
         self.agent_started[a] = now
         self.busy[self.agent_tier[a]] += 1
+        self.help_owner[i] = a
         self.help_since[i] = now
         needed = self.help_level[i]
         for t, level in enumerate(self.levels):
             if level >= needed and self.idle[t]:
-                self._form_swarm(a, self.idle[t].popleft(), i)
+                self._form_swarm(self.idle[t].popleft(), i)
                 return
-        self.help_queues[needed - 1][self.queue_class[i]].append(a)
+        self.help_queues[needed - 1][self.queue_class[i]].append(i)
 
-    def _form_swarm(self, a: int, expert: int, i: int) -> None:
+    def _release_owner(self, a: int) -> int:
+        """Owner `a` stops waiting for help (joined, or off duty); returns the ticket."""
+        i, _ = self._stop(a)  # waiting is busy time, but no effort on the ticket
+        self.help_owner[i] = -1
+        return i
+
+    def _going_off(self, a: int) -> None:
+        # An owner who goes off duty while waiting for help hands the ticket to whoever
+        # answers the request, instead of staying tied to it overnight.
+        if self.agent_mode[a] == HELP_WAIT:
+            self._release_owner(a)
+
+    def _form_swarm(self, expert: int, i: int) -> None:
         now = self.env._now
         self.help_wait[i] = now - self.help_since[i]
-        # The owner was occupied while waiting: busy, but no effort on the ticket.
-        self.busy_time[a] += now - self.agent_started[a]
-        self.busy[self.agent_tier[a]] -= 1
-        owner_level = self.levels[self.agent_tier[a]]
+        owner = self.help_owner[i]
+        if owner >= 0:
+            self._release_owner(owner)
+        lead, members = (owner, [expert]) if owner >= 0 else (expert, [])
+        # Levels strictly between the owner's (or, without one, the lowest tier's) and the
+        # expert's may add a member.
+        low = self.levels[self.agent_tier[owner]] if owner >= 0 else self.levels[0]
         expert_level = self.levels[self.agent_tier[expert]]
-        members = [expert]
         for t, level in enumerate(self.levels):
-            if owner_level < level < expert_level and self.idle[t] and (
+            if low < level < expert_level and self.idle[t] and (
                     len(members) + 1 < self.max_size):
                 members.append(self.idle[t].popleft())
         size = 1 + len(members)
         multiplier = self._multiplier(expert) if self.learning else 1.0
         wall = (self.resolve_effort[i] * multiplier * (1 + self.overhead * (size - 1)) / size)
         self.swarm_size[i] = size
-        self.members[a] = members
+        self.members[lead] = members
         for member in members:
             self.agent_ticket[member] = i
             self.agent_mode[member] = MEMBER
             self.agent_started[member] = now
             self.busy[self.agent_tier[member]] += 1
-        self._serve(a, i, wall, SWARM)
+        self._serve(lead, i, wall, SWARM)
 
     def _free(self, a: int) -> None:
         if not self.agent_on[a]:
@@ -168,9 +186,9 @@ class SwarmDesk(Desk):
         level = self.levels[t]
         # Requests for help go ahead of new tickets: own level first, then lower needs.
         for needed in range(level, 0, -1):
-            owner = self._pop_help(needed)
-            if owner >= 0:
-                self._form_swarm(owner, a, self.agent_ticket[owner])
+            i = self._pop_help(needed)
+            if i >= 0:
+                self._form_swarm(a, i)
                 return
         i = self._pop(0)
         if i < 0:
@@ -190,7 +208,7 @@ class SwarmDesk(Desk):
         return self.queued[0] + sum(len(w) for q in self.help_queues for w in q)
 
     def tier_queued(self) -> list[int]:
-        """Owners waiting for help of each tier's level (the main queue is `waiting`)."""
+        """Tickets waiting for help of each tier's level (the main queue is `waiting`)."""
         return [sum(len(w) for w in self.help_queues[level - 1]) for level in self.levels]
 
     def oldest_wait(self, t: int) -> float:
@@ -198,5 +216,5 @@ class SwarmDesk(Desk):
             return self._oldest(self.queues[0], lambda i: self.arrived[i])
         waiting = self.help_queues[self.levels[t] - 1]
         now = self.env._now
-        since = [self.help_since[self.agent_ticket[w[0]]] for w in waiting if w]
+        since = [self.help_since[w[0]] for w in waiting if w]
         return now - min(since, default=now)

@@ -1,10 +1,11 @@
-"""Standard figures of a :class:`~supportsim.SimulationResult`, and of a breaking-point search.
+"""Standard figures of a :class:`~supportsim.SimulationResult`, of two side by side
+(:func:`comparison`) and of a breaking-point search.
 
 Every function builds a :class:`matplotlib.figure.Figure` through the object-oriented API
 and returns it; nothing touches pyplot's global state, so the functions are safe in
 threads, in worker processes and in notebooks (where a returned Figure displays itself).
-Figures are sized for a notebook cell (8 x 4.5 in) and carry a title, axis labels with
-units and a legend.
+Figures are sized for a notebook cell (8 in wide, 4.5 in high per row of panels; the
+side-by-side comparison 10 in) and carry a title, axis labels with units and a legend.
 
 Time axes show calendar dates (the scenario ``start`` plus simulation hours) unless
 ``dates=False``, which shows days since the start instead. The warm-up and demand bursts
@@ -26,6 +27,8 @@ from pathlib import Path
 from typing import Any
 
 from supportsim.plot._breakpoint import breaking_points
+from supportsim.plot._capacity import capacity
+from supportsim.plot._compare import comparison
 from supportsim.plot._distributions import (
     _sla_waits,  # noqa: F401  (kept reachable as plot._sla_waits for tests)
     resolution_distribution,
@@ -38,6 +41,8 @@ from supportsim.results import SimulationResult
 __all__ = [
     "backlog",
     "breaking_points",
+    "capacity",
+    "comparison",
     "resolution_distribution",
     "save_figures",
     "sla_bars",
@@ -55,6 +60,7 @@ _STANDARD: dict[str, Any] = {
     "utilisation": utilisation,
     "weekly_attainment": weekly_attainment,
     "resolution_distribution": resolution_distribution,
+    "capacity": capacity,
 }
 
 
@@ -70,8 +76,8 @@ def save_figures(result: SimulationResult, directory: str | Path, *, dpi: int = 
     dpi : int, default 150
     names : sequence of str, optional
         A subset of ``"backlog"``, ``"wait_distribution"``, ``"sla"``, ``"utilisation"``,
-        ``"weekly_attainment"``, ``"resolution_distribution"`` (the default is all six,
-        in that order).
+        ``"weekly_attainment"``, ``"resolution_distribution"``, ``"capacity"`` (the
+        default is all seven, in that order).
 
     Returns
     -------

@@ -1,0 +1,178 @@
+"""What every ``supportsim`` sub-command shares: errors, warnings, arguments, text tables.
+
+It imports no command module, so :mod:`supportsim.cli` and the modules that register a
+command (``_run_cli``, ``_breakpoint_cli``, ``sweep._cli``, ``calibrate._cli``) can all
+import it at the top without a cycle. :mod:`supportsim.cli` re-exports these names, so
+``from supportsim.cli import _table`` keeps working.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+import tomllib
+import warnings
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any, NoReturn
+
+import pandas as pd
+
+from supportsim._errors import CapacityWarning
+from supportsim.scenario import Scenario, load_scenario
+from supportsim.units import format_duration
+
+PROG = "supportsim"
+
+
+class _UsageError(Exception):
+    """Bad command-line usage; reported like a scenario error (one line, exit 2)."""
+
+
+class _OutputError(Exception):
+    """The results could not be written (exit 1)."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """An ArgumentParser whose usage errors are exceptions, so main prints one line."""
+
+    def error(self, message: str) -> NoReturn:
+        raise _UsageError(message)
+
+
+# --------------------------------------------------------------------------- messages
+
+
+def _one_line(text: object) -> str:
+    return " ".join(str(text).split())
+
+
+def _error(message: object) -> None:
+    print(f"{PROG}: error: {_one_line(message)}", file=sys.stderr)
+
+
+@contextmanager
+def _warnings_to_stderr() -> Iterator[list[warnings.WarningMessage]]:
+    """Collect warnings and print each once as ``supportsim: warning: ...`` on exit.
+
+    The caller may clear the yielded list to drop warnings that no longer apply (those of
+    a scenario that overrides have since replaced).
+    """
+    with warnings.catch_warnings(record=True) as caught:
+        # Every capacity warning, even a repeat from the same line; others as filtered.
+        warnings.simplefilter("always", CapacityWarning)
+        try:
+            yield caught
+        finally:
+            seen: set[str] = set()
+            for item in caught:
+                text = _one_line(item.message)
+                if not issubclass(item.category, CapacityWarning):
+                    text = f"{item.category.__name__}: {text}"
+                if text not in seen:
+                    seen.add(text)
+                    print(f"{PROG}: warning: {text}", file=sys.stderr)
+
+
+# --------------------------------------------------------------------------- arguments
+
+
+def _override(text: str) -> tuple[str, Any]:
+    """``KEY=VALUE`` -> (key, value); the value is read as TOML, else kept as a string.
+
+    ``demand.rate=18`` gives 18, ``horizon="2w"`` and ``horizon=2w`` both give "2w".
+    """
+    key, sep, raw = text.partition("=")
+    key = key.strip()
+    if not sep or not key:
+        raise argparse.ArgumentTypeError(f"expected KEY=VALUE, got {text!r}")
+    raw = raw.strip()
+    try:
+        parsed = tomllib.loads(f"v = {raw}")
+    except tomllib.TOMLDecodeError:
+        return key, raw
+    # A value with a newline could smuggle in more keys ("1\nx = 2"): keep it as text.
+    return (key, parsed["v"]) if parsed.keys() == {"v"} else (key, raw)
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be an integer >= 1, got {text!r}")
+    return value
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be an integer >= 0, got {text!r}")
+    return value
+
+
+def _add_scenario_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("scenario", metavar="SCENARIO", help="scenario TOML file")
+    parser.add_argument(
+        "--set", dest="overrides", metavar="KEY=VALUE", type=_override, action="append",
+        default=[],
+        help="override a dotted key, value as TOML (repeatable), e.g. "
+             "--set team.tiers.l1.staff=14 --set 'horizon=\"8w\"'",
+    )
+
+
+def _load(args: argparse.Namespace, caught: list[warnings.WarningMessage]) -> Scenario:
+    scenario = load_scenario(args.scenario)
+    if args.overrides:
+        # Only the final scenario's capacity matters: drop the file's own warnings.
+        caught.clear()
+        scenario = scenario.with_overrides(dict(args.overrides))
+    return scenario
+
+
+# --------------------------------------------------------------------------- formatting
+
+
+def _duration(hours: float) -> str:
+    text = format_duration(hours)
+    return text if isinstance(text, str) else f"{hours:.3g}h"
+
+
+def _share(value: float, low: float | None = None, high: float | None = None) -> str:
+    if math.isnan(value):
+        return "n/a"
+    text = f"{value:6.1%}"
+    if low is not None and high is not None and not (math.isnan(low) or math.isnan(high)):
+        text += f" [{low:.1%}, {high:.1%}]"
+    return text
+
+
+def _wait(hours: float) -> str:
+    if math.isnan(hours):
+        return "-"
+    if math.isinf(hours):
+        return "unbounded"
+    return f"{hours * 60:.1f} min" if hours < 1 else f"{hours:.2f} h"
+
+
+def _table(frame: pd.DataFrame) -> str:
+    """Left-aligned text columns under left-aligned headers, two spaces apart."""
+    text = frame.astype(str)
+    widths = {c: max(len(c), *(len(v) for v in text[c])) if len(text) else len(c)
+              for c in text.columns}
+    lines = ["  ".join(c.ljust(widths[c]) for c in text.columns).rstrip()]
+    for row in text.itertuples(index=False):
+        lines.append("  ".join(v.ljust(widths[c]) for c, v in zip(text.columns, row,
+                                                                   strict=True)).rstrip())
+    return "\n".join("  " + line for line in lines)
+
+
+def _heading(scenario: Scenario, overrides: Sequence[tuple[str, Any]] = ()) -> str:
+    source = f"  ({scenario.source})" if scenario.source else ""
+    changed = ", ".join(f"{key}={value!r}" for key, value in overrides)
+    return f"{scenario.name}{source}" + (f"\noverrides: {changed}" if changed else "")

@@ -1,0 +1,437 @@
+"""``supportsim run SCENARIO [--vs KEY=VALUE;...]``: simulate and report, or compare variants.
+
+Registered by :mod:`supportsim.cli` through :func:`register`. With ``--vs``, the base and
+every variant run on the same root seed and replications, so replication ``r`` of each
+sees the very same tickets (common random numbers) and :func:`supportsim.compare` can
+pair them: the interval on a difference is then far narrower than two separate ones.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import re
+import sys
+import warnings
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from supportsim._cli_common import (
+    _add_scenario_args,
+    _duration,
+    _heading,
+    _load,
+    _one_line,
+    _OutputError,
+    _override,
+    _positive_int,
+    _seed,
+    _share,
+    _table,
+    _UsageError,
+    _wait,
+    _warnings_to_stderr,
+)
+from supportsim._errors import CapacityWarning, ScenarioError
+from supportsim.scenario import Scenario
+
+__all__ = ["register", "run"]
+
+BASE = "base"
+#: Keys a variant may not change: every variant runs on the base's seed and replications.
+_SHARED_KEYS = ("seed", "replications")
+_SHORT_LABEL = 16  # characters: longer labels show as "variant" in table columns
+#: Columns of :func:`supportsim.compare` besides the two labels: a label may not clash.
+_COMPARE_COLUMNS = ("priority", "metric", "difference", "low", "high", "better")
+_RULE = 72  # characters: the widest rule above a variant's section
+
+
+# --------------------------------------------------------------------------- arguments
+
+
+def _split(text: str, separator: str) -> list[str]:
+    """Split on `separator` outside quotes and brackets (TOML strings and arrays keep it)."""
+    parts: list[str] = []
+    current: list[str] = []
+    depth, quote = 0, ""
+    for char in text:
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "\"'":
+            quote = char
+        elif char in "[{":
+            depth += 1
+        elif char in "]}":
+            depth -= 1
+        elif char == separator and depth == 0:
+            parts.append("".join(current))
+            current = []
+            continue
+        current.append(char)
+    parts.append("".join(current))
+    return [p.strip() for p in parts if p.strip()]
+
+
+def _variant(text: str) -> tuple[str, dict[str, Any]]:
+    """``[LABEL:]KEY=VALUE;KEY=VALUE`` -> (label, overrides); values read like ``--set``.
+
+    Without a label, the overrides as typed are the label. Dotted keys hold no colon, so
+    a colon before the first ``=`` can only end a label.
+    """
+    label, colon, rest = text.partition(":")
+    if not colon or "=" in label:
+        label, rest = "", text
+    items = _split(rest, ";")
+    if not items:
+        raise argparse.ArgumentTypeError(f"expected KEY=VALUE[;KEY=VALUE...], got {text!r}")
+    overrides = dict(_override(item) for item in items)
+    shared = [key for key in overrides if key in _SHARED_KEYS]
+    if shared:
+        raise argparse.ArgumentTypeError(
+            f"a variant cannot set {', '.join(shared)}: every variant runs on the base's seed "
+            "and replications (common random numbers); use --seed and --replications")
+    label = label.strip() or ";".join(items)
+    if label == BASE:
+        raise argparse.ArgumentTypeError(f"the label {BASE!r} names the scenario itself")
+    if label in _COMPARE_COLUMNS:
+        raise argparse.ArgumentTypeError(
+            f"the label {label!r} is a column of the comparison table; choose another")
+    return label, overrides
+
+
+def register(commands: Any) -> None:
+    """Add the ``run`` sub-command to the ``supportsim`` sub-parsers `commands`."""
+    parser = commands.add_parser(
+        "run", help="simulate a scenario and report SLA attainment",
+        description="Simulate SCENARIO and print SLA attainment, utilisation and backlog. "
+                    "With --vs, also simulate each variant on the same tickets (same seed "
+                    "and replications) and print its paired comparison with the base.")
+    _add_scenario_args(parser)
+    parser.add_argument("--replications", "-r", type=_positive_int, metavar="N",
+                        help="independent replications (default: the scenario's)")
+    parser.add_argument("--seed", type=_seed, metavar="S",
+                        help="root random seed (default: the scenario's, else fresh)")
+    parser.add_argument(
+        "--vs", dest="variants", metavar="[LABEL:]KEY=VALUE;...", type=_variant,
+        action="append", default=[],
+        help="a variant to compare with the scenario (repeatable): ';'-separated overrides "
+             "read like --set, e.g. --vs team.structure=swarming or "
+             "--vs 'swarm30:team.structure=swarming;team.swarm.overhead=0.3'")
+    parser.add_argument("--out", type=Path, metavar="DIR",
+                        help="write tickets.parquet, sla.csv, summary.csv, scenario.toml "
+                             "and figures (PNG) to DIR; with --vs also compare_LABEL.csv, "
+                             "compare_LABEL.png and scenario_LABEL.toml per variant")
+    parser.set_defaults(handler=run)
+
+
+# --------------------------------------------------------------------------- report
+
+
+def _sla_section(sla: pd.DataFrame) -> str:
+    rows = pd.DataFrame({
+        "priority": sla["priority"].astype(str),
+        "clock": sla["clock"],
+        "response": [_duration(h) for h in sla["response_target"]],
+        "met (95% CI)": [_share(r.response_attainment, r.response_attainment_low,
+                                r.response_attainment_high) for r in sla.itertuples()],
+        "resolution": [_duration(h) for h in sla["resolution_target"]],
+        "met (95% CI) ": [_share(r.resolution_attainment, r.resolution_attainment_low,
+                                 r.resolution_attainment_high) for r in sla.itertuples()],
+        "tickets": [f"{n:,}" for n in sla["tickets"]],
+    })
+    return "SLA attainment (targets, share met, mean across replications)\n" + _table(rows)
+
+
+def _summary_section(summary: pd.DataFrame) -> str:
+    metrics = summary.set_index("metric")
+    util = [m for m in metrics.index if m.startswith("utilisation_")]
+    rows = pd.DataFrame({
+        "tier": [m.removeprefix("utilisation_") for m in util],
+        "utilisation (95% CI)": [_share(*metrics.loc[m, ["value", "low", "high"]])
+                                 for m in util],
+    })
+    lines = ["Utilisation (busy / on-duty agent-hours)", _table(rows), "", "Headline"]
+    backlog = metrics.loc["backlog_at_end"]
+    headline = {
+        "tickets per replication": f"{metrics.loc['tickets', 'value']:,.0f} (after warm-up)",
+        "mean wait (wall clock)": _wait(metrics.loc["mean_wait", "value"]),
+        "90th percentile wait": _wait(metrics.loc["p90_wait", "value"]),
+        "abandoned": _share(metrics.loc["abandoned_share", "value"]).strip(),
+        "backlog at end": f"{backlog['value']:.1f} open tickets "
+                          f"[{max(backlog['low'], 0.0):.1f}, {backlog['high']:.1f}]",
+    }
+    width = max(len(k) for k in headline)
+    lines += [f"  {k.ljust(width)}  {v}" for k, v in headline.items()]
+    return "\n".join(lines)
+
+
+def _number(row: pd.Series) -> str:
+    text = f"{row['value']:.1f}"
+    if not (math.isnan(row["low"]) or math.isnan(row["high"])):
+        text += f" [{row['low']:.1f}, {row['high']:.1f}]"
+    return text
+
+
+def _workforce_section(scenario: Scenario, summary: pd.DataFrame) -> str | None:
+    """Agents on duty, effective FTE and, where their mechanism is on, vacancies, reserve
+    and leavers; None without ``[workforce]`` (a block of zeros would only mislead)."""
+    workforce = scenario.workforce
+    if workforce is None:
+        return None
+    metrics = summary.set_index("metric")
+    rows = {
+        "agents on duty": ("on_duty", "mean, reserve included"),
+        "effective FTE": ("effective_fte", "on duty weighted by proficiency"),
+    }
+    if workforce.attrition is not None:
+        rows["vacancies"] = ("vacancies", "mean seats empty")
+    if workforce.reserve is not None:
+        rows["reserve on duty"] = ("reserve_on_duty", "mean")
+        rows["reserve activations"] = ("reserve_activations", "per replication, whole run")
+    if workforce.attrition is not None:
+        rows["leavers"] = ("leavers", "per replication, whole run")
+    values = {name: _number(metrics.loc[metric]) for name, (metric, _) in rows.items()}
+    width = max(len(name) for name in rows)
+    column = max(len(v) for v in values.values())
+    lines = ["Workforce (after warm-up, mean across replications with 95% CI)"]
+    lines += [f"  {name.ljust(width)}  {values[name].ljust(column)}  {note}"
+              for name, (_, note) in rows.items()]
+    return "\n".join(lines)
+
+
+def _run_report(result: Any, overrides: Sequence[tuple[str, Any]] = ()) -> str:
+    scenario = result.scenario
+    summary = result.summary()
+    head = (f"{_heading(scenario, overrides)}\n"
+            f"horizon {_duration(scenario.horizon)}, warm-up {_duration(scenario.warmup)}, "
+            f"{result.replications} replication{'s' if result.replications != 1 else ''}, "
+            f"seed {result.seed}")
+    parts = [head, _sla_section(result.sla()), _summary_section(summary)]
+    workforce = _workforce_section(scenario, summary)
+    return "\n\n".join(parts if workforce is None else [*parts, workforce])
+
+
+# --------------------------------------------------------------------------- comparison
+
+_METRIC_NAMES = {
+    "response_attainment": "response met",
+    "resolution_attainment": "resolution met",
+    "mean_resolution_time": "mean resolution",
+    "p90_resolution_time": "p90 resolution",
+}
+
+
+def _short(label: str) -> str:
+    return label if len(label) <= _SHORT_LABEL else "variant"
+
+
+def _level(value: float, share: bool) -> str:
+    if math.isnan(value):
+        return "n/a"
+    return f"{value:.1%}" if share else _wait(value)
+
+
+def _difference(row: Any, share: bool) -> str:
+    """``+3.1 pp [+1.0, +5.2]`` for shares; minutes or hours, by size, for times."""
+    if math.isnan(row.difference):
+        return "n/a"
+    values = [row.difference, row.low, row.high]
+    if share:
+        scale, unit = 100.0, "pp"
+    else:
+        biggest = max(abs(v) for v in values if not math.isnan(v))
+        scale, unit = (60.0, "min") if biggest < 1 else (1.0, "h")
+    digits = 1 if scale != 1.0 or share else 2
+    text = f"{row.difference * scale:+.{digits}f} {unit}"
+    if not (math.isnan(row.low) or math.isnan(row.high)):
+        text += f" [{row.low * scale:+.{digits}f}, {row.high * scale:+.{digits}f}]"
+    return text
+
+
+def _comparison_section(frame: pd.DataFrame, label: str, seed: int, replications: int) -> str:
+    """The paired differences ``variant - base`` per priority and metric as a text table."""
+    name = _short(label)
+    rows = pd.DataFrame({
+        "priority": frame["priority"].astype(str),
+        "metric": [_METRIC_NAMES.get(m, m) for m in frame["metric"]],
+        BASE: [_level(v, m.endswith("attainment"))
+               for v, m in zip(frame[BASE], frame["metric"], strict=True)],
+        name: [_level(v, m.endswith("attainment"))
+               for v, m in zip(frame[label], frame["metric"], strict=True)],
+        "difference [95% CI]": [_difference(r, r.metric.endswith("attainment"))
+                                for r in frame.itertuples()],
+        "better": [{BASE: BASE, label: name}.get(b, "-") for b in frame["better"]],
+    })
+    wins = frame["better"].value_counts()
+    verdict = (f"{name} better on {wins.get(label, 0)}, {BASE} better on {wins.get(BASE, 0)}, "
+               f"no clear difference on {int((frame['better'] == '').sum())} "
+               f"of {len(frame)} (priority x metric)")
+    return (f"Paired comparison, {name} − {BASE}, on the same tickets (seed {seed}, "
+            f"{replications} replication{'s' if replications != 1 else ''})\n"
+            f"'better' where the 95% interval of the difference excludes 0\n"
+            f"{_table(rows)}\n  {verdict}")
+
+
+def _variant_report(base: Any, variant: Any, label: str, overrides: dict[str, Any],
+                    frame: pd.DataFrame) -> str:
+    changed = ", ".join(f"{key}={value!r}" for key, value in overrides.items())
+    sla = variant.sla()
+    rows = pd.DataFrame({
+        "priority": sla["priority"].astype(str),
+        "response met (95% CI)": [_share(r.response_attainment, r.response_attainment_low,
+                                         r.response_attainment_high).strip()
+                                  for r in sla.itertuples()],
+        "resolution met (95% CI)": [_share(r.resolution_attainment,
+                                           r.resolution_attainment_low,
+                                           r.resolution_attainment_high).strip()
+                                    for r in sla.itertuples()],
+    })
+    summary_frame = variant.summary()
+    summary = summary_frame.set_index("metric")
+    util = ", ".join(f"{m.removeprefix('utilisation_')} {summary.loc[m, 'value']:.1%}"
+                     for m in summary.index if m.startswith("utilisation_"))
+    backlog = summary.loc["backlog_at_end", "value"]
+    title = f"Variant {label!r} against the {BASE}"
+    parts = [f"{'-' * min(len(title), _RULE)}\n{title}\noverrides: {changed}",
+             f"SLA attainment ({_short(label)})\n{_table(rows)}\n"
+             f"  utilisation {util}; backlog at end {backlog:.1f}",
+             _comparison_section(frame, label, base.seed, base.replications)]
+    # The base's block already describes a workforce the variant leaves alone.
+    changes_workforce = any(key.split(".")[0] == "workforce" for key in overrides)
+    workforce = (_workforce_section(variant.scenario, summary_frame)
+                 if changes_workforce else None)
+    return "\n\n".join(parts if workforce is None else [*parts, workforce])
+
+
+# --------------------------------------------------------------------------- outputs
+
+
+def _slug(label: str) -> str:
+    """A file-name-safe form of a label: ``team.structure=swarming`` ->
+    ``team.structure_swarming``."""
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", label).strip("_.") or "variant"
+
+
+def _headless() -> None:
+    import matplotlib
+
+    # A headless backend for the command line, but never switch one a session (a
+    # notebook calling main) has already chosen through pyplot.
+    if "matplotlib.pyplot" not in sys.modules:
+        matplotlib.use("Agg")
+
+
+def _reproducible(result: Any) -> Scenario:
+    """The scenario with the seed and replications actually used, so it reruns exactly."""
+    with warnings.catch_warnings():
+        # Its capacity was reported when it was loaded.
+        warnings.simplefilter("ignore", CapacityWarning)
+        scenario: Scenario = result.scenario.with_overrides(
+            {"seed": result.seed, "replications": result.replications})
+    return scenario
+
+
+def _write_outputs(result: Any, directory: Path) -> list[Path]:
+    _headless()
+    from supportsim.plot import save_figures
+
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        paths = [directory / name for name in ("tickets.parquet", "sla.csv", "summary.csv",
+                                               "scenario.toml")]
+        result.tickets.to_parquet(paths[0], index=False)
+        result.sla().to_csv(paths[1], index=False)
+        result.summary().to_csv(paths[2], index=False)
+        _reproducible(result).to_toml(paths[3])
+        return paths + save_figures(result, directory)
+    except OSError as exc:
+        raise _OutputError(f"cannot write results to {directory}: {exc.strerror or exc}") from exc
+
+
+def _write_comparison(base: Any, variant: Any, label: str, slug: str, frame: pd.DataFrame,
+                      directory: Path) -> list[Path]:
+    _headless()
+    from supportsim.plot import comparison
+
+    paths = [directory / f"compare_{slug}.csv", directory / f"compare_{slug}.png",
+             directory / f"scenario_{slug}.toml"]
+    try:
+        frame.to_csv(paths[0], index=False)
+        comparison(base, variant, labels=(BASE, label)).savefig(paths[1], dpi=150)
+        _reproducible(variant).to_toml(paths[2])
+    except OSError as exc:
+        raise _OutputError(f"cannot write results to {directory}: {exc.strerror or exc}") from exc
+    return paths
+
+
+# --------------------------------------------------------------------------- handler
+
+
+def _variants(scenario: Scenario, specs: list[tuple[str, dict[str, Any]]],
+              caught: list[warnings.WarningMessage]) -> list[tuple[str, Scenario]]:
+    """Each ``--vs`` applied to the base, checked before anything is simulated.
+
+    A variant's capacity warnings that the base does not share are re-issued with its
+    label, so the one-line warning says which variant overloads a tier.
+    """
+    labels = [label for label, _ in specs]
+    if len(set(labels)) != len(labels):
+        raise _UsageError(f"--vs labels must be distinct, got {labels}; name them LABEL:...")
+    slugs = [_slug(label) for label in labels]
+    if len(set(slugs)) != len(slugs):
+        raise _UsageError(f"--vs labels {labels} give clashing file names {slugs}; "
+                          "name them LABEL:...")
+    known = {_one_line(item.message) for item in caught}
+    out = []
+    for label, overrides in specs:
+        with warnings.catch_warnings(record=True) as mine:
+            warnings.simplefilter("always", CapacityWarning)
+            try:
+                variant = scenario.with_overrides(overrides)
+            except ScenarioError as exc:
+                raise ScenarioError(f"--vs {label}: {exc}") from exc
+        for item in mine:
+            if _one_line(item.message) not in known:
+                warnings.warn(f"--vs {label}: {item.message}", item.category, stacklevel=1)
+        if variant.priority_names != scenario.priority_names:
+            raise _UsageError(f"--vs {label}: a variant must keep the priorities "
+                              f"{scenario.priority_names} to be compared, got "
+                              f"{variant.priority_names}")
+        out.append((label, variant))
+    return out
+
+
+def run(args: argparse.Namespace) -> int:
+    """Handle ``supportsim run``; returns the exit code."""
+    from supportsim.compare import compare
+    from supportsim.simulate import resolve_seed, simulate
+
+    with _warnings_to_stderr() as caught:
+        scenario = _load(args, caught)
+        variants = _variants(scenario, args.variants, caught)
+    # A second collector, so the capacity warnings show before a long simulation starts.
+    with _warnings_to_stderr():
+        # One seed and one count for all: common random numbers across the variants.
+        seed = resolve_seed(scenario, args.seed)
+        replications = args.replications or scenario.replications
+        result = simulate(scenario, replications=replications, seed=seed)
+        print(_run_report(result, args.overrides), flush=True)
+        compared = []
+        for (label, variant_scenario), (_, overrides) in zip(variants, args.variants,
+                                                              strict=True):
+            variant = simulate(variant_scenario, replications=replications, seed=seed)
+            frame = compare(result, variant, labels=(BASE, label))
+            print(f"\n\n{_variant_report(result, variant, label, overrides, frame)}",
+                  flush=True)
+            compared.append((label, variant, frame))
+        if args.out is not None:
+            written = _write_outputs(result, args.out)
+            for label, variant, frame in compared:
+                written += _write_comparison(result, variant, label, _slug(label), frame,
+                                             args.out)
+            print(f"\nWrote {len(written)} files:")
+            print("\n".join(f"  {path}" for path in written))
+    return 0

@@ -1,0 +1,193 @@
+"""``supportsim run --vs``: variants on common random numbers, and the workforce block."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import supportsim as ss
+from supportsim.cli import main
+from supportsim.simulate import resolve_seed
+
+ROOT = Path(__file__).resolve().parent.parent
+MMC = str(ROOT / "scenarios" / "mmc.toml")
+GOLIVE = str(ROOT / "scenarios" / "golive_tiered.toml")
+# Three replications over two weeks: enough for a paired interval, each run about a second.
+SHORT = ["--set", 'horizon="2w"', "--set", 'warmup="2d"']
+FAST = [*SHORT, "--replications", "3"]
+ATTRITION = 'workforce={attrition={annual_rate=10.0, hiring_lead="1w"}}'
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, list[str]]:
+    """Exit code, stdout and the stderr lines of one ``main`` call."""
+    code = main(list(argv))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err.splitlines()
+
+
+def comparison_rows(out: str, label: str) -> list[list[str]]:
+    """The rows of the paired-comparison table printed for variant `label`, split on 2+ spaces."""
+    section = out.split(f"Variant {label!r} against the base", 1)[1]
+    table = section.split("Paired comparison", 1)[1].splitlines()[3:]
+    rows = []
+    for line in table:
+        if not line.startswith("  P"):
+            break
+        rows.append([cell for cell in line.strip().split("  ") if cell.strip()])
+    return [[cell.strip() for cell in row] for row in rows]
+
+
+def mmc_api_results(staff: int = 8) -> tuple[ss.SimulationResult, ss.SimulationResult]:
+    """What `run MMC FAST --vs team.tiers.l1.staff=<staff>` simulates, through the API."""
+    base = ss.load_scenario(MMC).with_overrides({"horizon": "2w", "warmup": "2d"})
+    variant = base.with_overrides({"team.tiers.l1.staff": staff})
+    seed = resolve_seed(base, None)
+    return (ss.simulate(base, replications=3, seed=seed),
+            ss.simulate(variant, replications=3, seed=seed))
+
+
+# --------------------------------------------------------------------------- --vs
+
+
+def test_vs_staffing_variant_prints_the_paired_comparison(
+    capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = cli(capsys, "run", MMC, *FAST, "--vs", "team.tiers.l1.staff=8")
+    assert code == 0, err
+    assert err == []
+    # The base report comes first, unchanged.
+    assert out.index("SLA attainment (targets") < out.index("Variant 'team.tiers.l1.staff=8'")
+    assert "overrides: team.tiers.l1.staff=8" in out
+    rows = comparison_rows(out, "team.tiers.l1.staff=8")
+    assert [row[:2] for row in rows] == [["P1", "response met"], ["P1", "resolution met"],
+                                         ["P1", "mean resolution"], ["P1", "p90 resolution"]]
+    # An eighth agent at 5 Erlangs cuts P(wait) from 32 % to about 14 % (Erlang C): on the
+    # same tickets the gain is far outside the paired interval.
+    response = rows[0]
+    assert response[-1] == "variant"
+    assert response[4].startswith("+") and "pp [+" in response[4]
+    # The printed means are those of ss.compare on the same seed (common random numbers).
+    frame = ss.compare(*mmc_api_results(), labels=("base", "v"))
+    assert response[2] == f"{frame.loc[0, 'base']:.1%}"
+    assert response[3] == f"{frame.loc[0, 'v']:.1%}"
+    assert max(len(line) for line in out.splitlines()) <= 100
+
+
+def test_vs_swarming_on_the_tiered_desk(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = cli(capsys, "run", GOLIVE, *SHORT, "-r", "2",
+                         "--vs", "team.structure=swarming",
+                         "--vs", "swarm30:team.structure=swarming;team.swarm.overhead=0.3")
+    assert code == 0, err
+    for label in ("team.structure=swarming", "swarm30"):
+        rows = comparison_rows(out, label)
+        assert [row[0] for row in rows[::4]] == ["P1", "P2", "P3", "P4"]
+        assert all(row[-1] in ("base", "variant", "swarm30", "-") for row in rows)
+    assert "overrides: team.structure='swarming', team.swarm.overhead=0.3" in out
+    assert out.count("Paired comparison") == 2
+    assert "Workforce" not in out  # the shipped scenario has no [workforce]
+    assert max(len(line) for line in out.splitlines()) <= 100
+
+
+def test_vs_out_writes_compare_csv_png_and_scenario(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    out_dir = tmp_path / "results"
+    code, out, err = cli(capsys, "run", MMC, *FAST, "--out", str(out_dir),
+                         "--vs", "eight:team.tiers.l1.staff=8")
+    assert code == 0, err
+    names = ["capacity.png", "compare_eight.csv", "compare_eight.png", "scenario_eight.toml"]
+    for name in names:
+        assert (out_dir / name).stat().st_size > 0, name
+        assert name in out
+    assert (out_dir / "compare_eight.png").read_bytes()[:8] == PNG_SIGNATURE
+    written = pd.read_csv(out_dir / "compare_eight.csv")
+    expected = ss.compare(*mmc_api_results(), labels=("base", "eight"))
+    pd.testing.assert_frame_equal(written.fillna(""), expected.fillna(""),
+                                  check_dtype=False, check_categorical=False)
+    # The variant's scenario reruns it exactly: same seed and replications as the base.
+    rerun = ss.load_scenario(out_dir / "scenario_eight.toml")
+    assert rerun.team.tiers["l1"].staff == 8
+    assert rerun.seed == ss.load_scenario(out_dir / "scenario.toml").seed
+
+
+@pytest.mark.parametrize(("vs", "fragments"), [
+    ("team.structure", ["--vs", "KEY=VALUE", "team.structure"]),
+    ("", ["--vs", "KEY=VALUE"]),
+    ("seed=3", ["--vs", "seed", "common random numbers"]),
+    ("base:team.tiers.l1.staff=8", ["--vs", "'base'"]),
+    ("team.tiers.l1.stuff=8", ["--vs team.tiers.l1.stuff=8", "did you mean", "'staff'"]),
+])
+def test_bad_vs_is_one_line_exit_2(
+    capsys: pytest.CaptureFixture[str], vs: str, fragments: list[str]
+) -> None:
+    code, out, err = cli(capsys, "run", MMC, *FAST, "--vs", vs)
+    assert code == 2
+    assert out == ""
+    assert len(err) == 1, err
+    assert err[0].startswith("supportsim: error: ")
+    for text in fragments:
+        assert text in err[0]
+
+
+def test_duplicate_vs_labels_are_one_line_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = cli(capsys, "run", MMC, *FAST, "--vs", "x:team.tiers.l1.staff=8",
+                         "--vs", "x:team.tiers.l1.staff=9")
+    assert (code, out, len(err)) == (2, "", 1)
+    assert "distinct" in err[0]
+
+
+def test_a_variants_capacity_warning_names_it(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = cli(capsys, "run", MMC, *SHORT, "-r", "2",
+                         "--vs", "team.tiers.l1.staff=5")
+    assert code == 0
+    assert "Variant 'team.tiers.l1.staff=5'" in out
+    assert len(err) == 1, err
+    assert err[0].startswith("supportsim: warning: --vs team.tiers.l1.staff=5: team.tiers.l1")
+
+
+# --------------------------------------------------------------------------- workforce
+
+
+def workforce_block(out: str) -> list[str]:
+    block = out.split("Workforce (", 1)[1].split("\n\n", 1)[0]
+    return block.splitlines()[1:]
+
+
+def test_workforce_block_with_attrition(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = cli(capsys, "run", MMC, *FAST, "--set", ATTRITION)
+    assert code == 0, err
+    rows = {line[2:].split("  ", 1)[0]: line for line in workforce_block(out)}
+    # Reserve rows only with a [workforce.reserve]: no block of zeros.
+    assert list(rows) == ["agents on duty", "effective FTE", "vacancies", "leavers"]
+    scenario = ss.load_scenario(MMC).with_overrides(
+        {"horizon": "2w", "warmup": "2d", "workforce": {
+            "attrition": {"annual_rate": 10.0, "hiring_lead": "1w"}}})
+    summary = ss.simulate(scenario, replications=3).summary().set_index("metric")
+    for name, metric in (("agents on duty", "on_duty"), ("vacancies", "vacancies"),
+                         ("leavers", "leavers")):
+        value, low, high = summary.loc[metric, ["value", "low", "high"]]
+        assert f"{value:.1f} [{low:.1f}, {high:.1f}]" in rows[name]
+    # 7 agents leaving at 10 a head-year: about 2.7 leavers in two weeks, so seats stand
+    # empty for a while.
+    assert summary.loc["vacancies", "value"] > 0
+
+
+def test_workforce_block_lists_the_reserve_when_there_is_one(
+    capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = cli(capsys, "run", MMC, *SHORT, "-r", "2", "--set",
+                         "workforce={reserve={fraction=0.3, mode=\"pool\"}}")
+    assert code == 0, err
+    names = [line[2:].split("  ", 1)[0] for line in workforce_block(out)]
+    assert names == ["agents on duty", "effective FTE", "reserve on duty",
+                     "reserve activations"]
+
+
+def test_no_workforce_block_without_workforce(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = cli(capsys, "run", MMC, *FAST)
+    assert code == 0, err
+    assert "Workforce" not in out
+    assert "effective FTE" not in out
