@@ -1,0 +1,22 @@
+"""Sweeps: many variants x replications as independent tasks, on any executor, resumable.
+
+See docs/sweeps.md. :func:`sweep` runs a grid in Python; ``supportsim sweep SWEEP.toml``
+runs a sweep file (:func:`load_sweep`) from the command line.
+"""
+
+from supportsim.sweep._executors import SweepError
+from supportsim.sweep._file import SweepFile, load_sweep
+from supportsim.sweep._result import SweepResult
+from supportsim.sweep._run import SweepFailureWarning, sweep
+from supportsim.sweep._seeds import TaskSeeds, task_seeds
+
+__all__ = [
+    "SweepError",
+    "SweepFailureWarning",
+    "SweepFile",
+    "SweepResult",
+    "TaskSeeds",
+    "load_sweep",
+    "sweep",
+    "task_seeds",
+]

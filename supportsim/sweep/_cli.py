@@ -1,0 +1,228 @@
+"""``supportsim sweep SWEEP.toml``: run a sweep file and report it.
+
+Registered by :mod:`supportsim.cli` through :func:`register`. Exit codes: 0 success,
+1 some tasks failed (their results are missing; the rest is written) or the outputs could
+not be written, 2 a bad sweep file, usage, store or scheduler. Errors are one line on
+stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+import warnings
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from supportsim._cli_common import PROG, _error, _positive_int, _table, _warnings_to_stderr
+from supportsim._cli_common import _share as _share_text
+
+__all__ = ["register", "run"]
+
+_MAX_FAILURES_SHOWN = 10
+
+
+def _address(text: str) -> str:
+    """A scheduler address; ``host:port`` alone means ``tcp://host:port``."""
+    if "://" not in text:
+        text = f"tcp://{text}"
+    scheme, _, rest = text.partition("://")
+    if scheme not in ("tcp", "tls", "dask") or not rest:
+        raise argparse.ArgumentTypeError(
+            f"must be a Dask scheduler address such as tcp://host:8786, got {text!r}")
+    return text
+
+
+def register(commands: Any) -> None:
+    """Add the ``sweep`` sub-command to the ``supportsim`` sub-parsers `commands`."""
+    parser = commands.add_parser(
+        "sweep", help="run a sweep file: variants x replications in parallel, resumable",
+        description="Run every variant (factor values x strategy) of SWEEP in every "
+                    "replication, on local processes or a Dask cluster, and print SLA "
+                    "attainment, capacity and headline figures per variant.")
+    parser.add_argument("sweep", metavar="SWEEP", help="sweep TOML file (docs/sweeps.md)")
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--workers", "-w", type=_positive_int, metavar="N",
+                       help="local worker processes (default: all cores)")
+    where.add_argument("--scheduler", type=_address, metavar="ADDRESS",
+                       help="run on a Dask cluster, e.g. tcp://10.0.0.5:8786")
+    parser.add_argument("--out", type=Path, metavar="DIR",
+                        help="write sweep.parquet, sweep.csv, sla.csv, summary.csv and "
+                             "failures.csv to DIR, and keep finished tasks in DIR/store")
+    parser.add_argument("--resume", action="store_true",
+                        help="continue the sweep in --out DIR: reuse finished tasks, run "
+                             "the rest")
+    parser.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+    parser.set_defaults(handler=run)
+
+
+# --------------------------------------------------------------------------- report
+
+
+def _share(value: float, low: float, high: float) -> str:
+    return _share_text(value, low, high).strip()
+
+
+def _number(value: float, digits: int = 1) -> str:
+    if math.isnan(value):
+        return "n/a"
+    return f"{value + 0.0:.{digits}f}".replace(f"-0.{'0' * digits}", f"0.{'0' * digits}")
+
+
+def _sla_section(result: Any) -> str:
+    sla = result.sla()
+    rows = {
+        "variant": sla["variant"].astype(str),
+        "priority": sla["priority"].astype(str),
+        "response met (95% CI)": [_share(r.response_attainment, r.response_attainment_low,
+                                         r.response_attainment_high)
+                                  for r in sla.itertuples()],
+        "resolution met (95% CI)": [_share(r.resolution_attainment,
+                                           r.resolution_attainment_low,
+                                           r.resolution_attainment_high)
+                                    for r in sla.itertuples()],
+        "tickets": [f"{n:,}" for n in sla["tickets"]],
+    }
+    return ("SLA attainment per variant (mean across replications)\n"
+            + _table(pd.DataFrame(rows)))
+
+
+def _capacity_section(summary: Any) -> str:
+    util = [c for c in summary.columns if c.startswith("utilisation_")
+            and not c.endswith(("_low", "_high"))]
+    rows: dict[str, Any] = {"variant": summary["variant"].astype(str)}
+    for column in util:
+        rows[f"util {column.removeprefix('utilisation_')}"] = [
+            "n/a" if math.isnan(v) else f"{v:.1%}" for v in summary[column]]
+    rows["backlog at end"] = [_number(v) for v in summary["backlog_at_end"]]
+    rows["growth/h [95% CI]"] = [
+        f"{_number(g, 2)} [{_number(lo, 2)}, {_number(hi, 2)}]"
+        for g, lo, hi in zip(summary["backlog_growth"], summary["backlog_growth_low"],
+                             summary["backlog_growth_high"], strict=True)]
+    return ("Capacity per variant (utilisation = busy / on-duty agent-hours; growth = "
+            "backlog trend\nover the last quarter of the horizon, tickets per hour)\n"
+            + _table(pd.DataFrame(rows)))
+
+
+def _headline(result: Any, summary: Any) -> str:
+    sla = result.sla()
+    util = [c for c in summary.columns if c.startswith("utilisation_")
+            and not c.endswith(("_low", "_high"))]
+    lines = {}
+    for kind in ("response", "resolution"):
+        column = f"{kind}_attainment"
+        if sla[column].notna().any():
+            worst = sla.loc[sla[column].idxmin()]
+            lines[f"lowest {kind} attainment"] = (
+                f"{worst[column]:.1%} ({worst['priority']}, {worst['variant']})")
+    growing = summary.loc[summary["backlog_growth_low"] > 0, "variant"].astype(str).tolist()
+    lines["backlog still growing"] = (
+        f"{len(growing)} of {len(summary)} variants (growth above 0 at 95% confidence)"
+        + (f": {', '.join(growing[:5])}{', ...' if len(growing) > 5 else ''}"
+           if growing else ""))
+    busiest = summary.loc[summary[util].max(axis=1).idxmax()] if util else None
+    if busiest is not None:
+        tier = busiest[util].astype(float).idxmax().removeprefix("utilisation_")
+        lines["highest utilisation"] = (f"{busiest[util].max():.1%} ({tier}, "
+                                        f"{busiest['variant']})")
+    width = max(len(k) for k in lines)
+    return "Headline\n" + "\n".join(f"  {k.ljust(width)}  {v}" for k, v in lines.items())
+
+
+def report(spec: Any, result: Any) -> str:
+    """The text printed after a sweep: what ran, SLA, capacity and headline figures."""
+    variants = len(result.variants)
+    tasks = variants * result.replications
+    failed = len(result.failures)
+    scenario = result.scenario
+    source = f" ({scenario.source})" if scenario.source else ""
+    head = (f"Sweep {spec.name} ({spec.path})\n"
+            f"base: {scenario.name}{source}, seed {result.seed}\n"
+            f"{variants} variants x {result.replications} replications = {tasks} tasks: "
+            f"{result.tasks_run - failed} run, {result.tasks_reused} reused, {failed} failed"
+            f"; {result.executor}, {result.wall_seconds:.1f} s")
+    if result.table.empty:
+        return head
+    summary = result.summary()
+    return "\n\n".join([head, _sla_section(result), _capacity_section(summary),
+                        _headline(result, summary)])
+
+
+# --------------------------------------------------------------------------- outputs
+
+
+def _write(result: Any, directory: Path) -> list[Path]:
+    directory.mkdir(parents=True, exist_ok=True)
+    paths = {name: directory / name for name in (
+        "sweep.parquet", "sweep.csv", "sla.csv", "summary.csv", "failures.csv")}
+    result.table.to_parquet(paths["sweep.parquet"], index=False)
+    result.table.to_csv(paths["sweep.csv"], index=False)
+    result.sla().to_csv(paths["sla.csv"], index=False)
+    result.summary().to_csv(paths["summary.csv"], index=False)
+    result.failures.to_csv(paths["failures.csv"], index=False)
+    return list(paths.values())
+
+
+def _failures(result: Any) -> None:
+    rows = list(result.failures.itertuples())
+    for row in rows[:_MAX_FAILURES_SHOWN]:
+        _error(f"variant {row.variant!r} replication {row.replication} failed: "
+               f"{row.error}: {row.message}")
+    if len(rows) > _MAX_FAILURES_SHOWN:
+        _error(f"... and {len(rows) - _MAX_FAILURES_SHOWN} more failed tasks "
+               "(failures.csv lists them all)")
+
+
+# --------------------------------------------------------------------------- handler
+
+
+def run(args: argparse.Namespace) -> int:
+    """Handle ``supportsim sweep``; returns the exit code."""
+    from supportsim.sweep._executors import SweepError
+    from supportsim.sweep._file import load_sweep
+    from supportsim.sweep._run import SweepFailureWarning
+
+    if args.resume and args.out is None:
+        _error("--resume needs --out DIR, the directory of the sweep to continue "
+               f"(see '{PROG} sweep --help')")
+        return 2
+    store = None if args.out is None else args.out / "store"
+    if store is not None and not args.resume and store.exists() and any(store.iterdir()):
+        _error(f"{store} already holds a sweep; pass --resume to continue it, or choose "
+               "another --out DIR")
+        return 2
+    with _warnings_to_stderr():
+        spec = load_sweep(args.sweep)
+        executor = args.scheduler or args.workers
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", SweepFailureWarning)  # reported below
+                result = spec.run(executor=executor, store=store, progress=not args.quiet)
+        except (SweepError, ImportError) as exc:
+            _error(exc)
+            return 2
+        except OSError as exc:
+            _error(f"sweep failed: {exc.strerror or exc}"
+                   + (f" ({exc.filename})" if exc.filename else ""))
+            return 1
+        except KeyboardInterrupt:
+            if store is not None:
+                print(f"{PROG}: interrupted; finished tasks are kept in {store}: rerun with "
+                      "--resume to continue", file=sys.stderr)
+            raise
+        print(report(spec, result))
+        if args.out is not None:
+            try:
+                written = _write(result, args.out)
+            except OSError as exc:
+                _error(f"cannot write results to {args.out}: {exc.strerror or exc}")
+                return 1
+            print(f"\nWrote {len(written)} files and the task store:")
+            print("\n".join(f"  {path}" for path in [*written, store]))
+    if len(result.failures):
+        _failures(result)
+        return 1
+    return 0

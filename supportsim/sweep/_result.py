@@ -1,0 +1,274 @@
+"""`SweepResult`: the tidy table of a sweep and its aggregated views."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from supportsim.analysis import t_interval
+from supportsim.scenario import Scenario
+
+__all__ = ["SweepResult"]
+
+_SHARES = ("response_met", "resolution_met", "abandoned_share", "resolved_share")
+_SIGNED = ("backlog_growth", "difference")  # every other metric is >= 0
+_PER_REPLICATION = ("backlog_at_end", "backlog_growth")
+
+
+def _clip(column: str, low: np.ndarray, high: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Bounds kept within a metric's range: shares in [0, 1], counts and times >= 0."""
+    if column in _SIGNED:
+        return low, high
+    top = 1.0 if column in _SHARES or column.startswith("utilisation_") else None
+    return np.clip(low, 0, top), np.clip(high, 0, top)
+
+
+def _intervals(frame: pd.DataFrame, keys: list[str], columns: Sequence[str],
+               confidence: float, names: dict[str, str] | None = None) -> pd.DataFrame:
+    """Mean and t-interval of each column across replications, per combination of `keys`.
+
+    `frame` has the `keys`, ``replication`` and the `columns`; keys that are categorical
+    keep their category order. Returns the keys, then ``<name>``, ``<name>_low``,
+    ``<name>_high`` per column (bounds clipped to the metric's range) and ``replications``.
+    """
+    names = names or {}
+    if frame.empty:
+        cols = [*keys] + [f"{names.get(c, c)}{s}" for c in columns for s in ("", "_low", "_high")]
+        return pd.DataFrame(columns=[*cols, "replications"])
+    wide = frame.set_index([*keys, "replication"])[list(columns)].unstack("replication")
+    out = wide.index.to_frame(index=False)
+    counts = np.zeros(len(out), dtype=np.int64)
+    for column in columns:
+        values = wide[column].to_numpy(dtype=float)
+        with warnings.catch_warnings():
+            # One replication (or all NaN) has no spread: NaN bounds, said in the docs.
+            warnings.simplefilter("ignore", RuntimeWarning)
+            mean, low, high = t_interval(values, axis=1, confidence=confidence)
+        low, high = _clip(column, low, high)
+        name = names.get(column, column)
+        out[name], out[f"{name}_low"], out[f"{name}_high"] = mean, low, high
+        counts = np.maximum(counts, np.sum(~np.isnan(values), axis=1))
+    out["replications"] = counts
+    return out
+
+
+@dataclass(frozen=True)
+class SweepResult:
+    """What :func:`supportsim.sweep` returns.
+
+    Attributes
+    ----------
+    scenario : Scenario
+        The base scenario.
+    seed : int
+        The root seed; demand streams are keyed by (seed, replication) alone, so every
+        variant saw the same tickets in replication ``r``.
+    replications : int
+    factors : dict
+        Dotted key -> the values swept.
+    strategies : dict
+        Strategy name -> its overrides (``{"base": {}}`` when none were given).
+    variants : DataFrame
+        One row per variant in grid order: ``variant`` (name), ``variant_id`` (stable hash
+        of strategy and overrides; names the store files), ``strategy``, one column per
+        factor, ``overrides`` (dict).
+    table : DataFrame
+        Tidy: one row per variant x replication x priority; ``variant``, ``strategy``,
+        each factor (column named by its dotted key), ``replication``, ``priority`` and the
+        summary metrics (:mod:`supportsim.sweep._summary`; docs/sweeps.md). Replication-level
+        metrics (utilisation, backlog) repeat on each priority row of that replication.
+    failures : DataFrame
+        One row per failed task: ``variant``, ``replication``, ``error`` (exception type),
+        ``message``.
+    tickets : DataFrame or None
+        With ``keep_tickets=True``: every ticket of every task, ``variant`` first.
+    tasks_run, tasks_reused : int
+        Tasks executed by this call, and finished tasks read back from the store.
+    wall_seconds : float
+    executor : str
+        What ran the tasks, e.g. ``"2 processes"``.
+    store : Path or None
+    """
+
+    scenario: Scenario = field(repr=False)
+    seed: int
+    replications: int
+    factors: dict[str, list[Any]]
+    strategies: dict[str, dict[str, Any]]
+    variants: pd.DataFrame = field(repr=False)
+    table: pd.DataFrame = field(repr=False)
+    failures: pd.DataFrame = field(repr=False)
+    tickets: pd.DataFrame | None = field(default=None, repr=False)
+    tasks_run: int = 0
+    tasks_reused: int = 0
+    wall_seconds: float = 0.0
+    executor: str = ""
+    store: Path | None = None
+
+    # ------------------------------------------------------------------ helpers
+
+    @property
+    def _keys(self) -> list[str]:
+        return ["variant", "strategy", *self.factors]
+
+    def _with_keys(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """Prefix strategy and factor columns to a frame keyed by ``variant``."""
+        head = self.variants[self._keys].copy()
+        head["variant"] = pd.Categorical(head["variant"],
+                                         categories=self.table["variant"].cat.categories)
+        return head.merge(frame, on="variant", how="inner", sort=False)
+
+    # ------------------------------------------------------------------ views
+
+    def sla(self, confidence: float = 0.95) -> pd.DataFrame:
+        """Attainment per variant x priority, mean across replications with t-intervals.
+
+        Returns
+        -------
+        DataFrame
+            ``variant``, ``strategy``, the factors, ``priority``, ``response_attainment``
+            and ``resolution_attainment`` each with ``_low``/``_high`` (clipped to [0, 1]),
+            ``tickets`` (scored after warm-up, all replications) and ``replications``.
+        """
+        keys = ["variant", "priority"]
+        out = _intervals(self.table, keys, ["response_met", "resolution_met"], confidence,
+                         {"response_met": "response_attainment",
+                          "resolution_met": "resolution_attainment"})
+        tickets = self.table.groupby(keys, observed=True)["tickets"].sum()
+        out.insert(len(out.columns) - 1, "tickets",
+                   tickets.reindex(pd.MultiIndex.from_frame(out[keys])).to_numpy()
+                   if len(out) else [])
+        return self._with_keys(out)
+
+    def summary(self, confidence: float = 0.95) -> pd.DataFrame:
+        """Per variant: attainment over all priorities, utilisation and backlog, with intervals.
+
+        ``response_met`` and ``resolution_met`` weigh priorities by their scored tickets;
+        ``abandoned_share`` by their tickets.
+
+        Returns
+        -------
+        DataFrame
+            ``variant``, ``strategy``, the factors, then each of ``tickets``,
+            ``response_met``, ``resolution_met``, ``abandoned_share``, ``utilisation_l*``,
+            ``backlog_at_end``, ``backlog_growth`` with ``_low``/``_high``, and
+            ``replications``.
+        """
+        table = self.table
+        util = sorted(c for c in table.columns if c.startswith("utilisation_"))
+        per_rep = table.groupby(["variant", "replication"], observed=True, sort=True)
+        weighted = table.assign(
+            _response=table["response_met"].fillna(0) * table["response_tickets"],
+            _resolution=table["resolution_met"].fillna(0) * table["resolution_tickets"],
+            _abandoned=table["abandoned_share"].fillna(0) * table["tickets"])
+        sums = weighted.groupby(["variant", "replication"], observed=True, sort=True)[
+            ["tickets", "response_tickets", "resolution_tickets", "_response", "_resolution",
+             "_abandoned"]].sum()
+        with np.errstate(invalid="ignore", divide="ignore"):
+            frame = pd.DataFrame({
+                "tickets": sums["tickets"].astype(float),
+                "response_met": sums["_response"] / sums["response_tickets"],
+                "resolution_met": sums["_resolution"] / sums["resolution_tickets"],
+                "abandoned_share": sums["_abandoned"] / sums["tickets"],
+            })
+        frame = frame.join(per_rep[[*util, *_PER_REPLICATION]].first()).reset_index()
+        columns = ["tickets", "response_met", "resolution_met", "abandoned_share", *util,
+                   *_PER_REPLICATION]
+        return self._with_keys(_intervals(frame, ["variant"], columns, confidence))
+
+    def compare(self, baseline: str, metrics: Sequence[str] = ("response_met", "resolution_met"),
+                confidence: float = 0.95) -> pd.DataFrame:
+        """Paired differences against a baseline, per replication (common random numbers).
+
+        Parameters
+        ----------
+        baseline : str
+            A variant name: every other variant is compared with it. Or a strategy name:
+            each variant of another strategy is compared with the baseline strategy's
+            variant of the same factor values.
+        metrics : sequence of str
+            Numeric columns of :attr:`table`.
+        confidence : float
+
+        Returns
+        -------
+        DataFrame
+            One row per variant x priority x metric: ``variant``, ``strategy``, the
+            factors, ``baseline`` (the variant compared against), ``priority``,
+            ``metric``, ``value`` and ``baseline_value`` (means over the paired
+            replications), ``difference`` (mean of variant - baseline) with ``low`` and
+            ``high`` (t-interval of the paired differences) and ``replications`` (pairs).
+
+        Raises
+        ------
+        ValueError
+            `baseline` names neither a variant nor a strategy, or a metric is unknown.
+        """
+        partner = self._partners(baseline)
+        numeric = [c for c in self.table.columns
+                   if c not in self._keys and c not in ("replication", "priority")]
+        unknown = [m for m in metrics if m not in numeric]
+        if unknown or not metrics:
+            raise ValueError(f"metrics must be columns of the sweep table ({', '.join(numeric)})"
+                             f", got {list(metrics)!r}")
+        table = self.table
+        pairs = ["replication", "priority"]
+        left = table.loc[table["variant"].astype(str).isin(list(partner)),
+                         ["variant", *pairs, *metrics]].copy()
+        left["baseline"] = left["variant"].astype(str).map(partner)
+        right = table[["variant", *pairs, *metrics]].copy()
+        right["baseline"] = right["variant"].astype(str)
+        right = right.drop(columns="variant").rename(columns={m: f"{m}__base" for m in metrics})
+        merged = left.merge(right, on=["baseline", *pairs], how="inner")
+        long = []
+        for metric in metrics:
+            long.append(pd.DataFrame({
+                "variant": merged["variant"], "baseline": merged["baseline"],
+                "priority": merged["priority"], "replication": merged["replication"],
+                "metric": metric, "value": merged[metric].astype(float),
+                "baseline_value": merged[f"{metric}__base"].astype(float),
+                "difference": merged[metric].astype(float)
+                - merged[f"{metric}__base"].astype(float),
+            }))
+        frame = pd.concat(long, ignore_index=True) if long else pd.DataFrame()
+        if frame.empty:
+            return self._with_keys(pd.DataFrame(columns=[
+                "variant", "baseline", "priority", "metric", "value", "baseline_value",
+                "difference", "low", "high", "replications"]))
+        frame["metric"] = pd.Categorical(frame["metric"], categories=list(metrics))
+        keys = ["variant", "baseline", "priority", "metric"]
+        frame = frame.drop(columns="baseline").assign(
+            baseline=pd.Categorical(frame["baseline"],
+                                    categories=list(dict.fromkeys(partner.values()))))
+        means = frame.groupby(keys, observed=True)[["value", "baseline_value"]].mean()
+        out = _intervals(frame, keys, ["difference"], confidence)
+        out = out.rename(columns={"difference_low": "low", "difference_high": "high"})
+        out = out.join(means, on=keys)
+        out = out[[*keys, "value", "baseline_value", "difference", "low", "high",
+                   "replications"]]
+        out["baseline"] = out["baseline"].astype(str)
+        return self._with_keys(out)
+
+    def _partners(self, baseline: str) -> dict[str, str]:
+        variants = self.variants
+        names = variants["variant"].astype(str).tolist()
+        if baseline in names:
+            return {name: baseline for name in names if name != baseline}
+        strategies = variants["strategy"].astype(str)
+        if baseline in set(strategies):
+            factor_values = [tuple(row) for row in variants[list(self.factors)]
+                             .astype(str).itertuples(index=False)]
+            base_of = {values: name for values, name, strategy
+                       in zip(factor_values, names, strategies, strict=True)
+                       if strategy == baseline}
+            return {name: base_of[values] for values, name, strategy
+                    in zip(factor_values, names, strategies, strict=True)
+                    if strategy != baseline and values in base_of}
+        raise ValueError(f"baseline must name a variant or a strategy of this sweep, got "
+                         f"{baseline!r} (strategies: {', '.join(dict.fromkeys(strategies))})")
