@@ -108,7 +108,7 @@ def _strategy(text: str) -> tuple[str, dict[str, Any]]:
 
 def register(commands: Any) -> None:
     """Add the ``breakpoint`` sub-command to the ``supportsim`` sub-parsers `commands`."""
-    from supportsim.cli import _add_scenario_args, _positive_int, _seed
+    from supportsim._cli_common import _add_scenario_args, _positive_int, _seed
 
     parser = commands.add_parser(
         "breakpoint", help="find the value of a factor at which an SLA breaks",
@@ -164,7 +164,7 @@ def _value(x: float) -> str:
 
 def report(bp: Any) -> str:
     """The table and the curve as text."""
-    from supportsim.cli import _table
+    from supportsim._cli_common import _table
 
     who = bp.priority or "all priorities"
     pct = f"{bp.confidence:.0%}"
@@ -214,9 +214,9 @@ def _write(bp: Any, scenario: Any, directory: Path) -> list[Path]:
 
 def run(args: argparse.Namespace) -> int:
     """Handle ``supportsim breakpoint``; returns the exit code."""
+    from supportsim._cli_common import _error, _load, _warnings_to_stderr
     from supportsim._errors import ScenarioError
     from supportsim.breakpoint import find_breaking_point, span_values
-    from supportsim.cli import _error, _load, _warnings_to_stderr
 
     with _warnings_to_stderr() as caught:
         scenario = _load(args, caught)

@@ -2,8 +2,7 @@
 
 It imports no command module, so :mod:`supportsim.cli` and the modules that register a
 command (``_run_cli``, ``_breakpoint_cli``, ``sweep._cli``, ``calibrate._cli``) can all
-import it at the top without a cycle. :mod:`supportsim.cli` re-exports these names, so
-``from supportsim.cli import _table`` keeps working.
+import it at the top without a cycle.
 """
 
 from __future__ import annotations

@@ -4,17 +4,18 @@ Each subcommand is registered by one function that declares its arguments and po
 them at a handler that takes the parsed namespace and returns an exit code: ``check``
 lives here, ``run`` in :mod:`supportsim._run_cli`, the others in their own modules.
 Helpers every command shares (errors, warnings, ``--set``, text tables) live in
-:mod:`supportsim._cli_common` and are re-exported here for the command modules.
+:mod:`supportsim._cli_common`.
 
 Exit codes: 0 success (capacity warnings included: finding the edge is the point),
-1 output could not be written, 2 invalid scenario or usage. Errors are one line on
-stderr (``supportsim: error: ...``), never a traceback.
+1 output could not be written or some sweep tasks failed, 2 invalid scenario or usage.
+Errors are one line on stderr (``supportsim: error: ...``), never a traceback.
 """
 
 from __future__ import annotations
 
 import argparse
 import math
+import os
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -22,23 +23,21 @@ from typing import Any
 import pandas as pd
 
 from supportsim._breakpoint_cli import register as _add_breakpoint
-from supportsim._cli_common import PROG as PROG
-from supportsim._cli_common import _add_scenario_args as _add_scenario_args
-from supportsim._cli_common import _duration as _duration
-from supportsim._cli_common import _error as _error
-from supportsim._cli_common import _heading as _heading
-from supportsim._cli_common import _load as _load
-from supportsim._cli_common import _one_line as _one_line
-from supportsim._cli_common import _OutputError as _OutputError
-from supportsim._cli_common import _override as _override
-from supportsim._cli_common import _Parser as _Parser
-from supportsim._cli_common import _positive_int as _positive_int
-from supportsim._cli_common import _seed as _seed
-from supportsim._cli_common import _share as _share
-from supportsim._cli_common import _table as _table
-from supportsim._cli_common import _UsageError as _UsageError
-from supportsim._cli_common import _wait as _wait
-from supportsim._cli_common import _warnings_to_stderr as _warnings_to_stderr
+from supportsim._cli_common import (
+    PROG,
+    _add_scenario_args,
+    _duration,
+    _error,
+    _heading,
+    _load,
+    _OutputError,
+    _Parser,
+    _share,
+    _table,
+    _UsageError,
+    _wait,
+    _warnings_to_stderr,
+)
 from supportsim._errors import ScenarioError
 from supportsim._run_cli import register as _add_run
 from supportsim.calibrate._cli import register as _add_calibrate
@@ -176,3 +175,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader went away (`supportsim run ... | head`): nothing left to say. Point
+        # stdout at devnull so the interpreter's final flush does not fail again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0

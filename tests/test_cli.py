@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 
 import supportsim as ss
-from supportsim.cli import _override, main
+from supportsim._cli_common import _override
+from supportsim.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 MMC = str(ROOT / "scenarios" / "mmc.toml")

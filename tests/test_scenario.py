@@ -185,7 +185,7 @@ def test_golive_values_are_parsed_to_hours_and_datetimes() -> None:
     assert sc.priority_names == ["P1", "P2", "P3", "P4"]
     p1, p3, p4 = sc.priorities["P1"], sc.priorities["P3"], sc.priorities["P4"]
     assert (p1.response, p1.resolution, p1.clock) == (0.25, 4.0, "24x7")
-    assert (p3.resolution, p4.resolution, p3.clock) == (72.0, 120.0, "business")
+    assert (p3.resolution, p4.resolution, p3.clock) == (27.0, 45.0, "business")
     assert dict(sc.work.mix) == {"l1": 0.65, "l2": 0.28, "l3": 0.07}
     assert sc.work.effort["l1"].mean == pytest.approx(1 / 3, rel=1e-15)
     assert sc.work.effort["l2"].mean == 1.5
@@ -468,19 +468,18 @@ def test_bad_file_is_one_line_naming_key_rule_value_and_file(tmp_path: Path, cas
     assert message.count(", got ") <= 1, f"value repeated: {message!r}"
 
 
-# Sections of the contract that a version may not implement yet. The rule (DESIGN 8): they
-# are never silently ignored. A version without them rejects them ("not supported yet");
-# a version with them validates them and carries them in the scenario.
+# Workforce and swarming sections: validated, carried in the scenario, never ignored.
 LEARNING = {"learning": "4w", "improvement": "8w", "start": 1.8, "plateau": 1.3}
-FUTURE_SECTIONS: dict[str, tuple[Callable[[dict[str, Any]], Any], str, str]] = {
-    # id: (change, dotted key it is about, a key that must then be in to_dict())
-    "learning": (set_at("workforce.learning", LEARNING), "workforce", "workforce.learning"),
+MECHANISM_SECTIONS: dict[str, tuple[Callable[[dict[str, Any]], Any], str]] = {
+    # id: (change, a key that must then be in to_dict())
+    "learning": (set_at("workforce.learning", LEARNING), "workforce.learning"),
     "attrition": (set_at("workforce.attrition", {"annual_rate": 0.3, "hiring_lead": "8w"}),
-                  "workforce", "workforce.attrition"),
-    "swarming": (set_at("team.structure", "swarming"), "team.structure", "team.structure"),
+                  "workforce.attrition"),
+    "swarming": (set_at("team.structure", "swarming"), "team.structure"),
     "swarm": (both(set_at("team.structure", "swarming"),
-                   set_at("team.swarm", {"overhead": 0.15, "max_size": 3})),
-              "team", "team.swarm"),
+                   set_at("team.swarm", {"overhead": 0.15, "max_size": 3})), "team.swarm"),
+    # DESIGN section 4 keeps [team.swarm] in a tiered desk: read only when swarming.
+    "swarm on a tiered desk": (set_at("team.swarm", {"overhead": 0.15}), "team.swarm"),
 }
 
 
@@ -491,22 +490,15 @@ def dig(data: dict[str, Any], dotted: str) -> Any:
     return node
 
 
-@pytest.mark.parametrize("case", list(FUTURE_SECTIONS))
-def test_future_sections_are_rejected_or_kept_never_ignored(tmp_path: Path, case: str) -> None:
-    change, key, kept = FUTURE_SECTIONS[case]
+@pytest.mark.parametrize("case", list(MECHANISM_SECTIONS))
+def test_mechanism_sections_are_kept_never_ignored(tmp_path: Path, case: str) -> None:
+    change, kept = MECHANISM_SECTIONS[case]
     data = mutated(change)
-    path = tmp_path / "future.toml"
+    path = tmp_path / "mechanism.toml"
     path.write_text(tomli_w.dumps(data), encoding="utf-8")
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", CapacityWarning)
-            sc = load_scenario(path)
-    except ScenarioError as exc:
-        message = str(exc)
-        assert_one_line(message)
-        assert message.startswith(key) and message.endswith(f"({path})")
-        assert "not supported yet" in message
-        return
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CapacityWarning)
+        sc = load_scenario(path)
     exported = sc.to_dict()
     assert dig(exported, kept) == dig(tomllib.loads(tomli_w.dumps(exported)), kept)
     assert sc != Scenario.from_dict(base())
@@ -518,16 +510,16 @@ def test_future_sections_are_rejected_or_kept_never_ignored(tmp_path: Path, case
     [
         (set_at("workforce.learning", {**LEARNING, "lerning": "4w"}), "workforce.learning"),
         (set_at("workforce.learnin", LEARNING), "workforce"),
-        (set_at("team.swarm", {"overhead": 0.15, "max_size": 3}), "team.swarm"),
         (set_at("team.swarm", {"overhed": 0.15}), "team.swarm"),
+        (set_at("team.swarm", {"max_size": 1}), "team.swarm.max_size"),
     ],
-    ids=["misspelt learning key", "misspelt workforce section", "swarm on a tiered desk",
-         "misspelt swarm key"],
+    ids=["misspelt learning key", "misspelt workforce section", "misspelt swarm key",
+         "swarm too small"],
 )
-def test_future_sections_with_mistakes_are_errors(
+def test_mechanism_sections_with_mistakes_are_errors(
     tmp_path: Path, change: Callable[[dict[str, Any]], Any], key: str
 ) -> None:
-    # Whether or not the version implements them: a slip there is never silently dropped.
+    # A slip in a mechanism's section is never silently dropped.
     message = load_error(tmp_path, mutated(change))
     assert message.startswith(key), message
 
@@ -813,7 +805,7 @@ def test_to_dict_writes_durations_with_units_and_omits_none() -> None:
     assert "patience" not in data["demand"]["channels"]["portal"]
     assert "duration" not in data["demand"]["bursts"][0]
     assert "cv" not in data["work"]["triage"]["l1"]
-    assert data["priorities"]["P3"]["resolution"] == "3d"
+    assert data["priorities"]["P3"]["resolution"] == "27h"
     assert data["work"]["effort"]["l2"]["mean"] == "90min"
     assert data["calendar"]["holidays"] == [date(2026, 4, 3), date(2026, 4, 6)]
     assert data["start"] == datetime(2026, 1, 5)

@@ -106,10 +106,18 @@ def test_swarm_conservation_and_time_order() -> None:
     assert (t.help_wait_time.dropna() >= 0).all()
 
 
-def test_swarm_rejected_for_tiered_and_defaults_for_swarming() -> None:
-    data = mmc_dict()
+def test_swarm_section_is_kept_but_unused_when_tiered_and_defaults_for_swarming() -> None:
+    # DESIGN section 4 carries [team.swarm] in a tiered desk: "used when structure =
+    # swarming". It validates, round-trips and leaves the tiered results unchanged.
+    data = mmc_dict(horizon="2w")
+    plain = ss.simulate(build(data), replications=1, seed=3)
     data["team"]["swarm"] = {"overhead": 0.1}
-    with pytest.raises(ss.ScenarioError, match=r"team\.swarm only applies"):
+    scenario = build(data)
+    assert scenario.team.swarm is not None and scenario.team.swarm.overhead == 0.1
+    pd.testing.assert_frame_equal(plain.tickets,
+                                  ss.simulate(scenario, replications=1, seed=3).tickets)
+    data["team"]["swarm"] = {"overhead": -1}
+    with pytest.raises(ss.ScenarioError, match=r"team\.swarm\.overhead"):
         build(data)
     assert build(swarm(mmc_dict())).team.swarm_settings.max_size == 3
 

@@ -247,10 +247,10 @@ def test_an_engine_error_is_reported_with_its_message(
 
     real = _task.simulate_replications
 
-    def flaky(scenario: ss.Scenario, replications: Any, seed: int) -> Any:
+    def flaky(scenario: ss.Scenario, replications: Any, seed: int, **keys: Any) -> Any:
         if scenario.team.tiers["l1"].staff == 6 and scenario.demand.rate == 20.0:
             raise RuntimeError("engine broke\non two lines")
-        return real(scenario, replications, seed)
+        return real(scenario, replications, seed, **keys)
 
     monkeypatch.setattr(_task, "simulate_replications", flaky)
     with pytest.warns(SweepFailureWarning):
@@ -328,10 +328,10 @@ def test_a_dying_worker_fails_its_tasks_not_the_sweep(
 
     real = _task.simulate_replications
 
-    def crash(scenario: ss.Scenario, replications: Any, seed: int) -> Any:
+    def crash(scenario: ss.Scenario, replications: Any, seed: int, **keys: Any) -> Any:
         if scenario.team.tiers["l1"].staff == 6:
             os._exit(3)  # a worker killed mid-task (out of memory, segfault)
-        return real(scenario, replications, seed)
+        return real(scenario, replications, seed, **keys)
 
     monkeypatch.setattr(_task, "simulate_replications", crash)
     with pytest.warns(SweepFailureWarning):

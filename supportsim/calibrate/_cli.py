@@ -80,7 +80,7 @@ def _calibrate(args: argparse.Namespace) -> int:
             if backtest is not None:
                 written += backtest.save(args.report)
     except OSError as exc:
-        from supportsim.cli import _OutputError
+        from supportsim._cli_common import _OutputError
 
         raise _OutputError(f"cannot write calibration output: {exc.strerror or exc} "
                            f"({exc.filename or args.out})") from exc

@@ -5,10 +5,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from supportsim.calibrate._estimate import ALL, Share
-from supportsim.calibrate._skeleton import STAFFING_TARGET, write_text
+from supportsim.calibrate._skeleton import EFFORT_CAP, STAFFING_TARGET, write_text
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -21,7 +21,7 @@ __all__ = ["CANNOT_INFER", "Report", "backtest_text", "build_report"]
 #: What a history of opened/resolved times cannot tell; printed in every report.
 CANNOT_INFER = (
     "effort per tier: resolution time = waiting + hands-on work + off hours + hand-offs, "
-    "and the log does not split them; the skeleton's effort is an upper bound",
+    "and the log does not split them; the skeleton's effort is an upper bound or a guess",
     "staff, working hours and shifts of the desk that produced the history",
     "customer patience (abandonment): only tickets that were logged are seen",
     "which tier each ticket needed (the work mix); reassignments hint at it only",
@@ -155,11 +155,10 @@ def build_report(cal: CalibrationResult) -> Report:
         *_reassignments(cal),
         "",
         "Skeleton (GUESSED parts)",
-        f"  work: one tier l1, effort lognormal mean {pooled.mean:.4g} h, cv {pooled.cv:.3g} "
-        "-- the pooled resolution-time fit, an UPPER BOUND on hands-on effort",
+        *_work_lines(cal, pooled),
         f"  team: l1 staff {tier.headcount} (24x7) = analytic.required_staff for "
         f"{STAFFING_TARGET:.0%} answered within the strictest response target at the peak "
-        "rate, with that effort: an UPPER BOUND",
+        "rate, with that effort",
         "  priorities: SLA targets are "
         + ("as given" if not any("GUESSED" in line and "target" in line
                                   for line in cal.toml.splitlines())
@@ -193,3 +192,17 @@ def backtest_text(bt: Backtest) -> str:
             + "\n  attainment: history = the log's made_sla (its own SLA definitions); "
             "simulated = resolution within the skeleton's targets\n"
             + (f"\n{bt.credit}\n" if bt.credit else ""))
+
+
+def _work_lines(cal: Any, pooled: Any) -> list[str]:
+    """What the skeleton's effort is: the resolution-time fit, or the stated guess."""
+    effort = cal.scenario.work.effort["l1"]
+    if pooled.mean <= EFFORT_CAP:
+        return [f"  work: one tier l1, effort lognormal mean {effort.mean:.4g} h, cv "
+                f"{effort.cv:.3g} -- the pooled resolution-time fit, an UPPER BOUND on "
+                "hands-on effort"]
+    return [f"  work: one tier l1, effort lognormal mean {effort.mean:.4g} h, cv {effort.cv:.3g}"
+            " -- a GUESSED typical handling time: resolution times average "
+            f"{pooled.mean:.4g} h (> {EFFORT_CAP:g} h), mostly waiting, so they say nothing "
+            "useful about effort"]
+

@@ -205,11 +205,14 @@ class SwarmDesk(Desk):
     # ------------------------------------------------------------------ timeline
 
     def waiting(self) -> int:
-        return self.queued[0] + sum(len(w) for q in self.help_queues for w in q)
+        return sum(self.tier_queued())
 
     def tier_queued(self) -> list[int]:
-        """Tickets waiting for help of each tier's level (the main queue is `waiting`)."""
-        return [sum(len(w) for w in self.help_queues[level - 1]) for level in self.levels]
+        """Tickets waiting for each tier: the main queue counts at the lowest tier (its
+        agents take new tickets first), requests for help at the level they need."""
+        counts = [sum(len(w) for w in self.help_queues[level - 1]) for level in self.levels]
+        counts[0] += self.queued[0]
+        return counts
 
     def oldest_wait(self, t: int) -> float:
         if t == 0:

@@ -355,6 +355,8 @@ class Team(Section):
     discipline: Literal["fifo", "priority", "preemptive"] = "priority"
     tiers: dict[TierName, Tier]
     tennis: Tennis = Field(default_factory=Tennis)
+    # Read only when structure = "swarming" (DESIGN section 4), so a file can carry both
+    # structures' settings and switch with one override.
     swarm: Swarm | None = None
 
     @field_validator("tiers")
@@ -370,8 +372,6 @@ class Team(Section):
 
     @model_validator(mode="after")
     def _check(self) -> Team:
-        if self.swarm is not None and self.structure != "swarming":
-            raise KeyedError("swarm", "only applies to structure = 'swarming'")
         if not self.tiers:
             raise KeyedError("tiers", "must define at least one tier")
         return self

@@ -68,12 +68,13 @@ class SweepFile:
     seed: int | None = None
 
     def run(self, **kwargs: Any) -> Any:
-        """``sweep(base, factors, strategies, replications, seed=seed, **kwargs)``."""
+        """``sweep(base, factors, strategies, replications=..., seed=..., **kwargs)``;
+        `kwargs` may override the file's replications and seed."""
         from supportsim.sweep._run import sweep
 
         kwargs.setdefault("seed", self.seed)
-        return sweep(self.base, factors=self.factors, strategies=self.strategies,
-                     replications=self.replications, **kwargs)
+        kwargs.setdefault("replications", self.replications)
+        return sweep(self.base, factors=self.factors, strategies=self.strategies, **kwargs)
 
 
 def _fail(key: str, rule: str, value: Any, path: Path) -> ScenarioError:

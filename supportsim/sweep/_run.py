@@ -116,7 +116,9 @@ def sweep(
         manifest = read_manifest(store)
         seed = None if manifest is None else int(manifest["seed"])
     root_seed = resolve_seed(base, seed)
-    tasks = [Task(v, r) for v in variants for r in range(count)]
+    # Replication-major: an interrupted sweep has whole replications of every variant, and
+    # heavy and light variants alternate, which evens out the workers' last tasks.
+    tasks = [Task(v, r) for r in range(count) for v in variants]
     named = dict(strategies) if strategies else {BASE_STRATEGY: {}}
     opened = None if store is None else _open_store(store, base, root_seed, grid, named,
                                                     variants, count, keep_tickets)
@@ -224,8 +226,12 @@ def _open_store(root: str | Path, base: Scenario, seed: int, factors: dict[str, 
 @contextmanager
 def _progress_bar(total: int, done: int, enabled: bool) -> Iterator[Any]:
     """A tqdm bar (tqdm.auto: a widget in Jupyter) counting tasks, with failures shown."""
-    from tqdm.auto import tqdm
-
+    # tqdm.auto builds a Jupyter widget, and warns without ipywidgets even when disabled:
+    # a silent sweep uses the plain class.
+    if enabled:
+        from tqdm.auto import tqdm
+    else:
+        from tqdm import tqdm
     bar = tqdm(total=total, initial=done, disable=not enabled, unit="task", desc="sweep",
                dynamic_ncols=True)
     if enabled:

@@ -6,12 +6,10 @@ never from task order, worker or executor, so every executor gives the identical
 - demand: ``SeedSequence(seed, spawn_key=(replication, 0, stream))``
   (:func:`supportsim.demand.generate`): independent of the variant, so every variant
   sees the very same tickets in replication ``r`` (common random numbers);
-- engine (workforce draws): for now the stream :func:`supportsim.simulate_replications`
-  uses, ``SeedSequence(seed, spawn_key=(replication, 1))``, shared by all variants, so a
-  sweep's variant reproduces ``simulate(variant, seed=seed)`` exactly. DESIGN.md section 7
-  keys engine streams by the variant as well: :meth:`TaskSeeds.engine_rng` gives that
-  stream, ``(replication, 1, variant)``, with the variant the integer value of its id;
-  :func:`supportsim.sweep._task.simulate_task` is where it would be passed in.
+- engine (workforce draws): ``SeedSequence(seed, spawn_key=(replication, 1, variant))``
+  with the variant the integer value of its id (DESIGN.md section 7), passed in by
+  :func:`supportsim.sweep._task.simulate_task`. Without workforce mechanisms the engine
+  draws nothing, so a variant's rows equal ``simulate(variant, seed=seed)``'s.
 
 Change the derivation here and nowhere else.
 """

@@ -73,12 +73,12 @@ def build_variant(base: Scenario, overrides: dict[str, Any]) -> Scenario:
 def simulate_task(scenario: Scenario, seeds: TaskSeeds) -> SimulationResult:
     """One replication of `scenario` on the task's streams (:mod:`supportsim.sweep._seeds`).
 
-    The very tables ``simulate(scenario, seed=seed)`` gives for that replication.
+    Demand comes from (seed, replication), shared by every variant; the engine stream
+    (workforce draws) also from the variant (DESIGN section 7). Without workforce
+    mechanisms the engine draws nothing, and the tables equal ``simulate``'s.
     """
-    # NOTE: simulate_replications keys the engine stream by (seed, replication), shared
-    # by all variants. DESIGN.md section 7 also keys it by the variant; to do so, give
-    # simulate_replications an engine-variant argument and pass `seeds.variant` here.
-    return simulate_replications(scenario, [seeds.replication], seeds.seed)
+    return simulate_replications(scenario, [seeds.replication], seeds.seed,
+                                 variant=seeds.variant)
 
 
 def run_task(spec: TaskSpec) -> TaskOutput:

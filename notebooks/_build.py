@@ -1,0 +1,919 @@
+"""Write the tutorial notebooks from the cell lists below.
+
+The notebooks are kept as code here, so that they are reviewed as code, and generated
+without outputs; ``tests/test_notebooks.py`` executes them. After editing a cell, run
+
+    .venv/bin/python notebooks/_build.py
+
+and commit the regenerated ``.ipynb`` files. Each notebook is a list of cells: a string
+starting with ``"md:"`` is a markdown cell, any other string a code cell.
+"""
+
+from __future__ import annotations
+
+import sys
+import textwrap
+from pathlib import Path
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+HERE = Path(__file__).resolve().parent
+
+# Every notebook starts here: work from the repository root (the folder that holds
+# pyproject.toml), wherever Jupyter was started, so that relative paths such as
+# "scenarios/rollout_tiered.toml" resolve.
+SETUP = """\
+%matplotlib inline
+import os
+from pathlib import Path
+
+root = Path.cwd().resolve()
+while not (root / "pyproject.toml").is_file():
+    if root.parent == root:
+        raise FileNotFoundError("run this notebook from inside the supportsim repository")
+    root = root.parent
+os.chdir(root)
+
+import numpy as np
+import pandas as pd
+
+import supportsim as ss
+from supportsim import analysis, plot
+
+pd.set_option("display.precision", 3)
+pd.set_option("display.width", 120)
+pd.set_option("display.max_columns", 20)
+print(f"supportsim {ss.__version__}, working in {root}")
+"""
+
+# ----------------------------------------------------------------------------------------
+# 01 quickstart
+
+QUICKSTART = [
+    """md:
+# Quickstart: a service desk through an ERP go-live
+
+This notebook loads the flagship scenario, checks its offered load against its staff,
+simulates it, and reads the SLA table and the standard figures.
+
+To run in well under a minute it shortens the run to **12 weeks and 4 replications**.
+That is enough to see the shape of the go-live, but the intervals are wide: before acting
+on a number, rerun with the file's own settings (26 weeks, 10 replications), e.g.
+`supportsim run scenarios/rollout_tiered.toml --out results/`.
+""",
+    SETUP,
+    """md:
+## 1. The scenario
+
+`scenarios/rollout_tiered.toml` is a three-tier desk (L1 → L2 → L3) for a company of
+about 3,000 users going live with a new ERP system. Every mechanism of the simulator is
+switched on: a go-live burst and change storms, growth, four priorities on two SLA clocks,
+ticket tennis, new joiners on a learning curve, attrition and hiring, a 20 % surge
+reserve and knowledge management. Every number in the file carries a comment saying where
+it comes from. Scenarios are validated when loaded: a misspelt key or an impossible value
+is an error naming the key, the value and the file.
+""",
+    """\
+sc = ss.load_scenario("scenarios/rollout_tiered.toml")
+print(sc.name)
+print(f"horizon {sc.horizon / 168:g} weeks, warm-up {sc.warmup / 168:g} weeks; "
+      f"{sc.demand.rate:g} tickets/h at the start, growing {sc.demand.growth:.0%} per 4 weeks")
+for burst in sc.demand.bursts:
+    print(f"burst {burst.name!r}: rate x{burst.multiplier:g} in week {burst.at / 168 + 1:g}, "
+          f"decaying with a {burst.decay / 24:g}-day time constant")
+pd.DataFrame([
+    {"tier": name, "agents": tier.headcount,
+     "hours": tier.hours if isinstance(tier.hours, str) else f"{len(tier.hours)} shifts"}
+    for name, tier in sc.team.tiers.items()
+])""",
+    """md:
+## 2. Before simulating: offered load per tier
+
+`tier_loads` is the analytic sanity view that `supportsim check` prints: the mean arrival
+rate over the horizon times the mean work a ticket brings to each tier, against the mean
+number of agents on duty. A utilisation at or above 100 % would mean the queue grows
+without bound (a `CapacityWarning`).
+""",
+    """\
+from supportsim.capacity import tier_loads
+
+tier_loads(sc)[["tier", "arrival_rate", "work_time", "offered_load", "on_duty", "utilisation"]]""",
+    """md:
+L1 looks lightly loaded on average because its shifts follow the daily peaks (many
+agents mid-morning, one at night); L2 and L3 work business hours only and run at about
+three quarters of their capacity. These are averages over half a year: they say nothing
+about the go-live week, the Monday-morning peak, the joiners' learning curve or tickets
+that arrive at night with a 24x7 target. That is what the simulation is for.
+
+## 3. Simulate
+
+`with_overrides` takes dotted keys, checked against the schema like the file itself.
+The seed makes the run reproducible, and every replication draws its tickets from its own
+random streams, so a variant of this scenario run with the same seed sees *the same
+tickets* (common random numbers; notebook 02 uses that).
+""",
+    """\
+quick = sc.with_overrides({"horizon": "12w"})
+res = ss.simulate(quick, replications=4, seed=1)
+print(f"{len(res.tickets):,} ticket rows in {res.replications} replications (seed {res.seed})")
+res.tickets.head()""",
+    """md:
+## 4. SLA attainment
+
+`res.sla()` gives, per priority, the share of tickets after the warm-up that met their
+response target (an agent started work) and their resolution target, averaged over the
+replications, with a 95 % Student-t interval across replications. P1 and P2 run on the
+24x7 clock; P3 and P4 count business hours only.
+""",
+    """\
+sla = res.sla()
+sla[["priority", "clock", "response_target", "response_attainment", "response_attainment_low",
+     "response_attainment_high", "resolution_target", "resolution_attainment",
+     "resolution_attainment_low", "resolution_attainment_high", "tickets"]]""",
+    """\
+plot.sla_bars(res, goal=0.9)""",
+    """md:
+Response attainment is high for every priority. The weak spot is **P1 and P2
+resolution** (4 h and 8 h on the 24x7 clock): tickets that need L2 or L3 and arrive in
+the evening or at the weekend wait for the business-hours specialists, whatever the
+go-live does. That is a question of working hours (an on-call rota), not of head count.
+P3 and P4 response and resolution attainment are nearly equal because almost every miss
+there is a phone caller who hung up before being answered: an abandoned ticket misses
+both targets.
+
+With 4 replications the intervals are a few points wide; differences smaller than that
+are noise.
+
+## 5. Over time: the go-live week
+
+`plot.weekly_attainment` scores tickets by the week they arrived in. The shaded band marks
+the go-live burst.
+""",
+    """\
+plot.weekly_attainment(res)""",
+    """md:
+The go-live week is where the SLA dips, most for P3 and P4, which wait behind the urgent
+tickets in every queue: P4 response falls to around 80 % in that week, mostly because
+callers hang up while the L1 queue is long. Two weeks later the desk is back to normal as
+the burst decays. P1 resolution stays near 85-90 % in every week, go-live or not. The P1
+band is wide because 4 replications of one week hold few P1 tickets. The last week is
+slightly optimistic: tickets still open at the horizon whose deadline has not passed are
+not scored.
+""",
+    """\
+plot.backlog(res)""",
+    """\
+plot.utilisation(res)""",
+    """md:
+The backlog (open tickets) has a daily and weekly rhythm, since L2/L3 work business hours,
+and a sharp peak at the go-live that takes about two weeks to clear. Utilisation is busy
+agents over agents on duty, over a rolling day: in the go-live week L1 and L2 run at or
+above 100 % (agents finish the ticket in hand after their shift, which counts as busy but
+not as on duty), while L3 is hit later and less.
+
+## 6. How long customers wait
+
+The distribution of the wait for a first response, per priority, on each priority's SLA
+clock; the vertical line is the target, so where a curve crosses it is that priority's
+response attainment. Curves that stay below 100 % are the abandoned tickets.
+""",
+    """\
+plot.wait_distribution(res)""",
+    """md:
+## 7. Headline figures
+
+`res.summary()` collects the main figures with intervals. Waits and resolution times only
+cover tickets that got a response or a resolution, so read them with `abandoned_share`
+and `resolved_share`.
+""",
+    """\
+res.summary()""",
+    """md:
+## What this run does not tell you
+
+- Four replications of 12 weeks: the intervals above are honest but wide. Use 10 or more
+  replications of the full horizon before comparing plans.
+- The model is only as good as its inputs: the efforts, the mix and the patience are
+  rule-of-thumb values (see the comments in the scenario file and
+  `docs/assumptions.md`). Notebook 04 shows what a ticket history can and cannot tell.
+- Next: notebook 02 compares this desk with a swarming organisation, 03 finds where each
+  staffing strategy breaks, 05 turns this scenario into a go-live readiness test.
+""",
+]
+
+# ----------------------------------------------------------------------------------------
+# 02 tiered vs swarming
+
+TIERED_VS_SWARMING = [
+    """md:
+# Tiered or swarming? A paired comparison
+
+A **tiered** desk hands tickets up from L1 to L2 to L3, each hand-off a new queue. A
+**swarming** desk has one queue and one owner per ticket: when the owner cannot fix it, an
+expert of the needed level joins and they work together, at a coordination overhead (here
++15 % effort per extra member, at most three members).
+
+`ss.compare(a, b)` compares two results **replication by replication**. Both scenarios
+are simulated with the same seed, so replication *r* of each sees exactly the same tickets
+(common random numbers): the differences cancel most of the demand noise, and the
+interval on the difference is much narrower than two separate intervals would suggest.
+
+Runs are short (10 weeks, 5 replications) to keep the notebook quick; the conclusions
+below are those that hold at this size, and the intervals say how sure they are.
+""",
+    SETUP,
+    """md:
+## 1. The go-live desk, both ways
+
+`rollout_tiered.toml` and `rollout_swarming.toml` differ only in structure. Both are cut
+to 10 weeks (the go-live in week 7 plus the weeks after it). The surge reserve is switched
+off in both: in this version a swarming desk's reserve with a `backlog` trigger is never
+called (the trigger counts only owners waiting for help, not the main queue), which would
+hand the tiered desk an advantage that has nothing to do with structure.
+""",
+    """\
+common = {"horizon": "10w", "workforce.reserve.fraction": 0.0}
+tiered_sc = ss.load_scenario("scenarios/rollout_tiered.toml").with_overrides(common)
+swarm_sc = ss.load_scenario("scenarios/rollout_swarming.toml").with_overrides(common)
+
+tiered = ss.simulate(tiered_sc, replications=5, seed=11)
+swarm = ss.simulate(swarm_sc, replications=5, seed=11)
+(tiered.tickets["arrived_at"].to_numpy() == swarm.tickets["arrived_at"].to_numpy()).all()""",
+    """md:
+The last line confirms the common random numbers: both desks saw the same tickets at the
+same instants. Now the paired comparison (`difference` is swarming − tiered; `better`
+names the winner where the 95 % interval excludes zero):
+""",
+    """\
+cmp = ss.compare(tiered, swarm, labels=("tiered", "swarming"))
+cmp""",
+    """md:
+On this desk **the tiered structure wins clearly**: swarming loses response and resolution
+attainment for every priority, and its slow tail (the 90th percentile of resolution
+time) is much longer.
+
+How much do common random numbers buy? The same comparison without pairing (Welch's
+interval on two independent samples) gives these half-widths of the interval on the
+attainment differences:
+""",
+    """\
+unpaired = ss.compare(tiered, swarm, labels=("tiered", "swarming"), paired=False)
+widths = pd.DataFrame({
+    "priority": cmp["priority"], "metric": cmp["metric"],
+    "paired": (cmp["high"] - cmp["low"]) / 2,
+    "unpaired": (unpaired["high"] - unpaired["low"]) / 2,
+})
+widths = widths[widths["metric"].str.endswith("attainment")]
+print(f"median ratio unpaired / paired: {(widths['unpaired'] / widths['paired']).median():.1f}")
+widths""",
+    """\
+plot.weekly_attainment(swarm)""",
+    """md:
+Pairing narrows most intervals, but here only modestly: the two structures treat the same
+tickets so differently that their outcomes are only loosely correlated (for P4 response
+the paired interval is even the wider one, an accident of five replications). The gain
+is largest when two variants differ a little, e.g. one more agent.
+
+The swarming desk's weekly attainment shows that P1 and P2 miss their targets in every
+week, not only in the go-live week, so the cause is not the burst. In the go-live week the
+single queue also leaves most P4 tickets without a first response for more than a working
+day (every agent, experts included, is busy with more urgent tickets), although many are
+still resolved within their five-day target.
+
+## 2. Why swarming loses here: the experts' hours
+
+L1 works around the clock in shifts (one agent at night, two at weekends), while the L2
+and L3 experts work business hours. In a swarm, an owner who needs an expert **waits,
+occupied, until one is free**: at night that means until 08:00, and the night agent can
+take no other ticket meanwhile. The owner's wait for help by when the ticket arrived:
+""",
+    """\
+t = swarm.tickets
+needs_help = t[t["help_wait_time"].notna()]
+day = (needs_help["arrived_at"] // 24) % 7          # the scenario starts on a Monday 00:00
+hour = needs_help["arrived_at"] % 24
+office = (day < 5) & (hour >= 8) & (hour < 17)
+needs_help.groupby(np.where(office, "Mon-Fri 08-17", "evenings, nights, weekends"))[
+    "help_wait_time"].describe(percentiles=[0.5, 0.9])[["count", "mean", "50%", "90%"]]""",
+    """\
+plot.utilisation(swarm)""",
+    """md:
+Out of office hours the owner typically waits many hours for help, and L1's busy time
+exceeds its rostered time (utilisation above 100 %): agents sit on tickets past the end of
+their shift. In a tiered desk the same ticket is escalated into the L2 queue and the night
+agent moves on. A real swarming desk would park such tickets or put experts on call;
+the model does neither (see `docs/assumptions.md`), so read this as "swarming needs
+experts on the front line's hours".
+
+## 3. An office-hours desk: where swarming wins
+
+Take the office-hours desk of `growth_year.toml` (all tiers on business hours, growth
+switched off, 10 weeks), where front line and experts share their hours:
+""",
+    """\
+office_sc = ss.load_scenario("scenarios/growth_year.toml").with_overrides(
+    {"horizon": "10w", "demand.growth": 0.0})
+office_swarm_sc = office_sc.with_overrides(
+    {"team.structure": "swarming", "team.swarm": {"overhead": 0.15, "max_size": 3}})
+office_tiered = ss.simulate(office_sc, replications=5, seed=11)
+office_swarm = ss.simulate(office_swarm_sc, replications=5, seed=11)
+ss.compare(office_tiered, office_swarm, labels=("tiered", "swarming"))""",
+    """md:
+Here the picture turns: **swarming resolves tickets faster** for every priority, most
+visibly in the 90th percentile of resolution time, because a ticket that needs L2 no
+longer waits in a second queue after L1's triage. Its attainment is as good or better
+(significantly so for P1): a swarming desk also pools its people, since an arriving
+ticket goes to an idle agent of the lowest level that has one, so an L2 agent answers
+when every L1 agent is busy.
+
+## 4. Where the advantage turns with load
+
+Swarming's price is the coordination overhead (+15 % effort per extra member) and owners
+held while they wait for an expert. As load grows, that price rises. A small sweep over
+the ticket rate on the office-hours desk (the file's rate is 3 tickets/h), both
+structures, 3 replications each, on two worker processes; the paired differences for P3,
+three quarters of the tickets:
+""",
+    """\
+import warnings
+
+# supportsim's progress bar imports tqdm.auto, which warns in a kernel without ipywidgets.
+warnings.filterwarnings("ignore", message="IProgress not found")
+sw = ss.sweep(
+    office_sc,
+    factors={"demand.rate": [3.0, 4.5, 6.0, 7.5]},
+    strategies={"tiered": {},
+                "swarming": {"team.structure": "swarming",
+                             "team.swarm": {"overhead": 0.15, "max_size": 3}}},
+    replications=3, executor=2, progress=False, seed=11,
+)
+paired = sw.compare("tiered", metrics=("response_met", "resolution_time_mean"))
+paired[paired["priority"] == "P3"][["demand.rate", "metric", "value", "baseline_value",
+                                    "difference", "low", "high"]]""",
+    """\
+summary = sw.summary()
+summary[["variant", "response_met", "response_met_low", "response_met_high",
+         "abandoned_share", "utilisation_l1", "utilisation_l2", "backlog_growth"]]""",
+    """md:
+Up to the desk's capacity (about 6 tickets/h, where the tiered desk's L2 passes 100 %
+and its backlog starts to grow), swarming keeps shorter resolution times and at least as
+good a response. At 7.5 tickets/h both desks are overloaded (`backlog_growth` well above
+zero, response attainment collapsing) and swarming's response falls further than the
+tiered desk's: with every agent busy, the coordination overhead and owners waiting for
+experts are capacity lost. Three replications of an overloaded desk vary so much that the
+paired interval at that rate spans zero widely, so this last point is a hint, not a
+finding. Treat the table as the shape, then confirm at your own numbers with more
+replications, e.g. with `scenarios/sweeps/tiered_vs_swarming_load.toml`.
+
+## Summary
+
+| situation | tiered wins | swarming wins |
+|---|---|---|
+| experts work fewer hours than the front line | clearly: owners stall | |
+| shared office hours, load within capacity | | resolution time; response (pooling) |
+| shared hours, overload | response: less lost to coordination | |
+""",
+]
+
+# ----------------------------------------------------------------------------------------
+# 03 where scaling breaks
+
+BREAKING_POINTS = [
+    """md:
+# Where scaling breaks: growth and bursts against five strategies
+
+How much growth, and how big a burst, can a desk absorb before its SLA fails, and which
+staffing strategy moves that edge furthest? `ss.find_breaking_point` simulates every
+strategy at a grid of factor values on the same seeds, locates the first value where
+attainment falls below a goal, refines it by bisection, and bootstraps over replications
+for an interval.
+
+The desk is the office-hours desk of `scenarios/growth_year.toml` (6 L1, 6 L2, 4 L3
+agents on business hours, attrition with a 10-week hiring lead). The goal: **95 % of all
+tickets answered within their response target** (pooled over priorities).
+
+To stay quick this notebook uses **3 replications per evaluation, 4 grid points and one
+bisection step**. That is enough to rank the strategies where they differ a lot and not
+enough to separate those that differ a little; the intervals below say which is which.
+""",
+    SETUP,
+    """md:
+## The strategies
+
+Each strategy is a set of overrides on the same base scenario.
+
+- **fixed staff**: the plan as it is.
+- **20 % reserve**: the "20 % spare capacity" rule as an always-on pool of 20 % extra
+  agents per tier (`workforce.reserve`, mode `pool`).
+- **hiring on demand**: 20 % extra per tier hired when that tier's queue first reaches 20
+  tickets, arriving 4 weeks later and staying (a surge reserve with a 4-week delay and no
+  release). supportsim has no rule that grows the permanent head count with demand; this
+  is the closest expression of it.
+- **swarming**: the same people organised as a swarm.
+- **shift-left**: knowledge management; L1 learns to fix 30 % of the tickets that needed
+  L2, ramping up over 8 weeks.
+""",
+    """\
+import warnings
+
+plan = ss.load_scenario("scenarios/growth_year.toml")
+strategies = {
+    "fixed staff": {},
+    "20 % reserve": {"workforce.reserve": {"fraction": 0.2, "mode": "pool"}},
+    "hiring on demand": {"workforce.reserve": {"fraction": 0.2, "mode": "surge",
+                                               "trigger": {"backlog": 20},
+                                               "delay": "4w", "release": 0.0}},
+    "swarming": {"team.structure": "swarming"},
+    "shift-left": {"workforce.knowledge": {"l1_gain": 0.3, "ramp": "8w"}},
+}
+SEARCH = {"target": 0.95, "metric": "response", "strategies": strategies,
+          "replications": 3, "seed": 3, "refine": 1, "direction": "up"}""",
+    """md:
+## 1. Against growth
+
+How fast may the user base grow over the next **16 weeks** (the horizon is cut from the
+file's 52 weeks to keep the search quick) before fewer than 95 % of tickets get a timely
+response? The factor is `demand.growth`, which the schema counts per 4 weeks,
+compounding. Capacity warnings from overloaded grid points are expected and silenced.
+""",
+    """\
+growth_desk = plan.with_overrides({"horizon": "16w"})
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore", ss.CapacityWarning)
+    bp_growth = ss.find_breaking_point(growth_desk, factor="demand.growth",
+                                       values=[0.0, 0.06, 0.12, 0.18], **SEARCH)
+table = bp_growth.table[["strategy", "breaking_value", "low", "high", "last_met",
+                         "first_missed", "status", "evaluations"]].copy()
+# The same rate per calendar month (30.44 days) reads more naturally than per 4 weeks.
+table["breaking_value_per_month"] = (1 + table["breaking_value"]) ** (30.4375 / 28) - 1
+table""",
+    """\
+plot.breaking_points(bp_growth)""",
+    """md:
+How to read it: each line is a strategy's attainment (mean over replications, with a
+t-interval band) at the evaluated growth rates; the marks are where it crosses the 95 %
+goal. `low` and `high` in the table are a bootstrap interval for the crossing: whole
+replications are resampled (the same resample for every value and strategy, since they
+share seeds) and the crossing recomputed. With three replications there are only ten
+distinct resamples, so these intervals are **too narrow to trust on their own**; where two
+strategies' intervals nearly touch, treat them as equal. `met throughout` means the
+goal held over the whole grid (the breaking point lies beyond it: widen `values=`); its
+interval is `inf`.
+
+What it says for this desk:
+
+- What breaks first under growth is the **first response at L1**: phone callers at the
+  Monday-morning peak hang up. Only a strategy that adds L1 capacity at those peaks moves
+  the edge: the **20 % reserve** keeps 95 % over the whole grid.
+- **Hiring on demand** moves the edge out (from about 13.5 % to about 16 % per 4 weeks):
+  the hires called when a morning queue first reaches 20 arrive four weeks later and stay,
+  but for those four weeks the desk runs short, so it cannot match an always-on reserve.
+- **Shift-left** moves work *onto* L1 (a shifted ticket costs L1 20 minutes instead of
+  10 minutes of triage), which relieves L2 but makes this L1-bound edge come slightly
+  earlier.
+- **Swarming** comes earlier too: L1 owners are held while they wait for an expert.
+- Every growth rate found is large (over 10 % a month sustained for four months), so
+  this desk has room for growth over this horizon; over a full year the same rates compound
+  much further (see `scenarios/sweeps/staffing_vs_growth.toml`).
+
+## 2. Against the size of a burst
+
+Now a go-live: the base is the same desk with growth at the file's 5 % a month, cut to
+6 weeks (1 warm-up week), with a burst in week 3 that multiplies the ticket rate and
+decays with a one-week time constant. How big a burst can each strategy take?
+""",
+    """\
+burst_desk = plan.with_overrides({
+    "horizon": "6w", "warmup": "1w",
+    "demand.bursts": [{"name": "go-live", "at": "2w", "multiplier": 3.0, "decay": "1w"}],
+})
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore", ss.CapacityWarning)
+    bp_burst = ss.find_breaking_point(burst_desk, factor="demand.bursts.go-live.multiplier",
+                                      values=[1.0, 2.5, 4.0, 5.5], **SEARCH)
+bp_burst.table[["strategy", "breaking_value", "low", "high", "last_met", "first_missed",
+                "status"]]""",
+    """\
+plot.breaking_points(bp_burst)""",
+    """md:
+Attainment here is over the five scored weeks, so the burst week weighs about a fifth of
+it; a breaking multiplier near 2 means the desk keeps 95 % over the period only if the
+go-live at most doubles the rate at its peak.
+
+- The **20 % reserve** again moves the edge furthest, since it adds people where the burst
+  hits, at once.
+- **Hiring on demand** does nothing for a burst: its 4-week lead is longer than the burst.
+  Its line lies on the fixed-staff line because the hires never arrive within the horizon.
+- **Shift-left** has no time to ramp up in 6 weeks, and **swarming** is again slightly
+  worse, with a much wider band: swarming desks are more sensitive to which tickets need an
+  expert when.
+
+## Limits of this analysis
+
+- Three replications per point: enough to see a strategy that moves the edge by 20 %,
+  not one that moves it by 2 %. Confirm a breaking value with `ss.simulate` at that value
+  and 10+ replications.
+- One bisection step: the crossing is interpolated between grid points, so it carries the
+  curvature of the curve between them; more `refine` steps cost more evaluations.
+- Common random numbers pair the demand exactly, but not the workforce: who leaves and
+  when is drawn in event order, so strategies that change the staff also change attrition
+  draws, which adds noise to their differences.
+- The goal pools all priorities (mostly P3 tickets); a search on one priority
+  (`priority="P1"`) or on resolution (`metric="resolution"`) can break elsewhere.
+""",
+]
+
+# ----------------------------------------------------------------------------------------
+# 04 calibrate from history
+
+CALIBRATE = [
+    """md:
+# Calibrating from a ticket history: fit, back-test, limits
+
+A scenario needs demand (rate, weekly profile, priority mix), work (effort per tier) and a
+team. A ticket history gives some of these well and others not at all. `ss.calibrate`
+fits what it can, labels every value of the skeleton scenario it writes as **FITTED** or
+**GUESSED**, and back-tests the skeleton by simulating it beside the history.
+
+**Data.** The sample in `tests/data/servicenow_incident_events_sample.csv` is an excerpt
+of the *Incident management process enriched event log*, UCI Machine Learning Repository,
+dataset 498, created by C. Amaral, M. Fantinato and S. Peres (University of São Paulo),
+licensed under Creative Commons Attribution 4.0 (CC BY 4.0):
+<https://archive.ics.uci.edu/dataset/498/incident+management+process+enriched+event+log>.
+The figures below are derived from it and carry the same credit.
+""",
+    SETUP,
+    """\
+path = "tests/data/servicenow_incident_events_sample.csv"
+events = pd.read_csv(path)
+print(f"{len(events):,} events of {events['number'].nunique():,} incidents; "
+      f"{len(events.columns)} columns")
+events[["number", "incident_state", "opened_at", "resolved_at", "priority",
+        "contact_type", "reassignment_count", "made_sla"]].head()""",
+    """md:
+The log has **one row per update** of an incident; the last row of an incident is its
+final state. Dates are day-first (`29/2/2016 01:16`), `?` marks a missing value.
+
+## 1. Fit
+""",
+    """\
+import warnings
+
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")
+    cal = ss.calibrate.from_event_log(path, format="servicenow")
+for w in caught:
+    print(f"{w.category.__name__}: {w.message}")
+print(ss.calibrate.SAMPLE_CREDIT)""",
+    """md:
+The sample covers only 2.6 days, so no weekly profile can be fitted (that needs at least
+two weeks) and the skeleton gets a flat one, with a warning. The estimates, each with its
+interval and method:
+""",
+    """\
+p = cal.parameters
+keep = p["parameter"].isin(["arrival_rate", "priority_share", "resolution_median",
+                            "observed_median_resolution", "resolution_ks_pvalue",
+                            "tennis_bounce", "made_sla_share"])
+p.loc[keep, ["parameter", "group", "estimate", "low", "high", "unit", "n"]]""",
+    """md:
+- **Arrival rate**: 890 incidents over 62 hours, about 14 per hour, with an exact Poisson
+  interval. Over 2.6 days it says nothing about weekdays against weekends.
+- **Priority shares** with Wilson intervals: P3 dominates; P1 and P2 are rare, so their
+  intervals are wide in relative terms.
+- **Resolution times**: a lognormal per priority. For the large groups (all tickets, P3)
+  the fitted median sits close to the observed one, but the Kolmogorov–Smirnov p-value is
+  tiny: the times are lumpier and more heavy-tailed than one lognormal (and the p-value is
+  already optimistic, since the parameters were fitted on the same data). For P1 (15
+  tickets) the fitted median is less than half the observed one and its interval spans
+  an order of magnitude: too few tickets to fit a distribution.
+- **Ticket tennis**: the share of reassigned tickets reassigned three times or more.
+""",
+    """\
+report = cal.report()
+report.figures["resolution_fit"]""",
+    """\
+report.figures["arrivals"]""",
+    """md:
+The first figure compares the observed resolution times with the fitted lognormal per
+priority; the second shows arrivals over the 2.6 days. Resolution times span minutes to
+months: most incidents take days, and many far longer, which is waiting, not work.
+
+## 2. The skeleton scenario
+
+Every key carries a comment: **FITTED** (from the history, with its interval),
+**GUESSED** (a placeholder to replace) or **GIVEN**. The head of the written file:
+""",
+    """\
+print("\\n".join(cal.to_toml().splitlines()[:60]))""",
+    """\
+skeleton = cal.scenario
+print("effort l1:", skeleton.to_dict()["work"]["effort"]["l1"])
+print("team:", skeleton.to_dict()["team"])""",
+    """md:
+Demand and the priority mix are fitted. The **effort** cannot be: a resolution time is
+waiting + hands-on work + off hours + hand-offs, and the log does not split them. When the
+fitted resolution times are mostly waiting, as here (a mean of hundreds of hours), the
+skeleton falls back on a stated guess of hands-on time, and sizes a one-tier 24x7 team for
+it with the Erlang C formula. Read the printed effort and team as placeholders to replace
+with measured handling times and your real roster.
+
+## 3. Back-test
+
+`cal.backtest` simulates the skeleton over the observed window, then a follow-up with no
+arrivals until the log's last timestamp (so simulated tickets get the same chance to
+resolve), and puts simulated figures beside the observed ones. Three replications here.
+""",
+    """\
+bt = cal.backtest(replications=3, seed=0)
+bt.table[["metric", "group", "observed", "simulated", "simulated_low", "simulated_high",
+          "unit"]]""",
+    """\
+bt.figure()""",
+    """md:
+What the back-test shows:
+
+- **Volume matches in total**: the simulated ticket count falls within sampling noise of
+  the observed one (as it must: the rate was fitted to it). **Per day it does not**: the
+  history has 207, 317 and 367 arrivals on its three (partly observed) days, a rhythm a
+  flat profile fitted to 2.6 days cannot reproduce.
+- **Resolution times do not match at all**: the simulated desk resolves tickets in about
+  an hour, the history in days (median 54 h, 90th percentile about a month). The
+  skeleton models hands-on work by an adequately staffed desk; the history contains
+  everything else: tickets waiting for users, vendors and changes, nights and weekends,
+  and states that pause work. The ECDFs make the gap plain.
+- **Attainment does not either**: the log's `made_sla` follows the instance's own SLA
+  definitions, which the export does not carry, while the simulation scores the skeleton's
+  default targets. They are comparable only if you pass your real targets with `sla=`.
+
+A back-test that matched resolution times by making effort equal to the observed
+resolution times would be circular: it would put all that waiting into agent work, and the
+Erlang C staffing would then ask for thousands of agents.
+
+## 4. What a history cannot tell (and what to measure instead)
+""",
+    """\
+for item in ss.calibrate.CANNOT_INFER:
+    print("-", item)""",
+    """md:
+To turn the skeleton into a plan:
+
+1. Measure **hands-on effort** per tier (time tracking, work notes, or a sample of
+   tickets timed for a fortnight) and the **work mix** (which tier resolved each ticket).
+2. Replace the guessed team with the **real roster** (tiers, shifts, head counts).
+3. Give the **real SLA targets** (`sla=`) so that attainment is comparable with
+   `made_sla`.
+4. Fit the **weekly profile** from at least two weeks of history, preferably a quarter, and
+   look for growth, bursts and change storms in it.
+5. Back-test again: with effort and staff right, simulated resolution times should explain
+   the queueing part of the history; the rest (pending states) is outside the model.
+
+The sample is 2.6 days of one organisation's log: every estimate here describes that
+excerpt, not a service desk in general.
+""",
+]
+
+# ----------------------------------------------------------------------------------------
+# 05 rollout readiness
+
+READINESS = [
+    """md:
+# Go-live readiness: does the plan hold for the first 30 days?
+
+The plan in `scenarios/rollout_tiered.toml`: four L1 agents hired for the rollout start on
+day one, six weeks before the ERP go-live; the go-live triples the ticket rate at its peak
+and decays back over about a week; a 20 % surge reserve stands by. The readiness question:
+**in the 30 days after go-live, does every priority keep 90 % of its response and
+resolution targets?** And how does that change if the new staff start later, or the burst
+is bigger than planned?
+
+Runs are short (the 30-day window plus margin, 6 replications for the plan, 4 for the
+variants). The verdicts below use the 95 % interval across replications: **holds** when
+the whole interval is above the goal, **fails** when it is below, **uncertain** otherwise
+(more replications would decide).
+""",
+    SETUP,
+    """md:
+## 1. The training ramp
+
+A joiner's effort multiplier falls linearly from `start` to `plateau` over the learning
+phase, then to 1 over the improvement phase; while it is above 1 the joiner also escalates
+more. Here is the curve of the four day-one joiners against the go-live date:
+""",
+    """\
+from matplotlib.figure import Figure
+
+sc = ss.load_scenario("scenarios/rollout_tiered.toml")
+learning = sc.workforce.learning
+go_live = sc.demand.bursts[0].at                       # hours since the start
+weeks = np.linspace(0, 20, 401)
+multiplier = np.interp(weeks * 168,
+                       [0, learning.learning, learning.learning + learning.improvement],
+                       [learning.start, learning.plateau, 1.0])
+
+fig = Figure(figsize=(8, 3.5))
+ax = fig.subplots()
+ax.plot(weeks, multiplier, label="effort multiplier of a day-one joiner")
+ax.axvline(go_live / 168, color="C3", linestyle="--", label="go-live")
+ax.axvspan(go_live / 168, (go_live + 30 * 24) / 168, color="C3", alpha=0.1,
+           label="first 30 days")
+ax.set_xlabel("weeks since the joiners started")
+ax.set_ylabel("effort multiplier")
+ax.set_title(f"Learning curve: x{learning.start:g} on day one, x{learning.plateau:g} "
+             f"after {learning.learning / 168:g} weeks, stable after "
+             f"{(learning.learning + learning.improvement) / 168:g}")
+ax.legend(loc="upper right")
+fig""",
+    """md:
+At go-live the joiners still work at about 1.2 times a stable agent's effort and escalate
+more; by the end of the 30-day window they are at about 1.07, and at full speed two weeks
+later.
+
+## 2. The plan, simulated
+
+The horizon is cut to 12 weeks: go-live in week 7, the 30-day window, and a week of
+margin so that tickets from the end of the window have time to be resolved (tickets still
+open when the run stops and not yet past their deadline are not scored).
+""",
+    """\
+WINDOW = 30 * 24.0
+GOAL = 0.90
+plan = sc.with_overrides({"horizon": "12w"})
+res = ss.simulate(plan, replications=6, seed=2026)
+plot.weekly_attainment(res, goal=GOAL)""",
+    """\
+plot.backlog(res)""",
+    """md:
+The go-live week shows as a dip for the business-clock priorities and a hump in the
+backlog, which clears within about two weeks. P1 and P2 resolution sit near or below 90 %
+in *every* week, before the go-live too.
+
+## 3. The readiness test
+
+Score only the tickets that arrived in the 30 days after go-live, and, for reference, those
+of the four normal weeks before it (after the warm-up). `analysis.sla_attainment` scores a
+filtered ticket table by the same rules as `res.sla()`.
+""",
+    """\
+def window_sla(result, start, end):
+    \"\"\"SLA table of the tickets that arrived in [start, end), with 95 % t-intervals.\"\"\"
+    t = result.tickets
+    inside = t[(t["arrived_at"] >= start) & (t["arrived_at"] < end)]
+    return analysis.sla_table(analysis.sla_attainment(inside, result.scenario),
+                              result.scenario)
+
+
+def verdict(table, goal=GOAL):
+    \"\"\"One row per priority and target: mean, interval and holds / fails / uncertain.\"\"\"
+    rows = []
+    for kind in ("response", "resolution"):
+        for _, row in table.iterrows():
+            low, high = row[f"{kind}_attainment_low"], row[f"{kind}_attainment_high"]
+            state = "holds" if low >= goal else "fails" if high < goal else "uncertain"
+            rows.append({"priority": row["priority"], "target": kind,
+                         "attainment": row[f"{kind}_attainment"], "low": low, "high": high,
+                         "verdict": state})
+    return pd.DataFrame(rows)
+
+
+before = verdict(window_sla(res, res.scenario.warmup, go_live))
+after = verdict(window_sla(res, go_live, go_live + WINDOW))
+readiness = after.merge(before[["priority", "target", "attainment", "verdict"]],
+                        on=["priority", "target"], suffixes=("", "_before_go_live"))
+readiness""",
+    """md:
+How to read the verdicts, in this run:
+
+- **P1, P2 and P3 response** hold through the go-live, though P3 drops from about 98 % to
+  about 92 %.
+- **P4 fails**: about 88 % in the first 30 days, against 97 % before go-live, and the
+  whole interval is below the goal. P4 response and resolution are equal because nearly
+  every P4 miss is a caller who hung up (next cell).
+- **P1 resolution** (4 h, 24x7) misses 90 % *before* the go-live as well, and P2
+  resolution sits on the line: tickets that need L2/L3 out of office hours wait for the
+  morning. The go-live is not the cause, and more L1 staff would not fix it; an L2/L3
+  on-call rota would.
+- An **uncertain** verdict means six replications cannot tell; rerun that question with
+  more replications before signing off.
+
+Where the P4 misses come from: the share of tickets abandoned in the 30 days, by priority
+and channel (portal tickets never abandon in this scenario).
+""",
+    """\
+t = res.tickets
+inside = t[(t["arrived_at"] >= go_live) & (t["arrived_at"] < go_live + WINDOW)]
+inside.groupby(["priority", "channel"], observed=True)["abandoned"].mean().unstack()""",
+    """md:
+In the go-live weeks a large share of phone calls are abandoned, and the lower the priority
+the more: the L1 queue serves the urgent tickets first, so P4 callers wait longest and
+give up (their mean patience is 10 minutes). The surge reserve does not prevent it: it is
+called when 15 tickets queue at a tier, which at L1 is long after the first callers hang
+up, and it adds only three L1 agents. How often it was called in the window:
+""",
+    """\
+ev = res.events
+calls = ev[(ev["kind"] == "surge_on") & (ev["t"] >= go_live) & (ev["t"] < go_live + WINDOW)]
+per_tier = calls.groupby("tier").size() / res.replications
+print("surge activations per replication in the 30 days, by tier level:")
+print(per_tier.to_string() if len(per_tier) else "none")""",
+    """md:
+## 4. What if training starts later, the burst is bigger, or L1 is reinforced?
+
+Three levers: the joiners start **2 or 4 weeks** before go-live instead of 6 (the burst
+moves earlier; the joiners still start on day one), the go-live brings a **x2 or x4**
+peak instead of x3, or **two more L1 agents** work the busiest shifts (one early, one mid;
+in the model they are there for the whole run, which stands for temporary staff booked for
+the go-live). Each variant is scored on its own 30-day window, with 4 replications, so
+only large differences show. The table gives the weakest target of each variant, leaving
+out P1/P2 resolution (which misses for the out-of-hours reason above in every variant),
+and counts the targets that fail or are uncertain.
+""",
+    """\
+variants = {
+    "plan: 6 weeks training, x3": {},
+    "2 weeks training": {"demand.bursts.ERP go-live.at": "2w"},
+    "4 weeks training": {"demand.bursts.ERP go-live.at": "4w"},
+    "burst x2": {"demand.bursts.ERP go-live.multiplier": 2.0},
+    "burst x4": {"demand.bursts.ERP go-live.multiplier": 4.0},
+    "two more L1 agents": {"team.tiers.l1.hours.early.staff": 5,
+                           "team.tiers.l1.hours.mid.staff": 3},
+}
+rows = []
+for name, overrides in variants.items():
+    variant = sc.with_overrides(overrides)
+    start = variant.demand.bursts[0].at
+    variant = variant.with_overrides({"horizon": start + WINDOW + 168.0,
+                                      "warmup": min(variant.warmup, start)})
+    result = ss.simulate(variant, replications=4, seed=2026)
+    v = verdict(window_sla(result, start, start + WINDOW))
+    v = v[v["priority"].isin(["P3", "P4"]) | (v["target"] == "response")]
+    worst = v.loc[v["attainment"].idxmin()]
+    rows.append({"variant": name, "weakest": f"{worst['priority']} {worst['target']}",
+                 "attainment": worst["attainment"], "low": worst["low"],
+                 "high": worst["high"], "verdict": worst["verdict"],
+                 "fails": int((v["verdict"] == "fails").sum()),
+                 "uncertain": int((v["verdict"] == "uncertain").sum())})
+pd.DataFrame(rows)""",
+    """md:
+What the variants say, within the precision of four replications:
+
+- **The training lead hardly matters here.** Starting the joiners 2 or 4 weeks before
+  go-live instead of 6 gives the same weakest target within noise: L1 has slack outside
+  the peaks, four joiners are under a third of it, and at 1.2-1.55 times a stable agent's
+  effort at go-live they cost less than the burst itself. (An earlier go-live also meets
+  a slightly smaller user base, since demand grows 3 % per 4 weeks.)
+- **The size of the burst decides.** A x2 go-live is absorbed; a x4 one breaks P4 clearly
+  and puts P3 in doubt. The x3 of the plan sits at the edge.
+- **Two more L1 agents** on the busiest shifts lift P4 to about 92 %, clear of the goal
+  with its interval in this run, by cutting the abandoned calls.
+
+**Verdict on the plan**: not ready as it stands. It keeps P1-P3 response for the first 30
+days, but P4 callers abandon during the burst and P4 misses 90 %; the cheapest fix is more
+phone capacity at L1 for the go-live weeks (booked in advance; a reserve triggered by a
+queue of 15 comes too late for callers who hang up after minutes). Separately, P1/P2
+resolution needs out-of-hours cover at L2/L3, go-live or not. Before signing off, rerun the
+plan and the chosen fix with 10+ replications over the full horizon, and replace the
+rule-of-thumb efforts with measured ones (notebook 04).
+""",
+]
+
+NOTEBOOKS = {
+    "01_quickstart.ipynb": QUICKSTART,
+    "02_tiered_vs_swarming.ipynb": TIERED_VS_SWARMING,
+    "03_where_scaling_breaks.ipynb": BREAKING_POINTS,
+    "04_calibrate_from_history.ipynb": CALIBRATE,
+    "05_rollout_readiness.ipynb": READINESS,
+}
+
+
+def build(cells: list[str]) -> nbformat.NotebookNode:
+    """A notebook without outputs from a cell list."""
+    nb = new_notebook()
+    for index, cell in enumerate(cells):
+        if cell.startswith("md:"):
+            node = new_markdown_cell(textwrap.dedent(cell[3:]).strip())
+        else:
+            node = new_code_cell(cell.strip())
+        node.id = f"cell-{index:02d}"  # stable ids: regenerating changes nothing
+        nb.cells.append(node)
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                 "language": "python"}
+    nb.metadata["language_info"] = {"name": "python"}
+    return nb
+
+
+def main(directory: Path = HERE) -> list[Path]:
+    written = []
+    for name, cells in NOTEBOOKS.items():
+        nb = build(cells)
+        nbformat.validate(nb)
+        path = directory / name
+        nbformat.write(nb, path)
+        written.append(path)
+    return written
+
+
+if __name__ == "__main__":
+    for path in main(Path(sys.argv[1]) if len(sys.argv) > 1 else HERE):
+        print(path)
