@@ -246,3 +246,18 @@ def test_scalar_multiplier_equals_the_vectorised_curve() -> None:
     scalar = [desk.workforce.multiplier(float(t)) for t in tenures]
     np.testing.assert_allclose(scalar, learning_multiplier(np.maximum(tenures, 0), 672, 1344,
                                                            2.0, 1.5), rtol=1e-12)
+
+
+def test_a_leaver_finishes_the_ticket_in_hand_and_takes_no_new_one() -> None:
+    # Fixed 3 h effort, heavy attrition: some agents leave mid-ticket. They resolve it
+    # after leaving (they finish it), but never start a ticket after leaving.
+    data = mmc_dict(rate=3.0, staff=10, horizon="8w", warmup="0h")
+    data["work"]["effort"]["l1"] = {"dist": "fixed", "mean": "3h"}
+    data["workforce"] = {"attrition": {"annual_rate": 20.0, "hiring_lead": "1w"}}
+    res = ss.simulate(build(data), replications=1, seed=14)
+    done = res.tickets[res.tickets.resolved_at.notna()]
+    left = res.staff.set_index("agent").left_at.reindex(done.agent).to_numpy()
+    started = done.resolved_at.to_numpy() - 3.0
+    finished_after_leaving = done.resolved_at.to_numpy() > left
+    assert finished_after_leaving.sum() > 3
+    assert (started[~np.isnan(left)] <= left[~np.isnan(left)] + 1e-9).all()
