@@ -124,10 +124,15 @@ def best_of_each(
 
 
 def mmc_scenario(
-    rate: float, staff: int, horizon: float, mean_effort: float = 1.0
+    rate: float, staff: int, horizon: float, mean_effort: float = 1.0,
+    extra: dict[str, Any] | None = None,
 ) -> ss.Scenario:
     """An M/M/c desk: Poisson arrivals at `rate`/h, exponential effort, one priority, FIFO,
-    `staff` agents on duty 24x7, one replication without warm-up."""
+    `staff` agents on duty 24x7, one replication without warm-up.
+
+    `extra` adds top-level sections (e.g. ``{"workforce": {...}}``); demand does not depend
+    on them, so the ticket stream stays that of the plain desk.
+    """
     data = {
         "name": f"M/M/{staff} benchmark",
         "horizon": float(horizon),
@@ -139,6 +144,7 @@ def mmc_scenario(
                  "effort": {"l1": {"dist": "exponential", "mean": float(mean_effort)}}},
         "team": {"structure": "tiered", "discipline": "fifo",
                  "tiers": {"l1": {"staff": staff, "hours": "24x7"}}},
+        **(extra or {}),
     }
     with warnings.catch_warnings():
         # Overloaded desks are built on purpose (the backlog benchmark).

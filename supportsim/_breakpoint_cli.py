@@ -17,6 +17,17 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from supportsim._cli_common import (
+    _add_scenario_args,
+    _error,
+    _load,
+    _positive_int,
+    _seed,
+    _table,
+    _warnings_to_stderr,
+    split_top_level,
+)
+
 __all__ = ["register", "run"]
 
 DEFAULT_POINTS = 7
@@ -67,29 +78,6 @@ def _target(text: str) -> float:
     return value
 
 
-def _split_top_level(text: str) -> list[str]:
-    """Split on commas outside brackets and quotes (TOML arrays and strings keep theirs)."""
-    parts: list[str] = []
-    current: list[str] = []
-    depth, quote = 0, ""
-    for char in text:
-        if quote:
-            quote = "" if char == quote else quote
-        elif char in "\"'":
-            quote = char
-        elif char in "[{":
-            depth += 1
-        elif char in "]}":
-            depth -= 1
-        elif char == "," and depth == 0:
-            parts.append("".join(current))
-            current = []
-            continue
-        current.append(char)
-    parts.append("".join(current))
-    return [p for p in parts if p.strip()]
-
-
 def _strategy(text: str) -> tuple[str, dict[str, Any]]:
     """``NAME:KEY=VAL,KEY=VAL`` (or ``NAME`` alone) -> (name, overrides)."""
     name, _, rest = text.partition(":")
@@ -97,7 +85,7 @@ def _strategy(text: str) -> tuple[str, dict[str, Any]]:
     if not name:
         raise argparse.ArgumentTypeError(f"expected NAME:KEY=VALUE,..., got {text!r}")
     overrides = {}
-    for item in _split_top_level(rest):
+    for item in split_top_level(rest, ","):
         key, sep, raw = item.partition("=")
         if not sep or not key.strip():
             raise argparse.ArgumentTypeError(
@@ -108,7 +96,6 @@ def _strategy(text: str) -> tuple[str, dict[str, Any]]:
 
 def register(commands: Any) -> None:
     """Add the ``breakpoint`` sub-command to the ``supportsim`` sub-parsers `commands`."""
-    from supportsim._cli_common import _add_scenario_args, _positive_int, _seed
 
     parser = commands.add_parser(
         "breakpoint", help="find the value of a factor at which an SLA breaks",
@@ -164,7 +151,6 @@ def _value(x: float) -> str:
 
 def report(bp: Any) -> str:
     """The table and the curve as text."""
-    from supportsim._cli_common import _table
 
     who = bp.priority or "all priorities"
     pct = f"{bp.confidence:.0%}"
@@ -214,7 +200,6 @@ def _write(bp: Any, scenario: Any, directory: Path) -> list[Path]:
 
 def run(args: argparse.Namespace) -> int:
     """Handle ``supportsim breakpoint``; returns the exit code."""
-    from supportsim._cli_common import _error, _load, _warnings_to_stderr
     from supportsim._errors import ScenarioError
     from supportsim.breakpoint import find_breaking_point, span_values
 

@@ -175,3 +175,26 @@ def _heading(scenario: Scenario, overrides: Sequence[tuple[str, Any]] = ()) -> s
     source = f"  ({scenario.source})" if scenario.source else ""
     changed = ", ".join(f"{key}={value!r}" for key, value in overrides)
     return f"{scenario.name}{source}" + (f"\noverrides: {changed}" if changed else "")
+
+
+def split_top_level(text: str, separator: str) -> list[str]:
+    """Split on `separator` outside quotes and brackets (TOML strings and arrays keep it)."""
+    parts: list[str] = []
+    current: list[str] = []
+    depth, quote = 0, ""
+    for char in text:
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "\"'":
+            quote = char
+        elif char in "[{":
+            depth += 1
+        elif char in "]}":
+            depth -= 1
+        elif char == separator and depth == 0:
+            parts.append("".join(current))
+            current = []
+            continue
+        current.append(char)
+    parts.append("".join(current))
+    return [p.strip() for p in parts if p.strip()]

@@ -34,6 +34,7 @@ from supportsim._cli_common import (
     _UsageError,
     _wait,
     _warnings_to_stderr,
+    split_top_level,
 )
 from supportsim._errors import CapacityWarning, ScenarioError
 from supportsim.scenario import Scenario
@@ -52,29 +53,6 @@ _RULE = 72  # characters: the widest rule above a variant's section
 # --------------------------------------------------------------------------- arguments
 
 
-def _split(text: str, separator: str) -> list[str]:
-    """Split on `separator` outside quotes and brackets (TOML strings and arrays keep it)."""
-    parts: list[str] = []
-    current: list[str] = []
-    depth, quote = 0, ""
-    for char in text:
-        if quote:
-            quote = "" if char == quote else quote
-        elif char in "\"'":
-            quote = char
-        elif char in "[{":
-            depth += 1
-        elif char in "]}":
-            depth -= 1
-        elif char == separator and depth == 0:
-            parts.append("".join(current))
-            current = []
-            continue
-        current.append(char)
-    parts.append("".join(current))
-    return [p.strip() for p in parts if p.strip()]
-
-
 def _variant(text: str) -> tuple[str, dict[str, Any]]:
     """``[LABEL:]KEY=VALUE;KEY=VALUE`` -> (label, overrides); values read like ``--set``.
 
@@ -84,7 +62,7 @@ def _variant(text: str) -> tuple[str, dict[str, Any]]:
     label, colon, rest = text.partition(":")
     if not colon or "=" in label:
         label, rest = "", text
-    items = _split(rest, ";")
+    items = split_top_level(rest, ";")
     if not items:
         raise argparse.ArgumentTypeError(f"expected KEY=VALUE[;KEY=VALUE...], got {text!r}")
     overrides = dict(_override(item) for item in items)
