@@ -16,6 +16,7 @@ __all__ = ["EVENT_KINDS", "build_tables"]
 
 Run = tuple[int, TicketStream, ReplicationRecord]
 
+LEAVE_REASONS = ["", "attrition", "transfer", "departure"]
 EVENT_KINDS = ["join", "leave", "surge_call", "surge_on", "surge_off", "backfill",
                "backfill_end"]
 
@@ -81,7 +82,7 @@ def _staff(runs: list[Run]) -> pd.DataFrame:
             "on_duty_time": rec.on_duty_time,
             "hours": rec.agent_hours,
             "phase": pd.Categorical(rec.phase, categories=["learning", "improvement", "stable"]),
-            "reason": pd.Categorical(rec.leave_reason, categories=["", "attrition", "transfer"]),
+            "reason": pd.Categorical(rec.leave_reason, categories=LEAVE_REASONS),
         }))
     return pd.concat(frames, ignore_index=True)
 

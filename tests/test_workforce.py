@@ -261,3 +261,37 @@ def test_a_leaver_finishes_the_ticket_in_hand_and_takes_no_new_one() -> None:
     finished_after_leaving = done.resolved_at.to_numpy() > left
     assert finished_after_leaving.sum() > 3
     assert (started[~np.isnan(left)] <= left[~np.isnan(left)] + 1e-9).all()
+
+
+def test_planned_departures_leave_within_the_window_and_are_refilled() -> None:
+    # A provider change: 4 of 12 L1 agents leave at random in weeks 1-5; each seat is
+    # refilled a week after its leaver goes, by a joiner on the learning curve.
+    data = mmc_dict(rate=4.0, staff=12, horizon="10w", warmup="0h")
+    data["workforce"] = {
+        "departures": [{"tier": "l1", "count": 4, "at": "1w", "within": "4w", "refill": "1w"}],
+        "learning": CURVE,
+    }
+    res = ss.simulate(build(data), replications=3, seed=15)
+    for _, staff in res.staff.groupby("replication"):
+        gone = staff[staff.reason == "departure"]
+        assert len(gone) == 4
+        assert ((gone.left_at >= 168) & (gone.left_at <= 5 * 168)).all()
+        hires = staff[staff.origin == "hire"].sort_values("joined_at")
+        np.testing.assert_allclose(hires.joined_at, np.sort(gone.left_at) + 168)
+        # Joiners start on the curve: still learning or improving at the horizon.
+        assert set(hires.phase) <= {"learning", "improvement"}
+    # Without refill the seats stay empty to the horizon.
+    data["workforce"]["departures"][0].pop("refill")
+    res = ss.simulate(build(data), replications=1, seed=15)
+    assert (res.staff.origin == "hire").sum() == 0
+    assert res.timeline.vacancies.iloc[-1] == 4
+
+
+def test_departure_count_cannot_exceed_the_tier() -> None:
+    data = mmc_dict()
+    data["workforce"] = {"departures": [{"tier": "l1", "count": 9}]}
+    with pytest.raises(ss.ScenarioError, match=r"workforce\.departures\.0\.count must be <="):
+        build(data)
+    data["workforce"] = {"departures": [{"tier": "l2", "count": 1}]}
+    with pytest.raises(ss.ScenarioError, match=r"workforce\.departures\.0\.tier names a tier"):
+        build(data)

@@ -9,6 +9,8 @@ replication's engine stream, in event order, so a replication is reproducible.
 Choices (documented in docs/assumptions.md):
 
 - a leaver finishes the ticket in hand, takes no new one, and is off the books at once;
+- planned departures (``[[workforce.departures]]``) pick their leavers at random among
+  the tier's agents still there, at uniform random times in ``[at, at + within]``;
 - the seat is refilled ``hiring_lead`` later (not inside a hiring freeze) by a joiner on
   the learning curve, in the leaver's duty group;
 - reserve agents do not leave; the reserve of a tier is ``round(fraction x staff)``,
@@ -64,13 +66,15 @@ class WorkforceModel:
         self.attrition = spec.attrition
         self.reserve = spec.reserve
         self.knowledge = spec.knowledge
+        self.departures = spec.departures
         tiers = len(desk.levels)
         self.vacancies = [0] * tiers
         self.reserve_agents: list[list[int]] = [[] for _ in range(tiers)]
         self.backfilling: dict[int, int] = {}  # hire ticket id -> reserve agent covering it
         self.surge_called = [False] * tiers
         self._hires = 0
-        self.any = any(m is not None for m in (self.learning, self.attrition, self.reserve))
+        self.any = bool(self.departures) or any(
+            m is not None for m in (self.learning, self.attrition, self.reserve))
         steps = math.ceil(desk.horizon)
         self.snapshot_vacancies = np.zeros((steps, tiers), dtype=np.int32)
         self.snapshot_reserve = np.zeros((steps, tiers), dtype=np.int32)
@@ -145,6 +149,13 @@ class WorkforceModel:
                     self.reserve_agents[t].append(a)
             if self.reserve.mode == "surge":
                 desk.env.process(self._surge_monitor())
+        for departure in self.departures:
+            t = desk.scenario.levels.index(int(departure.tier[1]))
+            times = departure.at + self.rng.random(departure.count) * departure.within
+            for when in np.sort(times).tolist():
+                if when < desk.horizon:
+                    Timeout(desk.env, when, (t, departure.refill)).callbacks.append(
+                        self._planned_departure)
 
     def on_join(self, a: int) -> None:
         """Schedule agent `a`'s departure, if attrition is on (the reserve does not leave)."""
@@ -160,21 +171,37 @@ class WorkforceModel:
 
     def _depart(self, event: Timeout) -> None:
         a = event._value
-        desk = self.desk
         assert self.attrition is not None
+        if not self.desk.present[a]:
+            return  # already gone in a planned departure
         total = self.attrition.annual_rate + self.attrition.transfers
         reason = "transfer" if self.rng.random() * total < self.attrition.transfers else "attrition"
+        self._vacate(a, reason, self.attrition.hiring_lead)
+
+    def _planned_departure(self, event: Timeout) -> None:
+        t, refill = event._value
+        desk = self.desk
+        staying = [a for a in desk.tier_agents[t]
+                   if desk.present[a] and desk.agent_origin[a] != "reserve"]
+        if staying:  # who goes is drawn at random among those still there
+            self._vacate(staying[int(self.rng.integers(len(staying)))], "departure", refill)
+
+    def _vacate(self, a: int, reason: str, refill: float | None) -> None:
+        """Agent `a` leaves; the seat stays empty, refilled `refill` hours later if given."""
+        desk = self.desk
         desk.leave(a, reason)
         t, g = desk.agent_tier[a], desk.agent_group[a]
         self.vacancies[t] += 1
-        start = desk.env.now + self.attrition.hiring_lead
-        freeze = self.attrition.hiring_freeze
-        if freeze is not None and freeze[0] <= start < freeze[1]:
-            start = freeze[1]
         hire = self._hires
         self._hires += 1
-        if start < desk.horizon:
-            Timeout(desk.env, start - desk.env.now, (t, g, hire)).callbacks.append(self._hire)
+        if refill is not None:
+            start = desk.env.now + refill
+            freeze = self.attrition.hiring_freeze if self.attrition is not None else None
+            if freeze is not None and freeze[0] <= start < freeze[1]:
+                start = freeze[1]
+            if start < desk.horizon:
+                Timeout(desk.env, start - desk.env.now, (t, g, hire)).callbacks.append(
+                    self._hire)
         if self.reserve is not None and self.reserve.mode == "backfill":
             self._backfill(t, hire)
 

@@ -123,6 +123,15 @@ class Scenario(Section):
                     if TIERS[level - 1] not in self.work.triage:
                         raise KeyedError(f"work.triage.l{level}", "is required: "
                                          "workforce.learning.escalation lets joiners escalate")
+        for k, departure in enumerate(workforce.departures):
+            key = f"workforce.departures.{k}"
+            if departure.tier not in self.team.tiers:
+                raise KeyedError(f"{key}.tier", "names a tier the team does not have",
+                                 departure.tier)
+            staff = self.team.tiers[departure.tier]
+            if departure.count > staff.headcount:
+                raise KeyedError(f"{key}.count", f"must be <= the tier's staff "
+                                 f"({staff.headcount})", departure.count)
         shifts_left = knowledge is not None and knowledge.l1_gain > 0
         if shifts_left and ("l1" not in self.team.tiers or "l1" not in self.work.effort):
             raise KeyedError("workforce.knowledge", "needs tier l1 and work.effort.l1: "

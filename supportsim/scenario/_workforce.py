@@ -52,6 +52,19 @@ class Attrition(Section):
         return self
 
 
+class Departure(Section):
+    """``[[workforce.departures]]``: planned leavers, e.g. the outgoing provider's staff."""
+
+    tier: TierName = Field(description="tier the leavers work in")
+    count: Count = Field(ge=1, description="how many leave")
+    at: Hours = Field(default=0.0, ge=0, description="when the departures start")
+    within: Hours = Field(default=0.0, ge=0,
+                          description="leavers go at uniform random times in [at, at + within]")
+    refill: Hours | None = Field(
+        default=None, ge=0, description="each seat is refilled this long after its leaver "
+        "goes, by a joiner on the learning curve; left out: the seat stays empty")
+
+
 class Trigger(Section):
     """When a `surge` reserve is called: a tier's queue length or its oldest wait."""
 
@@ -98,6 +111,7 @@ class Workforce(Section):
 
     learning: Learning | None = None
     attrition: Attrition | None = None
+    departures: tuple[Departure, ...] = ()
     reserve: Reserve | None = None
     knowledge: Knowledge | None = None
 
