@@ -19,7 +19,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from benchmarks import _common, analysis, core, flagship, memory, scaling
+from benchmarks import _common, analysis, core, flagship, memory, scaling, sweep, workforce
 from benchmarks._common import Row, say
 
 FAMILIES: dict[str, Callable[[bool], list[Row]]] = {
@@ -28,6 +28,12 @@ FAMILIES: dict[str, Callable[[bool], list[Row]]] = {
     "scaling": scaling.run,
     "analysis": analysis.run,
     "flagship": flagship.run,
+    "workforce": workforce.run,
+    "sweep": sweep.run,
+}
+PROFILES: dict[str, Callable[[bool], str]] = {
+    "core": core.profile_engine,
+    "flagship": flagship.profile_engine,
 }
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -80,8 +86,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help=f"run only this family (repeatable): {', '.join(FAMILIES)}")
     parser.add_argument("--repeat", type=int, default=_common.REPEAT, metavar="N",
                         help="repetitions per timing, best kept (default: %(default)s)")
-    parser.add_argument("--profile", action="store_true",
-                        help="also print a cProfile (top 15 by tottime) of the core engine run")
+    parser.add_argument("--profile", nargs="?", const="all", choices=[*PROFILES, "all"],
+                        metavar="WHAT",
+                        help="also print a cProfile (top 15 by tottime) of the engine on the "
+                        "core M/M/10 workload, the flagship rollout_tiered, or all "
+                        "(default: all)")
     parser.add_argument("--out", type=Path, default=RESULTS,
                         help="directory for latest.json and latest.md (default: %(default)s)")
     args = parser.parse_args(argv)
@@ -109,7 +118,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                                           encoding="utf-8")
     say(f"wrote {args.out / 'latest.md'} and latest.json ({meta['seconds']} s)")
     if args.profile:
-        print(core.profile_engine(args.quick))
+        for name, profile in PROFILES.items():
+            if args.profile in (name, "all"):
+                print(f"## cProfile: {name} engine\n")
+                print(profile(args.quick))
     return 0
 
 
