@@ -295,3 +295,16 @@ def test_departure_count_cannot_exceed_the_tier() -> None:
     data["workforce"] = {"departures": [{"tier": "l2", "count": 1}]}
     with pytest.raises(ss.ScenarioError, match=r"workforce\.departures\.0\.tier names a tier"):
         build(data)
+
+
+def test_effective_fte_weights_learners_by_proficiency() -> None:
+    # 5 agents around the clock, 2 new on day one: effective FTE = 3 + 2 / m(t), with
+    # m from the curve (start 2.0, plateau 1.5, 4 w + 8 w): 4.0 at t = 0, 3 + 2/1.25 at
+    # week 8, 5 from week 12 on.
+    data = mmc_dict(rate=1.0, staff=5, horizon="14w", warmup="0h")
+    data["workforce"] = {"learning": CURVE | {"initial_joiners": {"l1": 2}}}
+    tl = ss.simulate(build(data), replications=1, seed=16).timeline.set_index("t")
+    t = np.array([0, 2, 8, 12, 13]) * 168.0
+    expected = 3 + 2 / learning_multiplier(t, 672, 1344, 2.0, 1.5)
+    np.testing.assert_allclose(tl.loc[t, "effective_fte"], expected, rtol=1e-12)
+    assert (tl.on_duty == 5).all()

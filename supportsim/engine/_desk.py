@@ -141,20 +141,20 @@ class Desk:
         self.group_members: list[list[int]] = []
         self.group_on: list[bool] = []
         self.tier_groups: list[list[int]] = [[] for _ in range(tiers)]
+        sizes = []
         for t, tier in enumerate(scenario.team.tiers.values()):
             for group in duty_groups(scenario, tier):
                 self.tier_groups[t].append(len(self.groups))
                 self.groups.append((t, group.label, group.intervals))
                 self.group_members.append([])
                 self.group_on.append(group.intervals is None)
+                sizes.append(group.size)
 
         self.workforce = WorkforceModel(self, scenario.workforce, rng)
-        for t, tier in enumerate(scenario.team.tiers.values()):
+        for t in range(tiers):
             joiners = self.workforce.initial_joiners(t)
             for g in self.tier_groups[t]:
-                label = self.groups[g][1]
-                size = next(d.size for d in duty_groups(scenario, tier) if d.label == label)
-                for _ in range(size):
+                for _ in range(sizes[g]):
                     self.add_agent(t, g, "initial", learner=joiners > 0)
                     joiners -= 1
         for g, (_, _, intervals) in enumerate(self.groups):

@@ -67,6 +67,7 @@ class WorkforceModel:
         self.reserve = spec.reserve
         self.knowledge = spec.knowledge
         self.departures = spec.departures
+        self.learners: list[int] = []  # agents who joined on the curve and may still be on it
         tiers = len(desk.levels)
         self.vacancies = [0] * tiers
         self.reserve_agents: list[list[int]] = [[] for _ in range(tiers)]
@@ -158,8 +159,10 @@ class WorkforceModel:
                         self._planned_departure)
 
     def on_join(self, a: int) -> None:
-        """Schedule agent `a`'s departure, if attrition is on (the reserve does not leave)."""
+        """Note a learner; schedule `a`'s departure if attrition is on (not for the reserve)."""
         desk = self.desk
+        if desk.proficient_at[a] > desk.env.now:
+            self.learners.append(a)
         if self.attrition is None or desk.agent_origin[a] == "reserve":
             return
         rate = (self.attrition.annual_rate + self.attrition.transfers) / HOURS_PER_YEAR
@@ -288,8 +291,11 @@ class WorkforceModel:
             self.snapshot_effective[step] = desk.on_duty
             return
         now = desk.env.now
-        for t, agents in enumerate(desk.tier_agents):
-            self.snapshot_effective[step, t] = sum(
-                1.0 / (self.multiplier(now - desk.joined_at[a])
-                       if now < desk.proficient_at[a] else 1.0)
-                for a in agents if desk.agent_on[a])
+        # Stable agents count 1 each: only the (few) agents still on the curve need a sum.
+        self.learners = [a for a in self.learners if now < desk.proficient_at[a]]
+        effective = self.snapshot_effective[step]
+        effective[:] = desk.on_duty
+        for a in self.learners:
+            if desk.agent_on[a]:
+                effective[desk.agent_tier[a]] -= 1.0 - 1.0 / self.multiplier(
+                    now - desk.joined_at[a])
