@@ -149,7 +149,7 @@ class WorkforceModel:
                                        active=active)
                     self.reserve_agents[t].append(a)
             if self.reserve.mode == "surge":
-                desk.env.process(self._surge_monitor())
+                Timeout(desk.env, self.reserve.check).callbacks.append(self._surge_check)
         for departure in self.departures:
             t = desk.scenario.levels.index(int(departure.tier[1]))
             times = departure.at + self.rng.random(departure.count) * departure.within
@@ -241,35 +241,31 @@ class WorkforceModel:
             desk.refresh(a)
         desk.events.append((desk.env.now, kind, desk.levels[t], -1, str(len(agents))))
 
-    def _measure(self, t: int) -> float:
-        """What the surge trigger reads for tier `t`: queue length or oldest wait (hours)."""
-        desk = self.desk
-        assert self.reserve is not None and self.reserve.trigger is not None
-        if self.reserve.trigger.backlog is not None:
-            return desk.tier_queued()[t]
-        return desk.oldest_wait(t)
+    def _surge_check(self, event: Timeout | None) -> None:
+        """Read the trigger of every tier with a reserve; call or release the surge.
 
-    def _surge_monitor(self) -> Generator[Timeout, None, None]:
+        NOTE: a chain of timeout callbacks, not a process: it runs every `check` hours for
+        the whole horizon, and a generator resume per check costs twice as much.
+        """
         desk = self.desk
-        assert self.reserve is not None and self.reserve.trigger is not None
-        trigger = self.reserve.trigger
-        limit = trigger.backlog if trigger.backlog is not None else trigger.wait
-        assert limit is not None
-        threshold = float(limit)
-        while True:
-            yield desk.env.timeout(self.reserve.check)
-            for t in range(len(desk.levels)):
-                if not self.reserve_agents[t]:
-                    continue
-                measure = self._measure(t)
+        reserve = self.reserve
+        assert reserve is not None and reserve.trigger is not None
+        trigger = reserve.trigger
+        backlog = trigger.backlog is not None
+        threshold = float(trigger.backlog if backlog else trigger.wait)  # type: ignore[arg-type]
+        queued = desk.tier_queued() if backlog else []
+        for t, agents in enumerate(self.reserve_agents):
+            if agents:
+                measure = queued[t] if backlog else desk.oldest_wait(t)
                 if not self.surge_called[t] and measure >= threshold:
                     self.surge_called[t] = True
                     desk.events.append((desk.env.now, "surge_call", desk.levels[t], -1,
                                         f"{measure:g}"))
                     desk.env.process(self._surge_join(t))
-                elif self.surge_called[t] and measure < self.reserve.release * threshold:
+                elif self.surge_called[t] and measure < reserve.release * threshold:
                     self.surge_called[t] = False
-                    self._set_reserve(t, self.reserve_agents[t], False, "surge_off")
+                    self._set_reserve(t, agents, False, "surge_off")
+        Timeout(desk.env, reserve.check).callbacks.append(self._surge_check)
 
     def _surge_join(self, t: int) -> Generator[Timeout, None, None]:
         assert self.reserve is not None
