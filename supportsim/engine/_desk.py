@@ -32,6 +32,7 @@ from supportsim.scenario import Scenario
 __all__ = ["Desk"]
 
 NAN = math.nan
+_INF = math.inf
 # Work modes of an agent's current service.
 RESOLVE, ESCALATE, DIAGNOSE, HELP_WAIT, SWARM = 0, 1, 2, 3, 4
 
@@ -74,6 +75,7 @@ class Desk:
         self.queue_class = self.rank if discipline != "fifo" else [0] * n
         self.need = tickets.need.tolist()
         self.patience = tickets.patience.tolist()
+        self.abandons = bool(np.isfinite(tickets.patience).any())
         workforce = scenario.workforce
         self.learning = workforce is not None and workforce.learning is not None
         self.knowledge = workforce is not None and workforce.knowledge is not None
@@ -213,7 +215,8 @@ class Desk:
             event.callbacks = self._arrival_callbacks
             heappush(env._queue, (self.arrived[i + 1], NORMAL, next(env._eid), event))
         self._enter(0, i)
-        if self.patience[i] != math.inf and self.first_response[i] != self.first_response[i]:
+        if self.abandons and self.patience[i] != _INF and (
+                self.first_response[i] != self.first_response[i]):
             Timeout(self.env, self.patience[i], i).callbacks.append(self._patience_over)
 
     def _enter(self, q: int, i: int) -> None:
