@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 lint: install
-	$(BIN)/ruff check supportsim tests benchmarks
+	$(BIN)/ruff check supportsim tests benchmarks notebooks/_build.py
 	$(BIN)/mypy
 
 test: lint
