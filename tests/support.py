@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import copy
+import functools
 import math
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -54,3 +56,14 @@ def per_replication(tickets: Any, column: str, func: str = "mean") -> np.ndarray
     """A per-replication statistic of a tickets column (warm-up excluded)."""
     kept = tickets[~tickets["warmup"]]
     return kept.groupby("replication")[column].agg(func).to_numpy()
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@functools.cache
+def shipped_short(name: str, horizon: str = "2w") -> ss.SimulationResult:
+    """A short, cached run (2 replications, seed 1) of a shipped scenario, for plot tests."""
+    scenario = ss.load_scenario(ROOT / "scenarios" / f"{name}.toml")
+    return ss.simulate(scenario.with_overrides({"horizon": horizon, "warmup": "2d"}),
+                       replications=2, seed=1)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ast
-import functools
 import inspect
 from collections.abc import Callable
 from pathlib import Path
@@ -15,17 +14,15 @@ from matplotlib.figure import Figure
 import supportsim as ss
 from supportsim import plot
 from supportsim.analysis import score_tickets
+from tests.support import shipped_short
 
 ROOT = Path(__file__).resolve().parent.parent
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
-@functools.cache
 def simulated(name: str) -> ss.SimulationResult:
     """A short run of a shipped scenario, shared by every test that plots it."""
-    scenario = ss.load_scenario(ROOT / "scenarios" / f"{name}.toml")
-    short = scenario.with_overrides({"horizon": "2w", "warmup": "2d"})
-    return ss.simulate(short, replications=2, seed=1)
+    return shipped_short(name, "2w")
 
 
 @pytest.fixture(params=["mmc", "golive_tiered"])

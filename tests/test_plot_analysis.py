@@ -12,17 +12,13 @@ from matplotlib.figure import Figure
 import supportsim as ss
 from supportsim import plot
 from supportsim.analysis import score_tickets
-from tests.support import build, mmc_dict
+from tests.support import build, mmc_dict, shipped_short
 
-ROOT = Path(__file__).resolve().parent.parent
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
-@functools.cache
 def simulated(name: str) -> ss.SimulationResult:
-    scenario = ss.load_scenario(ROOT / "scenarios" / f"{name}.toml")
-    short = scenario.with_overrides({"horizon": "3w", "warmup": "2d"})
-    return ss.simulate(short, replications=2, seed=1)
+    return shipped_short(name, "3w")
 
 
 @functools.cache

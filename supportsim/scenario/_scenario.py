@@ -281,13 +281,17 @@ def load_scenario(path: str | Path) -> Scenario:
         key, the value, the rule and the file).
     """
     path = Path(path)
+    return Scenario.from_dict(read_toml(path, "scenario file"), source=str(path))
+
+
+def read_toml(path: Path, what: str) -> dict[str, Any]:
+    """The tables of a TOML file; a :class:`ScenarioError` naming `what` and the file."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        return tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
-        raise ScenarioError(f"cannot read scenario file: {exc.strerror} ({path})") from None
+        raise ScenarioError(f"cannot read {what}: {exc.strerror} ({path})") from None
     except tomllib.TOMLDecodeError as exc:
         raise ScenarioError(f"not valid TOML: {exc} ({path})") from None
-    return Scenario.from_dict(data, source=str(path))
 
 
 def _lists(value: Any) -> Any:

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import difflib
 import os
-import tomllib
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -34,6 +33,7 @@ from typing import Any
 
 from supportsim._errors import CapacityWarning, ScenarioError
 from supportsim.scenario import Scenario, load_scenario
+from supportsim.scenario._scenario import read_toml
 from supportsim.sweep._grid import build_variants
 
 __all__ = ["SweepFile", "load_sweep"]
@@ -148,12 +148,7 @@ def load_sweep(path: str | Path) -> SweepFile:
         Naming the key, the rule, the value and the file.
     """
     path = Path(path)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ScenarioError(f"cannot read sweep file: {exc.strerror} ({path})") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError(f"not valid TOML: {exc} ({path})") from None
+    data = read_toml(path, "sweep file")
     for key in data:
         if key not in _KEYS:
             close = difflib.get_close_matches(key, _KEYS, n=1, cutoff=0.6)
