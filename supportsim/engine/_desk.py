@@ -173,6 +173,7 @@ class Desk:
         self.snapshot_waiting = np.zeros(steps, dtype=np.int32)
         self._snapshot_step = 0
         self._snapshot(None)
+        self.every(1.0, self._snapshot)
 
         self._arrival = self.reusable_event(None)
         self._arrival_callbacks: list[Callable[[Any], None]] = [self._arrive]
@@ -438,7 +439,26 @@ class Desk:
                 oldest = min(oldest, since(waiting[0]))
         return now - oldest
 
-    def _snapshot(self, event: Timeout | None) -> None:
+    def every(self, period: float, callback: Callable[[Any], None]) -> None:
+        """Call `callback` at ``period``, ``2 period``, ... until the horizon.
+
+        NOTE: one reused event at exact multiples of the period, not a process or a new
+        timeout per call: these clocks tick for the whole horizon whatever the load.
+        """
+        event = self.reusable_event(None)
+        callbacks = [callback, self._tick_again]
+        ticks = iter(range(1, 1 + math.ceil(self.horizon / period)))
+        event._value = (period, ticks, callbacks)
+        self._tick_again(event)
+
+    def _tick_again(self, event: Event) -> None:
+        period, ticks, callbacks = event._value
+        at = next(ticks, None)
+        if at is not None and at * period < self.horizon:
+            event.callbacks = callbacks
+            heappush(self.env._queue, (at * period, NORMAL, next(self.env._eid), event))
+
+    def _snapshot(self, event: Event | None) -> None:
         step = self._snapshot_step
         self.snapshot_queued[step] = self.tier_queued()
         self.snapshot_busy[step] = self.busy
@@ -447,5 +467,3 @@ class Desk:
         self.snapshot_waiting[step] = self.waiting()
         self.workforce.snapshot(step)
         self._snapshot_step = step + 1
-        if step + 1 < len(self.snapshot_open):
-            Timeout(self.env, 1.0).callbacks.append(self._snapshot)

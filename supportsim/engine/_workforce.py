@@ -149,7 +149,7 @@ class WorkforceModel:
                                        active=active)
                     self.reserve_agents[t].append(a)
             if self.reserve.mode == "surge":
-                Timeout(desk.env, self.reserve.check).callbacks.append(self._surge_check)
+                desk.every(self.reserve.check, self._surge_check)
         for departure in self.departures:
             t = desk.scenario.levels.index(int(departure.tier[1]))
             times = departure.at + self.rng.random(departure.count) * departure.within
@@ -244,8 +244,7 @@ class WorkforceModel:
     def _surge_check(self, event: Timeout | None) -> None:
         """Read the trigger of every tier with a reserve; call or release the surge.
 
-        NOTE: a chain of timeout callbacks, not a process: it runs every `check` hours for
-        the whole horizon, and a generator resume per check costs twice as much.
+        Runs every `check` hours for the whole horizon (:meth:`Desk.every`).
         """
         desk = self.desk
         reserve = self.reserve
@@ -265,7 +264,6 @@ class WorkforceModel:
                 elif self.surge_called[t] and measure < reserve.release * threshold:
                     self.surge_called[t] = False
                     self._set_reserve(t, agents, False, "surge_off")
-        Timeout(desk.env, reserve.check).callbacks.append(self._surge_check)
 
     def _surge_join(self, t: int) -> Generator[Timeout, None, None]:
         assert self.reserve is not None
