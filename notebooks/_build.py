@@ -228,9 +228,9 @@ below are those that hold at this size, and the intervals say how sure they are.
 
 `rollout_tiered.toml` and `rollout_swarming.toml` differ only in structure. Both are cut
 to 10 weeks (the go-live in week 7 plus the weeks after it). The surge reserve is switched
-off in both: in this version a swarming desk's reserve with a `backlog` trigger is never
-called (the trigger counts only owners waiting for help, not the main queue), which would
-hand the tiered desk an advantage that has nothing to do with structure.
+off in both, so the comparison is about structure alone: the trigger reads different
+queues in the two structures (per-tier queues against one main queue plus requests for
+help), so it would call the reserve at different moments.
 """,
     """\
 common = {"horizon": "10w", "workforce.reserve.fraction": 0.0}
@@ -285,8 +285,9 @@ still resolved within their five-day target.
 
 L1 works around the clock in shifts (one agent at night, two at weekends), while the L2
 and L3 experts work business hours. In a swarm, an owner who needs an expert **waits,
-occupied, until one is free**: at night that means until 08:00, and the night agent can
-take no other ticket meanwhile. The owner's wait for help by when the ticket arrived:
+occupied, until one is free**: at night none is, so the night agent sits on the ticket
+until its shift ends and takes no other ticket meanwhile; then the ticket passes to the
+expert who answers in the morning. The wait for help by when the ticket arrived:
 """,
     """\
 t = swarm.tickets
@@ -299,12 +300,12 @@ needs_help.groupby(np.where(office, "Mon-Fri 08-17", "evenings, nights, weekends
     """\
 plot.utilisation(swarm)""",
     """md:
-Out of office hours the owner typically waits many hours for help, and L1's busy time
-exceeds its rostered time (utilisation above 100 %): agents sit on tickets past the end of
-their shift. In a tiered desk the same ticket is escalated into the L2 queue and the night
-agent moves on. A real swarming desk would park such tickets or put experts on call;
-the model does neither (see `docs/assumptions.md`), so read this as "swarming needs
-experts on the front line's hours".
+Out of office hours a ticket that needs an expert waits many hours for help, and its
+owner spends the rest of the shift waiting instead of answering new tickets. In a tiered
+desk the same ticket is escalated into the L2 queue at once and the night agent moves on.
+A real swarming desk would park such tickets at once or put experts on call; the model
+parks them only when the owner's shift ends (see `docs/assumptions.md`), so read this as
+"swarming needs experts on the front line's hours".
 
 ## 3. An office-hours desk: where swarming wins
 
