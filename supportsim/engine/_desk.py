@@ -166,11 +166,10 @@ class Desk:
 
         # -- hourly snapshots of the state, for the timeline
         steps = math.ceil(self.horizon)  # snapshots at t = 0, 1, ... < horizon
-        self.snapshot_queued = np.zeros((steps, tiers), dtype=np.int32)
-        self.snapshot_busy = np.zeros((steps, tiers), dtype=np.int32)
-        self.snapshot_on_duty = np.zeros((steps, tiers), dtype=np.int32)
-        self.snapshot_open = np.zeros(steps, dtype=np.int32)
-        self.snapshot_waiting = np.zeros(steps, dtype=np.int32)
+        self.steps = steps
+        # NOTE: one flat tuple per hour (open, waiting, queued..., busy..., on duty...),
+        # turned into arrays after the run: cheaper than five numpy row writes an hour.
+        self._snapshots: list[tuple[int, ...]] = []
         self._snapshot_step = 0
         self._snapshot(None)
         self.every(1.0, self._snapshot)
@@ -193,6 +192,11 @@ class Desk:
     def run(self) -> None:
         """Run to the horizon (open tickets stay open) and close the books."""
         self.env.run(until=self.horizon)
+        tiers = len(self.levels)
+        shots = np.array(self._snapshots, dtype=np.int32).reshape(-1, 2 + 3 * tiers)
+        self.snapshot_open, self.snapshot_waiting = shots[:, 0], shots[:, 1]
+        self.snapshot_queued, self.snapshot_busy, self.snapshot_on_duty = (
+            shots[:, 2 + k * tiers: 2 + (k + 1) * tiers] for k in range(3))
         for a, on in enumerate(self.agent_on):
             if on:
                 self.on_duty_time[a] += self.horizon - self.on_since[a]
@@ -460,10 +464,7 @@ class Desk:
 
     def _snapshot(self, event: Event | None) -> None:
         step = self._snapshot_step
-        self.snapshot_queued[step] = self.tier_queued()
-        self.snapshot_busy[step] = self.busy
-        self.snapshot_on_duty[step] = self.on_duty
-        self.snapshot_open[step] = self.next_ticket - self.closed
-        self.snapshot_waiting[step] = self.waiting()
+        self._snapshots.append((self.next_ticket - self.closed, self.waiting(),
+                                *self.tier_queued(), *self.busy, *self.on_duty))
         self.workforce.snapshot(step)
         self._snapshot_step = step + 1
