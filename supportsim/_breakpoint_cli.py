@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import math
 import sys
-import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +25,7 @@ from supportsim._cli_common import (
     _table,
     _warnings_to_stderr,
     split_top_level,
+    toml_value,
 )
 
 __all__ = ["register", "run"]
@@ -36,16 +36,8 @@ DEFAULT_POINTS = 7
 # --------------------------------------------------------------------------- arguments
 
 
-def _toml_value(text: str) -> Any:
-    try:
-        parsed = tomllib.loads(f"v = {text.strip()}")
-    except tomllib.TOMLDecodeError:
-        return text.strip()
-    return parsed["v"] if parsed.keys() == {"v"} else text.strip()
-
-
 def _number(text: str) -> int | float:
-    value = _toml_value(text)
+    value = toml_value(text)
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
         raise argparse.ArgumentTypeError(f"expected a number, got {text!r}")
     return value
@@ -90,7 +82,7 @@ def _strategy(text: str) -> tuple[str, dict[str, Any]]:
         if not sep or not key.strip():
             raise argparse.ArgumentTypeError(
                 f"strategy {name!r}: expected KEY=VALUE, got {item.strip()!r}")
-        overrides[key.strip()] = _toml_value(raw)
+        overrides[key.strip()] = toml_value(raw)
     return name, overrides
 
 

@@ -86,13 +86,18 @@ def _override(text: str) -> tuple[str, Any]:
     key = key.strip()
     if not sep or not key:
         raise argparse.ArgumentTypeError(f"expected KEY=VALUE, got {text!r}")
-    raw = raw.strip()
+    return key, toml_value(raw)
+
+
+def toml_value(text: str) -> Any:
+    """`text` read as a TOML value, else the (stripped) text itself."""
+    raw = text.strip()
     try:
         parsed = tomllib.loads(f"v = {raw}")
     except tomllib.TOMLDecodeError:
-        return key, raw
+        return raw
     # A value with a newline could smuggle in more keys ("1\nx = 2"): keep it as text.
-    return (key, parsed["v"]) if parsed.keys() == {"v"} else (key, raw)
+    return parsed["v"] if parsed.keys() == {"v"} else raw
 
 
 def _positive_int(text: str) -> int:

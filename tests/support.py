@@ -67,3 +67,11 @@ def shipped_short(name: str, horizon: str = "2w") -> ss.SimulationResult:
     scenario = ss.load_scenario(ROOT / "scenarios" / f"{name}.toml")
     return ss.simulate(scenario.with_overrides({"horizon": horizon, "warmup": "2d"}),
                        replications=2, seed=1)
+
+
+def assert_one_line_error(err: list[str], fragments: list[str]) -> None:
+    """The CLI's bad-input contract: one stderr line, prefixed, naming every fragment."""
+    assert len(err) == 1, err
+    assert err[0].startswith("supportsim: error: ")
+    for text in fragments:
+        assert text in err[0]

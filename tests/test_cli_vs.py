@@ -10,6 +10,7 @@ import pytest
 import supportsim as ss
 from supportsim.cli import main
 from supportsim.simulate import resolve_seed
+from tests.support import assert_one_line_error
 
 ROOT = Path(__file__).resolve().parent.parent
 MMC = str(ROOT / "scenarios" / "mmc.toml")
@@ -126,10 +127,7 @@ def test_bad_vs_is_one_line_exit_2(
     code, out, err = cli(capsys, "run", MMC, *FAST, "--vs", vs)
     assert code == 2
     assert out == ""
-    assert len(err) == 1, err
-    assert err[0].startswith("supportsim: error: ")
-    for text in fragments:
-        assert text in err[0]
+    assert_one_line_error(err, fragments)
 
 
 def test_duplicate_vs_labels_are_one_line_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
