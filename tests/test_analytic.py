@@ -328,7 +328,11 @@ def test_erlang_a_identities(c: int, a: float, mu: float, theta: float) -> None:
     start, later, end = (float(result.service_level(t)) for t in (0.0, 0.05, np.inf))
     assert start == pytest.approx(1 - float(result.wait_probability), abs=1e-9)
     assert start - 1e-9 <= later <= end + 1e-9
-    assert end == pytest.approx(1 - float(result.abandon_probability), abs=1e-9)
+    # Two independent routes to the same number. Near c = a with patience ~1,000 x the
+    # service time the Kummer arguments reach ~1e6 and the routes agree to ~1e-8 (worst
+    # of 20,000 random draws: 2.4e-8 at c=453, a=450.7, mu=3.99, theta=0.00179; all
+    # others < 6e-10), hence 1e-7 here.
+    assert end == pytest.approx(1 - float(result.abandon_probability), abs=1e-7)
 
 
 @pytest.mark.parametrize(("x", "y"), [(2000.0, 1200.0), (1446.0, 1000.0), (1448.0, 1000.0),

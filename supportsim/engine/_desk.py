@@ -2,19 +2,23 @@
 
 Design for speed (see benchmarks/): tickets are indices into per-ticket Python lists
 (scalar reads and writes on lists are several times cheaper than on numpy arrays), and
-every arrival and every service is one event in SimPy's queue whose callback does the
-work, with no process per ticket. Working hours and workforce dynamics use small SimPy
-processes or callbacks: a handful of events per agent and day.
+every service is one event in SimPy's queue whose callback does the work, with no process
+per ticket. Working hours and workforce dynamics use small SimPy processes or callbacks: a
+handful of events per agent and day.
 
-NOTE: the hot paths push events straight onto ``env._queue`` (what ``env.schedule``
-does) and reuse event objects where only one can be pending at a time: the arrival chain
-and, without preemption, each agent's completion. SimPy clears ``event.callbacks``
-before calling them, so a reused event only needs its callback list put back.
+NOTE: arrivals are drawn before the run and sorted, so :meth:`Desk.run` merges them with
+SimPy's event queue instead of pushing each through it: every event due at or before
+the next arrival is stepped first, then the clock is set to the arrival. That saves a
+heap push and pop per ticket.
+NOTE: without preemption, each agent's completion is one reused event pushed straight
+onto ``env._queue`` (see :mod:`supportsim.engine._clock`).
 """
 
 from __future__ import annotations
 
 import math
+from array import array
+from bisect import bisect_left
 from collections import deque
 from collections.abc import Callable, Generator
 from heapq import heappush
@@ -25,6 +29,7 @@ import simpy
 from simpy.events import NORMAL, Event, Timeout
 
 from supportsim.demand import TicketStream
+from supportsim.engine._clock import Clock
 from supportsim.engine._hours import duty_groups
 from supportsim.engine._workforce import WorkforceModel
 from supportsim.scenario import Scenario
@@ -37,13 +42,16 @@ _INF = math.inf
 RESOLVE, ESCALATE, DIAGNOSE, HELP_WAIT, SWARM = 0, 1, 2, 3, 4
 
 
-def draw_lists(rows: np.ndarray, used: bool) -> list[list[float]]:
-    """Per-tier draws as lists for the hot path, converting only rows that can be read.
+def draw_arrays(rows: np.ndarray, used: bool) -> list[array[float]]:
+    """Per-tier draws for scalar reads, converting only rows that can be read.
 
-    NOTE: a converted row costs ~32 bytes per ticket; rows of tiers without a
-    distribution (all NaN) or of mechanisms that are off stay empty lists.
+    NOTE: ``array('d')`` rather than a list: copying the buffer is ~3 x cheaper than
+    creating a float object per ticket, and these draws are read at most once per
+    ticket (most never). Rows of tiers without a distribution (all NaN) or of
+    mechanisms that are off stay empty.
     """
-    return [row.tolist() if used and not np.isnan(row[:1]).all() else [] for row in rows]
+    return [array("d", row.astype(np.float64, copy=False).tobytes())
+            if used and not np.isnan(row[:1]).all() else array("d") for row in rows]
 
 
 class Desk:
@@ -62,6 +70,7 @@ class Desk:
         self.env = env = simpy.Environment()
         self.scenario = scenario
         self.horizon = scenario.horizon
+        self.clock = Clock(env, self.horizon)
         n = len(tickets)
         self.n = n
 
@@ -70,20 +79,21 @@ class Desk:
         # Effort if resolved where the need is met, looked up once per ticket.
         self.resolve_effort = np.take_along_axis(
             tickets.effort, (tickets.need.astype(np.intp) - 1)[None, :], axis=0)[0].tolist()
-        self.rank = tickets.priority.tolist()
         discipline = scenario.team.discipline
+        # Priority rank: read only for queue classes and preemption.
+        self.rank = tickets.priority.tolist() if discipline != "fifo" else []
         self.queue_class = self.rank if discipline != "fifo" else [0] * n
         self.need = tickets.need.tolist()
-        self.patience = tickets.patience.tolist()
         self.abandons = bool(np.isfinite(tickets.patience).any())
+        self.patience = tickets.patience.tolist() if self.abandons else []
         workforce = scenario.workforce
         self.learning = workforce is not None and workforce.learning is not None
         self.knowledge = workforce is not None and workforce.knowledge is not None
-        self.effort_draw = draw_lists(tickets.effort, self.knowledge)  # L1 fixing L2 tickets
-        self.triage_draw = draw_lists(tickets.triage, True)
-        self.learning_draw = draw_lists(
+        self.effort_draw = draw_arrays(tickets.effort, self.knowledge)  # L1 fixing L2 tickets
+        self.triage_draw = draw_arrays(tickets.triage, True)
+        self.learning_draw = draw_arrays(
             tickets.learning_draw, self.learning and workforce.learning.escalation > 0)  # type: ignore[union-attr]
-        self.knowledge_draw = tickets.knowledge_draw.tolist() if self.knowledge else []
+        self.knowledge_draw = draw_arrays(tickets.knowledge_draw[None, :], self.knowledge)[0]
         self.preemptive = discipline == "preemptive"
 
         # -- per-ticket records, preallocated
@@ -98,6 +108,9 @@ class Desk:
         self.help_wait = [NAN] * n
         self.resolver = [-1] * n
         self.remaining: dict[int, tuple[float, int]] = {}  # preempted: work left, mode
+        # Records no mechanism of this run can write: the record fills them with their
+        # initial value instead of converting the list (~4 ms per 200,000 tickets each).
+        self.unwritten: set[str] = set() if self.abandons else {"abandoned"}
 
         # -- queues (one deque per priority class) and per-tier counters
         self.levels = scenario.levels
@@ -109,6 +122,7 @@ class Desk:
         self.queued = [0] * self.queue_count()
         self.busy = [0] * tiers
         self.on_duty = [0] * tiers
+        self.reserve_on_duty = [0] * tiers  # of on_duty
         self.idle: list[deque[int]] = [deque() for _ in range(tiers)]
         self.closed = 0
         self.next_ticket = 0
@@ -165,38 +179,39 @@ class Desk:
         self.workforce.start()
 
         # -- hourly snapshots of the state, for the timeline
-        steps = math.ceil(self.horizon)  # snapshots at t = 0, 1, ... < horizon
-        self.steps = steps
-        # NOTE: one flat tuple per hour (open, waiting, queued..., busy..., on duty...),
-        # turned into arrays after the run: cheaper than five numpy row writes an hour.
+        # NOTE: one flat tuple per hour (open, waiting, then per tier queued, busy, on
+        # duty, vacancies, reserve on duty), turned into arrays after the run: far
+        # cheaper than numpy row writes every hour.
         self._snapshots: list[tuple[int, ...]] = []
-        self._snapshot_step = 0
-        self._snapshot(None)
-        self.every(1.0, self._snapshot)
-
-        self._arrival = self.reusable_event(None)
-        self._arrival_callbacks: list[Callable[[Any], None]] = [self._arrive]
-        if n:
-            self._arrival.callbacks = self._arrival_callbacks
-            heappush(env._queue, (self.arrived[0], NORMAL, next(env._eid), self._arrival))
-
-    def reusable_event(self, value: int | None) -> Event:
-        """A triggered event that can be pushed onto the queue (again) by hand."""
-        event = Event(self.env)
-        event._ok = True
-        event._value = value
-        return event
+        self._snapshot(None)  # at t = 0, then every hour before the horizon
+        self.clock.every(1.0, self._snapshot)
 
     # ------------------------------------------------------------------ running
 
     def run(self) -> None:
         """Run to the horizon (open tickets stay open) and close the books."""
-        self.env.run(until=self.horizon)
+        env = self.env
+        heap, step, enter = env._queue, env.step, self._enter
+        patience = self.patience if self.abandons else [_INF] * self.n
+        arrivals = self.arrived[:bisect_left(self.arrived, self.horizon)]
+        for i, t in enumerate(arrivals):
+            # Events due at the arrival instant go first, as if scheduled before it.
+            while heap and heap[0][0] <= t:
+                step()
+            # NOTE: the clock is set to the drawn instant itself, so recorded times
+            # equal the drawn ones to the last bit.
+            env._now = t
+            self.next_ticket = i + 1
+            enter(0, i)
+            if patience[i] != _INF:
+                self._watch_patience(i)
+        env.run(until=self.horizon)
         tiers = len(self.levels)
-        shots = np.array(self._snapshots, dtype=np.int32).reshape(-1, 2 + 3 * tiers)
+        shots = np.array(self._snapshots, dtype=np.int32).reshape(-1, 2 + 5 * tiers)
         self.snapshot_open, self.snapshot_waiting = shots[:, 0], shots[:, 1]
-        self.snapshot_queued, self.snapshot_busy, self.snapshot_on_duty = (
-            shots[:, 2 + k * tiers: 2 + (k + 1) * tiers] for k in range(3))
+        (self.snapshot_queued, self.snapshot_busy, self.snapshot_on_duty,
+         self.snapshot_vacancies, self.snapshot_reserve) = (
+            shots[:, 2 + k * tiers: 2 + (k + 1) * tiers] for k in range(5))
         for a, on in enumerate(self.agent_on):
             if on:
                 self.on_duty_time[a] += self.horizon - self.on_since[a]
@@ -210,18 +225,9 @@ class Desk:
 
     # ------------------------------------------------------------------ tickets
 
-    def _arrive(self, event: Event) -> None:
-        i = self.next_ticket
-        self.next_ticket = i + 1
-        if i + 1 < self.n:
-            # NOTE: pushed at the absolute instant, not as a delay: now + (t - now) can
-            # differ from t in the last bit, and recorded times must equal the drawn ones.
-            env = self.env
-            event.callbacks = self._arrival_callbacks
-            heappush(env._queue, (self.arrived[i + 1], NORMAL, next(env._eid), event))
-        self._enter(0, i)
-        if self.abandons and self.patience[i] != _INF and (
-                self.first_response[i] != self.first_response[i]):
+    def _watch_patience(self, i: int) -> None:
+        """Ticket `i` has just arrived: if it waits, it gives up after its patience."""
+        if self.first_response[i] != self.first_response[i]:  # NaN: nobody has started it
             Timeout(self.env, self.patience[i], i).callbacks.append(self._patience_over)
 
     def _enter(self, q: int, i: int) -> None:
@@ -242,7 +248,8 @@ class Desk:
             self.closed += 1
 
     def _pop(self, q: int) -> int:
-        """The next ticket of queue `q`, or -1; abandoned tickets are dropped lazily."""
+        """The next ticket of queue `q`, whose count is above 0 (callers check it first:
+        most find the queue empty). Abandoned tickets are dropped here, lazily."""
         abandoned = self.abandoned
         for waiting in self.queues[q]:
             while waiting:
@@ -250,7 +257,7 @@ class Desk:
                 if not abandoned[i]:
                     self.queued[q] -= 1
                     return i
-        return -1
+        raise AssertionError(f"queue {q} counts {self.queued[q]} tickets but holds none")
 
     def _resolve(self, i: int, level: int, a: int) -> None:
         self.resolver[i] = a
@@ -266,7 +273,7 @@ class Desk:
         now = env._now
         if self.preemptive:
             # A preempted completion stays in the queue, so each service gets its own event.
-            event = self.reusable_event(a)
+            event = self.clock.reusable_event(a)
             self.agent_event[a] = event
         else:
             event = self._completions[a]
@@ -361,7 +368,7 @@ class Desk:
         self.busy_time.append(0.0)
         self.on_duty_time.append(0.0)
         self.on_since.append(now)
-        self._completions.append(self.reusable_event(a))
+        self._completions.append(self.clock.reusable_event(a))
         self.tier_agents[t].append(a)
         self.group_members[g].append(a)
         if origin == "hire":
@@ -386,14 +393,17 @@ class Desk:
         t = self.agent_tier[a]
         self.agent_on[a] = should
         now = self.env._now
+        reserve = self.agent_origin[a] == "reserve"
         if should:
             self.on_since[a] = now
             self.on_duty[t] += 1
+            self.reserve_on_duty[t] += reserve
             if self.agent_ticket[a] < 0:
                 self._free(a)
         else:
             self.on_duty_time[a] += now - self.on_since[a]
             self.on_duty[t] -= 1
+            self.reserve_on_duty[t] -= reserve
             if self.agent_ticket[a] < 0:
                 self.idle[t].remove(a)
             else:
@@ -443,28 +453,29 @@ class Desk:
                 oldest = min(oldest, since(waiting[0]))
         return now - oldest
 
-    def every(self, period: float, callback: Callable[[Any], None]) -> None:
-        """Call `callback` at ``period``, ``2 period``, ... until the horizon.
+    #: Methods after which the counts of :meth:`tier_queued` may have changed.
+    QUEUE_CHANGES: tuple[str, ...] = ("_queue_up", "_pop", "_patience_over")
 
-        NOTE: one reused event at exact multiples of the period, not a process or a new
-        timeout per call: these clocks tick for the whole horizon whatever the load.
+    def watch_queues(self, changed: Callable[[], None]) -> None:
+        """Call `changed` after each call that may change :meth:`tier_queued`.
+
+        NOTE: the ``QUEUE_CHANGES`` methods are wrapped on this desk only, so a desk
+        nobody watches pays nothing.
         """
-        event = self.reusable_event(None)
-        callbacks = [callback, self._tick_again]
-        ticks = iter(range(1, 1 + math.ceil(self.horizon / period)))
-        event._value = (period, ticks, callbacks)
-        self._tick_again(event)
-
-    def _tick_again(self, event: Event) -> None:
-        period, ticks, callbacks = event._value
-        at = next(ticks, None)
-        if at is not None and at * period < self.horizon:
-            event.callbacks = callbacks
-            heappush(self.env._queue, (at * period, NORMAL, next(self.env._eid), event))
+        for name in self.QUEUE_CHANGES:
+            setattr(self, name, _then(getattr(self, name), changed))
 
     def _snapshot(self, event: Event | None) -> None:
-        step = self._snapshot_step
         self._snapshots.append((self.next_ticket - self.closed, self.waiting(),
-                                *self.tier_queued(), *self.busy, *self.on_duty))
-        self.workforce.snapshot(step)
-        self._snapshot_step = step + 1
+                                *self.tier_queued(), *self.busy, *self.on_duty,
+                                *self.workforce.vacancies, *self.reserve_on_duty))
+        self.workforce.snapshot()
+
+
+def _then(method: Callable[..., Any], after: Callable[[], None]) -> Callable[..., Any]:
+    """`method`, followed by a call of `after`."""
+    def then(*args: Any) -> Any:
+        result = method(*args)
+        after()
+        return result
+    return then

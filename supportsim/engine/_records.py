@@ -56,17 +56,25 @@ class ReplicationRecord:
         horizon = desk.horizon
         left = np.array(desk.left_at, dtype=np.float64)
         workforce = desk.workforce
+
+        def column(values: list, dtype: type, unwritten: bool, initial: float) -> np.ndarray:
+            if unwritten:
+                return np.full(desk.n, initial, dtype=dtype)
+            # NOTE: fromiter with a count is ~25 % faster than np.array on a list.
+            return np.fromiter(values, dtype=dtype, count=desk.n)
+
+        unwritten = desk.unwritten
         return cls(
-            first_response_at=np.array(desk.first_response, dtype=np.float64),
-            resolved_at=np.array(desk.resolved_at, dtype=np.float64),
-            abandoned=np.array(desk.abandoned, dtype=bool),
-            resolved_by=np.array(desk.resolved_by, dtype=np.int8),
-            escalations=np.array(desk.escalations, dtype=np.int8),
-            bounces=np.array(desk.bounces, dtype=np.int8),
-            effort=np.array(desk.effort_spent, dtype=np.float64),
-            swarm_size=np.array(desk.swarm_size, dtype=np.int8),
-            help_wait=np.array(desk.help_wait, dtype=np.float64),
-            resolver=np.array(desk.resolver, dtype=np.int32),
+            first_response_at=column(desk.first_response, np.float64, False, np.nan),
+            resolved_at=column(desk.resolved_at, np.float64, False, np.nan),
+            abandoned=column(desk.abandoned, np.bool_, "abandoned" in unwritten, False),
+            resolved_by=column(desk.resolved_by, np.int8, False, 0),
+            escalations=column(desk.escalations, np.int8, "escalations" in unwritten, 0),
+            bounces=column(desk.bounces, np.int8, "bounces" in unwritten, 0),
+            effort=column(desk.effort_spent, np.float64, False, 0.0),
+            swarm_size=column(desk.swarm_size, np.int8, "swarm_size" in unwritten, 0),
+            help_wait=column(desk.help_wait, np.float64, "help_wait" in unwritten, np.nan),
+            resolver=column(desk.resolver, np.int32, False, -1),
             agent_tier=levels[np.asarray(desk.agent_tier, dtype=np.intp)],
             agent_hours=[desk.groups[g][1] for g in desk.agent_group],
             agent_origin=list(desk.agent_origin),
@@ -80,10 +88,9 @@ class ReplicationRecord:
             queued=desk.snapshot_queued,
             busy=desk.snapshot_busy,
             on_duty=desk.snapshot_on_duty,
-            vacancies=workforce.snapshot_vacancies,
-            reserve_on_duty=workforce.snapshot_reserve,
-            effective_fte=(workforce.snapshot_effective if workforce.learning is not None
-                           else desk.snapshot_on_duty.astype(np.float64)),
+            vacancies=desk.snapshot_vacancies,
+            reserve_on_duty=desk.snapshot_reserve,
+            effective_fte=workforce.effective_fte(desk.snapshot_on_duty),
             open_tickets=desk.snapshot_open,
             waiting=desk.snapshot_waiting,
             events=list(desk.events),

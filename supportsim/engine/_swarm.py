@@ -32,6 +32,8 @@ MEMBER = 5  # work mode of a swarm member who is not the owner
 class SwarmDesk(Desk):
     """One replication of a swarming support organisation."""
 
+    QUEUE_CHANGES = (*Desk.QUEUE_CHANGES, "_ask_for_help", "_pop_help")
+
     def queue_count(self) -> int:
         return 1
 
@@ -50,6 +52,7 @@ class SwarmDesk(Desk):
         self.help_queues: list[list[deque[int]]] = [
             [deque() for _ in range(classes)] for _ in range(3)]
         super().__init__(scenario, tickets, rng)
+        self.unwritten |= {"escalations", "bounces"}
 
     # ------------------------------------------------------------------ owners
 
@@ -190,11 +193,10 @@ class SwarmDesk(Desk):
             if i >= 0:
                 self._form_swarm(a, i)
                 return
-        i = self._pop(0)
-        if i < 0:
-            self.idle[t].append(a)
+        if self.queued[0]:
+            self._start(a, self._pop(0))
         else:
-            self._start(a, i)
+            self.idle[t].append(a)
 
     def _pop_help(self, needed: int) -> int:
         for waiting in self.help_queues[needed - 1]:

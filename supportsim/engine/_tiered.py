@@ -6,7 +6,7 @@ import numpy as np
 from simpy.events import Event
 
 from supportsim.demand import TicketStream
-from supportsim.engine._desk import ESCALATE, RESOLVE, Desk, draw_lists
+from supportsim.engine._desk import ESCALATE, RESOLVE, Desk, draw_arrays
 from supportsim.scenario import Scenario
 
 __all__ = ["TieredDesk"]
@@ -28,11 +28,16 @@ class TieredDesk(Desk):
                  ) -> None:
         n = len(tickets)
         self.bounce = scenario.team.tennis.bounce
-        self.retriage_draw = draw_lists(tickets.retriage, self.bounce > 0)
-        self.bounce_draw = draw_lists(tickets.bounce_draw, self.bounce > 0)
+        self.retriage_draw = draw_arrays(tickets.retriage, self.bounce > 0)
+        self.bounce_draw = draw_arrays(tickets.bounce_draw, self.bounce > 0)
         self.bounce_pending = [False] * n
         self.retriage_level = [0] * n  # level that triages again after a bounce
         super().__init__(scenario, tickets, rng)
+        self.unwritten |= {"swarm_size", "help_wait"}
+        if len(self.levels) == 1:
+            self.unwritten.add("escalations")
+        if not self.bounce:
+            self.unwritten.add("bounces")
 
     def _enter(self, q: int, i: int) -> None:
         idle = self.idle[q]
@@ -101,11 +106,11 @@ class TieredDesk(Desk):
         if not self.agent_on[a]:
             return
         t = self.agent_tier[a]
-        i = self._pop(t)
-        if i < 0:
-            self.idle[t].append(a)
+        # NOTE: the count first: most calls find the queue empty, and _pop is not free.
+        if self.queued[t]:
+            self._start(a, self._pop(t))
         else:
-            self._start(a, i)
+            self.idle[t].append(a)
 
     def _escalate(self, t: int, i: int) -> None:
         self.escalations[i] += 1

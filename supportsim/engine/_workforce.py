@@ -2,9 +2,10 @@
 the reserve, and knowledge management.
 
 All of it is off unless the scenario has the matching ``[workforce.*]`` section; then
-it costs a few events per agent-year (leaving, joining) plus, for a surge reserve, one
-trigger check every ``check`` hours. Random draws (who leaves when) come from the
-replication's engine stream, in event order, so a replication is reproducible.
+it costs a few events per agent-year (leaving, joining) plus, for a surge reserve, the
+trigger checks: every ``check`` hours for a wait trigger, only where it can act for a
+backlog trigger. Random draws (who leaves when) come from the replication's engine
+stream, in event order, so a replication is reproducible.
 
 Choices (documented in docs/assumptions.md):
 
@@ -22,11 +23,11 @@ Choices (documented in docs/assumptions.md):
 from __future__ import annotations
 
 import math
-from collections.abc import Generator
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Generator
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from simpy.events import Timeout
+from simpy.events import Event, Timeout
 
 from supportsim.scenario._workforce import Workforce
 
@@ -74,12 +75,9 @@ class WorkforceModel:
         self.backfilling: dict[int, int] = {}  # hire ticket id -> reserve agent covering it
         self.surge_called = [False] * tiers
         self._hires = 0
-        self.any = bool(self.departures) or any(
-            m is not None for m in (self.learning, self.attrition, self.reserve))
-        steps = math.ceil(desk.horizon)
-        self.snapshot_vacancies = np.zeros((steps, tiers), dtype=np.int32)
-        self.snapshot_reserve = np.zeros((steps, tiers), dtype=np.int32)
-        self.snapshot_effective = np.zeros((steps, tiers), dtype=np.float64)
+        # Hourly, with learning: FTE the agents on duty lack while on the curve, per tier.
+        self._no_deficit = (0.0,) * tiers
+        self._deficits: list[tuple[float, ...]] = []
 
     # ------------------------------------------------------------------ learning
 
@@ -149,7 +147,11 @@ class WorkforceModel:
                                        active=active)
                     self.reserve_agents[t].append(a)
             if self.reserve.mode == "surge":
-                desk.every(self.reserve.check, self._surge_check)
+                assert self.reserve.trigger is not None
+                if self.reserve.trigger.backlog is not None:
+                    self._watch_backlog()
+                else:  # the oldest wait grows with the clock itself: read it every check
+                    desk.clock.every(self.reserve.check, self._surge_check, late=True)
         for departure in self.departures:
             t = desk.scenario.levels.index(int(departure.tier[1]))
             times = departure.at + self.rng.random(departure.count) * departure.within
@@ -241,10 +243,13 @@ class WorkforceModel:
             desk.refresh(a)
         desk.events.append((desk.env.now, kind, desk.levels[t], -1, str(len(agents))))
 
-    def _surge_check(self, event: Timeout | None) -> None:
+    def _surge_check(self, event: Event | None) -> None:
         """Read the trigger of every tier with a reserve; call or release the surge.
 
-        Runs every `check` hours for the whole horizon (:meth:`Desk.every`).
+        Runs every `check` hours for a wait trigger (:meth:`Clock.every`); for a backlog
+        trigger only at the checks where it acts (:meth:`_watch_backlog`). A check reads
+        the state after everything else due at its instant (``late``), so which
+        events share its instant, or when they were scheduled, does not matter.
         """
         desk = self.desk
         reserve = self.reserve
@@ -265,6 +270,68 @@ class WorkforceModel:
                     self.surge_called[t] = False
                     self._set_reserve(t, agents, False, "surge_off")
 
+    def _watch_backlog(self) -> None:
+        """Read a backlog trigger only at the checks where it can act.
+
+        A check (every `check` hours) acts on a tier when its queue is at or above the
+        threshold (surge not called) or below ``release x threshold`` (called). Queue
+        counts change only where tickets join or leave a queue, so the desk reports each
+        change (:meth:`Desk.watch_queues`), and a check is scheduled at the next multiple
+        of `check` only while some tier's condition holds. The checks that act are the
+        ones polling every `check` hours would make; the others, ~2 us each and most of
+        a quiet desk's events, are never scheduled.
+        """
+        self._check_event = self.desk.clock.reusable_event(None)
+        self._check_callbacks: list[Callable[[Any], None]] = [self._watched_check]
+        self._check_due = False
+        self._checks_done = 0  # k of the last check made, at k x check hours
+        self._set_bounds()
+        self.desk.watch_queues(self._backlog_changed)
+        self._backlog_changed()
+
+    def _set_bounds(self) -> None:
+        """Per tier with a reserve, the queue counts at which no check would act:
+        ``(t, low, high)`` for ``low <= queued < high``."""
+        reserve = self.reserve
+        assert reserve is not None and reserve.trigger is not None
+        threshold = float(reserve.trigger.backlog)  # type: ignore[arg-type]
+        self._bounds = [
+            (t, *((reserve.release * threshold, math.inf) if self.surge_called[t]
+                  else (-math.inf, threshold)))
+            for t, agents in enumerate(self.reserve_agents) if agents]
+
+    def _backlog_changed(self) -> None:
+        if self._check_due:
+            return
+        queued = self.desk.tier_queued()
+        for t, low, high in self._bounds:
+            if not low <= queued[t] < high:
+                self._schedule_check()
+                return
+
+    def _schedule_check(self) -> None:
+        desk = self.desk
+        now, period = desk.env._now, self.reserve.check  # type: ignore[union-attr]
+        # The first check at or after now, later than the last one made: k x period as
+        # Clock.every computes it, so both land on the same instants to the last bit.
+        k = max(self._checks_done + 1, math.ceil(now / period))
+        while k - 1 > self._checks_done and (k - 1) * period >= now:
+            k -= 1
+        while k * period < now:
+            k += 1
+        if k * period < desk.horizon:
+            self._check_due = True
+            self._check_event._value = k
+            self._check_event.callbacks = self._check_callbacks
+            desk.clock.schedule_at(self._check_event, k * period, late=True)
+
+    def _watched_check(self, event: Event) -> None:
+        self._check_due = False
+        self._checks_done = event._value
+        self._surge_check(event)
+        self._set_bounds()
+        self._backlog_changed()
+
     def _surge_join(self, t: int) -> Generator[Timeout, None, None]:
         assert self.reserve is not None
         yield self.desk.env.timeout(self.reserve.delay)
@@ -273,23 +340,26 @@ class WorkforceModel:
 
     # ------------------------------------------------------------------ timeline
 
-    def snapshot(self, step: int) -> None:
-        """Record vacancies, reserve on duty and effective FTE per tier at this hour."""
-        if not self.any:
-            return  # nothing changes: effective FTE is on duty (see ReplicationRecord)
-        desk = self.desk
-        self.snapshot_vacancies[step] = self.vacancies
-        for t, agents in enumerate(self.reserve_agents):
-            self.snapshot_reserve[step, t] = sum(desk.agent_on[a] for a in agents)
+    def snapshot(self) -> None:
+        """Record this hour's FTE deficit of learners on duty (nothing without learning)."""
         if self.learning is None:
-            self.snapshot_effective[step] = desk.on_duty
             return
-        now = desk.env.now
-        # Stable agents count 1 each: only the (few) agents still on the curve need a sum.
-        self.learners = [a for a in self.learners if now < desk.proficient_at[a]]
-        effective = self.snapshot_effective[step]
-        effective[:] = desk.on_duty
-        for a in self.learners:
+        desk = self.desk
+        now = desk.env._now
+        # Stable agents count 1 each: only the (few) agents still on the curve count here.
+        self.learners = learners = [a for a in self.learners if now < desk.proficient_at[a]]
+        if not learners:
+            self._deficits.append(self._no_deficit)
+            return
+        deficit = list(self._no_deficit)
+        for a in learners:
             if desk.agent_on[a]:
-                effective[desk.agent_tier[a]] -= 1.0 - 1.0 / self.multiplier(
+                deficit[desk.agent_tier[a]] += 1.0 - 1.0 / self.multiplier(
                     now - desk.joined_at[a])
+        self._deficits.append(tuple(deficit))
+
+    def effective_fte(self, on_duty: np.ndarray) -> np.ndarray:
+        """Hourly effective FTE per tier, given the hourly agents on duty per tier."""
+        if self.learning is None:
+            return on_duty.astype(np.float64)
+        return on_duty - np.array(self._deficits, dtype=np.float64).reshape(on_duty.shape)
