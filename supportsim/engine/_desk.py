@@ -192,7 +192,7 @@ class Desk:
         """Run to the horizon (open tickets stay open) and close the books."""
         env = self.env
         heap, step, enter = env._queue, env.step, self._enter
-        patience = self.patience if self.abandons else [_INF] * self.n
+        abandons, patience = self.abandons, self.patience
         arrivals = self.arrived[:bisect_left(self.arrived, self.horizon)]
         for i, t in enumerate(arrivals):
             # Events due at the arrival instant go first, as if scheduled before it.
@@ -203,7 +203,7 @@ class Desk:
             env._now = t
             self.next_ticket = i + 1
             enter(0, i)
-            if patience[i] != _INF:
+            if abandons and patience[i] != _INF:
                 self._watch_patience(i)
         env.run(until=self.horizon)
         tiers = len(self.levels)
