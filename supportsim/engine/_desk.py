@@ -179,9 +179,9 @@ class Desk:
         self.workforce.start()
 
         # -- hourly snapshots of the state, for the timeline
-        # NOTE: one flat tuple per hour (open, waiting, then per tier queued, busy, on
-        # duty, vacancies, reserve on duty), turned into arrays after the run: far
-        # cheaper than numpy row writes every hour.
+        # NOTE: one flat tuple per hour (open, then per tier queued, busy, on duty,
+        # vacancies, reserve on duty), turned into arrays after the run: far cheaper than
+        # numpy row writes every hour. Waiting is the sum of the tiers' queued.
         self._snapshots: list[tuple[int, ...]] = []
         self._snapshot(None)  # at t = 0, then every hour before the horizon
         self.clock.every(1.0, self._snapshot)
@@ -207,11 +207,12 @@ class Desk:
                 self._watch_patience(i)
         env.run(until=self.horizon)
         tiers = len(self.levels)
-        shots = np.array(self._snapshots, dtype=np.int32).reshape(-1, 2 + 5 * tiers)
-        self.snapshot_open, self.snapshot_waiting = shots[:, 0], shots[:, 1]
+        shots = np.array(self._snapshots, dtype=np.int32).reshape(-1, 1 + 5 * tiers)
+        self.snapshot_open = shots[:, 0]
         (self.snapshot_queued, self.snapshot_busy, self.snapshot_on_duty,
          self.snapshot_vacancies, self.snapshot_reserve) = (
-            shots[:, 2 + k * tiers: 2 + (k + 1) * tiers] for k in range(5))
+            shots[:, 1 + k * tiers: 1 + (k + 1) * tiers] for k in range(5))
+        self.snapshot_waiting = self.snapshot_queued.sum(axis=1, dtype=np.int32)
         for a, on in enumerate(self.agent_on):
             if on:
                 self.on_duty_time[a] += self.horizon - self.on_since[a]
@@ -430,10 +431,6 @@ class Desk:
 
     # ------------------------------------------------------------------ timeline
 
-    def waiting(self) -> int:
-        """Tickets waiting in any queue (for the timeline)."""
-        return sum(self.queued)
-
     def tier_queued(self) -> list[int]:
         """Tickets waiting for each tier (for the timeline)."""
         return self.queued
@@ -466,7 +463,7 @@ class Desk:
             setattr(self, name, _then(getattr(self, name), changed))
 
     def _snapshot(self, event: Event | None) -> None:
-        self._snapshots.append((self.next_ticket - self.closed, self.waiting(),
+        self._snapshots.append((self.next_ticket - self.closed,
                                 *self.tier_queued(), *self.busy, *self.on_duty,
                                 *self.workforce.vacancies, *self.reserve_on_duty))
         self.workforce.snapshot()

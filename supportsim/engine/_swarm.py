@@ -206,9 +206,6 @@ class SwarmDesk(Desk):
 
     # ------------------------------------------------------------------ timeline
 
-    def waiting(self) -> int:
-        return sum(self.tier_queued())
-
     def tier_queued(self) -> list[int]:
         """Tickets waiting for each tier: the main queue counts at the lowest tier (its
         agents take new tickets first), requests for help at the level they need."""
