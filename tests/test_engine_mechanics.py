@@ -21,6 +21,7 @@ import supportsim as ss
 from supportsim.demand import TicketStream, generate
 from supportsim.engine import engine_stream, run_replication
 from supportsim.engine._desk import Desk
+from supportsim.engine._hours import duty_groups
 from supportsim.engine._swarm import SwarmDesk
 from supportsim.engine._tiered import TieredDesk
 from supportsim.engine._workforce import WorkforceModel
@@ -148,3 +149,20 @@ def test_watched_backlog_trigger_acts_as_the_polled_one(
         np.testing.assert_array_equal(getattr(watched, name), getattr(polled, name), name)
     pd.testing.assert_frame_equal(pd.DataFrame(watched._snapshots),
                                   pd.DataFrame(polled._snapshots))
+
+
+@pytest.mark.filterwarnings("ignore::supportsim.CapacityWarning")
+def test_rosters_switch_at_their_exact_instants() -> None:
+    # A 08:20-16:40 shift (edges at thirds of an hour, not exact in binary): tickets
+    # queued overnight are taken at the very instant of each opening, and the timeline
+    # counts a shift that starts at t = 0 as on duty at t = 0.
+    data = mmc_dict(rate=1.0, staff=2, horizon="1w", warmup="0h")
+    data["team"]["tiers"]["l1"]["hours"] = [
+        {"name": "day", "start": "08:20", "end": "16:40", "staff": 1},
+        {"name": "early", "start": "00:00", "end": "02:00", "days": ["Mon"], "staff": 1}]
+    sc = build(data)
+    opening = duty_groups(sc, sc.team.tiers["l1"])[0].intervals[:, 0]
+    res = ss.simulate(sc, replications=1, seed=2)
+    started = set(res.tickets.first_response_at.dropna().tolist())
+    assert set(opening.tolist()) <= started
+    assert res.timeline.loc[res.timeline.t == 0, "on_duty"].item() == 1

@@ -20,7 +20,7 @@ import math
 from array import array
 from bisect import bisect_left
 from collections import deque
-from collections.abc import Callable, Generator
+from collections.abc import Callable
 from heapq import heappush
 from typing import Any
 
@@ -175,7 +175,7 @@ class Desk:
                     joiners -= 1
         for g, (_, _, intervals) in enumerate(self.groups):
             if intervals is not None:
-                env.process(self._roster(g, intervals))
+                self._roster(g, intervals)
         self.workforce.start()
 
         # -- hourly snapshots of the state, for the timeline
@@ -413,14 +413,32 @@ class Desk:
     def _going_off(self, a: int) -> None:
         """Agent `a` goes off duty with a ticket in hand (default: finish it)."""
 
-    def _roster(self, g: int, intervals: np.ndarray) -> Generator[Timeout, None, None]:
-        env = self.env
-        for on, off in intervals.tolist():
-            if on > env.now:
-                yield env.timeout(on - env.now)
-            self._set_hours(g, True)
-            yield env.timeout(off - env.now)
-            self._set_hours(g, False)
+    def _roster(self, g: int, intervals: np.ndarray) -> None:
+        """Put group `g` on duty at the start of each of its intervals, off at the end.
+
+        NOTE: one reused event per group at the intervals' exact instants (a process
+        would add a timeout and a resume per edge, and reach each edge as a delay).
+        """
+        edges = iter([(at, k % 2 == 0) for k, at in enumerate(intervals.ravel().tolist())])
+        event = self.clock.reusable_event((g, edges, True))
+        self._next_edge(event)
+
+    def _next_edge(self, event: Event) -> None:
+        g, edges, _ = event._value
+        for at, on in edges:
+            if at <= self.env._now:  # at the start, or where one interval ends as the
+                self._set_hours(g, on)  # next begins: the group goes off and on again
+                continue
+            if at < self.horizon:
+                event._value = (g, edges, on)
+                event.callbacks = [self._edge]
+                self.clock.schedule_at(event, at)
+            return
+
+    def _edge(self, event: Event) -> None:
+        g, _, on = event._value
+        self._set_hours(g, on)
+        self._next_edge(event)
 
     def _set_hours(self, g: int, on: bool) -> None:
         # An agent going off duty takes no new ticket and finishes the one in hand.
