@@ -2,7 +2,8 @@
 
 - arrivals are merged with SimPy's event queue rather than pushed through it;
 - record columns no mechanism can write are filled, not converted;
-- a backlog surge trigger is read only at the checks where it can act, not polled.
+- a backlog surge trigger is read only at the checks where it can act, not polled;
+- rosters switch on reused events at absolute instants, not in a process.
 """
 
 from __future__ import annotations
