@@ -11,7 +11,7 @@ from supportsim.plot._common import (
     _TIER_COLOURS,
     HEIGHT,
     _figure,
-    _format_time_axis,
+    _format_stacked_time_axes,
     _replication_note,
     _shade_events,
     _tiers,
@@ -200,10 +200,5 @@ def capacity(result: SimulationResult, *, window: float = 24.0, dates: bool = Tr
         bottom.set_ylabel(f"agents per tier\n({_smoothing(steps)})")
         bottom.set_ylim(bottom=0)
         _legend(bottom, _vacancy_axis(bottom, x, vacancies))
-        top.tick_params(labelbottom=False)
-    _format_time_axis(bottom, result, dates)
-    if several:
-        # Both axes report their quantity (get_xlabel), but only the bottom one draws it.
-        top.set_xlabel(bottom.get_xlabel())
-        top.xaxis.label.set_visible(False)
+    _format_stacked_time_axes(top, bottom, result, dates)
     return fig

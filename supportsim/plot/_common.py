@@ -59,6 +59,19 @@ def _format_time_axis(ax: Axes, result: SimulationResult, dates: bool) -> None:
     ax.set_xlim(start, end)
 
 
+def _format_stacked_time_axes(top: Axes, bottom: Axes, result: SimulationResult,
+                              dates: bool) -> None:
+    """Format the time axis of panels stacked on a shared x axis (`top` may be `bottom`).
+
+    Both axes report the quantity (``get_xlabel``), but only the bottom one draws it.
+    """
+    _format_time_axis(bottom, result, dates)
+    if top is not bottom:
+        top.tick_params(labelbottom=False)
+        top.set_xlabel(bottom.get_xlabel())
+        top.xaxis.label.set_visible(False)
+
+
 def _shade_events(ax: Axes, result: SimulationResult, dates: bool, *, label: bool) -> None:
     """Shade the warm-up and each demand burst (labelled once, on the axes given `label`)."""
     scenario = result.scenario

@@ -11,7 +11,7 @@ from supportsim import analysis
 from supportsim.plot._common import (
     _duration_text,
     _figure,
-    _format_time_axis,
+    _format_stacked_time_axes,
     _outside_legend,
     _replication_note,
     _shade_events,
@@ -134,9 +134,6 @@ def weekly_attainment(result: SimulationResult, *, goal: float | None = 0.9,
                   f"mean of {_replication_note(result)} with {confidence:.0%} CI",
                   fontsize="medium")
     _outside_legend(top)
-    _format_time_axis(bottom, result, dates)
-    top.tick_params(labelbottom=False)
-    top.set_xlabel(bottom.get_xlabel())
-    top.xaxis.label.set_visible(False)
+    _format_stacked_time_axes(top, bottom, result, dates)
     return fig
 

@@ -10,6 +10,7 @@ from matplotlib.ticker import PercentFormatter
 from supportsim.plot._common import (
     _TIER_COLOURS,
     _figure,
+    _format_stacked_time_axes,
     _format_time_axis,
     _outside_legend,
     _replication_note,
@@ -67,11 +68,7 @@ def backlog(result: SimulationResult, *, dates: bool = True) -> Figure:
     bottom.set_ylabel("agents")
     bottom.set_ylim(bottom=0)
     _outside_legend(bottom)
-    _format_time_axis(bottom, result, dates)
-    top.tick_params(labelbottom=False)
-    # Both axes report their quantity (get_xlabel), but only the bottom one draws it.
-    top.set_xlabel(bottom.get_xlabel())
-    top.xaxis.label.set_visible(False)
+    _format_stacked_time_axes(top, bottom, result, dates)
     return fig
 
 
