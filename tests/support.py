@@ -9,8 +9,10 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pytest
 
 import supportsim as ss
+from supportsim.analysis import score_tickets
 
 # Z of 4 standard errors: a correct model fails one such check in ~16,000 runs, while
 # every check also bounds the standard error so that it has the power to see a real error.
@@ -75,3 +77,18 @@ def assert_one_line_error(err: list[str], fragments: list[str]) -> None:
     assert err[0].startswith("supportsim: error: ")
     for text in fragments:
         assert text in err[0]
+
+
+def assert_ecdf_at_target_is_attainment(result: ss.SimulationResult, times: Any,
+                                        column: str, kind: str) -> None:
+    """Per priority, the share of `times[column]` within the `kind` target ("response" or
+    "resolution") equals the scored attainment: what a plotted ECDF reads at the target."""
+    outcome = score_tickets(result.tickets, result.scenario)
+    scored = outcome[outcome[f"{kind}_scored"]]
+    priority = result.tickets.loc[scored.index, "priority"].to_numpy()
+    for name, spec in result.scenario.priorities.items():
+        mine = times.loc[times["priority"] == name, column].to_numpy()
+        expected = scored[f"{kind}_met"].to_numpy()[priority == name]
+        assert len(mine) == len(expected)
+        if len(mine):
+            assert np.mean(mine <= getattr(spec, kind)) == pytest.approx(np.mean(expected))

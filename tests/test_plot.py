@@ -7,14 +7,12 @@ import inspect
 from collections.abc import Callable
 from pathlib import Path
 
-import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
 import supportsim as ss
 from supportsim import plot
-from supportsim.analysis import score_tickets
-from tests.support import shipped_short
+from tests.support import assert_ecdf_at_target_is_attainment, shipped_short
 
 ROOT = Path(__file__).resolve().parent.parent
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -80,16 +78,8 @@ def test_wait_panels_per_priority_with_business_note(result: ss.SimulationResult
 
 
 def test_ecdf_at_target_is_pooled_response_attainment(result: ss.SimulationResult) -> None:
-    waits = plot._sla_waits(result, "sla")
-    outcome = score_tickets(result.tickets, result.scenario)
-    scored = outcome[outcome["response_scored"]]
-    priority = result.tickets.loc[scored.index, "priority"].to_numpy()
-    for name, spec in result.scenario.priorities.items():
-        mine = waits.loc[waits["priority"] == name, "wait"].to_numpy()
-        expected = scored["response_met"].to_numpy()[priority == name]
-        assert len(mine) == len(expected)
-        if len(mine):
-            assert np.mean(mine <= spec.response) == pytest.approx(np.mean(expected))
+    assert_ecdf_at_target_is_attainment(result, plot._sla_waits(result, "sla"), "wait",
+                                        "response")
 
 
 def test_save_figures_writes_pngs(tmp_path: Path) -> None:
