@@ -4,32 +4,58 @@ The public surface is listed in ``__all__``; see docs/ for the scenario keys and
 result columns.
 """
 
+from __future__ import annotations
+
+import importlib
 from typing import TYPE_CHECKING, Any
 
-from supportsim import analysis, analytic
-from supportsim._errors import CapacityWarning, ScenarioError
-from supportsim.breakpoint import BreakingPoints, find_breaking_point
-from supportsim.calendar import Calendar
-from supportsim.compare import compare
-from supportsim.results import SimulationResult
-from supportsim.scenario import Scenario, load_scenario
-from supportsim.simulate import simulate
-from supportsim.sweep import SweepResult, sweep
-
 if TYPE_CHECKING:
-    from supportsim import calibrate
+    from supportsim import analysis, analytic, calibrate, plot
+    from supportsim._errors import CapacityWarning, ScenarioError
+    from supportsim.breakpoint import BreakingPoints, find_breaking_point
+    from supportsim.calendar import Calendar
+    from supportsim.comparison import compare
+    from supportsim.results import SimulationResult
+    from supportsim.scenario import Scenario, load_scenario
+    from supportsim.simulation import simulate
+    from supportsim.sweeps import SweepResult, load_sweep, sweep
 
 __version__ = "0.1.0"
 
+# NOTE: every public name is imported on first use (PEP 562), so `import supportsim` and
+# the command line's --help and --version do not pay for pandas, scipy and pyarrow.
+_LAZY = {
+    "BreakingPoints": "supportsim.breakpoint",
+    "Calendar": "supportsim.calendar",
+    "CapacityWarning": "supportsim._errors",
+    "Scenario": "supportsim.scenario",
+    "ScenarioError": "supportsim._errors",
+    "SimulationResult": "supportsim.results",
+    "SweepResult": "supportsim.sweeps",
+    "compare": "supportsim.comparison",
+    "find_breaking_point": "supportsim.breakpoint",
+    "load_scenario": "supportsim.scenario",
+    "load_sweep": "supportsim.sweeps",
+    "simulate": "supportsim.simulation",
+    "sweep": "supportsim.sweeps",
+}
+_SUBPACKAGES = ("analysis", "analytic", "calibrate", "plot")
+
 
 def __getattr__(name: str) -> Any:
-    # ss.calibrate pulls in scipy.stats and its figures: load it on first use only, so
-    # `import supportsim` (and every CLI call) stays quick.
-    if name == "calibrate":
-        import importlib
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+    elif name in _SUBPACKAGES:
+        value = importlib.import_module(f"supportsim.{name}")
+    else:
+        raise AttributeError(f"module 'supportsim' has no attribute {name!r}")
+    globals()[name] = value  # later look-ups skip this function
+    return value
 
-        return importlib.import_module("supportsim.calibrate")
-    raise AttributeError(f"module 'supportsim' has no attribute {name!r}")
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
+
 
 __all__ = [
     "BreakingPoints",
@@ -46,6 +72,8 @@ __all__ = [
     "compare",
     "find_breaking_point",
     "load_scenario",
+    "load_sweep",
+    "plot",
     "simulate",
     "sweep",
 ]

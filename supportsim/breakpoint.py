@@ -22,7 +22,7 @@ from supportsim._crossing import crossing, crossings, erlang_estimate
 from supportsim._errors import CapacityWarning
 from supportsim.analysis import sla_attainment, t_interval
 from supportsim.scenario import Scenario
-from supportsim.simulate import resolve_seed, simulate
+from supportsim.simulation import resolve_seed, simulate
 
 __all__ = ["BreakingPoints", "find_breaking_point", "span_values"]
 

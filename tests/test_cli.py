@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 
 import supportsim as ss
-from supportsim._cli_common import _override
 from supportsim.cli import main
+from supportsim.cli._common import _override
 from tests.support import assert_one_line_error
 
 ROOT = Path(__file__).resolve().parent.parent

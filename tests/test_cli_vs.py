@@ -9,7 +9,7 @@ import pytest
 
 import supportsim as ss
 from supportsim.cli import main
-from supportsim.simulate import resolve_seed
+from supportsim.simulation import resolve_seed
 from tests.support import assert_one_line_error
 
 ROOT = Path(__file__).resolve().parent.parent

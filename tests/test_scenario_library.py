@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 import supportsim as ss
-from supportsim.sweep import load_sweep
+from supportsim.sweeps import load_sweep
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = sorted((ROOT / "scenarios").glob("*.toml"))

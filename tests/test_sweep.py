@@ -15,10 +15,10 @@ import pandas as pd
 import pytest
 
 import supportsim as ss
-from supportsim.simulate import simulate_replications
-from supportsim.sweep import SweepError, SweepFailureWarning, SweepResult, sweep, task_seeds
-from supportsim.sweep._grid import build_variants
-from supportsim.sweep._summary import METRICS, summarise
+from supportsim.simulation import simulate_replications
+from supportsim.sweeps import SweepError, SweepFailureWarning, SweepResult, sweep, task_seeds
+from supportsim.sweeps._grid import build_variants
+from supportsim.sweeps._summary import METRICS, summarise
 from tests.support import build, mmc_dict
 
 # One week, two priorities: each task simulates ~3,000 tickets in well under 0.1 s.
@@ -243,7 +243,7 @@ def test_a_failing_variant_is_reported_and_the_rest_completes(tmp_path: Path) ->
 def test_an_engine_error_is_reported_with_its_message(
     monkeypatch: pytest.MonkeyPatch, reference: SweepResult
 ) -> None:
-    from supportsim.sweep import _task
+    from supportsim.sweeps import _task
 
     real = _task.simulate_replications
 
@@ -324,7 +324,7 @@ def test_keep_tickets_returns_every_task_s_tickets(tmp_path: Path) -> None:
 def test_a_dying_worker_fails_its_tasks_not_the_sweep(
     monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from supportsim.sweep import _task
+    from supportsim.sweeps import _task
 
     real = _task.simulate_replications
 

@@ -16,7 +16,7 @@ import pytest
 
 import supportsim as ss
 from supportsim.cli import main
-from supportsim.sweep import SweepError, SweepFailureWarning, SweepResult, load_sweep, sweep
+from supportsim.sweeps import SweepError, SweepFailureWarning, SweepResult, load_sweep, sweep
 from tests.test_sweep import small_scenario
 
 ROOT = Path(__file__).resolve().parent.parent

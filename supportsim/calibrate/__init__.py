@@ -7,11 +7,39 @@ parameters with intervals, a report with figures, and a back-test that simulates
 skeleton beside the history.
 """
 
-from supportsim.calibrate._api import SAMPLE_CREDIT, CalibrationResult, from_event_log
-from supportsim.calibrate._backtest import Backtest
-from supportsim.calibrate._estimate import CalibrationWarning
-from supportsim.calibrate._read import FORMATS, EventLogError
-from supportsim.calibrate._report import CANNOT_INFER, Report
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from supportsim.calibrate._api import SAMPLE_CREDIT, CalibrationResult, from_event_log
+    from supportsim.calibrate._backtest import Backtest
+    from supportsim.calibrate._estimate import CalibrationWarning
+    from supportsim.calibrate._read import FORMATS, EventLogError
+    from supportsim.calibrate._report import CANNOT_INFER, Report
+
+# NOTE: loaded on first use (PEP 562): scipy.stats alone takes half a second to import.
+_LAZY = {
+    "CANNOT_INFER": "_report",
+    "FORMATS": "_read",
+    "SAMPLE_CREDIT": "_api",
+    "Backtest": "_backtest",
+    "CalibrationResult": "_api",
+    "CalibrationWarning": "_estimate",
+    "EventLogError": "_read",
+    "Report": "_report",
+    "from_event_log": "_api",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _LAZY:
+        raise AttributeError(f"module 'supportsim.calibrate' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"supportsim.calibrate.{_LAZY[name]}"), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "CANNOT_INFER",

@@ -23,7 +23,7 @@ from supportsim.analysis import t_interval
 from supportsim.calibrate._estimate import ALL
 from supportsim.calibrate._skeleton import write_text
 from supportsim.results import SimulationResult
-from supportsim.simulate import simulate
+from supportsim.simulation import simulate
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure

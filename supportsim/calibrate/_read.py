@@ -33,10 +33,10 @@ from supportsim.calibrate._fields import (
     flags,
     priorities,
 )
+from supportsim.calibrate._formats import FORMATS
 
 __all__ = ["FORMATS", "EventLogError", "TicketLog", "read_log"]
 
-FORMATS = ("servicenow", "tickets")
 _REQUIRED = {
     "servicenow": ("number", "opened_at", "resolved_at", "priority"),
     "tickets": ("opened_at", "resolved_at", "priority"),

@@ -131,7 +131,7 @@ def comparison(a: SimulationResult, b: SimulationResult, *,
     ValueError
         If the two results have different priorities.
     """
-    from supportsim.compare import compare
+    from supportsim.comparison import compare
 
     if a.scenario.priority_names != b.scenario.priority_names:
         raise ValueError("the two results have different priorities: "

@@ -8,7 +8,7 @@ never from task order, worker or executor, so every executor gives the identical
   sees the very same tickets in replication ``r`` (common random numbers);
 - engine (workforce draws): ``SeedSequence(seed, spawn_key=(replication, 1, variant))``
   with the variant the integer value of its id (DESIGN.md section 7), passed in by
-  :func:`supportsim.sweep._task.simulate_task`. Without workforce mechanisms the engine
+  :func:`supportsim.sweeps._task.simulate_task`. Without workforce mechanisms the engine
   draws nothing, so a variant's rows equal ``simulate(variant, seed=seed)``'s.
 
 Change the derivation here and nowhere else.
@@ -48,7 +48,7 @@ def task_seeds(seed: int, replication: int, variant_id: str) -> TaskSeeds:
     replication : int
         Replication number (>= 0); selects the demand streams.
     variant_id : str
-        Hex id of the variant (:func:`supportsim.sweep._grid.variant_id`); selects the
+        Hex id of the variant (:func:`supportsim.sweeps._grid.variant_id`); selects the
         engine stream.
 
     Returns

@@ -14,7 +14,7 @@ import warnings
 from pathlib import Path
 from typing import Any
 
-from supportsim.calibrate._read import FORMATS
+from supportsim.calibrate._formats import FORMATS
 
 __all__ = ["register"]
 
@@ -80,7 +80,7 @@ def _calibrate(args: argparse.Namespace) -> int:
             if backtest is not None:
                 written += backtest.save(args.report)
     except OSError as exc:
-        from supportsim._cli_common import _OutputError
+        from supportsim.cli._common import _OutputError
 
         raise _OutputError(f"cannot write calibration output: {exc.strerror or exc} "
                            f"({exc.filename or args.out})") from exc

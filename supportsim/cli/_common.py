@@ -14,13 +14,14 @@ import tomllib
 import warnings
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any, NoReturn
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from supportsim._errors import CapacityWarning
 from supportsim.scenario import Scenario, load_scenario
 from supportsim.units import format_duration
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 PROG = "supportsim"
 

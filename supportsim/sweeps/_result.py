@@ -81,7 +81,7 @@ class SweepResult:
     table : DataFrame
         Tidy: one row per variant x replication x priority; ``variant``, ``strategy``,
         each factor (column named by its dotted key), ``replication``, ``priority`` and the
-        summary metrics (:mod:`supportsim.sweep._summary`; docs/sweeps.md). Replication-level
+        summary metrics (:mod:`supportsim.sweeps._summary`; docs/sweeps.md). Replication-level
         metrics (utilisation, backlog) repeat on each priority row of that replication.
     failures : DataFrame
         One row per failed task: ``variant``, ``replication``, ``error`` (exception type),

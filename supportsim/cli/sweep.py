@@ -13,12 +13,13 @@ import math
 import sys
 import warnings
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
+from supportsim.cli._common import PROG, _error, _positive_int, _table, _warnings_to_stderr
+from supportsim.cli._common import _share as _share_text
 
-from supportsim._cli_common import PROG, _error, _positive_int, _table, _warnings_to_stderr
-from supportsim._cli_common import _share as _share_text
+if TYPE_CHECKING:
+    pass
 
 __all__ = ["register", "run"]
 
@@ -73,6 +74,8 @@ def _number(value: float, digits: int = 1) -> str:
 
 
 def _sla_section(result: Any) -> str:
+    import pandas as pd
+
     sla = result.sla()
     rows = {
         "variant": sla["variant"].astype(str),
@@ -91,6 +94,8 @@ def _sla_section(result: Any) -> str:
 
 
 def _capacity_section(summary: Any) -> str:
+    import pandas as pd
+
     util = [c for c in summary.columns if c.startswith("utilisation_")
             and not c.endswith(("_low", "_high"))]
     rows: dict[str, Any] = {"variant": summary["variant"].astype(str)}
@@ -181,9 +186,9 @@ def _failures(result: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Handle ``supportsim sweep``; returns the exit code."""
-    from supportsim.sweep._executors import SweepError
-    from supportsim.sweep._file import load_sweep
-    from supportsim.sweep._run import SweepFailureWarning
+    from supportsim.sweeps._executors import SweepError
+    from supportsim.sweeps._file import load_sweep
+    from supportsim.sweeps._run import SweepFailureWarning
 
     if args.resume and args.out is None:
         _error("--resume needs --out DIR, the directory of the sweep to continue "

@@ -32,17 +32,17 @@ from typing import IO, Any
 
 import pandas as pd
 
-from supportsim.sweep._executors import SweepError
-from supportsim.sweep._grid import Task
-from supportsim.sweep._summary import METRICS
-from supportsim.sweep._task import TaskOutput
+from supportsim.sweeps._executors import SweepError
+from supportsim.sweeps._grid import Task
+from supportsim.sweeps._summary import METRICS
+from supportsim.sweeps._task import TaskOutput
 
 __all__ = ["FORMAT", "Store", "read_manifest"]
 
 #: Version of the store layout and summary columns; part of a store's identity.
 FORMAT = 1
 MANIFEST = "manifest.json"
-_META_KEY = b"supportsim.sweep"
+_META_KEY = b"supportsim.sweep"  # stores written before the rename keep resuming
 _IDENTITY = ("format", "supportsim", "scenario", "seed")
 
 

@@ -15,11 +15,10 @@ import sys
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-
-from supportsim._cli_common import (
+from supportsim._errors import CapacityWarning, ScenarioError
+from supportsim.cli._common import (
     _add_scenario_args,
     _duration,
     _heading,
@@ -36,8 +35,10 @@ from supportsim._cli_common import (
     _warnings_to_stderr,
     split_top_level,
 )
-from supportsim._errors import CapacityWarning, ScenarioError
 from supportsim.scenario import Scenario
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["register", "run"]
 
@@ -109,6 +110,8 @@ def register(commands: Any) -> None:
 
 
 def _sla_section(sla: pd.DataFrame) -> str:
+    import pandas as pd
+
     rows = pd.DataFrame({
         "priority": sla["priority"].astype(str),
         "clock": sla["clock"],
@@ -124,6 +127,8 @@ def _sla_section(sla: pd.DataFrame) -> str:
 
 
 def _summary_section(summary: pd.DataFrame) -> str:
+    import pandas as pd
+
     metrics = summary.set_index("metric")
     util = [m for m in metrics.index if m.startswith("utilisation_")]
     rows = pd.DataFrame({
@@ -231,6 +236,8 @@ def _difference(row: Any, share: bool) -> str:
 
 def _comparison_section(frame: pd.DataFrame, label: str, seed: int, replications: int) -> str:
     """The paired differences ``variant - base`` per priority and metric as a text table."""
+    import pandas as pd
+
     name = _short(label)
     rows = pd.DataFrame({
         "priority": frame["priority"].astype(str),
@@ -255,6 +262,8 @@ def _comparison_section(frame: pd.DataFrame, label: str, seed: int, replications
 
 def _variant_report(base: Any, variant: Any, label: str, overrides: dict[str, Any],
                     frame: pd.DataFrame) -> str:
+    import pandas as pd
+
     changed = ", ".join(f"{key}={value!r}" for key, value in overrides.items())
     sla = variant.sla()
     rows = pd.DataFrame({
@@ -384,8 +393,8 @@ def _variants(scenario: Scenario, specs: list[tuple[str, dict[str, Any]]],
 
 def run(args: argparse.Namespace) -> int:
     """Handle ``supportsim run``; returns the exit code."""
-    from supportsim.compare import compare
-    from supportsim.simulate import resolve_seed, simulate
+    from supportsim.comparison import compare
+    from supportsim.simulation import resolve_seed, simulate
 
     with _warnings_to_stderr() as caught:
         scenario = _load(args, caught)

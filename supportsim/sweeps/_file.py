@@ -34,7 +34,7 @@ from typing import Any
 from supportsim._errors import CapacityWarning, ScenarioError
 from supportsim.scenario import Scenario, load_scenario
 from supportsim.scenario._scenario import read_toml
-from supportsim.sweep._grid import build_variants
+from supportsim.sweeps._grid import build_variants
 
 __all__ = ["SweepFile", "load_sweep"]
 
@@ -70,7 +70,7 @@ class SweepFile:
     def run(self, **kwargs: Any) -> Any:
         """``sweep(base, factors, strategies, replications=..., seed=..., **kwargs)``;
         `kwargs` may override the file's replications and seed."""
-        from supportsim.sweep._run import sweep
+        from supportsim.sweeps._run import sweep
 
         kwargs.setdefault("seed", self.seed)
         kwargs.setdefault("replications", self.replications)

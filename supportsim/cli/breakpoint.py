@@ -11,12 +11,9 @@ import argparse
 import math
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-import pandas as pd
-
-from supportsim._cli_common import (
+from supportsim.cli._common import (
     _add_scenario_args,
     _error,
     _load,
@@ -27,6 +24,9 @@ from supportsim._cli_common import (
     split_top_level,
     toml_value,
 )
+
+if TYPE_CHECKING:
+    pass
 
 __all__ = ["register", "run"]
 
@@ -143,6 +143,9 @@ def _value(x: float) -> str:
 
 def report(bp: Any) -> str:
     """The table and the curve as text."""
+    import numpy as np
+    import pandas as pd
+
 
     who = bp.priority or "all priorities"
     pct = f"{bp.confidence:.0%}"

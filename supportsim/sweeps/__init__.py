@@ -4,11 +4,11 @@ See docs/sweeps.md. :func:`sweep` runs a grid in Python; ``supportsim sweep SWEE
 runs a sweep file (:func:`load_sweep`) from the command line.
 """
 
-from supportsim.sweep._executors import SweepError
-from supportsim.sweep._file import SweepFile, load_sweep
-from supportsim.sweep._result import SweepResult
-from supportsim.sweep._run import SweepFailureWarning, sweep
-from supportsim.sweep._seeds import TaskSeeds, task_seeds
+from supportsim.sweeps._executors import SweepError
+from supportsim.sweeps._file import SweepFile, load_sweep
+from supportsim.sweeps._result import SweepResult
+from supportsim.sweeps._run import SweepFailureWarning, sweep
+from supportsim.sweeps._seeds import TaskSeeds, task_seeds
 
 __all__ = [
     "SweepError",

@@ -22,9 +22,9 @@ import pandas as pd
 from supportsim._errors import CapacityWarning
 from supportsim.results import SimulationResult
 from supportsim.scenario import Scenario
-from supportsim.simulate import simulate_replications
-from supportsim.sweep._seeds import TaskSeeds, task_seeds
-from supportsim.sweep._summary import summarise
+from supportsim.simulation import simulate_replications
+from supportsim.sweeps._seeds import TaskSeeds, task_seeds
+from supportsim.sweeps._summary import summarise
 
 __all__ = ["TaskOutput", "TaskSpec", "build_variant", "run_task", "simulate_task"]
 
@@ -71,7 +71,7 @@ def build_variant(base: Scenario, overrides: dict[str, Any]) -> Scenario:
 
 
 def simulate_task(scenario: Scenario, seeds: TaskSeeds) -> SimulationResult:
-    """One replication of `scenario` on the task's streams (:mod:`supportsim.sweep._seeds`).
+    """One replication of `scenario` on the task's streams (:mod:`supportsim.sweeps._seeds`).
 
     Demand comes from (seed, replication), shared by every variant; the engine stream
     (workforce draws) also from the variant (DESIGN section 7). Without workforce

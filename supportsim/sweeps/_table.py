@@ -12,8 +12,8 @@ from typing import Any
 import pandas as pd
 
 from supportsim.scenario import Scenario
-from supportsim.sweep._grid import Variant, value_label
-from supportsim.sweep._summary import METRICS
+from supportsim.sweeps._grid import Variant, value_label
+from supportsim.sweeps._summary import METRICS
 
 __all__ = ["SummaryRows", "failures_frame", "tickets_frame", "variants_frame"]
 

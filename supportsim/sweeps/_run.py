@@ -16,13 +16,13 @@ import pandas as pd
 
 from supportsim._errors import ScenarioError
 from supportsim.scenario import Scenario
-from supportsim.simulate import resolve_seed
-from supportsim.sweep._executors import Backend, open_executor
-from supportsim.sweep._grid import BASE_STRATEGY, Task, Variant, build_variants
-from supportsim.sweep._result import SweepResult
-from supportsim.sweep._store import FORMAT, Store, read_manifest
-from supportsim.sweep._table import SummaryRows, failures_frame, tickets_frame, variants_frame
-from supportsim.sweep._task import TaskOutput, TaskSpec, build_variant, run_task
+from supportsim.simulation import resolve_seed
+from supportsim.sweeps._executors import Backend, open_executor
+from supportsim.sweeps._grid import BASE_STRATEGY, Task, Variant, build_variants
+from supportsim.sweeps._result import SweepResult
+from supportsim.sweeps._store import FORMAT, Store, read_manifest
+from supportsim.sweeps._table import SummaryRows, failures_frame, tickets_frame, variants_frame
+from supportsim.sweeps._task import TaskOutput, TaskSpec, build_variant, run_task
 
 __all__ = ["SweepFailureWarning", "sweep"]
 

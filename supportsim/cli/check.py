@@ -1,0 +1,97 @@
+"""``supportsim check SCENARIO``: validate a scenario and show its analytic load view."""
+
+from __future__ import annotations
+
+import argparse
+import math
+from typing import Any
+
+from supportsim.cli._common import (
+    _add_scenario_args,
+    _duration,
+    _heading,
+    _load,
+    _share,
+    _table,
+    _wait,
+    _warnings_to_stderr,
+)
+from supportsim.scenario import Scenario
+
+__all__ = ["register"]
+
+
+def register(commands: Any) -> None:
+    """Add the ``check`` command to the sub-parsers `commands`."""
+    parser = commands.add_parser(
+        "check", help="validate a scenario and show offered load per tier",
+        description="Validate SCENARIO and print the analytic view: offered load against "
+                    "staff per tier, Erlang C where it applies, and expected tickets.")
+    _add_scenario_args(parser)
+    parser.set_defaults(handler=_check)
+
+# --------------------------------------------------------------------------- check
+
+
+def _loads_section(scenario: Scenario) -> str:
+    import pandas as pd
+
+    from supportsim.capacity import tier_loads
+
+    loads = tier_loads(scenario)
+    rows = pd.DataFrame({
+        "tier": loads["tier"],
+        "tickets/h": [f"{v:.2f}" for v in loads["arrival_rate"]],
+        "work/ticket": [_wait(v) for v in loads["work_time"]],
+        "cv": [f"{v:.2f}" for v in loads["service_cv"]],
+        "offered load": [f"{v:.2f} Erl" for v in loads["offered_load"]],
+        "staff": loads["staff"].astype(str),
+        "on duty": [f"{v:.2f}" for v in loads["on_duty"]],
+        "utilisation": [_share(v).strip() for v in loads["utilisation"]],
+        "model": [m or "-" for m in loads["model"]],
+        "P(wait)": ["-" if math.isnan(v) else f"{v:.1%}" for v in loads["wait_probability"]],
+        "mean wait": [_wait(v) for v in loads["mean_wait"]],
+    })
+    return ("Offered load per tier (analytic; on duty = mean agents on duty over the horizon)\n"
+            + _table(rows))
+
+
+def _demand_section(scenario: Scenario) -> str:
+    from supportsim.demand import expected_arrivals
+
+    total = expected_arrivals(scenario)
+    scored = expected_arrivals(scenario, scenario.warmup)
+    days = scenario.horizon / 24
+    return (f"Expected tickets: {total:,.0f} over {_duration(scenario.horizon)} "
+            f"({total / days:,.1f} a day), {scored:,.0f} after the "
+            f"{_duration(scenario.warmup)} warm-up")
+
+
+def _priorities_section(scenario: Scenario) -> str:
+    import pandas as pd
+
+    rows = pd.DataFrame({
+        "priority": list(scenario.priorities),
+        "share": [f"{p.share:.0%}" for p in scenario.priorities.values()],
+        "response": [_duration(p.response) for p in scenario.priorities.values()],
+        "resolution": [_duration(p.resolution) for p in scenario.priorities.values()],
+        "clock": [p.clock for p in scenario.priorities.values()],
+    })
+    return "Priorities (SLA targets)\n" + _table(rows)
+
+
+def _check(args: argparse.Namespace) -> int:
+    with _warnings_to_stderr() as caught:
+        scenario = _load(args, caught)
+    print(f"{_heading(scenario, args.overrides)}\nvalid; "
+          f"horizon {_duration(scenario.horizon)}, warm-up {_duration(scenario.warmup)}, "
+          f"structure {scenario.team.structure}, discipline {scenario.team.discipline}")
+    print()
+    print(_loads_section(scenario))
+    print()
+    print(_demand_section(scenario))
+    print()
+    print(_priorities_section(scenario))
+    return 0
+
+
