@@ -195,3 +195,11 @@ def test_cli_run_warns_before_simulating_and_once(capsys: pytest.CaptureFixture[
                  'warmup="0h"', "--set", "team.tiers.l1.staff=4"]) == 0
     err = capsys.readouterr().err.splitlines()
     assert len(err) == 1 and err[0].startswith("supportsim: warning: team.tiers.l1")
+
+
+def test_every_check_column_is_documented() -> None:
+    text = (ROOT / "docs" / "results.md").read_text(encoding="utf-8")
+    section = text.split("## `ss.check(scenario)`", 1)[1]
+    result = ss.check(quiet())
+    columns = [*result.loads.columns, *result.priorities.columns]
+    assert [c for c in columns if f"`{c}`" not in section] == []
