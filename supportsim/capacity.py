@@ -237,6 +237,12 @@ def check(scenario: Scenario) -> CheckResult:
         horizon and after warm-up), ``priorities`` (targets as written and in hours),
         ``overloaded`` and ``warnings``.
 
+    Raises
+    ------
+    TypeError
+        If `scenario` is not a :class:`~supportsim.Scenario` (load a file first with
+        :func:`~supportsim.load_scenario`).
+
     Examples
     --------
     >>> import supportsim as ss

@@ -203,3 +203,13 @@ def test_every_check_column_is_documented() -> None:
     result = ss.check(quiet())
     columns = [*result.loads.columns, *result.priorities.columns]
     assert [c for c in columns if f"`{c}`" not in section] == []
+
+
+def test_sla_figure_labels_targets_as_written(tmp_path: Path) -> None:
+    from supportsim import plot
+
+    scenario = ss.load_scenario(business_days_file(tmp_path)).with_overrides(
+        {"horizon": "1w", "warmup": "1d"})
+    figure = plot.sla_bars(ss.simulate(scenario, replications=2, seed=1))
+    labels = [t.get_text() for t in figure.axes[0].get_xticklabels()]
+    assert labels == ["P1\n90min / 3bd\nbusiness"]
