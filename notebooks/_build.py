@@ -90,15 +90,16 @@ pd.DataFrame([
     """md:
 ## 2. Before simulating: offered load per tier
 
-`tier_loads` is the analytic sanity view that `supportsim check` prints: the mean arrival
+`ss.check` is the analytic sanity view that `supportsim check` prints: the mean arrival
 rate over the horizon times the mean work a ticket brings to each tier, against the mean
 number of agents on duty. A utilisation at or above 100 % would mean the queue grows
-without bound (a `CapacityWarning`).
+without bound: the tier would be listed in `check.overloaded`, and `ss.simulate` would
+raise a `CapacityWarning` when it starts.
 """,
     """\
-from supportsim.capacity import tier_loads
-
-tier_loads(sc)[["tier", "arrival_rate", "work_time", "offered_load", "on_duty", "utilisation"]]""",
+check = ss.check(sc)
+print(check)
+check.loads[["tier", "arrival_rate", "work_time", "offered_load", "on_duty", "utilisation"]]""",
     """md:
 L1 looks lightly loaded on average because its shifts follow the daily peaks (many
 agents mid-morning, one at night); L2 and L3 work business hours only and run at about

@@ -14,11 +14,18 @@ if TYPE_CHECKING:
     from supportsim._errors import CapacityWarning, ScenarioError
     from supportsim.breakpoint import BreakingPoints, find_breaking_point
     from supportsim.calendar import Calendar
+    from supportsim.capacity import CheckResult, check
     from supportsim.comparison import compare
     from supportsim.results import SimulationResult
     from supportsim.scenario import Scenario, load_scenario
     from supportsim.simulation import simulate
-    from supportsim.sweeps import SweepResult, load_sweep, sweep
+    from supportsim.sweeps import (
+        SweepError,
+        SweepFailureWarning,
+        SweepResult,
+        load_sweep,
+        sweep,
+    )
 
 __version__ = "0.1.0"
 
@@ -28,10 +35,14 @@ _LAZY = {
     "BreakingPoints": "supportsim.breakpoint",
     "Calendar": "supportsim.calendar",
     "CapacityWarning": "supportsim._errors",
+    "CheckResult": "supportsim.capacity",
     "Scenario": "supportsim.scenario",
     "ScenarioError": "supportsim._errors",
     "SimulationResult": "supportsim.results",
+    "SweepError": "supportsim.sweeps",
+    "SweepFailureWarning": "supportsim.sweeps",
     "SweepResult": "supportsim.sweeps",
+    "check": "supportsim.capacity",
     "compare": "supportsim.comparison",
     "find_breaking_point": "supportsim.breakpoint",
     "load_scenario": "supportsim.scenario",
@@ -61,14 +72,18 @@ __all__ = [
     "BreakingPoints",
     "Calendar",
     "CapacityWarning",
+    "CheckResult",
     "Scenario",
     "ScenarioError",
     "SimulationResult",
+    "SweepError",
+    "SweepFailureWarning",
     "SweepResult",
     "__version__",
     "analysis",
     "analytic",
     "calibrate",
+    "check",
     "compare",
     "find_breaking_point",
     "load_scenario",

@@ -16,5 +16,7 @@ class ScenarioError(ValueError):
 class CapacityWarning(UserWarning):
     """Offered load reaches or exceeds the capacity of a tier.
 
-    A warning, not an error: finding where a plan breaks is the point of the tool.
+    A warning, not an error: finding where a plan breaks is the point of the tool. It is
+    raised when a simulation starts (``simulate``, once per ``sweep`` or breaking-point
+    search), never while a scenario is loaded; ``check(scenario).overloaded`` has it as data.
     """

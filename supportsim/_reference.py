@@ -47,8 +47,8 @@ Storms.changes_per_week: Changes per week (Poisson).
 Storms.failure_rate: Probability that a change fails and sets off a storm.
 Storms.decay: Mean delay (exponential) from the failure to each storm ticket.
 Priority.share: Share of tickets with this priority.
-Priority.response: Target from arrival to first response (an agent starts work).
-Priority.resolution: Target from arrival to resolution.
+Priority.response: Target to first response (an agent starts work); or business days ("2bd").
+Priority.resolution: Target from arrival to resolution; business days ("3bd") on a business clock.
 Priority.clock: Clock of both targets: wall hours or [calendar] business hours.
 Work.mix: Share of tickets whose fix needs tier lN.
 Distribution.dist: Shape.
@@ -79,8 +79,12 @@ constraints and meaning. Placeholders: `NAME` is a name you choose (a channel, a
 `lN` a tier (`l1`, `l2`, `l3`), `N` a list item counted from 0 (a burst also by its name).
 
 - **Durations** are hours (`1.5`) or a string with a unit: `"90s"`, `"15min"`, `"4h"`,
-  `"3d"` (24-hour days), `"2w"`. **Rates** are per hour. **Shares** are in [0, 1]; the
-  shares of channels, of priorities and of `work.mix` each sum to 1.
+  `"3d"` (24-hour days), `"2w"`. SLA targets on a `business` clock may also be business
+  days, `"3bd"`: N times the length of the calendar's business day, in business hours
+  (`"3bd"` = 27 business hours on 08:00–17:00); a `24x7` clock rejects them. Targets keep
+  the unit they were written in, in tables and when exported. **Rates** are per hour.
+  **Shares** are in [0, 1]; the shares of channels, of priorities and of `work.mix` each
+  sum to 1.
 - **Across keys**: each tier with a `work.mix` share > 0 needs `work.effort.lN` and a
   team tier at that level or above; a tiered desk needs tier `l1` (every ticket enters L1)
   and `work.triage.lN` for each tier that escalates; the first priority is the most urgent.
@@ -88,7 +92,9 @@ constraints and meaning. Placeholders: `NAME` is a name you choose (a channel, a
   `supportsim run FILE --set team.tiers.l1.staff=14` (values read as TOML), then validate.
 - **Errors** raise `ScenarioError` (a `ValueError`) naming key, rule, value and file:
   `team.tiers.l1.staff must be an integer >= 0, got -2 (rollout.toml)`. Unknown keys get a
-  did-you-mean. An offered load at or above a tier's capacity is a `CapacityWarning`.
+  did-you-mean. An offered load at or above a tier's capacity is not an error: `ss.check`
+  (and `supportsim check`) reports it, and a `CapacityWarning` is raised when a simulation
+  starts; loading a scenario never warns.
 """
 
 

@@ -21,6 +21,7 @@ import pandas as pd
 from supportsim._crossing import crossing, crossings, erlang_estimate
 from supportsim._errors import CapacityWarning
 from supportsim.analysis import sla_attainment, t_interval
+from supportsim.capacity import warn_if_overloaded
 from supportsim.scenario import Scenario
 from supportsim.simulation import resolve_seed, simulate
 
@@ -163,16 +164,16 @@ class _Evaluator:
         self.points: dict[float, tuple[FloatArray, str]] = {}
 
     def variant(self, value: float) -> Scenario:
-        with warnings.catch_warnings():
-            # Overload is expected on the far side of a breaking point.
-            warnings.simplefilter("ignore", CapacityWarning)
-            return self.scenario.with_overrides(
-                {**self.strategy, self.factor: _override_value(value, self.integer)})
+        return self.scenario.with_overrides(
+            {**self.strategy, self.factor: _override_value(value, self.integer)})
 
     def __call__(self, value: float, stage: str) -> float:
         if value not in self.points:
-            result = simulate(self.variant(value), replications=self.replications,
-                              seed=self.seed)
+            with warnings.catch_warnings():
+                # Overload is expected on the far side of a breaking point.
+                warnings.simplefilter("ignore", CapacityWarning)
+                result = simulate(self.variant(value), replications=self.replications,
+                                  seed=self.seed)
             att = sla_attainment(result.tickets, result.scenario)
             if self.priority is not None:
                 att = att[att["priority"] == self.priority]
@@ -295,6 +296,13 @@ def find_breaking_point(
         ``.table`` (one row per strategy: ``strategy``, ``breaking_value``, ``low``,
         ``high``, ...) and ``.curve`` (every evaluated point); see :class:`BreakingPoints`.
 
+    Warns
+    -----
+    CapacityWarning
+        Once, before the search, if `scenario` itself overloads a tier (as
+        :func:`~supportsim.simulate` would); the evaluated variants are not checked, as
+        overload is expected beyond the breaking point.
+
     Raises
     ------
     ValueError
@@ -357,6 +365,7 @@ def find_breaking_point(
     if count < 2:
         raise ValueError(f"replications must be >= 2 for an interval, got {replications!r}")
     root = resolve_seed(scenario, seed)
+    warn_if_overloaded(scenario)
     evaluators = {name: _Evaluator(scenario, factor, overrides, metric, priority, count, root,
                                    integer, name, progress)
                   for name, overrides in chosen.items()}

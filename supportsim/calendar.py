@@ -207,6 +207,17 @@ class Calendar:
         return x
 
     @property
+    def business_day_hours(self) -> float:
+        """Hours in one business day, e.g. 9.0 for 08:00–17:00.
+
+        A target of N business days (``"3bd"``) is N times this many business hours,
+        counted with :meth:`deadline` and :meth:`elapsed`: 1 business day from Friday
+        16:00 on Mon–Fri 08:00–17:00 ends on Monday at 16:00.
+        """
+        k = self._cache
+        return (k.close_min - k.open_min) / 60.0
+
+    @property
     def business_hours_per_week(self) -> float:
         """Business hours in a week without holidays, e.g. 45.0 for Mon–Fri 08–17."""
         k = self._cache

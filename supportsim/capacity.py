@@ -1,16 +1,20 @@
-"""Offered load against capacity per tier, before any simulation.
+"""Offered load against capacity per tier, before any simulation: :func:`check`.
 
 The offered load of a tier is the agent-hours of work that arrive per hour: the mean
 arrival rate over the horizon times the mean work a ticket brings to that tier (effort
 where it is resolved, triage where it is escalated, and a second triage for the share
 that bounces back). Capacity is the mean number of agents on duty. A tier whose offered
 load reaches its capacity cannot keep up on average; that is a :class:`CapacityWarning`,
-not an error, because locating that edge is what the tool is for.
+not an error, because locating that edge is what the tool is for. It is raised when a
+simulation starts (:func:`supportsim.simulate`, once per sweep or breaking-point search),
+never when a scenario is loaded: validation does not depend on the layers above it.
 """
 
 from __future__ import annotations
 
+import html
 import warnings
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -23,7 +27,7 @@ from supportsim.engine._hours import duty_groups, on_duty_hours
 from supportsim.scenario import Scenario
 from supportsim.scenario._schema import TIERS, Tier
 
-__all__ = ["tier_loads", "warn_if_overloaded"]
+__all__ = ["CheckResult", "check", "tier_loads", "warn_if_overloaded"]
 
 
 def _poisson_stationary(scenario: Scenario) -> bool:
@@ -131,15 +135,139 @@ def _key(tier: str) -> str:
     return "team" if tier == "team" else f"team.tiers.{tier}"
 
 
-def warn_if_overloaded(scenario: Scenario) -> None:
-    """Emit a :class:`CapacityWarning` for each tier whose offered load reaches its capacity."""
+def _overload_messages(scenario: Scenario, loads: pd.DataFrame) -> list[tuple[str, str]]:
+    """(tier, one-line message) for each tier whose offered load reaches its capacity."""
     source = f" ({scenario.source})" if scenario.source else ""
-    for row in tier_loads(scenario).itertuples():
-        if row.offered_load >= row.on_duty:
-            warnings.warn(
-                f"{_key(row.tier)}: offered load {row.offered_load:.2f} Erlangs "
-                f"({row.arrival_rate:.2f} tickets/h x {row.work_time:.3f} h of work) >= "
-                f"{row.on_duty:.2f} agents on duty on average; the queue will grow{source}",
-                CapacityWarning,
-                stacklevel=3,
-            )
+    return [
+        (str(row.tier),
+         f"{_key(row.tier)}: offered load {row.offered_load:.2f} Erlangs "
+         f"({row.arrival_rate:.2f} tickets/h x {row.work_time:.3f} h of work) >= "
+         f"{row.on_duty:.2f} agents on duty on average; the queue will grow{source}")
+        for row in loads.itertuples() if row.offered_load >= row.on_duty
+    ]
+
+
+def warn_if_overloaded(scenario: Scenario, *, stacklevel: int = 3) -> None:
+    """Emit a :class:`CapacityWarning` for each tier whose offered load reaches its capacity.
+
+    Called where a simulation starts; `stacklevel` 3 points the warning at the caller of
+    the function that calls this one (the user's ``ss.simulate(...)`` line).
+    """
+    for _, message in _overload_messages(scenario, tier_loads(scenario)):
+        warnings.warn(message, CapacityWarning, stacklevel=stacklevel)
+
+
+@dataclass(frozen=True, repr=False, eq=False)
+class CheckResult:
+    """What :func:`check` finds in a scenario before anything is simulated.
+
+    Attributes
+    ----------
+    scenario : Scenario
+        The scenario checked.
+    loads : DataFrame
+        One row per tier (one ``"team"`` row when swarming): the columns of
+        :func:`tier_loads` (arrival rate, work per ticket, offered load in Erlangs, staff,
+        mean agents on duty, utilisation, and Erlang C where it applies).
+    tickets : float
+        Expected tickets over the horizon.
+    scored_tickets : float
+        Expected tickets arriving after the warm-up (those the SLA tables score).
+    priorities : DataFrame
+        One row per priority in rank order: ``priority``, ``share``, ``clock``,
+        ``response`` and ``resolution`` (targets as written, e.g. ``"3bd"``, ``"15min"``),
+        ``response_target`` and ``resolution_target`` (the same in hours; business hours
+        on a business clock).
+    warnings : tuple of str
+        One message per overloaded tier, as :class:`~supportsim.CapacityWarning` words it.
+    """
+
+    scenario: Scenario
+    loads: pd.DataFrame
+    tickets: float
+    scored_tickets: float
+    priorities: pd.DataFrame
+    _overloads: tuple[tuple[str, str], ...] = field(default=(), repr=False)
+
+    @property
+    def overloaded(self) -> tuple[str, ...]:
+        """Tiers (``"l1"``, ..., or ``"team"``) whose offered load reaches their capacity."""
+        return tuple(tier for tier, _ in self._overloads)
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """The capacity warnings as text, one per overloaded tier."""
+        return tuple(message for _, message in self._overloads)
+
+    @property
+    def ok(self) -> bool:
+        """True when no tier is overloaded."""
+        return not self._overloads
+
+    def __repr__(self) -> str:
+        source = f" ({self.scenario.source})" if self.scenario.source else ""
+        count = len(self.loads)
+        state = (f"overloaded: {', '.join(self.overloaded)}" if self.overloaded
+                 else "no tier overloaded")
+        return (f"<CheckResult {self.scenario.name!r}{source}: {count} "
+                f"{'tier' if count == 1 else 'tiers'}, {state}; "
+                f"{self.tickets:,.0f} tickets expected, {self.scored_tickets:,.0f} after "
+                "warm-up>")
+
+    def _repr_html_(self) -> str:
+        return (f"<p>{html.escape(repr(self))}</p>"
+                + self.loads.to_html(index=False, float_format=lambda v: f"{v:.3g}"))
+
+
+def check(scenario: Scenario) -> CheckResult:
+    """The analytic check of a scenario: offered load per tier, tickets, SLA targets.
+
+    What ``supportsim check`` prints, as data: no simulation is run. A tier whose offered
+    load reaches the agents on duty is listed in ``overloaded`` (and
+    :func:`~supportsim.simulate` warns about it when it starts).
+
+    Parameters
+    ----------
+    scenario : Scenario
+
+    Returns
+    -------
+    CheckResult
+        ``loads`` (per tier), ``tickets`` and ``scored_tickets`` (expected, over the
+        horizon and after warm-up), ``priorities`` (targets as written and in hours),
+        ``overloaded`` and ``warnings``.
+
+    Raises
+    ------
+    TypeError
+        If `scenario` is not a :class:`~supportsim.Scenario` (load a file first with
+        :func:`~supportsim.load_scenario`).
+
+    Examples
+    --------
+    >>> import supportsim as ss
+    >>> result = ss.check(ss.load_scenario("scenarios/mmc.toml"))  # doctest: +SKIP
+    >>> result.loads[["tier", "offered_load", "on_duty", "utilisation"]]  # doctest: +SKIP
+      tier  offered_load  on_duty  utilisation
+    0   l1           5.0      7.0     0.714286
+    >>> result.overloaded  # doctest: +SKIP
+    ()
+    """
+    if not isinstance(scenario, Scenario):
+        raise TypeError(f"scenario must be a Scenario, got {type(scenario).__name__}")
+    loads = tier_loads(scenario)
+    priorities = scenario.priorities.values()
+    table = pd.DataFrame({
+        "priority": list(scenario.priorities),
+        "share": [p.share for p in priorities],
+        "clock": [p.clock for p in priorities],
+        "response": [p.target("response") for p in priorities],
+        "resolution": [p.target("resolution") for p in priorities],
+        "response_target": [p.response for p in priorities],
+        "resolution_target": [p.resolution for p in priorities],
+    })
+    return CheckResult(
+        scenario=scenario, loads=loads, tickets=expected_arrivals(scenario),
+        scored_tickets=expected_arrivals(scenario, scenario.warmup), priorities=table,
+        _overloads=tuple(_overload_messages(scenario, loads)),
+    )

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
+from supportsim.capacity import warn_if_overloaded
 from supportsim.demand import generate
 from supportsim.engine import engine_stream, run_replication
 from supportsim.records import build_tables
@@ -33,6 +34,12 @@ def simulate(
     -------
     SimulationResult
 
+    Warns
+    -----
+    CapacityWarning
+        Before simulating, for each tier whose offered load reaches the agents on duty
+        (:func:`supportsim.check`); the run goes ahead, overload is what it measures.
+
     Notes
     -----
     Replication ``r`` draws its tickets from streams keyed by ``(seed, r)`` alone, so
@@ -49,7 +56,9 @@ def simulate(
     count = scenario.replications if replications is None else int(replications)
     if count < 1:
         raise ValueError(f"replications must be an integer >= 1, got {replications!r}")
-    return simulate_replications(scenario, range(count), resolve_seed(scenario, seed))
+    root = resolve_seed(scenario, seed)
+    warn_if_overloaded(scenario)
+    return simulate_replications(scenario, range(count), root)
 
 
 def resolve_seed(scenario: Scenario, seed: int | None) -> int:

@@ -2,6 +2,10 @@
 
 In scenario files a duration is either a number of hours or a string with a unit:
 ``"90s"``, ``"15min"``, ``"4h"``, ``"3d"`` (24-hour days) or ``"2w"``.
+
+SLA targets on a business clock may also be written in business days, ``"3bd"``. Their
+length in hours depends on the scenario's calendar, so this module only reads the count
+(:func:`parse_business_days`); the scenario resolves it (see docs/scenario.md).
 """
 
 from __future__ import annotations
@@ -10,7 +14,7 @@ import math
 import numbers
 import re
 
-__all__ = ["UNITS", "format_duration", "parse_duration"]
+__all__ = ["BUSINESS_DAY", "UNITS", "format_duration", "parse_business_days", "parse_duration"]
 
 #: Hours per unit, largest first so that :func:`format_duration` picks the coarsest exact unit.
 UNITS: dict[str, float] = {"w": 168.0, "d": 24.0, "h": 1.0, "min": 1 / 60, "s": 1 / 3600}
@@ -19,6 +23,11 @@ UNITS: dict[str, float] = {"w": 168.0, "d": 24.0, "h": 1.0, "min": 1 / 60, "s": 
 _MAX_COUNT = 2.0**53
 
 _PATTERN = re.compile(r"^\s*([0-9]*\.?[0-9]+(?:[eE][-+]?[0-9]+)?)\s*(w|d|h|min|s)\s*$")
+
+#: The business-day unit: ``"3bd"`` is three business days of the scenario's calendar.
+BUSINESS_DAY = "bd"
+
+_BUSINESS_PATTERN = re.compile(r"^\s*([0-9]*\.?[0-9]+(?:[eE][-+]?[0-9]+)?)\s*bd\s*$")
 
 
 def parse_duration(value: object) -> float:
@@ -55,6 +64,12 @@ def parse_duration(value: object) -> float:
             raise ValueError(f"must be a finite duration, got {value!r}") from None
     elif isinstance(value, str):
         match = _PATTERN.match(value)
+        if match is None and parse_business_days(value) is not None:
+            raise ValueError(
+                f"must be a duration in {', '.join(UNITS)}: business days (bd) are only for "
+                "SLA targets on a business clock (priorities.NAME.response, .resolution), "
+                f"got {value!r}"
+            )
         if match is None:
             raise ValueError(
                 "must be a duration: a number of hours or a number with a unit "
@@ -66,6 +81,44 @@ def parse_duration(value: object) -> float:
     if not math.isfinite(hours):
         raise ValueError(f"must be a finite duration, got {value!r}")
     return hours
+
+
+def parse_business_days(value: object) -> float | None:
+    """The number of business days in a string such as ``"3bd"``; None for anything else.
+
+    Parameters
+    ----------
+    value : object
+        A duration as written in a scenario file.
+
+    Returns
+    -------
+    float or None
+        The count (``3.0`` for ``"3bd"``, ``0.5`` for ``"0.5bd"``), or None when `value`
+        is not a business-day string. Turning it into hours needs a calendar: one
+        business day is the length of the calendar's business day (9 h for 08:00–17:00).
+
+    Raises
+    ------
+    ValueError
+        If the count is not finite (``"1e999bd"``).
+
+    Examples
+    --------
+    >>> parse_business_days("3bd")
+    3.0
+    >>> parse_business_days("4h") is None
+    True
+    """
+    if not isinstance(value, str):
+        return None
+    match = _BUSINESS_PATTERN.match(value)
+    if match is None:
+        return None
+    count = float(match.group(1))
+    if not math.isfinite(count):
+        raise ValueError(f"must be a finite duration, got {value!r}")
+    return count
 
 
 def format_duration(hours: float) -> str | float:

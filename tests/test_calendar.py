@@ -234,6 +234,28 @@ def test_business_hours_per_week() -> None:
     assert Calendar(MON, ("09:30", "17:00"), DAY_NAMES[:6]).business_hours_per_week == 45.0
 
 
+def test_business_day_hours() -> None:
+    assert Calendar(MON).business_day_hours == 9.0
+    assert Calendar(MON, ("07:30", "18:00")).business_day_hours == 10.5
+    assert TWENTY_FOUR_SEVEN.business_day_hours == 24.0
+
+
+@pytest.mark.parametrize(("start", "days", "end"), [
+    # Fri 16:00 + 1 business day (9 h): 1 h on Friday, 8 h on Monday -> Mon 16:00.
+    (at(4, 16), 1, at(7, 16)),
+    # Wed 10:00 + 3 business days (27 h): 7 + 9 + 9 h to Friday's close, 2 h on Monday.
+    (at(2, 10), 3, at(7, 10)),
+    # Saturday 10:00 counts from Monday's opening: the whole of Monday.
+    (at(5, 10), 1, at(7, 17)),
+    # Thu 17:00 (closing) + 1 business day ends at Friday's close.
+    (at(3, 17), 1, at(4, 17)),
+])
+def test_business_days_as_deadlines(start: float, days: float, end: float) -> None:
+    cal = Calendar(MON)
+    assert float(cal.deadline(start, days * cal.business_day_hours)) == end
+    assert float(cal.elapsed(start, end)) == pytest.approx(9 * days, abs=1e-12)
+
+
 # ---------------------------------------------------------------- value semantics
 def test_equality_hash_repr_frozen_pickle() -> None:
     a = Calendar(MON, ("8:00", "17:00"), ["Fri", "Mon", "Tue", "Wed", "Thu", "Mon"],

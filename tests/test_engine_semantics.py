@@ -132,9 +132,9 @@ def test_off_duty_agent_finishes_the_ticket_in_hand() -> None:
 
 def test_horizon_cut_leaves_open_tickets_open() -> None:
     # 5 Erlangs on 4 agents: the queue grows; whatever is unfinished stays open.
+    scenario = build(mmc_dict(rate=20.0, staff=4, horizon="1w", warmup="0h"))
     with pytest.warns(ss.CapacityWarning, match="offered load 5.00 Erlangs"):
-        scenario = build(mmc_dict(rate=20.0, staff=4, horizon="1w", warmup="0h"))
-    res = ss.simulate(scenario, replications=1, seed=8)
+        res = ss.simulate(scenario, replications=1, seed=8)
     tickets = res.tickets
     open_ = tickets.resolved_at.isna() & ~tickets.abandoned
     assert open_.sum() > 100

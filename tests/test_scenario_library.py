@@ -54,10 +54,8 @@ def test_scenario_is_documented(path: Path) -> None:
 
 @pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.name)
 def test_scenario_loads_checks_and_simulates(path: Path) -> None:
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", ss.CapacityWarning)
-        scenario = ss.load_scenario(path)
-    overloads = [str(w.message) for w in caught if issubclass(w.category, ss.CapacityWarning)]
+    scenario = ss.load_scenario(path)
+    overloads = ss.check(scenario).warnings
     if overloads:
         assert _overload_intended(path), (
             f"{path.name} is overloaded but its comments do not say it is intended: "

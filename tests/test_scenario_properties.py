@@ -27,8 +27,7 @@ TIERS = ("l1", "l2", "l3")
 UNITS = {"s": 1 / 3600, "min": 1 / 60, "h": 1.0, "d": 24.0, "w": 168.0}
 DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
-# Building a scenario runs the capacity check (a numerical integral over the horizon):
-# keep horizons short and the example counts modest so the module runs in seconds.
+# Keep horizons short and the example counts modest so the module runs in seconds.
 PROPERTY = settings(max_examples=50, deadline=None)
 
 # Every generated scenario may be under- or over-staffed; that is a warning, not our topic.
@@ -269,8 +268,7 @@ USER_KEYED = re.compile(
 @PROPERTY
 @given(scenarios(), st.data())
 def test_unknown_key_in_any_table_is_named(data: dict[str, Any], draw: st.DataObject) -> None:
-    # Every table of the scenario in turn (an error stops validation before the costly
-    # capacity check, so this is cheap), each with its own random key and value.
+    # Every table of the scenario in turn, each with its own random key and value.
     for path, _ in list(tables(data)):
         key = draw.draw(unknown_keys, label=f"key in {'.'.join(path) or 'top level'}")
         broken = copy.deepcopy(data)

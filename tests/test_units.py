@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from supportsim.units import UNITS, format_duration, parse_duration
+from supportsim.units import UNITS, format_duration, parse_business_days, parse_duration
 
 # Hours per unit, written out independently of UNITS so that a wrong table is caught.
 HOURS_PER = {"s": 1 / 3600, "min": 1 / 60, "h": 1.0, "d": 24.0, "w": 168.0}
@@ -156,3 +156,31 @@ def test_format_duration_round_trips_unit_counts(count: int, unit: str) -> None:
 def test_whole_weeks_are_written_in_weeks(weeks: int) -> None:
     assert format_duration(parse_duration(f"{7 * weeks}d")) == f"{weeks}w"
     assert format_duration(parse_duration(f"{168 * weeks}h")) == f"{weeks}w"
+
+
+# ------------------------------------------------------------------ business days
+
+
+@pytest.mark.parametrize(("text", "count"), [("3bd", 3.0), (" 1 bd ", 1.0), ("0.5bd", 0.5),
+                                             (".5bd", 0.5), ("2e1bd", 20.0)])
+def test_parse_business_days_reads_the_count(text: str, count: float) -> None:
+    assert parse_business_days(text) == count
+
+
+@pytest.mark.parametrize("value", ["3d", "4h", "bd", "3 b d", "-1bd", "3BD", 3, None, 2.5])
+def test_parse_business_days_is_none_for_anything_else(value: object) -> None:
+    assert parse_business_days(value) is None
+
+
+def test_parse_business_days_rejects_an_infinite_count() -> None:
+    with pytest.raises(ValueError, match="finite"):
+        parse_business_days("1e400bd")
+
+
+def test_parse_duration_says_where_business_days_belong() -> None:
+    # Their length needs a calendar, which parse_duration does not have.
+    with pytest.raises(ValueError) as info:
+        parse_duration("3bd")
+    message = str(info.value)
+    assert message.startswith("must be a duration in w, d, h, min, s: business days (bd)")
+    assert "SLA targets on a business clock" in message and "'3bd'" in message

@@ -123,10 +123,10 @@ def run_backtest(cal: CalibrationResult, replications: int = 5, seed: int = 0,
     if follow_up > 0:
         overrides["demand.bursts"] = [{"name": "end of the observed window", "at": window,
                                        "multiplier": 0.0, "duration": follow_up}]
+    scenario = skeleton.with_overrides(overrides)
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", CapacityWarning)  # reported when calibrated
-        scenario = skeleton.with_overrides(overrides)
-    result = simulate(scenario, replications=replications, seed=seed)
+        warnings.simplefilter("ignore", CapacityWarning)  # a back-test replays history
+        result = simulate(scenario, replications=replications, seed=seed)
     sim = result.tickets
     reps = np.arange(replications)
 

@@ -10,9 +10,11 @@ from __future__ import annotations
 import argparse
 import math
 import sys
+import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from supportsim._errors import CapacityWarning
 from supportsim.cli._common import (
     _add_scenario_args,
     _error,
@@ -197,9 +199,11 @@ def run(args: argparse.Namespace) -> int:
     """Handle ``supportsim breakpoint``; returns the exit code."""
     from supportsim._errors import ScenarioError
     from supportsim.breakpoint import find_breaking_point, span_values
+    from supportsim.capacity import warn_if_overloaded
 
     with _warnings_to_stderr() as caught:
         scenario = _load(args, caught)
+        warn_if_overloaded(scenario)  # shown before the search starts
     strategies = dict(args.strategies) if args.strategies else None
     if args.strategies and len(strategies or {}) != len(args.strategies):
         _error("--strategy names must be distinct")
@@ -211,6 +215,7 @@ def run(args: argparse.Namespace) -> int:
                   file=sys.stderr, flush=True)
 
     with _warnings_to_stderr():
+        warnings.simplefilter("ignore", CapacityWarning)  # reported above
         try:
             values = (span_values(scenario, args.factor, *args.span) if args.span
                       else args.values)

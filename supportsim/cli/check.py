@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import argparse
 import math
-from typing import Any
+import warnings
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
+from supportsim._errors import CapacityWarning
 from supportsim.cli._common import (
     _add_scenario_args,
     _duration,
@@ -16,7 +19,9 @@ from supportsim.cli._common import (
     _wait,
     _warnings_to_stderr,
 )
-from supportsim.scenario import Scenario
+
+if TYPE_CHECKING:
+    from supportsim.capacity import CheckResult
 
 __all__ = ["register"]
 
@@ -32,13 +37,15 @@ def register(commands: Any) -> None:
 
 # --------------------------------------------------------------------------- check
 
+# Each section of the report is a function of the check result, printed in this order,
+# a blank line apart; a new section is one more function in SECTIONS.
+Section = Callable[["CheckResult"], str]
 
-def _loads_section(scenario: Scenario) -> str:
+
+def _loads_section(result: CheckResult) -> str:
     import pandas as pd
 
-    from supportsim.capacity import tier_loads
-
-    loads = tier_loads(scenario)
+    loads = result.loads
     rows = pd.DataFrame({
         "tier": loads["tier"],
         "tickets/h": [f"{v:.2f}" for v in loads["arrival_rate"]],
@@ -56,42 +63,36 @@ def _loads_section(scenario: Scenario) -> str:
             + _table(rows))
 
 
-def _demand_section(scenario: Scenario) -> str:
-    from supportsim.demand import expected_arrivals
-
-    total = expected_arrivals(scenario)
-    scored = expected_arrivals(scenario, scenario.warmup)
+def _demand_section(result: CheckResult) -> str:
+    scenario = result.scenario
     days = scenario.horizon / 24
-    return (f"Expected tickets: {total:,.0f} over {_duration(scenario.horizon)} "
-            f"({total / days:,.1f} a day), {scored:,.0f} after the "
+    return (f"Expected tickets: {result.tickets:,.0f} over {_duration(scenario.horizon)} "
+            f"({result.tickets / days:,.1f} a day), {result.scored_tickets:,.0f} after the "
             f"{_duration(scenario.warmup)} warm-up")
 
 
-def _priorities_section(scenario: Scenario) -> str:
-    import pandas as pd
+def _priorities_section(result: CheckResult) -> str:
+    table = result.priorities
+    rows = table[["priority", "share", "response", "resolution", "clock"]].assign(
+        share=[f"{v:.0%}" for v in table["share"]])
+    return "Priorities (SLA targets as written)\n" + _table(rows)
 
-    rows = pd.DataFrame({
-        "priority": list(scenario.priorities),
-        "share": [f"{p.share:.0%}" for p in scenario.priorities.values()],
-        "response": [_duration(p.response) for p in scenario.priorities.values()],
-        "resolution": [_duration(p.resolution) for p in scenario.priorities.values()],
-        "clock": [p.clock for p in scenario.priorities.values()],
-    })
-    return "Priorities (SLA targets)\n" + _table(rows)
+
+SECTIONS: list[Section] = [_loads_section, _demand_section, _priorities_section]
 
 
 def _check(args: argparse.Namespace) -> int:
+    from supportsim.capacity import check
+
     with _warnings_to_stderr() as caught:
         scenario = _load(args, caught)
+        result = check(scenario)
+        for message in result.warnings:
+            warnings.warn(message, CapacityWarning, stacklevel=1)
     print(f"{_heading(scenario, args.overrides)}\nvalid; "
           f"horizon {_duration(scenario.horizon)}, warm-up {_duration(scenario.warmup)}, "
           f"structure {scenario.team.structure}, discipline {scenario.team.discipline}")
-    print()
-    print(_loads_section(scenario))
-    print()
-    print(_demand_section(scenario))
-    print()
-    print(_priorities_section(scenario))
+    for section in SECTIONS:
+        print()
+        print(section(result))
     return 0
-
-

@@ -109,16 +109,18 @@ def register(commands: Any) -> None:
 # --------------------------------------------------------------------------- report
 
 
-def _sla_section(sla: pd.DataFrame) -> str:
+def _sla_section(sla: pd.DataFrame, scenario: Scenario) -> str:
     import pandas as pd
 
+    # Targets as the scenario writes them ("3bd", "15min"), not converted to hours.
+    targets = [scenario.priorities[str(name)] for name in sla["priority"]]
     rows = pd.DataFrame({
         "priority": sla["priority"].astype(str),
         "clock": sla["clock"],
-        "response": [_duration(h) for h in sla["response_target"]],
+        "response": [p.target("response") for p in targets],
         "met (95% CI)": [_share(r.response_attainment, r.response_attainment_low,
                                 r.response_attainment_high) for r in sla.itertuples()],
-        "resolution": [_duration(h) for h in sla["resolution_target"]],
+        "resolution": [p.target("resolution") for p in targets],
         "met (95% CI) ": [_share(r.resolution_attainment, r.resolution_attainment_low,
                                  r.resolution_attainment_high) for r in sla.itertuples()],
         "tickets": [f"{n:,}" for n in sla["tickets"]],
@@ -192,7 +194,7 @@ def _run_report(result: Any, overrides: Sequence[tuple[str, Any]] = ()) -> str:
             f"horizon {_duration(scenario.horizon)}, warm-up {_duration(scenario.warmup)}, "
             f"{result.replications} replication{'s' if result.replications != 1 else ''}, "
             f"seed {result.seed}")
-    parts = [head, _sla_section(result.sla()), _summary_section(summary)]
+    parts = [head, _sla_section(result.sla(), result.scenario), _summary_section(summary)]
     workforce = _workforce_section(scenario, summary)
     return "\n\n".join(parts if workforce is None else [*parts, workforce])
 
@@ -371,6 +373,8 @@ def _variants(scenario: Scenario, specs: list[tuple[str, dict[str, Any]]],
     if len(set(slugs)) != len(slugs):
         raise _UsageError(f"--vs labels {labels} give clashing file names {slugs}; "
                           "name them LABEL:...")
+    from supportsim.capacity import warn_if_overloaded
+
     known = {_one_line(item.message) for item in caught}
     out = []
     for label, overrides in specs:
@@ -380,6 +384,7 @@ def _variants(scenario: Scenario, specs: list[tuple[str, dict[str, Any]]],
                 variant = scenario.with_overrides(overrides)
             except ScenarioError as exc:
                 raise ScenarioError(f"--vs {label}: {exc}") from exc
+            warn_if_overloaded(variant)
         for item in mine:
             if _one_line(item.message) not in known:
                 warnings.warn(f"--vs {label}: {item.message}", item.category, stacklevel=1)
@@ -393,14 +398,17 @@ def _variants(scenario: Scenario, specs: list[tuple[str, dict[str, Any]]],
 
 def run(args: argparse.Namespace) -> int:
     """Handle ``supportsim run``; returns the exit code."""
+    from supportsim.capacity import warn_if_overloaded
     from supportsim.comparison import compare
     from supportsim.simulation import resolve_seed, simulate
 
     with _warnings_to_stderr() as caught:
         scenario = _load(args, caught)
+        warn_if_overloaded(scenario)
         variants = _variants(scenario, args.variants, caught)
     # A second collector, so the capacity warnings show before a long simulation starts.
     with _warnings_to_stderr():
+        warnings.simplefilter("ignore", CapacityWarning)  # reported just above
         # One seed and one count for all: common random numbers across the variants.
         seed = resolve_seed(scenario, args.seed)
         replications = args.replications or scenario.replications

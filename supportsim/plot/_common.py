@@ -9,7 +9,6 @@ from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
 from matplotlib.figure import Figure
 
 from supportsim.results import SimulationResult
-from supportsim.units import format_duration
 
 WIDTH = 8.0  # inches: a notebook cell at the default dpi
 HEIGHT = 4.5
@@ -94,11 +93,6 @@ def _shade_events(ax: Axes, result: SimulationResult, dates: bool, *, label: boo
 def _outside_legend(ax: Axes) -> None:
     # Outside the axes: a backlog peak or a busy hour can sit anywhere in the plot.
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small", frameon=False)
-
-
-def _duration_text(hours: float) -> str:
-    text = format_duration(hours)
-    return text if isinstance(text, str) else f"{hours:.3g}h"
 
 
 def _grid(count: int) -> tuple[int, int]:

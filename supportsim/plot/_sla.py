@@ -9,7 +9,6 @@ from matplotlib.ticker import PercentFormatter
 
 from supportsim import analysis
 from supportsim.plot._common import (
-    _duration_text,
     _figure,
     _format_stacked_time_axes,
     _outside_legend,
@@ -67,9 +66,11 @@ def sla_bars(result: SimulationResult, *, confidence: float = 0.95,
                      label_type="center", fontsize="small", color="white")
     if goal is not None:
         ax.axhline(goal * 100, color="C3", ls="--", lw=1.0, label=f"goal {goal:.0%}")
+    priorities = result.scenario.priorities
+    # Targets as the scenario writes them ("3bd", "15min"), not converted to hours.
     ax.set_xticks(x, [
-        f"{row.priority}\n{_duration_text(row.response_target)} / "
-        f"{_duration_text(row.resolution_target)}\n{row.clock}"
+        f"{row.priority}\n{priorities[str(row.priority)].target('response')} / "
+        f"{priorities[str(row.priority)].target('resolution')}\n{row.clock}"
         for row in table.itertuples()
     ])
     ax.set_xlabel("priority (response / resolution target, clock)")

@@ -14,11 +14,19 @@ from pathlib import Path
 from typing import Any
 
 import tomli_w
-from pydantic import Field, PrivateAttr, ValidationError, field_validator, model_validator
+from pydantic import (
+    Field,
+    PrivateAttr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from supportsim._errors import ScenarioError
 from supportsim.calendar import Calendar
 from supportsim.scenario._schema import (
+    BUSINESS_DAY_HOURS,
     TIERS,
     CalendarSection,
     Count,
@@ -30,9 +38,11 @@ from supportsim.scenario._schema import (
     Team,
     Work,
     _check_shares,
+    clock_hours,
 )
 from supportsim.scenario._validation import keyed_error, scenario_error
 from supportsim.scenario._workforce import Workforce
+from supportsim.units import format_duration
 
 __all__ = ["Scenario", "load_scenario"]
 
@@ -77,10 +87,12 @@ class Scenario(Section):
         return start
 
     @model_validator(mode="after")
-    def _check(self) -> Scenario:
+    def _check(self, info: ValidationInfo) -> Scenario:
         if self.warmup >= self.horizon:
-            raise KeyedError("warmup", f"must be shorter than horizon ({self.horizon:g} h)",
-                             self.warmup)
+            given = (info.context or {}).get(_GIVEN, {})
+            raise KeyedError("warmup", "must be shorter than horizon, got "
+                             f"{_as_given(given, 'warmup', self.warmup)} >= "
+                             f"{_as_given(given, 'horizon', self.horizon)}", self.warmup)
         if not self.priorities:
             raise KeyedError("priorities", "must define at least one priority")
         _check_shares({k: p.share for k, p in self.priorities.items()}, "priorities")
@@ -159,22 +171,22 @@ class Scenario(Section):
         ScenarioError
             Naming the dotted key, the rule, the value and `source`.
 
-        Warns
+        Notes
         -----
-        CapacityWarning
-            When the offered load of a tier reaches its capacity.
+        Validation never warns: whether the load fits the staff is checked by
+        :func:`supportsim.check`, and :func:`supportsim.simulate` warns (a
+        :class:`~supportsim.CapacityWarning`) when a simulation starts.
         """
         if not isinstance(data, Mapping):
             raise ScenarioError(f"a scenario must be a table of keys, got {type(data).__name__}"
                                 + (f" ({source})" if source else ""))
+        data = dict(data)
+        context = {BUSINESS_DAY_HOURS: _business_day_hours(data), _GIVEN: data}
         try:
-            scenario = cls.model_validate(dict(data))
+            scenario = cls.model_validate(data, context=context)
         except ValidationError as exc:
             raise scenario_error(exc, cls, source) from None
         scenario._source = source
-        from supportsim.capacity import warn_if_overloaded
-
-        warn_if_overloaded(scenario)
         return scenario
 
     def with_overrides(self, overrides: Mapping[str, Any]) -> Scenario:
@@ -345,3 +357,30 @@ def _list_index(items: list[Any], part: str, walked: list[str], source: str | No
         KeyedError(".".join(walked[:-1]), f"has no item {part!r} (items: {', '.join(names)})"),
         source,
     )
+
+
+#: Validation context key: the data as given, so messages can quote durations as written.
+_GIVEN = "given"
+
+
+def _as_given(data: Mapping[str, Any], key: str, hours: float) -> str:
+    """A top-level duration as written ("3w"), or its hours in the coarsest exact unit."""
+    value = data.get(key)
+    if isinstance(value, str):
+        return value.strip()
+    text = format_duration(hours)
+    return text if isinstance(text, str) else f"{text:g}h"
+
+
+def _business_day_hours(data: Mapping[str, Any]) -> float | None:
+    """Hours in one business day of the data's calendar; None if the calendar is invalid.
+
+    Business-day targets ("3bd") are resolved with it while the priorities are validated;
+    an invalid calendar reports its own error.
+    """
+    try:
+        section = CalendarSection.model_validate(data.get("calendar", {}))
+    except ValidationError:
+        return None
+    opens, closes = (clock_hours(t) for t in section.business_hours)
+    return closes - opens

@@ -19,13 +19,18 @@ from pydantic import (
     ConfigDict,
     Discriminator,
     Field,
+    ModelWrapValidatorHandler,
     PlainSerializer,
+    PrivateAttr,
+    SerializerFunctionWrapHandler,
     Tag,
+    ValidationInfo,
     field_validator,
+    model_serializer,
     model_validator,
 )
 
-from supportsim.units import format_duration, parse_duration
+from supportsim.units import format_duration, parse_business_days, parse_duration
 
 TIERS: tuple[str, ...] = ("l1", "l2", "l3")
 SHARE_TOLERANCE = 1e-6
@@ -218,13 +223,75 @@ class Demand(Section):
 # --------------------------------------------------------------------------- priorities
 
 
+#: Validation context key: hours in one business day of the scenario's calendar.
+BUSINESS_DAY_HOURS = "business_day_hours"
+#: The SLA targets of a priority.
+TARGETS: tuple[str, ...] = ("response", "resolution")
+
+
 class Priority(Section):
-    """``[priorities.NAME]``: share of tickets and SLA targets; file order is rank order."""
+    """``[priorities.NAME]``: share of tickets and SLA targets; file order is rank order.
+
+    `response` and `resolution` are float hours. On a business clock they may be written
+    in business days (``"3bd"``): N business days are N times the calendar's business
+    day (``"3bd"`` = 27 business hours on 08:00–17:00), resolved when the scenario is
+    validated. Each target keeps the text it was written in, for display and export.
+    """
 
     share: Share
     response: Hours = Field(gt=0)
     resolution: Hours = Field(gt=0)
     clock: Literal["24x7", "business"] = "24x7"
+
+    _given: dict[str, str] = PrivateAttr(default_factory=dict)
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _targets(cls, data: Any, handler: ModelWrapValidatorHandler[Priority],
+                 info: ValidationInfo) -> Priority:
+        given: dict[str, str] = {}
+        if isinstance(data, dict):
+            data = dict(data)
+            for key in TARGETS:
+                value = data.get(key)
+                if isinstance(value, str):
+                    given[key] = value.strip()
+                days = parse_business_days(value)
+                if days is None:
+                    continue
+                if data.get("clock", "24x7") == "24x7":
+                    raise KeyedError(key, "is in business days, which need clock = "
+                                     "\"business\"; on a 24x7 clock write hours or days "
+                                     "(\"3d\" is 72 h)", value)
+                day = (info.context or {}).get(BUSINESS_DAY_HOURS)
+                if day is None:
+                    raise KeyedError(key, "is in business days, which need a valid "
+                                     "[calendar]", value)
+                data[key] = days * day
+        priority = handler(data)
+        priority._given = given
+        return priority
+
+    @model_serializer(mode="wrap")
+    def _as_given(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        # Targets go out as they came in: "3bd" must stay business days when the
+        # calendar changes, and "15min" reads better than its coarsest unit.
+        out: dict[str, Any] = handler(self)
+        out.update(self._given)
+        return out
+
+    def target(self, kind: str) -> str:
+        """The `kind` target (``"response"`` or ``"resolution"``) as written.
+
+        A unit string stays as given (``"3bd"``, ``"15min"``, ``"4h"``); a number of
+        hours is shown in its coarsest exact unit (0.25 -> ``"15min"``), else in hours.
+        """
+        if kind not in TARGETS:
+            raise ValueError(f"kind must be one of {TARGETS}, got {kind!r}")
+        if kind in self._given:
+            return self._given[kind]
+        text = format_duration(getattr(self, kind))
+        return text if isinstance(text, str) else f"{text:g}h"
 
 
 # --------------------------------------------------------------------------- work

@@ -15,6 +15,7 @@ from typing import Any
 import pandas as pd
 
 from supportsim._errors import ScenarioError
+from supportsim.capacity import warn_if_overloaded
 from supportsim.scenario import Scenario
 from supportsim.simulation import resolve_seed
 from supportsim.sweeps._executors import Backend, open_executor
@@ -83,6 +84,13 @@ def sweep(
     -------
     SweepResult
 
+    Warns
+    -----
+    CapacityWarning
+        Once, before any task runs, if the `base` scenario overloads a tier (as
+        :func:`~supportsim.simulate` would). Variants are not checked: overload is what
+        sweeps look for, and the summary reports it per variant.
+
     Raises
     ------
     ScenarioError
@@ -111,6 +119,7 @@ def sweep(
         raise ValueError(f"replications must be an integer >= 1, got {replications!r}")
     count = int(count)
     _check_some_variant_builds(base, variants)
+    warn_if_overloaded(base)
 
     if seed is None and base.seed is None and store is not None:
         manifest = read_manifest(store)
