@@ -129,7 +129,7 @@ def reference_attainment(tickets: pd.DataFrame, scenario: ss.Scenario,
     shares = {}
     for cell, c in counts.items():
         shares[cell] = {
-            f"{kind}_met": (c[f"{kind}_hit"] / c[f"{kind}_scored"] if c[f"{kind}_scored"]
+            f"{kind}_attainment": (c[f"{kind}_hit"] / c[f"{kind}_scored"] if c[f"{kind}_scored"]
                             else math.nan) for kind in ("response", "resolution")
         } | {"tickets": c["tickets"]}
     return shares
@@ -168,11 +168,12 @@ def test_scoring_equals_per_ticket_reference(seed: int, rows: int, which: int, b
         cell = expected.get((row.replication, str(row.priority)))
         if cell is None:  # nothing after the warm-up in this replication x priority
             assert row.tickets == 0
-            assert math.isnan(row.response_met) and math.isnan(row.resolution_met)
+            assert math.isnan(row.response_attainment)
+            assert math.isnan(row.resolution_attainment)
             continue
         assert row.tickets == cell["tickets"]
-        assert_same(row.response_met, cell["response_met"])
-        assert_same(row.resolution_met, cell["resolution_met"])
+        assert_same(row.response_attainment, cell["response_attainment"])
+        assert_same(row.resolution_attainment, cell["resolution_attainment"])
 
 
 def test_scoring_accepts_plain_string_priorities_in_any_category_order() -> None:
@@ -283,8 +284,8 @@ def test_weekly_attainment_equals_reference(seed: int, which: int, period: float
             assert row.tickets == 0
             continue
         assert row.tickets == cell["tickets"]
-        assert_same(row.response_met, cell["response_met"])
-        assert_same(row.resolution_met, cell["resolution_met"])
+        assert_same(row.response_attainment, cell["response_attainment"])
+        assert_same(row.resolution_attainment, cell["resolution_attainment"])
 
 
 # --------------------------------------------------------------------------- backlog
@@ -395,7 +396,10 @@ def test_utilisation_over_time_is_a_ratio_of_sums() -> None:
                          & (timeline.t >= row.period_start)
                          & (timeline.t < row.period_start + 24)]
         busy, duty = hours[f"busy_{row.tier}"].sum(), hours[f"on_duty_{row.tier}"].sum()
-        assert (row.busy, row.on_duty) == (busy, duty)
-        assert_same(row.utilisation, busy / duty if duty else math.nan)
+        overtime = hours[f"overtime_{row.tier}"].sum()
+        assert (row.busy, row.on_duty, row.overtime) == (busy, duty, overtime)
+        # Paid time is on duty plus overtime (issue 18): the ratio never exceeds 1.
+        assert_same(row.utilisation, busy / (duty + overtime) if duty + overtime else math.nan)
+    assert (table["utilisation"].dropna() <= 1).all()
     with pytest.raises(ValueError, match="period"):
         analysis.utilisation_over_time(timeline, scenario, period=1.5)
