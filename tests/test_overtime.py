@@ -11,12 +11,17 @@ from __future__ import annotations
 
 import warnings
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
 
 import supportsim as ss
+from supportsim.demand import generate
+from supportsim.engine import engine_stream
+from supportsim.engine._desk import HELP_WAIT, Desk
 from supportsim.engine._hours import duty_groups
+from supportsim.engine._swarm import SwarmDesk
 from tests.support import build, mmc_dict
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -123,3 +128,33 @@ def test_swarming_with_experts_on_office_hours_stays_within_one() -> None:
     assert (staff["overtime_time"] <= staff["busy_time"]).all()
     assert (staff["busy_time"] - staff["overtime_time"]
             <= staff["on_duty_time"] + 1e-9).all()
+
+
+def test_off_duty_swarm_owners_never_wait_for_help(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every agent busy off duty is finishing a service whose overtime is booked.
+
+    Checked at each hourly snapshot of notebook 02's swarming desk, where L1 owners often
+    end a diagnosis after their shift. Before the fix such an owner then waited, busy and
+    off duty, for an expert until the morning: busy time that no overtime accounted for.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        scenario = ss.load_scenario(ROOT / "scenarios" / "rollout_swarming.toml").with_overrides(
+            {"horizon": "4w", "workforce.reserve.fraction": 0.0})
+    seen = {"off duty and busy": 0, "unbooked": 0, "waiting for help": 0}
+    snapshot = Desk._snapshot
+
+    def checked(desk: Desk, event: Any) -> None:
+        now = desk.env.now
+        for a, ticket in enumerate(desk.agent_ticket):
+            if ticket >= 0 and not desk.agent_on[a]:
+                seen["off duty and busy"] += 1
+                seen["unbooked"] += not desk.overrun_until[a] >= now
+                seen["waiting for help"] += desk.agent_mode[a] == HELP_WAIT
+        snapshot(desk, event)
+
+    monkeypatch.setattr(Desk, "_snapshot", checked)
+    desk = SwarmDesk(scenario, generate(scenario, 0, 11), engine_stream(11, 0))
+    desk.run()
+    assert seen["off duty and busy"] > 20  # the case has overtime to check
+    assert seen["unbooked"] == 0 and seen["waiting for help"] == 0, seen
