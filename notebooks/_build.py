@@ -124,14 +124,15 @@ res.tickets.head()""",
 
 `res.sla()` gives, per priority, the share of tickets after the warm-up that met their
 response target (an agent started work) and their resolution target, averaged over the
-replications, with a 95 % Student-t interval across replications. P1 and P2 run on the
-24x7 clock; P3 and P4 count business hours only.
+replications, with a 95 % interval across replications (Student-t on the logit scale, so
+it stays within 0-100 %). P1 and P2 run on the 24x7 clock; P3 and P4 count business hours
+only.
 """,
     """\
 sla = res.sla()
 sla[["priority", "clock", "response_target", "response_attainment", "response_attainment_low",
      "response_attainment_high", "resolution_target", "resolution_attainment",
-     "resolution_attainment_low", "resolution_attainment_high", "tickets"]]""",
+     "resolution_attainment_low", "resolution_attainment_high", "tickets_per_replication"]]""",
     """\
 plot.sla_bars(res, goal=0.9)""",
     """md:
@@ -169,9 +170,9 @@ plot.utilisation(res)""",
     """md:
 The backlog (open tickets) has a daily and weekly rhythm, since L2/L3 work business hours,
 and a sharp peak at the go-live that takes about two weeks to clear. Utilisation is busy
-agents over agents on duty, over a rolling day: in the go-live week L1 and L2 run at or
-above 100 % (agents finish the ticket in hand after their shift, which counts as busy but
-not as on duty), while L3 is hit later and less.
+agents over paid agents (on duty, plus those finishing the ticket in hand after their
+shift: overtime), over a rolling day: in the go-live week L1 and L2 run close to 100 %,
+while L3 is hit later and less. `res.summary()` reports the overtime per tier.
 
 ## 6. How long customers wait
 
@@ -184,9 +185,10 @@ plot.wait_distribution(res)""",
     """md:
 ## 7. Headline figures
 
-`res.summary()` collects the main figures with intervals. Waits and resolution times only
-cover tickets that got a response or a resolution, so read them with `abandoned_share`
-and `resolved_share`.
+`res.summary()` collects the main figures with intervals. Waits and resolution times are
+wall-clock hours and only cover tickets that got a response or a resolution, so read them
+with `abandoned_share` and `resolved_share`; the median next to the mean shows how skewed
+they are (most tickets are picked up at once, a few wait overnight).
 """,
     """\
 res.summary()""",
@@ -350,15 +352,16 @@ sw = ss.sweep(
                              "team.swarm": {"overhead": 0.15, "max_size": 3}}},
     replications=3, executor=2, progress=False, seed=11,
 )
-paired = sw.compare("tiered", metrics=("response_met", "resolution_time_mean"))
+paired = sw.compare("tiered", metrics=("response_attainment", "mean_resolution_time"))
 paired[paired["priority"] == "P3"][["demand.rate", "metric", "value", "baseline_value",
                                     "difference", "low", "high"]]""",
     """\
 summary = sw.summary()
-summary[["variant", "response_met", "response_met_low", "response_met_high",
-         "abandoned_share", "utilisation_l1", "utilisation_l2", "backlog_growth"]]""",
+summary[["variant", "response_attainment", "response_attainment_low",
+         "response_attainment_high", "abandoned_share", "utilisation_l1", "utilisation_l2",
+         "backlog_growth"]]""",
     """md:
-Up to the desk's capacity (about 6 tickets/h, where the tiered desk's L2 passes 100 %
+Up to the desk's capacity (about 6 tickets/h, where the tiered desk's L2 nears 100 %
 and its backlog starts to grow), swarming keeps shorter resolution times and at least as
 good a response. At 7.5 tickets/h both desks are overloaded (`backlog_growth` well above
 zero, response attainment collapsing) and swarming's response falls further than the

@@ -20,7 +20,7 @@ import pandas as pd
 
 from supportsim._crossing import crossing, crossings, erlang_estimate
 from supportsim._errors import CapacityWarning
-from supportsim.analysis import sla_attainment, t_interval
+from supportsim.analysis import mean_interval, sla_attainment
 from supportsim.capacity import warn_if_overloaded
 from supportsim.scenario import Scenario
 from supportsim.simulation import resolve_seed, simulate
@@ -177,7 +177,7 @@ class _Evaluator:
             att = sla_attainment(result.tickets, result.scenario)
             if self.priority is not None:
                 att = att[att["priority"] == self.priority]
-            met, scored = att[f"{self.metric}_met"], att[f"{self.metric}_tickets"]
+            met, scored = att[f"{self.metric}_attainment"], att[f"{self.metric}_tickets"]
             # Met tickets over scored tickets per replication (one priority, or pooled).
             hits = (met.fillna(0.0) * scored).groupby(att["replication"]).sum()
             with np.errstate(invalid="ignore", divide="ignore"):
@@ -404,11 +404,12 @@ def find_breaking_point(
             "evaluations": len(evaluate.points),
             "erlang_c_estimate": erlang,
         })
-        mean, lo_t, hi_t = t_interval(per_rep, axis=1, confidence=confidence)
+        mean, lo_t, hi_t = mean_interval(per_rep, axis=1, scale="logit",
+                                         confidence=confidence)
         stages = [evaluate.points[v][1] for v in walk]
         curves.append(pd.DataFrame({
             "strategy": name, "value": walk, "attainment": mean,
-            "low": np.clip(lo_t, 0, 1), "high": np.clip(hi_t, 0, 1),
+            "low": lo_t, "high": hi_t,
             "replications": np.sum(~np.isnan(per_rep), axis=1), "stage": stages,
         }))
         samples.append(pd.DataFrame({

@@ -33,8 +33,7 @@ def replication_metrics(result: SimulationResult) -> pd.DataFrame:
         ``replication``, ``priority`` and one column per metric in :data:`METRICS`
         (times in hours, over tickets resolved before the horizon).
     """
-    att = result.attainment().rename(columns={"response_met": "response_attainment",
-                                              "resolution_met": "resolution_attainment"})
+    att = result.attainment()
     kept = result.tickets[~result.tickets["warmup"]]
     times = kept.groupby(["replication", "priority"], observed=False)["resolution_time"]
     stats = pd.DataFrame({"mean_resolution_time": times.mean(),
@@ -87,9 +86,13 @@ def compare(
     Returns
     -------
     DataFrame
-        ``priority``, ``metric``, ``a``, ``b`` (means across replications),
-        ``difference`` (b - a), ``low``, ``high``, and ``better``: the label of the better
-        variant where the interval excludes zero, else ``""``.
+        The layout of :meth:`supportsim.SweepResult.compare`: one row per priority x
+        metric with ``variant`` (the label of `b`), ``baseline`` (the label of `a`),
+        ``priority``, ``metric``, ``value`` and ``baseline_value`` (means across
+        replications of `b` and `a`), ``difference`` (b - a) with ``low`` and ``high``
+        (the interval; for attainment kept within [-1, 1], the range of a difference of
+        shares), ``better`` (the label of the better variant where the interval excludes
+        zero, else ``""``) and ``replications`` (pairs, or the smaller sample unpaired).
 
     Raises
     ------
@@ -123,11 +126,16 @@ def compare(
                 diff = float(np.nanmean(vb) - np.nanmean(va))
                 half = _welch_half_width(va, vb, confidence)
             low, high = diff - half, diff + half
+            if metric.endswith("attainment"):
+                low, high = max(low, -1.0), min(high, 1.0)
             better = ""
             if low > 0 or high < 0:
                 b_wins = (diff > 0) == higher_is_better
                 better = labels[1] if b_wins else labels[0]
-            rows.append({"priority": name, "metric": metric, labels[0]: np.nanmean(va),
-                         labels[1]: np.nanmean(vb), "difference": diff, "low": low,
-                         "high": high, "better": better})
+            count = (int(np.sum(~np.isnan(vb - va))) if paired
+                     else int(min(np.sum(~np.isnan(va)), np.sum(~np.isnan(vb)))))
+            rows.append({"variant": labels[1], "baseline": labels[0], "priority": name,
+                         "metric": metric, "value": np.nanmean(vb),
+                         "baseline_value": np.nanmean(va), "difference": diff, "low": low,
+                         "high": high, "better": better, "replications": count})
     return pd.DataFrame(rows)

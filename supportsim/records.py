@@ -80,6 +80,7 @@ def _staff(runs: list[Run]) -> pd.DataFrame:
             "origin": pd.Categorical(rec.agent_origin, categories=["initial", "hire", "reserve"]),
             "busy_time": rec.busy_time,
             "on_duty_time": rec.on_duty_time,
+            "overtime_time": rec.overtime_time,
             "hours": rec.agent_hours,
             "phase": pd.Categorical(rec.phase, categories=["learning", "improvement", "stable"]),
             "reason": pd.Categorical(rec.leave_reason, categories=LEAVE_REASONS),
@@ -101,6 +102,7 @@ def _timeline(scenario: Scenario, runs: list[Run]) -> pd.DataFrame:
             "queued": rec.waiting,
             "busy": rec.busy.sum(axis=1),
             "on_duty": rec.on_duty.sum(axis=1),
+            "overtime": rec.overtime.sum(axis=1),
             "effective_fte": rec.effective_fte.sum(axis=1),
             "vacancies": rec.vacancies.sum(axis=1),
             "reserve_on_duty": rec.reserve_on_duty.sum(axis=1),
@@ -110,6 +112,7 @@ def _timeline(scenario: Scenario, runs: list[Run]) -> pd.DataFrame:
             frame[f"queued_{name}"] = rec.queued[:, k]
             frame[f"busy_{name}"] = rec.busy[:, k]
             frame[f"on_duty_{name}"] = rec.on_duty[:, k]
+            frame[f"overtime_{name}"] = rec.overtime[:, k]
             frame[f"effective_fte_{name}"] = rec.effective_fte[:, k]
             frame[f"vacancies_{name}"] = rec.vacancies[:, k]
             frame[f"reserve_on_duty_{name}"] = rec.reserve_on_duty[:, k]

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from supportsim.analysis import sla_attainment, sla_table, t_interval
+from supportsim.analysis import mean_interval, sla_attainment, sla_table
 from supportsim.scenario import Scenario
 
 __all__ = ["SimulationResult"]
@@ -57,29 +57,50 @@ class SimulationResult:
         return sla_attainment(self.tickets, self.scenario)
 
     def utilisation(self) -> pd.DataFrame:
-        """Busy time over on-duty time, per replication and tier."""
-        grouped = self.staff.groupby(["replication", "tier"], observed=True)
-        sums = grouped[["busy_time", "on_duty_time"]].sum()
-        sums["utilisation"] = sums["busy_time"] / sums["on_duty_time"]
-        return sums.reset_index()
-
-    def summary(self, confidence: float = 0.95) -> pd.DataFrame:
-        """Headline figures, one row per metric: mean across replications with t-interval.
+        """Busy time over paid time, per replication and tier.
 
         Returns
         -------
         DataFrame
-            ``metric``, ``value``, ``low``, ``high``, ``unit``.
+            ``replication``, ``tier``, ``busy_time``, ``on_duty_time`` (rostered),
+            ``overtime_time`` (after the end of duty, finishing the ticket in hand: all of
+            it busy), ``utilisation`` = busy / (on duty + overtime), which cannot exceed 1,
+            and ``overtime_share`` = overtime / (on duty + overtime). Agent-hours over the
+            whole horizon, warm-up included.
+        """
+        grouped = self.staff.groupby(["replication", "tier"], observed=True)
+        sums = grouped[["busy_time", "on_duty_time", "overtime_time"]].sum()
+        paid = sums["on_duty_time"] + sums["overtime_time"]
+        sums["utilisation"] = sums["busy_time"] / paid
+        sums["overtime_share"] = sums["overtime_time"] / paid
+        return sums.reset_index()
+
+    def summary(self, confidence: float = 0.95) -> pd.DataFrame:
+        """Headline figures, one row per metric: mean across replications with an interval.
+
+        Each metric is computed per replication (tickets after the warm-up) and averaged
+        across replications; the interval is the t-interval of that mean on the scale of
+        the quantity (:func:`supportsim.analysis.mean_interval`: logit for shares, log for
+        times and counts), so it contains the value and stays in range.
+
+        Returns
+        -------
+        DataFrame
+            ``metric``, ``value``, ``low``, ``high``, ``unit`` and ``clock`` (``"wall"`` for
+            the wait and resolution times, which are wall-clock hours whatever a
+            priority's SLA clock; empty otherwise). Metrics are listed in docs/results.md.
         """
         scored = self.tickets[~self.tickets["warmup"]]
         per_rep = scored.groupby("replication")
         metrics: dict[str, tuple[pd.Series, str]] = {
-            "tickets": (per_rep.size(), "tickets"),
+            "tickets_per_replication": (per_rep.size(), "tickets"),
             "resolved_share": (per_rep["resolved_at"].apply(lambda s: s.notna().mean()), "share"),
             "abandoned_share": (per_rep["abandoned"].mean(), "share"),
             "mean_wait": (per_rep["wait_time"].mean(), "h"),
+            "median_wait": (per_rep["wait_time"].median(), "h"),
             "p90_wait": (per_rep["wait_time"].quantile(0.9), "h"),
             "mean_resolution_time": (per_rep["resolution_time"].mean(), "h"),
+            "median_resolution_time": (per_rep["resolution_time"].median(), "h"),
             "p90_resolution_time": (per_rep["resolution_time"].quantile(0.9), "h"),
             "escalations_per_ticket": (per_rep["escalations"].mean(), "hand-offs"),
             "bounces_per_ticket": (per_rep["bounces"].mean(), "bounces"),
@@ -97,23 +118,24 @@ class SimulationResult:
         leavers = self.events[self.events["kind"] == "leave"].groupby("replication").size()
         metrics["leavers"] = (leavers.reindex(last.index, fill_value=0), "people")
         util = self.utilisation()
+        weeks = self.scenario.horizon / 168.0
         for level, rows in util.groupby("tier", observed=True):
-            metrics[f"utilisation_l{level}"] = (rows.set_index("replication")["utilisation"],
-                                                "share")
+            rows = rows.set_index("replication")
+            metrics[f"utilisation_l{level}"] = (rows["utilisation"], "share")
+            metrics[f"overtime_l{level}"] = (rows["overtime_time"] / weeks, "agent-h/week")
         att = self.attainment()
         for kind in ("response", "resolution"):
             for name, rows in att.groupby("priority", observed=False, sort=False):
                 metrics[f"{kind}_attainment_{name}"] = (
-                    rows.set_index("replication")[f"{kind}_met"], "share")
+                    rows.set_index("replication")[f"{kind}_attainment"], "share")
         out = []
         for metric, (series, unit) in metrics.items():
-            mean, low, high = t_interval(series.to_numpy(dtype=float), confidence=confidence)
-            if unit == "share":
-                low, high = np.clip(low, 0, 1), np.clip(high, 0, 1)
-            elif unit != "h":  # counts cannot be negative
-                low = np.maximum(low, 0)
+            mean, low, high = mean_interval(series.to_numpy(dtype=float),
+                                            scale="logit" if unit == "share" else "log",
+                                            confidence=confidence)
             out.append({"metric": metric, "value": float(mean), "low": float(low),
-                        "high": float(high), "unit": unit})
+                        "high": float(high), "unit": unit,
+                        "clock": "wall" if unit == "h" else ""})
         return pd.DataFrame(out)
 
     def weekly_attainment(self, period: float = 168.0) -> pd.DataFrame:
@@ -146,7 +168,7 @@ class SimulationResult:
                                 clock=cast(Literal["wall", "sla"], clock))
 
     def utilisation_over_time(self, period: float = 24.0) -> pd.DataFrame:
-        """Busy over on-duty agent-hours per replication x tier x period
+        """Busy over paid (on-duty plus overtime) agent-hours per replication x tier x period
         (:func:`supportsim.analysis.utilisation_over_time`)."""
         from supportsim.analysis import utilisation_over_time
 

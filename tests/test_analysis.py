@@ -129,7 +129,7 @@ def reference_attainment(tickets: pd.DataFrame, scenario: ss.Scenario,
     shares = {}
     for cell, c in counts.items():
         shares[cell] = {
-            f"{kind}_met": (c[f"{kind}_hit"] / c[f"{kind}_scored"] if c[f"{kind}_scored"]
+            f"{kind}_attainment": (c[f"{kind}_hit"] / c[f"{kind}_scored"] if c[f"{kind}_scored"]
                             else math.nan) for kind in ("response", "resolution")
         } | {"tickets": c["tickets"]}
     return shares
@@ -168,11 +168,12 @@ def test_scoring_equals_per_ticket_reference(seed: int, rows: int, which: int, b
         cell = expected.get((row.replication, str(row.priority)))
         if cell is None:  # nothing after the warm-up in this replication x priority
             assert row.tickets == 0
-            assert math.isnan(row.response_met) and math.isnan(row.resolution_met)
+            assert math.isnan(row.response_attainment)
+            assert math.isnan(row.resolution_attainment)
             continue
         assert row.tickets == cell["tickets"]
-        assert_same(row.response_met, cell["response_met"])
-        assert_same(row.resolution_met, cell["resolution_met"])
+        assert_same(row.response_attainment, cell["response_attainment"])
+        assert_same(row.resolution_attainment, cell["resolution_attainment"])
 
 
 def test_scoring_accepts_plain_string_priorities_in_any_category_order() -> None:
@@ -283,8 +284,8 @@ def test_weekly_attainment_equals_reference(seed: int, which: int, period: float
             assert row.tickets == 0
             continue
         assert row.tickets == cell["tickets"]
-        assert_same(row.response_met, cell["response_met"])
-        assert_same(row.resolution_met, cell["resolution_met"])
+        assert_same(row.response_attainment, cell["response_attainment"])
+        assert_same(row.resolution_attainment, cell["resolution_attainment"])
 
 
 # --------------------------------------------------------------------------- backlog
@@ -395,7 +396,94 @@ def test_utilisation_over_time_is_a_ratio_of_sums() -> None:
                          & (timeline.t >= row.period_start)
                          & (timeline.t < row.period_start + 24)]
         busy, duty = hours[f"busy_{row.tier}"].sum(), hours[f"on_duty_{row.tier}"].sum()
-        assert (row.busy, row.on_duty) == (busy, duty)
-        assert_same(row.utilisation, busy / duty if duty else math.nan)
+        overtime = hours[f"overtime_{row.tier}"].sum()
+        assert (row.busy, row.on_duty, row.overtime) == (busy, duty, overtime)
+        # Paid time is on duty plus overtime (issue 18): the ratio never exceeds 1.
+        assert_same(row.utilisation, busy / (duty + overtime) if duty + overtime else math.nan)
+    assert (table["utilisation"].dropna() <= 1).all()
     with pytest.raises(ValueError, match="period"):
         analysis.utilisation_over_time(timeline, scenario, period=1.5)
+
+
+# --------------------------------------------------------------------------- one name each
+
+
+@pytest.fixture(scope="module")
+def pair() -> tuple[ss.SimulationResult, ss.SimulationResult, Any]:
+    """Two staffing levels of a small desk, simulated and swept on the same seed."""
+    data = mmc_dict(horizon="1w", warmup="1d")
+    data["priorities"] = {"P1": {"share": 0.3, "response": "5min", "resolution": "1h"},
+                          "P2": {"share": 0.7, "response": "15min", "resolution": "2h"}}
+    scenario = build(data)
+    a = ss.simulate(scenario, replications=2, seed=5)
+    b = ss.simulate(scenario.with_overrides({"team.tiers.l1.staff": 6}), replications=2, seed=5)
+    sw = ss.sweep(scenario, factors={"team.tiers.l1.staff": [7, 6]}, replications=2,
+                  executor=1, progress=False, seed=5)
+    return a, b, sw
+
+
+def test_attainment_has_one_name_in_every_table(pair: Any) -> None:
+    """Issue 18: ``response_attainment`` everywhere; ``met`` only on per-ticket booleans."""
+    a, _, sw = pair
+    tables = {"attainment": a.attainment(), "sla": a.sla(), "weekly": a.weekly_attainment(),
+              "sweep table": sw.table, "sweep sla": sw.sla(), "sweep summary": sw.summary()}
+    for name, table in tables.items():
+        columns = set(table.columns)
+        assert {"response_attainment", "resolution_attainment"} <= columns, name
+        assert not {c for c in columns if c.endswith("_met")}, name
+    metrics = set(a.summary()["metric"])
+    assert {"mean_wait", "median_wait", "p90_wait", "mean_resolution_time",
+            "median_resolution_time", "p90_resolution_time"} <= metrics
+    assert {"mean_wait", "median_wait", "p90_wait", "mean_resolution_time",
+            "median_resolution_time", "p90_resolution_time"} <= set(sw.table.columns)
+
+
+def test_compare_and_sweep_compare_share_one_layout(pair: Any) -> None:
+    a, b, sw = pair
+    direct = ss.compare(a, b, labels=("staff=7", "staff=6"))
+    swept = sw.compare("staff=7", metrics=["response_attainment", "resolution_attainment",
+                                               "mean_resolution_time", "p90_resolution_time"])
+    core = ["variant", "baseline", "priority", "metric", "value", "baseline_value",
+            "difference", "low", "high", "better", "replications"]
+    assert list(direct.columns) == core
+    assert [c for c in swept.columns if c in core] == core
+    assert set(swept.columns) - set(core) == {"strategy", "team.tiers.l1.staff"}
+    assert direct["metric"].tolist() == swept["metric"].astype(str).tolist()
+    # Fewer agents on the same tickets: response attainment falls, and `better` says who.
+    response = direct[direct["metric"] == "response_attainment"]
+    assert (response["difference"] < 0).all()
+    assert set(response["better"]) <= {"", "staff=7"}
+    assert (direct["low"] <= direct["difference"]).all()
+    assert (direct["difference"] <= direct["high"]).all()
+
+
+def test_tickets_is_a_total_and_tickets_per_replication_its_mean(pair: Any) -> None:
+    a, _, sw = pair
+    per_rep = a.attainment().groupby("priority", observed=True)["tickets"]
+    sla = a.sla().set_index("priority")
+    assert sla["tickets"].tolist() == per_rep.sum().tolist()
+    assert sla["tickets_per_replication"].tolist() == pytest.approx(per_rep.mean().tolist())
+    swept = sw.sla()
+    row = swept[swept["variant"] == "staff=7"].set_index("priority")
+    # Demand does not depend on the team: the same tickets whichever way they were run.
+    assert row["tickets"].tolist() == sla["tickets"].tolist()
+    assert row["tickets_per_replication"].tolist() == sla["tickets_per_replication"].tolist()
+    summary = sw.summary().set_index("variant")
+    assert summary.loc["staff=7", "tickets"] == sla["tickets"].sum()
+    assert summary.loc["staff=7", "tickets_per_replication"] == pytest.approx(
+        a.summary().set_index("metric").loc["tickets_per_replication", "value"])
+
+
+def test_run_headline_says_wall_clock_and_shows_median_next_to_mean(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from supportsim.cli import main
+
+    code = main(["run", "scenarios/golive_tiered.toml", "-r", "2", "--set", "horizon=2w",
+                 "--set", "warmup=2d", "--seed", "1"])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "wall-clock" in out
+    (wait,) = [line for line in out.splitlines() if "wait for first response" in line]
+    assert "median" in wait and "mean" in wait and "90th percentile" in wait
+    assert wait.index("median") < wait.index("mean")
+    assert "overtime" in out  # utilisation counts overtime as paid time, and shows it

@@ -72,8 +72,8 @@ def test_vs_staffing_variant_prints_the_paired_comparison(
     assert response[4].startswith("+") and "pp [+" in response[4]
     # The printed means are those of ss.compare on the same seed (common random numbers).
     frame = ss.compare(*mmc_api_results(), labels=("base", "v"))
-    assert response[2] == f"{frame.loc[0, 'base']:.1%}"
-    assert response[3] == f"{frame.loc[0, 'v']:.1%}"
+    assert response[2] == f"{frame.loc[0, 'baseline_value']:.1%}"
+    assert response[3] == f"{frame.loc[0, 'value']:.1%}"
     assert max(len(line) for line in out.splitlines()) <= 100
 
 

@@ -74,7 +74,7 @@ def test_scenario_loads_checks_and_simulates(path: Path) -> None:
     # Per-replication shares: with one replication an interval (res.sla()) has no meaning.
     attainment = result.attainment()
     assert list(attainment["priority"]) == list(scenario.priority_names)
-    shares = attainment[["response_met", "resolution_met"]].stack()
+    shares = attainment[["response_attainment", "resolution_attainment"]].stack()
     assert shares.between(0, 1).all()
 
 

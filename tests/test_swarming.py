@@ -152,8 +152,11 @@ def test_paired_comparison_is_narrower_than_unpaired() -> None:
     assert structure["p90_resolution_time"] < 0.95
     result = ss.compare(a, b, labels=("tiered", "swarming"))
     assert set(result.better) <= {"", "tiered", "swarming"}
-    assert list(result.columns) == ["priority", "metric", "tiered", "swarming", "difference",
-                                    "low", "high", "better"]
+    # The layout of SweepResult.compare (issue 18: one layout for both comparisons).
+    assert list(result.columns) == ["variant", "baseline", "priority", "metric", "value",
+                                    "baseline_value", "difference", "low", "high", "better",
+                                    "replications"]
+    assert set(result.variant) == {"swarming"} and set(result.baseline) == {"tiered"}
     with pytest.raises(ValueError, match="common random numbers"):
         ss.compare(a, ss.simulate(swarming, replications=8, seed=52))
 

@@ -275,7 +275,7 @@ def test_sla_aggregates_per_variant_and_priority(reference: SweepResult) -> None
     row = sla.iloc[0]
     values = reference.table.loc[(reference.table["variant"] == row["variant"])
                                  & (reference.table["priority"] == row["priority"]),
-                                 "response_met"]
+                                 "response_attainment"]
     assert row["response_attainment"] == pytest.approx(values.mean())
     summary = reference.summary()
     assert len(summary) == 8 and {"utilisation_l1", "backlog_growth_low"} <= set(summary)
@@ -288,14 +288,14 @@ def test_compare_pairs_replications_against_a_baseline(reference: SweepResult) -
     first = by_strategy.iloc[0]
     assert first["variant"] == "priority rate=16.0 staff=6"
     assert first["baseline"] == "fifo rate=16.0 staff=6"
-    by_variant = reference.compare("fifo rate=16.0 staff=7", metrics=["wait_mean"])
+    by_variant = reference.compare("fifo rate=16.0 staff=7", metrics=["mean_wait"])
     assert len(by_variant) == 7 * 2
     more_staff = by_variant[by_variant["variant"] == "fifo rate=16.0 staff=6"]
     # Fewer agents on the same tickets wait longer in every replication.
     assert (more_staff["difference"] > 0).all() and (more_staff["low"] < more_staff["high"]).all()
     table = reference.table.set_index(["variant", "replication", "priority"])
-    paired = (table.loc["fifo rate=16.0 staff=6", "wait_mean"]
-              - table.loc["fifo rate=16.0 staff=7", "wait_mean"]).groupby("priority",
+    paired = (table.loc["fifo rate=16.0 staff=6", "mean_wait"]
+              - table.loc["fifo rate=16.0 staff=7", "mean_wait"]).groupby("priority",
                                                                           observed=True).mean()
     assert more_staff["difference"].tolist() == pytest.approx(paired.tolist())
     with pytest.raises(ValueError, match="baseline must name a variant or a strategy"):

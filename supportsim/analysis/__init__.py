@@ -2,7 +2,7 @@
 age, time percentiles and utilisation over time (scoring rules in docs/analysis.md)."""
 
 from supportsim.analysis._backlog import AGE_EDGES, backlog_by_age
-from supportsim.analysis._intervals import bootstrap_interval, t_interval
+from supportsim.analysis._intervals import bootstrap_interval, mean_interval, t_interval
 from supportsim.analysis._percentiles import time_percentiles
 from supportsim.analysis._sla import score_tickets, sla_attainment, sla_table
 from supportsim.analysis._utilisation import utilisation_over_time
@@ -12,6 +12,7 @@ __all__ = [
     "AGE_EDGES",
     "backlog_by_age",
     "bootstrap_interval",
+    "mean_interval",
     "score_tickets",
     "sla_attainment",
     "sla_table",

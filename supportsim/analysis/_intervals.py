@@ -1,4 +1,9 @@
-"""Confidence intervals across replications."""
+"""Confidence intervals across replications.
+
+Every interval the library reports contains its estimate and stays in the range of its
+quantity (docs/analysis.md, "Intervals"): :func:`mean_interval` builds the Student-t
+interval of the mean on the scale that fits the quantity and maps it back.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,10 @@ import warnings
 import numpy as np
 from scipy import special
 
-__all__ = ["bootstrap_interval", "t_interval"]
+__all__ = ["SCALES", "bootstrap_interval", "mean_interval", "t_interval"]
+
+#: Scales of :func:`mean_interval`: the range each one respects.
+SCALES = {"linear": "any real", "log": "[0, inf)", "logit": "[0, 1]"}
 
 
 def t_interval(
@@ -17,6 +25,9 @@ def t_interval(
 
     NaN entries (a replication with nothing to score) are left out. With fewer than two
     values the bounds are NaN: one replication says nothing about its own variance.
+
+    The bounds are ``mean -/+ half`` on the real line: for a quantity with a range
+    (shares, times, counts) use :func:`mean_interval`, which respects it.
 
     Returns
     -------
@@ -45,7 +56,10 @@ def bootstrap_interval(
     """Mean and percentile-bootstrap bounds of independent replications (1-d).
 
     Replications are resampled with replacement; NaN entries (nothing to score) are left
-    out first. With fewer than two values the bounds are NaN.
+    out first. With fewer than two values the bounds are NaN. Resampled means lie between
+    the smallest and largest value, so the bounds keep the values' range; they are widened
+    to the mean in the rare case a skewed sample puts it outside, so the interval always
+    contains its estimate.
 
     Parameters
     ----------
@@ -72,4 +86,84 @@ def bootstrap_interval(
     means = x[picks].mean(axis=1)
     alpha = (1 - confidence) / 2
     low, high = np.quantile(means, [alpha, 1 - alpha])
-    return mean, float(low), float(high)
+    return mean, float(min(low, mean)), float(max(high, mean))
+
+
+def mean_interval(
+    values: np.ndarray,
+    *,
+    scale: str = "linear",
+    axis: int = 0,
+    confidence: float = 0.95,
+    trials: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Mean of independent replications with a t-interval that respects the range.
+
+    The interval is the Student-t interval of the mean built on a transformed scale by
+    the delta method and mapped back: ``g(mean) -/+ t * se * g'(mean)`` with the standard
+    error ``se`` of the mean across replications. It always contains the mean and never
+    leaves the range of the scale; for means far from the edges it equals the plain
+    t-interval to first order.
+
+    Parameters
+    ----------
+    values : array_like
+        One value per replication along `axis`; NaN entries are left out.
+    scale : {"linear", "log", "logit"}
+        ``"linear"``: the plain t-interval (signed quantities, differences). ``"log"``:
+        non-negative quantities (times, counts, backlogs): ``mean * exp(-/+ t se / mean)``.
+        ``"logit"``: shares in [0, 1] (attainment, utilisation): the interval of
+        ``logit(mean)`` with half-width ``t se / (mean (1 - mean))``.
+    axis : int, default 0
+    confidence : float, default 0.95
+    trials : array_like, optional
+        Logit scale only: the number of trials (e.g. scored tickets) summed over the
+        replications, shaped like the mean. Where every replication sits at 0 or at 1 the
+        logit is infinite and the replications show no spread; with `trials` the open
+        side is then the Wilson score bound of ``trials`` trials that all failed (or all
+        met), e.g. ``[n / (n + z^2), 1]`` for all met. Without it the interval is the
+        point itself.
+
+    Returns
+    -------
+    mean, low, high : ndarray
+        NaN bounds with fewer than two replications (nothing to say about the spread).
+
+    Raises
+    ------
+    ValueError
+        An unknown `scale`, or values outside its range.
+    """
+    if scale not in SCALES:
+        raise ValueError(f"scale must be one of {', '.join(SCALES)}, got {scale!r}")
+    mean, low, high = t_interval(values, axis=axis, confidence=confidence)
+    if scale == "linear":
+        return mean, low, high
+    x = np.asarray(values, dtype=float)
+    top = 1.0 if scale == "logit" else np.inf
+    if np.any((x < 0) | (x > top)):
+        raise ValueError(f"values on the {scale} scale must lie in {SCALES[scale]}")
+    half = (high - mean)  # t * se; NaN with fewer than two replications
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        if scale == "log":
+            factor = np.exp(half / mean)
+            low, high = mean / factor, mean * factor
+            edge = mean == 0
+        else:
+            spread = half / (mean * (1 - mean))
+            low = special.expit(special.logit(mean) - spread)
+            high = special.expit(special.logit(mean) + spread)
+            edge = (mean == 0) | (mean == 1)
+    # At an edge of the range every replication sits on it: no spread to speak of.
+    edge = edge & ~np.isnan(half)
+    low, high = np.where(edge, mean, low), np.where(edge, mean, high)
+    if scale == "logit" and trials is not None:
+        n = np.broadcast_to(np.asarray(trials, dtype=float), np.shape(mean))
+        z2 = special.ndtri(0.5 + confidence / 2) ** 2
+        with np.errstate(invalid="ignore", divide="ignore"):
+            wilson = n / (n + z2)  # the far Wilson bound of n successes out of n
+        low = np.where(edge & (mean == 1) & (n > 0), wilson, low)
+        high = np.where(edge & (mean == 0) & (n > 0), 1 - wilson, high)
+    # Rounding at the last bit must not put the estimate outside its own interval.
+    low, high = np.minimum(low, mean), np.maximum(high, mean)
+    return mean, low, high

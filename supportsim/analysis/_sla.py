@@ -25,7 +25,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from supportsim.analysis._intervals import bootstrap_interval, t_interval
+from supportsim.analysis._intervals import bootstrap_interval, mean_interval
 from supportsim.calendar import Calendar
 from supportsim.scenario import Scenario
 
@@ -248,8 +248,8 @@ def _shares(counts: npt.NDArray[np.int64]) -> dict[str, np.ndarray]:
         per_code = counts.sum(axis=axis)  # code of `kind` on the remaining last axis
         scored = per_code[..., MISSED] + per_code[..., MET]
         with np.errstate(invalid="ignore", divide="ignore"):
-            out[f"{kind}_met"] = np.where(scored > 0, per_code[..., MET] / np.maximum(scored, 1),
-                                          np.nan)
+            out[f"{kind}_attainment"] = np.where(
+                scored > 0, per_code[..., MET] / np.maximum(scored, 1), np.nan)
         out[f"{kind}_tickets"] = scored
     out["tickets"] = counts.sum(axis=(-1, -2))
     return out
@@ -270,9 +270,9 @@ def sla_attainment(tickets: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
     -------
     DataFrame
         One row per replication x priority: ``replication``, ``priority``,
-        ``response_met``, ``resolution_met`` (shares; NaN where nothing was scored),
-        ``response_tickets``, ``resolution_tickets`` (tickets scored) and ``tickets``
-        (tickets after the warm-up).
+        ``response_attainment``, ``resolution_attainment`` (shares met; NaN where nothing
+        was scored), ``response_tickets``, ``resolution_tickets`` (tickets scored) and
+        ``tickets`` (tickets after the warm-up, in that replication).
 
     Notes
     -----
@@ -287,7 +287,7 @@ def sla_attainment(tickets: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
         "priority": pd.Categorical(np.tile(names, len(rep_values)), categories=names),
     })
     for kind in KINDS:
-        frame[f"{kind}_met"] = shares[f"{kind}_met"].reshape(-1)
+        frame[f"{kind}_attainment"] = shares[f"{kind}_attainment"].reshape(-1)
         frame[f"{kind}_tickets"] = shares[f"{kind}_tickets"].reshape(-1)
     frame["tickets"] = shares["tickets"].reshape(-1)
     return frame
@@ -311,9 +311,11 @@ def sla_table(
     scenario : Scenario
     confidence : float, default 0.95
     method : {"t", "bootstrap"}, default "t"
-        ``"t"``: Student-t interval of the mean across replications. ``"bootstrap"``:
-        percentile bootstrap over replications (no normality assumption; useful when
-        shares sit near 0 or 1).
+        ``"t"``: Student-t interval of the mean across replications on the logit scale
+        (:func:`supportsim.analysis.mean_interval`; where every replication met all its
+        tickets, or none, the open side is the Wilson bound of the scored tickets).
+        ``"bootstrap"``: percentile bootstrap over replications (no normality
+        assumption). Either way the interval contains the estimate and stays in [0, 1].
     resamples : int, default 9999
         Bootstrap resamples.
     rng : Generator or int, optional
@@ -324,8 +326,10 @@ def sla_table(
     DataFrame
         One row per priority: ``priority``, ``clock``, ``response_target``,
         ``resolution_target`` (hours), ``response_attainment`` with ``_low``/``_high``,
-        ``resolution_attainment`` with ``_low``/``_high`` (bounds clipped to [0, 1]),
-        ``tickets`` (scored after warm-up, all replications) and ``replications``.
+        ``resolution_attainment`` with ``_low``/``_high``, ``response_tickets`` and
+        ``resolution_tickets`` (scored, all replications), ``tickets`` (after the warm-up,
+        all replications), ``tickets_per_replication`` (their mean) and
+        ``replications``.
     """
     if method not in ("t", "bootstrap"):
         raise ValueError(f"method must be 't' or 'bootstrap', got {method!r}")
@@ -336,15 +340,21 @@ def sla_table(
         row = {"priority": name, "clock": priority.clock,
                "response_target": priority.response, "resolution_target": priority.resolution}
         for kind in KINDS:
-            values = group[f"{kind}_met"].to_numpy(dtype=float)
-            bounds = (t_interval(values, confidence=confidence) if method == "t"
+            values = group[f"{kind}_attainment"].to_numpy(dtype=float)
+            scored = int(group[f"{kind}_tickets"].sum())
+            bounds = (mean_interval(values, scale="logit", confidence=confidence,
+                                    trials=np.asarray(scored)) if method == "t"
                       else bootstrap_interval(values, confidence=confidence,
                                               resamples=resamples, rng=generator))
             mean, low, high = (float(x) for x in bounds)
-            row[f"{kind}_attainment"] = float(mean)
-            row[f"{kind}_attainment_low"] = float(np.clip(low, 0, 1))
-            row[f"{kind}_attainment_high"] = float(np.clip(high, 0, 1))
+            row[f"{kind}_attainment"] = mean
+            row[f"{kind}_attainment_low"] = low
+            row[f"{kind}_attainment_high"] = high
+        for kind in KINDS:
+            row[f"{kind}_tickets"] = int(group[f"{kind}_tickets"].sum())
         row["tickets"] = int(group["tickets"].sum())
-        row["replications"] = int(group["replication"].nunique())
+        replications = int(group["replication"].nunique())
+        row["tickets_per_replication"] = row["tickets"] / replications if replications else np.nan
+        row["replications"] = replications
         rows.append(row)
     return pd.DataFrame(rows)

@@ -36,8 +36,9 @@ def weekly_attainment(
         One row per replication x priority x period from the one holding the warm-up end
         to the one holding the horizon: ``replication``, ``priority``, ``week`` (0-based
         period number), ``week_start``, ``week_end`` (hours since start; the last period
-        ends at the horizon), ``response_met``, ``resolution_met`` (shares, NaN where
-        nothing was scored), ``response_tickets``, ``resolution_tickets``, ``tickets``.
+        ends at the horizon), ``response_attainment``, ``resolution_attainment`` (shares
+        met, NaN where nothing was scored), ``response_tickets``, ``resolution_tickets``,
+        ``tickets``.
 
     Notes
     -----
@@ -69,7 +70,7 @@ def weekly_attainment(
         "week_end": np.tile(np.minimum((week + 1) * period, horizon), reps * prios),
     })
     for kind in KINDS:
-        frame[f"{kind}_met"] = shares[f"{kind}_met"].reshape(-1)
+        frame[f"{kind}_attainment"] = shares[f"{kind}_attainment"].reshape(-1)
         frame[f"{kind}_tickets"] = shares[f"{kind}_tickets"].reshape(-1)
     frame["tickets"] = shares["tickets"].reshape(-1)
     return frame

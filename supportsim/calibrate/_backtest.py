@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from supportsim._errors import CapacityWarning
-from supportsim.analysis import t_interval
+from supportsim.analysis import mean_interval
 from supportsim.calibrate._estimate import ALL
 from supportsim.calibrate._skeleton import write_text
 from supportsim.results import SimulationResult
@@ -94,11 +94,9 @@ def _quantile(values: pd.Series, q: float) -> float:
 
 def _row(metric: str, group: str, observed: float, per_rep: np.ndarray, unit: str,
          note: str = "") -> dict[str, Any]:
-    mean, low, high = t_interval(np.asarray(per_rep, dtype=float))
-    if unit == "share":
-        low, high = np.clip(low, 0.0, 1.0), np.clip(high, 0.0, 1.0)
-    elif unit in ("h", "tickets", "tickets/day"):
-        low = np.maximum(low, 0.0)
+    scale = ("logit" if unit == "share" else "log" if unit in ("h", "tickets", "tickets/day")
+             else "linear")
+    mean, low, high = mean_interval(np.asarray(per_rep, dtype=float), scale=scale)
     return {"metric": metric, "group": group, "observed": float(observed),
             "simulated": float(mean), "simulated_low": float(low),
             "simulated_high": float(high), "unit": unit, "note": note}
@@ -141,7 +139,7 @@ def run_backtest(cal: CalibrationResult, replications: int = 5, seed: int = 0,
     obs_days = np.histogram(observed["arrived_at"], bins=edges)[0]
     sim_days = np.stack([np.histogram(sim.loc[sim["replication"] == r, "arrived_at"],
                                       bins=edges)[0] for r in reps])
-    mean, low, high = t_interval(sim_days.astype(float))
+    mean, low, high = mean_interval(sim_days.astype(float), scale="log")
     daily = pd.DataFrame({
         "day": np.arange(days), "date": start + pd.to_timedelta(edges[:-1], unit="h"),
         "hours": np.diff(edges), "observed": obs_days, "simulated": mean,
@@ -173,7 +171,7 @@ def run_backtest(cal: CalibrationResult, replications: int = 5, seed: int = 0,
                 att = _pooled_attainment(attainment).reindex(reps).to_numpy()
             else:
                 att = attainment[attainment["priority"] == group].set_index(
-                    "replication")["resolution_met"].reindex(reps).to_numpy()
+                    "replication")["resolution_attainment"].reindex(reps).to_numpy()
             rows.append(_row("attainment", group, flags.mean() if len(flags) else math.nan,
                              att, "share", "observed: log's made_sla; simulated: "
                              "resolution within the skeleton's target"))
@@ -183,7 +181,7 @@ def run_backtest(cal: CalibrationResult, replications: int = 5, seed: int = 0,
 
 def _pooled_attainment(attainment: pd.DataFrame) -> pd.Series:
     """Resolution attainment over all priorities, per replication (weighted by scored)."""
-    met = attainment["resolution_met"].fillna(0.0) * attainment["resolution_tickets"]
+    met = attainment["resolution_attainment"].fillna(0.0) * attainment["resolution_tickets"]
     frame = attainment.assign(met=met).groupby("replication")[["met", "resolution_tickets"]]
     sums = frame.sum()
     return sums["met"] / sums["resolution_tickets"].replace(0, np.nan)

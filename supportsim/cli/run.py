@@ -123,9 +123,10 @@ def _sla_section(sla: pd.DataFrame, scenario: Scenario) -> str:
         "resolution": [p.target("resolution") for p in targets],
         "met (95% CI) ": [_share(r.resolution_attainment, r.resolution_attainment_low,
                                  r.resolution_attainment_high) for r in sla.itertuples()],
-        "tickets": [f"{n:,}" for n in sla["tickets"]],
+        "tickets": [f"{n:,.0f}" for n in sla["tickets_per_replication"]],
     })
-    return "SLA attainment (targets, share met, mean across replications)\n" + _table(rows)
+    return ("SLA attainment (targets on each priority's clock; share met and tickets per "
+            "replication,\nmeans across replications)\n" + _table(rows))
 
 
 def _summary_section(summary: pd.DataFrame) -> str:
@@ -137,19 +138,35 @@ def _summary_section(summary: pd.DataFrame) -> str:
         "tier": [m.removeprefix("utilisation_") for m in util],
         "utilisation (95% CI)": [_share(*metrics.loc[m, ["value", "low", "high"]])
                                  for m in util],
+        "overtime, agent-h/week (95% CI)": [
+            _number(metrics.loc[m.replace("utilisation_", "overtime_")]) for m in util],
     })
-    lines = ["Utilisation (busy / on-duty agent-hours)", _table(rows), "", "Headline"]
+    lines = ["Utilisation (busy / paid agent-hours; paid = on duty + overtime, the time "
+             "spent\n"
+             "finishing the ticket in hand after a shift ends)", _table(rows), "",
+             "Headline (times in wall-clock hours, whatever a priority's SLA clock)"]
     backlog = metrics.loc["backlog_at_end"]
+
+    def times(name: str) -> str:
+        return (f"median {_wait(metrics.loc[f'median_{name}', 'value'])}, "
+                f"mean {_wait(metrics.loc[f'mean_{name}', 'value'])}, "
+                f"90th percentile {_wait(metrics.loc[f'p90_{name}', 'value'])}")
+
     headline = {
-        "tickets per replication": f"{metrics.loc['tickets', 'value']:,.0f} (after warm-up)",
-        "mean wait (wall clock)": _wait(metrics.loc["mean_wait", "value"]),
-        "90th percentile wait": _wait(metrics.loc["p90_wait", "value"]),
+        "tickets per replication":
+            f"{metrics.loc['tickets_per_replication', 'value']:,.0f} (after warm-up)",
+        "wait for first response": times("wait"),
+        "resolution time": times("resolution_time"),
         "abandoned": _share(metrics.loc["abandoned_share", "value"]).strip(),
         "backlog at end": f"{backlog['value']:.1f} open tickets "
-                          f"[{max(backlog['low'], 0.0):.1f}, {backlog['high']:.1f}]",
+                          f"[{backlog['low']:.1f}, {backlog['high']:.1f}]",
     }
     width = max(len(k) for k in headline)
     lines += [f"  {k.ljust(width)}  {v}" for k, v in headline.items()]
+    skewed = metrics.loc["mean_wait", "value"] > 2 * metrics.loc["median_wait", "value"]
+    if skewed:  # else a mean far above the median reads like a bug
+        lines.append("  (mean wait far above the median: most tickets are answered at once,\n"
+                     "   a few wait long, e.g. overnight or over a weekend)")
     return "\n".join(lines)
 
 
@@ -245,9 +262,9 @@ def _comparison_section(frame: pd.DataFrame, label: str, seed: int, replications
         "priority": frame["priority"].astype(str),
         "metric": [_METRIC_NAMES.get(m, m) for m in frame["metric"]],
         BASE: [_level(v, m.endswith("attainment"))
-               for v, m in zip(frame[BASE], frame["metric"], strict=True)],
+               for v, m in zip(frame["baseline_value"], frame["metric"], strict=True)],
         name: [_level(v, m.endswith("attainment"))
-               for v, m in zip(frame[label], frame["metric"], strict=True)],
+               for v, m in zip(frame["value"], frame["metric"], strict=True)],
         "difference [95% CI]": [_difference(r, r.metric.endswith("attainment"))
                                 for r in frame.itertuples()],
         "better": [{BASE: BASE, label: name}.get(b, "-") for b in frame["better"]],
@@ -280,13 +297,16 @@ def _variant_report(base: Any, variant: Any, label: str, overrides: dict[str, An
     })
     summary_frame = variant.summary()
     summary = summary_frame.set_index("metric")
-    util = ", ".join(f"{m.removeprefix('utilisation_')} {summary.loc[m, 'value']:.1%}"
-                     for m in summary.index if m.startswith("utilisation_"))
+    tiers = [m.removeprefix("utilisation_") for m in summary.index
+             if m.startswith("utilisation_")]
+    util = ", ".join(f"{t} {summary.loc[f'utilisation_{t}', 'value']:.1%}" for t in tiers)
+    overtime = ", ".join(f"{t} {summary.loc[f'overtime_{t}', 'value']:.1f}" for t in tiers)
     backlog = summary.loc["backlog_at_end", "value"]
     title = f"Variant {label!r} against the {BASE}"
     parts = [f"{'-' * min(len(title), _RULE)}\n{title}\noverrides: {changed}",
              f"SLA attainment ({_short(label)})\n{_table(rows)}\n"
-             f"  utilisation {util}; backlog at end {backlog:.1f}",
+             f"  utilisation {util}; backlog at end {backlog:.1f}\n"
+             f"  overtime (agent-h/week) {overtime}",
              _comparison_section(frame, label, base.seed, base.replications)]
     # The base's block already describes a workforce the variant leaves alone.
     changes_workforce = any(key.split(".")[0] == "workforce" for key in overrides)

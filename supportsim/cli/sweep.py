@@ -87,7 +87,7 @@ def _sla_section(result: Any) -> str:
                                            r.resolution_attainment_low,
                                            r.resolution_attainment_high)
                                     for r in sla.itertuples()],
-        "tickets": [f"{n:,}" for n in sla["tickets"]],
+        "tickets per replication": [f"{n:,.0f}" for n in sla["tickets_per_replication"]],
     }
     return ("SLA attainment per variant (mean across replications)\n"
             + _table(pd.DataFrame(rows)))
@@ -102,13 +102,19 @@ def _capacity_section(summary: Any) -> str:
     for column in util:
         rows[f"util {column.removeprefix('utilisation_')}"] = [
             "n/a" if math.isnan(v) else f"{v:.1%}" for v in summary[column]]
+    for column in util:  # overtime only where someone works past a shift's end
+        overtime = column.replace("utilisation_", "overtime_")
+        if overtime in summary and (summary[overtime] > 0).any():
+            rows[f"overtime {overtime.removeprefix('overtime_')} h/wk"] = [
+                _number(v) for v in summary[overtime]]
     rows["backlog at end"] = [_number(v) for v in summary["backlog_at_end"]]
     rows["growth/h [95% CI]"] = [
         f"{_number(g, 2)} [{_number(lo, 2)}, {_number(hi, 2)}]"
         for g, lo, hi in zip(summary["backlog_growth"], summary["backlog_growth_low"],
                              summary["backlog_growth_high"], strict=True)]
-    return ("Capacity per variant (utilisation = busy / on-duty agent-hours; growth = "
-            "backlog trend\nover the last quarter of the horizon, tickets per hour)\n"
+    return ("Capacity per variant (utilisation = busy / paid agent-hours, paid = on duty + "
+            "overtime\nfinishing tickets after a shift; growth = backlog trend over the last "
+            "quarter of\nthe horizon, tickets per hour)\n"
             + _table(pd.DataFrame(rows)))
 
 

@@ -148,6 +148,11 @@ class Desk:
         self.busy_time: list[float] = []
         self.on_duty_time: list[float] = []
         self.on_since: list[float] = []
+        # Overtime (finishing the ticket in hand off duty) is booked whole when the agent
+        # goes off, its end being known: services that end on duty pay nothing for it.
+        self.overtime_time: list[float] = []
+        self.overrun_until: list[float] = []
+        self.overrunning: list[list[int]] = [[] for _ in range(tiers)]
         self.tier_agents: list[list[int]] = [[] for _ in range(tiers)]
         self._finish_callbacks: list[Callable[[Any], None]] = [self._finish]
         self._completions: list[Event] = []
@@ -180,8 +185,8 @@ class Desk:
 
         # -- hourly snapshots of the state, for the timeline
         # NOTE: one flat tuple per hour (open, then per tier queued, busy, on duty,
-        # vacancies, reserve on duty), turned into arrays after the run: far cheaper than
-        # numpy row writes every hour. Waiting is the sum of the tiers' queued.
+        # vacancies, reserve on duty, overtime), turned into arrays after the run: far
+        # cheaper than numpy row writes every hour. Waiting is the sum of the tiers' queued.
         self._snapshots: list[tuple[int, ...]] = []
         self._snapshot(None)  # at t = 0, then every hour before the horizon
         self.clock.every(1.0, self._snapshot)
@@ -207,11 +212,11 @@ class Desk:
                 self._watch_patience(i)
         env.run(until=self.horizon)
         tiers = len(self.levels)
-        shots = np.array(self._snapshots, dtype=np.int32).reshape(-1, 1 + 5 * tiers)
+        shots = np.array(self._snapshots, dtype=np.int32).reshape(-1, 1 + 6 * tiers)
         self.snapshot_open = shots[:, 0]
         (self.snapshot_queued, self.snapshot_busy, self.snapshot_on_duty,
-         self.snapshot_vacancies, self.snapshot_reserve) = (
-            shots[:, 1 + k * tiers: 1 + (k + 1) * tiers] for k in range(5))
+         self.snapshot_vacancies, self.snapshot_reserve, self.snapshot_overtime) = (
+            shots[:, 1 + k * tiers: 1 + (k + 1) * tiers] for k in range(6))
         self.snapshot_waiting = self.snapshot_queued.sum(axis=1, dtype=np.int32)
         for a, on in enumerate(self.agent_on):
             if on:
@@ -369,6 +374,8 @@ class Desk:
         self.busy_time.append(0.0)
         self.on_duty_time.append(0.0)
         self.on_since.append(now)
+        self.overtime_time.append(0.0)
+        self.overrun_until.append(NAN)
         self._completions.append(self.clock.reusable_event(a))
         self.tier_agents[t].append(a)
         self.group_members[g].append(a)
@@ -401,6 +408,10 @@ class Desk:
             self.reserve_on_duty[t] += reserve
             if self.agent_ticket[a] < 0:
                 self._free(a)
+            elif self.overrun_until[a] > now:  # back on duty before the overrun ended
+                self.overtime_time[a] -= self.overrun_until[a] - now
+                self.overrun_until[a] = NAN
+                self.overrunning[t].remove(a)
         else:
             self.on_duty_time[a] += now - self.on_since[a]
             self.on_duty[t] -= 1
@@ -409,6 +420,31 @@ class Desk:
                 self.idle[t].remove(a)
             else:
                 self._going_off(a)
+                if self.agent_ticket[a] >= 0:
+                    self._overrun(a, t, now)
+
+    def _overrun(self, a: int, t: int, now: float) -> None:
+        """Agent `a` of tier `t` goes off duty and works on until its service ends.
+
+        An agent off duty starts no new work, so the service in hand ends at
+        ``agent_end`` (off-duty agents are never preempted), or at the horizon.
+        """
+        end = min(self.agent_end[a], self.horizon)
+        self.overtime_time[a] += end - now
+        self.overrun_until[a] = end
+        if a not in self.overrunning[t]:  # it may have finished an earlier overrun
+            self.overrunning[t].append(a)
+
+    def _overtime_agents(self) -> list[int]:
+        """Agents per tier working past the end of their duty now (for the timeline)."""
+        # Off duty, an agent takes no new ticket: holding one means still finishing it.
+        ticket, on = self.agent_ticket, self.agent_on
+        counts = []
+        for agents in self.overrunning:
+            if agents:
+                agents[:] = [a for a in agents if ticket[a] >= 0 and not on[a]]
+            counts.append(len(agents))
+        return counts
 
     def _going_off(self, a: int) -> None:
         """Agent `a` goes off duty with a ticket in hand (default: finish it)."""
@@ -483,7 +519,8 @@ class Desk:
     def _snapshot(self, event: Event | None) -> None:
         self._snapshots.append((self.next_ticket - self.closed,
                                 *self.tier_queued(), *self.busy, *self.on_duty,
-                                *self.workforce.vacancies, *self.reserve_on_duty))
+                                *self.workforce.vacancies, *self.reserve_on_duty,
+                                *self._overtime_agents()))
         self.workforce.snapshot()
 
 

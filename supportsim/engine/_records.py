@@ -37,12 +37,14 @@ class ReplicationRecord:
     phase: list[str]  # learning phase at leaving or at the horizon
     busy_time: np.ndarray
     on_duty_time: np.ndarray
+    overtime_time: np.ndarray  # busy after the end of duty, finishing the ticket in hand
     # hourly snapshots (steps x tiers) and scalars per step
     queued: np.ndarray
     busy: np.ndarray
     on_duty: np.ndarray
     vacancies: np.ndarray
     reserve_on_duty: np.ndarray
+    overtime: np.ndarray  # agents working past the end of their duty
     effective_fte: np.ndarray
     open_tickets: np.ndarray
     waiting: np.ndarray
@@ -85,11 +87,13 @@ class ReplicationRecord:
                    for a, end in enumerate(desk.left_at)],
             busy_time=np.array(desk.busy_time, dtype=np.float64),
             on_duty_time=np.array(desk.on_duty_time, dtype=np.float64),
+            overtime_time=np.array(desk.overtime_time, dtype=np.float64),
             queued=desk.snapshot_queued,
             busy=desk.snapshot_busy,
             on_duty=desk.snapshot_on_duty,
             vacancies=desk.snapshot_vacancies,
             reserve_on_duty=desk.snapshot_reserve,
+            overtime=desk.snapshot_overtime,
             effective_fte=workforce.effective_fte(desk.snapshot_on_duty),
             open_tickets=desk.snapshot_open,
             waiting=desk.snapshot_waiting,

@@ -128,13 +128,18 @@ class SwarmDesk(Desk):
     # ------------------------------------------------------------------ swarms
 
     def _ask_for_help(self, a: int, i: int) -> None:
-        """Owner `a` keeps ticket `i` and waits for an agent of the needed level."""
+        """Owner `a` keeps ticket `i` and waits for an agent of the needed level.
+
+        An owner who finished the diagnosis after its duty ended hands the ticket over at
+        once, as one going off duty while waiting does: off duty, nobody takes new work.
+        """
         now = self.env._now
-        self.agent_ticket[a] = i
-        self.agent_mode[a] = HELP_WAIT
-        self.agent_started[a] = now
-        self.busy[self.agent_tier[a]] += 1
-        self.help_owner[i] = a
+        if self.agent_on[a]:
+            self.agent_ticket[a] = i
+            self.agent_mode[a] = HELP_WAIT
+            self.agent_started[a] = now
+            self.busy[self.agent_tier[a]] += 1
+            self.help_owner[i] = a
         self.help_since[i] = now
         needed = self.help_level[i]
         for t, level in enumerate(self.levels):
@@ -179,6 +184,7 @@ class SwarmDesk(Desk):
             self.agent_ticket[member] = i
             self.agent_mode[member] = MEMBER
             self.agent_started[member] = now
+            self.agent_end[member] = now + wall  # the lead's end: books a member's overtime
             self.busy[self.agent_tier[member]] += 1
         self._serve(lead, i, wall, SWARM)
 

@@ -116,16 +116,16 @@ def weekly_attainment(result: SimulationResult, *, goal: float | None = 0.9,
     for ax, kind in ((top, "response"), (bottom, "resolution")):
         _shade_events(ax, result, dates, label=ax is top)
         for k, (name, rows) in enumerate(frame.groupby("priority", observed=True, sort=False)):
-            wide = rows.pivot(index="week", columns="replication", values=f"{kind}_met")
-            mean, low, high = analysis.t_interval(wide.to_numpy(dtype=float), axis=1,
-                                         confidence=confidence)
+            wide = rows.pivot(index="week", columns="replication",
+                              values=f"{kind}_attainment")
+            mean, low, high = analysis.mean_interval(wide.to_numpy(dtype=float), axis=1,
+                                                     scale="logit", confidence=confidence)
             middle = (rows.groupby("week")["week_start"].first()
                       + rows.groupby("week")["week_end"].first()) / 2
             x = _time_values(result, middle.to_numpy(), dates)
             colour = f"C{k}"
             ax.plot(x, mean, marker="o", ms=3, lw=1.2, color=colour, label=f"{name}")
-            ax.fill_between(x, np.clip(low, 0, 1), np.clip(high, 0, 1), color=colour,
-                            alpha=0.15, lw=0)
+            ax.fill_between(x, low, high, color=colour, alpha=0.15, lw=0)
         if goal is not None:
             ax.axhline(goal, color="0.3", ls="--", lw=1.0, label=f"goal {goal:.0%}")
         ax.yaxis.set_major_formatter(PercentFormatter(1.0))

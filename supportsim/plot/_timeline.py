@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter
@@ -79,12 +78,13 @@ def _tier_utilisation(timeline: pd.DataFrame, name: str, window: int) -> tuple[
         pd.Series, pd.Series]:
     """Hourly and rolling utilisation of one tier, each the mean across replications.
 
-    The rolling value is a ratio of sums over the hours when someone is on duty
-    (agent-hours busy / agent-hours on duty), not a mean of hourly ratios: a window that
-    only grazes a shift would otherwise turn a few minutes of overtime into 500 %.
+    Utilisation is busy over paid agents: on duty plus those finishing a ticket after
+    their duty ended (overtime), so it never exceeds 100 %. The rolling value is a ratio
+    of sums over the hours when someone is paid (agent-hours busy / agent-hours paid),
+    not a mean of hourly ratios.
     """
     busy = _wide(timeline, f"busy_{name}")
-    duty = _wide(timeline, f"on_duty_{name}")
+    duty = _wide(timeline, f"on_duty_{name}") + _wide(timeline, f"overtime_{name}")
     staffed = duty > 0
     hourly = (busy / duty.where(staffed)).mean(axis=1)
     busy_sum = busy.where(staffed, 0.0).rolling(window, center=True, min_periods=1).sum()
@@ -95,7 +95,7 @@ def _tier_utilisation(timeline: pd.DataFrame, name: str, window: int) -> tuple[
 
 def utilisation(result: SimulationResult, *, window: float = 24.0,
                 dates: bool = True) -> Figure:
-    """Busy agents over agents on duty per tier, over time.
+    """Busy agents over paid agents (on duty plus overtime) per tier, over time.
 
     Parameters
     ----------
@@ -108,17 +108,16 @@ def utilisation(result: SimulationResult, *, window: float = 24.0,
     Returns
     -------
     Figure
-        Faint lines: hourly utilisation (state at the top of each hour, busy / on duty);
-        bold lines: rolling utilisation over the on-duty hours of the window. Both are
-        means across replications with a gap where nobody is on duty. Agents finishing a
-        ticket after their shift push the hourly value above 100 %; the y-axis follows
-        the bold lines, so such spikes may run off the top.
+        Faint lines: hourly utilisation (state at the top of each hour, busy / paid,
+        where paid counts agents on duty and those finishing a ticket after their shift);
+        bold lines: rolling utilisation over the paid hours of the window. Both are
+        means across replications with a gap where nobody is paid, and at most 100 %.
     """
     steps = max(round(window), 1)
     fig = _figure()
     ax = fig.subplots()
     _shade_events(ax, result, dates, label=True)
-    top = 1.1
+    top = 1.05
     for name in _tiers(result):
         hourly, rolling = _tier_utilisation(result.timeline, name, steps)
         x = _time_values(result, hourly.index.to_numpy(), dates)
@@ -126,16 +125,12 @@ def utilisation(result: SimulationResult, *, window: float = 24.0,
         if steps > 1:
             ax.plot(x, hourly, color=colour, lw=0.4, alpha=0.25)
             ax.plot(x, rolling, color=colour, lw=1.5, label=f"{name} ({steps} h rolling)")
-            shown = rolling
         else:
             ax.plot(x, hourly, color=colour, lw=0.8, label=f"{name} (hourly)")
-            shown = hourly
-        if shown.notna().any():
-            top = max(top, float(np.nanquantile(shown, 0.995)) * 1.1)
-    ax.axhline(1.0, color="0.3", lw=0.8, ls="--", label="all on-duty agents busy")
+    ax.axhline(1.0, color="0.3", lw=0.8, ls="--", label="all paid agents busy")
     ax.yaxis.set_major_formatter(PercentFormatter(1.0))
     ax.set_ylim(0, top)
-    ax.set_ylabel("utilisation (busy / on duty)")
+    ax.set_ylabel("utilisation (busy / on duty + overtime)")
     ax.set_title(f"Utilisation per tier — {result.scenario.name}\n"
                  f"mean of {_replication_note(result)}", fontsize="medium")
     _format_time_axis(ax, result, dates)

@@ -11,22 +11,31 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from supportsim.analysis import t_interval
+from supportsim.analysis import mean_interval
 from supportsim.scenario import Scenario
 
 __all__ = ["SweepResult"]
 
-_SHARES = ("response_met", "resolution_met", "abandoned_share", "resolved_share")
+_SHARES = ("response_attainment", "resolution_attainment", "abandoned_share",
+           "resolved_share")
 _SIGNED = ("backlog_growth", "difference")  # every other metric is >= 0
 _PER_REPLICATION = ("backlog_at_end", "backlog_growth")
+#: Attainment columns and the scored-ticket columns that bound them where all met.
+_TRIALS = {"response_attainment": "response_tickets",
+           "resolution_attainment": "resolution_tickets"}
+#: Metrics where a higher value is better (True) or worse (False), for ``better``.
+_DIRECTION = {"response_attainment": True, "resolution_attainment": True,
+              "resolved_share": True, "abandoned_share": False, "mean_wait": False,
+              "median_wait": False, "p90_wait": False, "mean_resolution_time": False,
+              "median_resolution_time": False, "p90_resolution_time": False,
+              "backlog_at_end": False, "backlog_growth": False}
 
 
-def _clip(column: str, low: np.ndarray, high: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Bounds kept within a metric's range: shares in [0, 1], counts and times >= 0."""
+def _scale(column: str) -> str:
+    """The scale of a metric's interval (:func:`supportsim.analysis.mean_interval`)."""
     if column in _SIGNED:
-        return low, high
-    top = 1.0 if column in _SHARES or column.startswith("utilisation_") else None
-    return np.clip(low, 0, top), np.clip(high, 0, top)
+        return "linear"
+    return "logit" if column in _SHARES or column.startswith("utilisation_") else "log"
 
 
 def _intervals(frame: pd.DataFrame, keys: list[str], columns: Sequence[str],
@@ -35,22 +44,27 @@ def _intervals(frame: pd.DataFrame, keys: list[str], columns: Sequence[str],
 
     `frame` has the `keys`, ``replication`` and the `columns`; keys that are categorical
     keep their category order. Returns the keys, then ``<name>``, ``<name>_low``,
-    ``<name>_high`` per column (bounds clipped to the metric's range) and ``replications``.
+    ``<name>_high`` per column and ``replications``. Each interval is built on the
+    metric's scale (logit for shares, log for times and counts, linear for signed
+    figures), so it contains the mean and stays in the metric's range.
     """
     names = names or {}
     if frame.empty:
         cols = [*keys] + [f"{names.get(c, c)}{s}" for c in columns for s in ("", "_low", "_high")]
         return pd.DataFrame(columns=[*cols, "replications"])
-    wide = frame.set_index([*keys, "replication"])[list(columns)].unstack("replication")
+    extra = [_TRIALS[c] for c in columns if c in _TRIALS and _TRIALS[c] in frame.columns]
+    wide = frame.set_index([*keys, "replication"])[[*columns, *extra]].unstack("replication")
     out = wide.index.to_frame(index=False)
     counts = np.zeros(len(out), dtype=np.int64)
     for column in columns:
         values = wide[column].to_numpy(dtype=float)
+        trials = (np.nansum(wide[_TRIALS[column]].to_numpy(dtype=float), axis=1)
+                  if column in _TRIALS and _TRIALS[column] in extra else None)
         with warnings.catch_warnings():
             # One replication (or all NaN) has no spread: NaN bounds, said in the docs.
             warnings.simplefilter("ignore", RuntimeWarning)
-            mean, low, high = t_interval(values, axis=1, confidence=confidence)
-        low, high = _clip(column, low, high)
+            mean, low, high = mean_interval(values, scale=_scale(column), axis=1,
+                                            confidence=confidence, trials=trials)
         name = names.get(column, column)
         out[name], out[f"{name}_low"], out[f"{name}_high"] = mean, low, high
         counts = np.maximum(counts, np.sum(~np.isnan(values), axis=1))
@@ -127,62 +141,82 @@ class SweepResult:
     # ------------------------------------------------------------------ views
 
     def sla(self, confidence: float = 0.95) -> pd.DataFrame:
-        """Attainment per variant x priority, mean across replications with t-intervals.
+        """Attainment per variant x priority, mean across replications with intervals.
+
+        The intervals are those of :meth:`supportsim.SimulationResult.sla` (t on the logit
+        scale), so a variant's row equals ``simulate(variant).sla()``.
 
         Returns
         -------
         DataFrame
             ``variant``, ``strategy``, the factors, ``priority``, ``response_attainment``
-            and ``resolution_attainment`` each with ``_low``/``_high`` (clipped to [0, 1]),
-            ``tickets`` (scored after warm-up, all replications) and ``replications``.
+            and ``resolution_attainment`` each with ``_low``/``_high``,
+            ``response_tickets`` and ``resolution_tickets`` (scored, all replications),
+            ``tickets`` (after the warm-up, all replications), ``tickets_per_replication``
+            (their mean) and ``replications``.
         """
         keys = ["variant", "priority"]
-        out = _intervals(self.table, keys, ["response_met", "resolution_met"], confidence,
-                         {"response_met": "response_attainment",
-                          "resolution_met": "resolution_attainment"})
-        tickets = self.table.groupby(keys, observed=True)["tickets"].sum()
-        out.insert(len(out.columns) - 1, "tickets",
-                   tickets.reindex(pd.MultiIndex.from_frame(out[keys])).to_numpy()
-                   if len(out) else [])
+        out = _intervals(self.table, keys, ["response_attainment", "resolution_attainment"],
+                         confidence)
+        sums = self.table.groupby(keys, observed=True)[
+            ["response_tickets", "resolution_tickets", "tickets"]].sum()
+        sums = sums.reindex(pd.MultiIndex.from_frame(out[keys])) if len(out) else sums
+        replications = out.pop("replications")
+        for column in ("response_tickets", "resolution_tickets", "tickets"):
+            out[column] = sums[column].to_numpy(dtype=np.int64) if len(out) else []
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out["tickets_per_replication"] = out["tickets"] / replications
+        out["replications"] = replications
         return self._with_keys(out)
 
     def summary(self, confidence: float = 0.95) -> pd.DataFrame:
         """Per variant: attainment over all priorities, utilisation and backlog, with intervals.
 
-        ``response_met`` and ``resolution_met`` weigh priorities by their scored tickets;
-        ``abandoned_share`` by their tickets.
+        ``response_attainment`` and ``resolution_attainment`` weigh priorities by their
+        scored tickets; ``abandoned_share`` by their tickets. Intervals as in
+        :meth:`supportsim.SimulationResult.summary`: each contains its value and stays in
+        the metric's range.
 
         Returns
         -------
         DataFrame
-            ``variant``, ``strategy``, the factors, then each of ``tickets``,
-            ``response_met``, ``resolution_met``, ``abandoned_share``, ``utilisation_l*``,
-            ``backlog_at_end``, ``backlog_growth`` with ``_low``/``_high``, and
-            ``replications``.
+            ``variant``, ``strategy``, the factors, ``tickets`` (after the warm-up, all
+            replications), then each of ``tickets_per_replication``,
+            ``response_attainment``, ``resolution_attainment``, ``abandoned_share``,
+            ``utilisation_l*``, ``overtime_l*``, ``backlog_at_end``, ``backlog_growth`` with
+            ``_low``/``_high``, and ``replications``.
         """
         table = self.table
-        util = sorted(c for c in table.columns if c.startswith("utilisation_"))
+        tiers = [c for c in table.columns if c.startswith(("utilisation_", "overtime_"))]
         per_rep = table.groupby(["variant", "replication"], observed=True, sort=True)
         weighted = table.assign(
-            _response=table["response_met"].fillna(0) * table["response_tickets"],
-            _resolution=table["resolution_met"].fillna(0) * table["resolution_tickets"],
+            _response=table["response_attainment"].fillna(0) * table["response_tickets"],
+            _resolution=table["resolution_attainment"].fillna(0)
+            * table["resolution_tickets"],
             _abandoned=table["abandoned_share"].fillna(0) * table["tickets"])
         sums = weighted.groupby(["variant", "replication"], observed=True, sort=True)[
             ["tickets", "response_tickets", "resolution_tickets", "_response", "_resolution",
              "_abandoned"]].sum()
         with np.errstate(invalid="ignore", divide="ignore"):
             frame = pd.DataFrame({
-                "tickets": sums["tickets"].astype(float),
-                "response_met": sums["_response"] / sums["response_tickets"],
-                "resolution_met": sums["_resolution"] / sums["resolution_tickets"],
+                "tickets_per_replication": sums["tickets"].astype(float),
+                "response_attainment": sums["_response"] / sums["response_tickets"],
+                "resolution_attainment": sums["_resolution"] / sums["resolution_tickets"],
+                "response_tickets": sums["response_tickets"],
+                "resolution_tickets": sums["resolution_tickets"],
                 "abandoned_share": sums["_abandoned"] / sums["tickets"],
             })
-        frame = frame.join(per_rep[[*util, *_PER_REPLICATION]].first()).reset_index()
-        columns = ["tickets", "response_met", "resolution_met", "abandoned_share", *util,
-                   *_PER_REPLICATION]
-        return self._with_keys(_intervals(frame, ["variant"], columns, confidence))
+        frame = frame.join(per_rep[[*tiers, *_PER_REPLICATION]].first()).reset_index()
+        columns = ["tickets_per_replication", "response_attainment", "resolution_attainment",
+                   "abandoned_share", *tiers, *_PER_REPLICATION]
+        out = _intervals(frame, ["variant"], columns, confidence)
+        totals = frame.groupby("variant", observed=True)["tickets_per_replication"].sum()
+        out.insert(1, "tickets", totals.reindex(out["variant"]).to_numpy(dtype=np.int64)
+                   if len(out) else [])
+        return self._with_keys(out)
 
-    def compare(self, baseline: str, metrics: Sequence[str] = ("response_met", "resolution_met"),
+    def compare(self, baseline: str,
+                metrics: Sequence[str] = ("response_attainment", "resolution_attainment"),
                 confidence: float = 0.95) -> pd.DataFrame:
         """Paired differences against a baseline, per replication (common random numbers).
 
@@ -203,7 +237,10 @@ class SweepResult:
             factors, ``baseline`` (the variant compared against), ``priority``,
             ``metric``, ``value`` and ``baseline_value`` (means over the paired
             replications), ``difference`` (mean of variant - baseline) with ``low`` and
-            ``high`` (t-interval of the paired differences) and ``replications`` (pairs).
+            ``high`` (t-interval of the paired differences; within [-1, 1] for shares),
+            ``better`` (the better of the two where the interval excludes 0 and the metric
+            has a direction, else ``""``) and ``replications`` (pairs). The layout of
+            :func:`supportsim.compare`, with strategy and factors added.
 
         Raises
         ------
@@ -240,7 +277,7 @@ class SweepResult:
         if frame.empty:
             return self._with_keys(pd.DataFrame(columns=[
                 "variant", "baseline", "priority", "metric", "value", "baseline_value",
-                "difference", "low", "high", "replications"]))
+                "difference", "low", "high", "better", "replications"]))
         frame["metric"] = pd.Categorical(frame["metric"], categories=list(metrics))
         keys = ["variant", "baseline", "priority", "metric"]
         frame = frame.drop(columns="baseline").assign(
@@ -250,7 +287,16 @@ class SweepResult:
         out = _intervals(frame, keys, ["difference"], confidence)
         out = out.rename(columns={"difference_low": "low", "difference_high": "high"})
         out = out.join(means, on=keys)
-        out = out[[*keys, "value", "baseline_value", "difference", "low", "high",
+        shares = out["metric"].astype(str).map(lambda m: _scale(m) == "logit").to_numpy(bool)
+        out.loc[shares, "low"] = out.loc[shares, "low"].clip(lower=-1.0)
+        out.loc[shares, "high"] = out.loc[shares, "high"].clip(upper=1.0)
+        higher = out["metric"].astype(str).map(_DIRECTION)
+        up, down = out["low"] > 0, out["high"] < 0
+        variant_wins = (up & (higher == True)) | (down & (higher == False))  # noqa: E712
+        baseline_wins = (down & (higher == True)) | (up & (higher == False))  # noqa: E712
+        out["better"] = np.where(variant_wins, out["variant"].astype(str),
+                                 np.where(baseline_wins, out["baseline"].astype(str), ""))
+        out = out[[*keys, "value", "baseline_value", "difference", "low", "high", "better",
                    "replications"]]
         out["baseline"] = out["baseline"].astype(str)
         return self._with_keys(out)

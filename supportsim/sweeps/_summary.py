@@ -2,14 +2,16 @@
 
 What a sweep keeps of a task instead of its ticket table (DESIGN.md section 9). Columns:
 
-- per priority: ``tickets`` (after warm-up), ``response_met``, ``resolution_met``
-  (attainment shares, :func:`supportsim.analysis.sla_attainment`), ``response_tickets``,
-  ``resolution_tickets`` (tickets scored), ``abandoned_share``, ``resolved_share``,
-  ``wait_mean``, ``wait_p50``, ``wait_p90`` (hours, over tickets that got a response),
-  ``resolution_time_mean``, ``resolution_time_p50``, ``resolution_time_p90`` (hours, over
-  resolved tickets);
-- per replication, repeated on each priority row: ``utilisation_l1`` .. (busy over on-duty
-  agent-hours per tier present), ``backlog_at_end`` (open tickets at the last hourly
+- per priority: ``tickets`` (after warm-up, in this replication), ``response_attainment``,
+  ``resolution_attainment`` (shares met, :func:`supportsim.analysis.sla_attainment`),
+  ``response_tickets``, ``resolution_tickets`` (tickets scored), ``abandoned_share``,
+  ``resolved_share``, ``mean_wait``, ``median_wait``, ``p90_wait`` (wall-clock hours, over
+  tickets that got a response), ``mean_resolution_time``, ``median_resolution_time``,
+  ``p90_resolution_time`` (wall-clock hours, over resolved tickets) -- the names of
+  :meth:`supportsim.SimulationResult.summary`;
+- per replication, repeated on each priority row: ``utilisation_l1`` .. (busy over paid
+  agent-hours per tier present, paid = on duty + overtime; at most 1), ``overtime_l1`` ..
+  (overtime agent-hours per week), ``backlog_at_end`` (open tickets at the last hourly
   snapshot) and ``backlog_growth`` (tickets per hour: least-squares slope of the hourly
   backlog over the last quarter of the horizon; clearly above 0 means the desk is not
   keeping up).
@@ -26,12 +28,14 @@ __all__ = ["METRICS", "summarise"]
 
 #: Metric columns in table order (utilisation columns follow, one per tier present).
 METRICS: tuple[str, ...] = (
-    "tickets", "response_met", "resolution_met", "response_tickets", "resolution_tickets",
-    "abandoned_share", "resolved_share", "wait_mean", "wait_p50", "wait_p90",
-    "resolution_time_mean", "resolution_time_p50", "resolution_time_p90",
+    "tickets", "response_attainment", "resolution_attainment", "response_tickets",
+    "resolution_tickets", "abandoned_share", "resolved_share", "mean_wait", "median_wait",
+    "p90_wait", "mean_resolution_time", "median_resolution_time", "p90_resolution_time",
     "backlog_at_end", "backlog_growth",
 )
 COUNTS = ("tickets", "response_tickets", "resolution_tickets")
+#: Per-tier columns, one per tier present, after :data:`METRICS`.
+TIER_PREFIXES = ("utilisation_", "overtime_")
 
 
 def _stats(values: np.ndarray) -> tuple[float, float, float]:
@@ -81,11 +85,11 @@ def summarise(result: SimulationResult) -> pd.DataFrame:
         columns["abandoned_share"].append(rows["abandoned"].mean() if count else np.nan)
         columns["resolved_share"].append(rows["resolved_at"].notna().mean()
                                          if count else np.nan)
-        for prefix, column in (("wait", "wait_time"), ("resolution_time", "resolution_time")):
+        for name, column in (("wait", "wait_time"), ("resolution_time", "resolution_time")):
             mean, p50, p90 = _stats(rows[column].to_numpy(dtype=float))
-            columns[f"{prefix}_mean"].append(mean)
-            columns[f"{prefix}_p50"].append(p50)
-            columns[f"{prefix}_p90"].append(p90)
+            columns[f"mean_{name}"].append(mean)
+            columns[f"median_{name}"].append(p50)
+            columns[f"p90_{name}"].append(p90)
 
     timeline = result.timeline
     t = timeline["t"].to_numpy(dtype=float)
@@ -101,6 +105,9 @@ def summarise(result: SimulationResult) -> pd.DataFrame:
         "backlog_growth": _slope(t[late], backlog[late]),
     })
     util = result.utilisation()
+    weeks = scenario.horizon / 168.0
     for level, value in zip(util["tier"], util["utilisation"], strict=True):
         frame[f"utilisation_l{int(level)}"] = float(value)
+    for level, value in zip(util["tier"], util["overtime_time"], strict=True):
+        frame[f"overtime_l{int(level)}"] = float(value) / weeks
     return frame

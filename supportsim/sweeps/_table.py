@@ -13,7 +13,7 @@ import pandas as pd
 
 from supportsim.scenario import Scenario
 from supportsim.sweeps._grid import Variant, value_label
-from supportsim.sweeps._summary import METRICS
+from supportsim.sweeps._summary import METRICS, TIER_PREFIXES
 
 __all__ = ["SummaryRows", "failures_frame", "tickets_frame", "variants_frame"]
 
@@ -56,7 +56,8 @@ class SummaryRows:
         """The tidy table (columns in docs/sweeps.md), in grid order."""
         self._compact()
         util = sorted({c for b in self._blocks for c in b.columns
-                       if c.startswith("utilisation_")})
+                       if c.startswith(TIER_PREFIXES)},
+                      key=lambda c: (TIER_PREFIXES.index(c[:c.index("_") + 1]), c))
         columns = ["replication", "priority", *METRICS, *util]
         if self._blocks:
             body = pd.concat(self._blocks, ignore_index=True)
