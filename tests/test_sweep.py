@@ -394,3 +394,26 @@ def test_a_dying_worker_fails_its_tasks_not_the_sweep(
         result = run(2, strategies=None)
     assert len(result.failures) + len(result.table) // 2 == 8
     assert (result.failures["error"] == "BrokenProcessPool").any()
+
+
+# --------------------------------------------------------------------------- overload
+
+
+def test_overload_flags_overloaded_variants_and_not_stable_ones() -> None:
+    # 20 tickets/h x 15 min = 5 Erlangs of work (small_scenario). 4 agents: offered 125 %,
+    # the backlog grows by ~ (20 - 16) tickets/h. 5 agents: offered exactly 100 %, a
+    # critically loaded queue whose backlog wanders without a clear trend (the old
+    # headline missed it). 9 agents: 56 %, stable even with demand doubling every four
+    # weeks, whose backlog grows a little with the load (the old headline could flag it).
+    sw = sweep(small_scenario(), factors={"team.tiers.l1.staff": [4, 5, 9]},
+               strategies={"flat": {}, "growing": {"demand.growth": 1.0}},
+               replications=3, executor=1, progress=False)
+    load = sw.overload().set_index("variant")
+    assert load.loc["flat staff=4", "offered_utilisation"] == pytest.approx(1.25)
+    assert load.loc["flat staff=5", "offered_utilisation"] == pytest.approx(1.0)
+    assert load.loc["flat staff=4", "offered_tier"] == "l1"
+    assert load.loc["flat staff=4", ["growing", "overloaded"]].all()
+    assert load.loc["flat staff=5", "overloaded"]
+    for name in ("flat staff=9", "growing staff=9"):
+        assert not load.loc[name, "overloaded"], load.loc[name].to_dict()
+    assert load.loc["growing staff=9", "offered_utilisation"] < 1

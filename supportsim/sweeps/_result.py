@@ -182,6 +182,20 @@ class SweepResult:
                    *_PER_REPLICATION]
         return self._with_keys(_intervals(frame, ["variant"], columns, confidence))
 
+    def overload(self, confidence: float = 0.95) -> pd.DataFrame:
+        """Per variant: offered load against capacity, the backlog trend, and whether
+        either says the desk is overloaded (:func:`supportsim.sweeps._overload.overload`).
+
+        Returns
+        -------
+        DataFrame
+            ``variant``, ``offered_utilisation``, ``offered_tier``, ``backlog_growth``
+            with ``_low``/``_high``, ``arrival_rate``, ``growing``, ``overloaded``.
+        """
+        from supportsim.sweeps._overload import overload
+
+        return overload(self, confidence)
+
     def compare(self, baseline: str, metrics: Sequence[str] = ("response_met", "resolution_met"),
                 confidence: float = 0.95) -> pd.DataFrame:
         """Paired differences against a baseline, per replication (common random numbers).
