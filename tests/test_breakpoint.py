@@ -12,7 +12,7 @@ import pytest
 import supportsim as ss
 from supportsim import analytic, cli
 from supportsim._crossing import crossing, crossings
-from supportsim.breakpoint import _current, span_values
+from supportsim._factor import current_value, span_values
 from tests.support import build, mmc_dict
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -178,7 +178,7 @@ def test_an_integer_range_that_skips_values_is_refused() -> None:
 def test_shift_tier_staff_is_a_factor_at_its_head_count() -> None:
     # rollout_tiered.toml's L1 works six shifts of 13 agents and sets no staff key.
     sc = ss.load_scenario(ROOT / "scenarios" / "rollout_tiered.toml")
-    assert _current(sc, "team.tiers.l1.staff") == 13
+    assert current_value(sc, "team.tiers.l1.staff") == 13
     assert span_values(sc, "team.tiers.l1.staff", 11, 13) == [11, 12, 13]
 
 
