@@ -149,8 +149,7 @@ def _headline(result: Any, summary: Any) -> str:
     over = load[load["overloaded"]]
     reasons = [_reason(row) for row in over.itertuples()]
     lines["overloaded"] = (
-        f"{len(over)} of {len(load)} variants (offered load >= agents on duty, or backlog "
-        f"growing by >= {MATERIAL_GROWTH:.0%} of arrivals at 95% confidence)"
+        f"{len(over)} of {len(load)} variants"
         + (f": {', '.join(reasons[:5])}{', ...' if len(reasons) > 5 else ''}"
            if reasons else ""))
     busiest = summary.loc[summary[util].max(axis=1).idxmax()] if util else None
@@ -159,7 +158,10 @@ def _headline(result: Any, summary: Any) -> str:
         lines["highest utilisation"] = (f"{busiest[util].max():.1%} ({tier}, "
                                         f"{busiest['variant']})")
     width = max(len(k) for k in lines)
-    return "Headline\n" + "\n".join(f"  {k.ljust(width)}  {v}" for k, v in lines.items())
+    return ("Headline (overloaded: offered load >= agents on duty at a tier, or the backlog "
+            f"growing by >= {MATERIAL_GROWTH:.0%}\nof arrivals per hour at 95% confidence; "
+            "docs/sweeps.md)\n"
+            + "\n".join(f"  {k.ljust(width)}  {v}" for k, v in lines.items()))
 
 
 def _reason(row: Any) -> str:
