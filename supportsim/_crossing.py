@@ -14,7 +14,7 @@ from scipy.optimize import brentq
 from supportsim import analytic
 from supportsim.scenario import Scenario
 
-__all__ = ["crossing", "crossings", "erlang_estimate"]
+__all__ = ["crossing", "crossings", "erlang_estimate", "last_met"]
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -58,6 +58,19 @@ def crossings(values: FloatArray, means: FloatArray, target: float) -> FloatArra
     return np.asarray(np.where(found, out, np.inf), dtype=float)
 
 
+def last_met(values: FloatArray, means: FloatArray, target: float) -> FloatArray:
+    """The integer rule: the last value before the first one below `target`.
+
+    `values` in walking order (good end first); `means` one row per value, resamples on
+    further axes. -inf where the first value is already below, +inf where none is: the
+    conventions of :func:`crossing`.
+    """
+    below = means < target
+    first = np.argmax(below, axis=0)
+    out = np.where(first == 0, -np.inf, values[np.maximum(first - 1, 0)])
+    return np.asarray(np.where(below.any(axis=0), out, np.inf), dtype=float)
+
+
 # --------------------------------------------------------------------------- Erlang C
 
 
@@ -80,8 +93,9 @@ def _mmc_rates(scenario: Scenario) -> tuple[float, float, float] | None:
 def erlang_estimate(variant: Callable[[float], Scenario], grid: FloatArray, target: float,
                     direction: str, integer: bool) -> float:
     """Where the M/M/c service level of ``variant(value)`` crosses `target` over the grid's
-    range (response metric), walking from the good end; NaN where a variant is not M/M/c
-    or the level does not cross."""
+    range (response metric), walking from the good end; for an integer factor the last
+    integer that meets it (:func:`last_met`). NaN where a variant is not M/M/c or the
+    level does not cross."""
 
     def level(value: float) -> float:
         scenario = variant(value)
@@ -98,8 +112,8 @@ def erlang_estimate(variant: Callable[[float], Scenario], grid: FloatArray, targ
             lo, hi = round(float(grid.min())), round(float(grid.max()))
             points = np.arange(lo, hi + 1, dtype=float)
             points = points if direction == "up" else points[::-1]
-            estimate, i = crossing(points, np.array([level(v) for v in points]), target)
-            return estimate if 0 < i < len(points) else math.nan
+            estimate = float(last_met(points, np.array([level(v) for v in points]), target))
+            return estimate if math.isfinite(estimate) else math.nan
         ends = [level(float(walk[0])) - target, level(float(walk[-1])) - target]
         if ends[0] < 0 or ends[1] >= 0:
             return math.nan

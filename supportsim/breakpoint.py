@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -18,8 +19,15 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from supportsim._crossing import crossing, crossings, erlang_estimate
-from supportsim._errors import CapacityWarning
+from supportsim._crossing import crossing, crossings, erlang_estimate, last_met
+from supportsim._errors import CapacityWarning, ScenarioError
+from supportsim._factor import (
+    current_value,
+    default_grid,
+    is_integer,
+    override_value,
+    span_values,
+)
 from supportsim.analysis import mean_interval, sla_attainment
 from supportsim.capacity import warn_if_overloaded
 from supportsim.scenario import Scenario
@@ -31,7 +39,6 @@ Metric = Literal["response", "resolution"]
 Direction = Literal["up", "down"]
 FloatArray = npt.NDArray[np.float64]
 
-DEFAULT_POINTS = 7
 _STAFF_SUFFIXES = (".staff", ".headcount")
 
 
@@ -42,25 +49,31 @@ class BreakingPoints:
     Attributes
     ----------
     table : DataFrame
-        One row per strategy: ``strategy``, ``breaking_value`` (where the attainment curve
-        crosses the goal, linear between the two evaluated values that bracket the first
-        crossing), ``low``, ``high`` (bootstrap interval over replications),
-        ``last_met`` and ``first_missed`` (the bracketing evaluated values; for an
-        integer factor such as staff, ``last_met`` is the last value that still meets the
-        goal), ``status`` (``"crossed"``, ``"met throughout"``: the goal holds over the
-        whole range, ``"missed throughout"``: it fails everywhere), ``evaluations`` and
-        ``erlang_c_estimate`` (the same crossing from Erlang C where the desk is M/M/c
-        and the metric is response; else NaN).
+        One row per strategy: ``strategy``, ``breaking_value``, ``low``, ``high``
+        (bootstrap interval over replications, always containing ``breaking_value``),
+        ``last_met`` and ``first_missed`` (the evaluated values that bracket the first
+        crossing), ``status`` (``"crossed"``, ``"met throughout"``: the goal holds over
+        the whole range, ``"missed throughout"``: it fails everywhere), ``evaluations``
+        and ``erlang_c_estimate`` (the same answer from Erlang C where the desk is M/M/c
+        and the metric is response; else NaN). For a continuous factor
+        ``breaking_value`` is where the attainment curve crosses the goal, linear between
+        ``last_met`` and ``first_missed``; for an integer factor (staff) it is
+        ``last_met`` itself, the last value that still meets the goal (the smallest
+        staffing that holds), with ``first_missed`` its neighbour and an interval over
+        integers. When the goal holds (or fails) over the whole range, the value and the
+        bound on that side are ±inf: beyond the end of the range where it breaks.
     curve : DataFrame
         Every evaluated point: ``strategy``, ``value``, ``attainment`` (mean across
         replications) with ``low``/``high`` (t-interval), ``replications``, ``stage``
-        (``"grid"`` or ``"refine"``), sorted by strategy and value.
+        (``"grid"``, ``"refine"`` or, for an integer factor, ``"interval"``: evaluated to
+        resolve the interval to single integers), sorted by strategy and value.
     samples : DataFrame
         The per-replication attainment behind the curve: ``strategy``, ``value``,
         ``replication``, ``attainment``.
-    factor, target, metric, priority, direction, confidence, seed
+    factor, target, metric, priority, direction, confidence, seed, integer
         The question asked (``priority`` None: all priorities pooled; ``direction`` "up"
-        when larger values are worse) and the root seed used.
+        when larger values are worse; ``integer`` True when searched over integers) and
+        the root seed used.
 
     Notes
     -----
@@ -79,6 +92,7 @@ class BreakingPoints:
     direction: Direction
     confidence: float
     seed: int
+    integer: bool = False
 
     def __getitem__(self, key: Any) -> Any:
         return self.table[key]
@@ -93,58 +107,6 @@ class BreakingPoints:
         return (f"Breaking point of {self.metric} attainment "
                 f"({self.priority or 'all priorities'}) below {self.target:.0%} "
                 f"in {self.factor}\n{self.table.to_string(index=False)}")
-
-
-# --------------------------------------------------------------------------- the factor
-
-
-def _lookup(scenario: Scenario, factor: str) -> Any:
-    """The current value of a dotted key (list items by index or name), or None."""
-    node: Any = scenario.to_dict()
-    for part in factor.split("."):
-        if isinstance(node, dict):
-            node = node.get(part)
-        elif isinstance(node, list):
-            named = [item for item in node if isinstance(item, dict) and item.get("name") == part]
-            if named:
-                node = named[0]
-            elif part.lstrip("-").isdigit() and -len(node) <= int(part) < len(node):
-                node = node[int(part)]
-            else:
-                return None
-        else:
-            return None
-        if node is None:
-            return None
-    return node
-
-
-def _is_integer(value: Any) -> bool:
-    return isinstance(value, int | np.integer) and not isinstance(value, bool)
-
-
-def span_values(scenario: Scenario, factor: str, lo: float, hi: float,
-                points: int = DEFAULT_POINTS) -> list[float]:
-    """`points` evenly spaced values from `lo` to `hi`; rounded and distinct integers when
-    the factor's current value is an integer (staff)."""
-    values = np.linspace(lo, hi, points)
-    if _is_integer(_lookup(scenario, factor)):
-        return [int(v) for v in np.unique(np.round(values))]
-    return [float(v) for v in values]
-
-
-def _grid(base: Any, factor: str, integer: bool) -> FloatArray:
-    if not isinstance(base, int | float) or isinstance(base, bool) or base <= 0:
-        raise ValueError(f"values: give the factor values to evaluate; {factor} has no "
-                         f"positive numeric value to build a default grid from (got {base!r})")
-    lo, hi = 0.5 * base, 2.0 * base
-    if integer:
-        return np.unique(np.round(np.linspace(max(1.0, lo), hi, DEFAULT_POINTS)))
-    return np.linspace(lo, hi, DEFAULT_POINTS)
-
-
-def _override_value(value: float, integer: bool) -> int | float:
-    return round(value) if integer else float(value)
 
 
 # --------------------------------------------------------------------------- evaluation
@@ -165,7 +127,7 @@ class _Evaluator:
 
     def variant(self, value: float) -> Scenario:
         return self.scenario.with_overrides(
-            {**self.strategy, self.factor: _override_value(value, self.integer)})
+            {**self.strategy, self.factor: override_value(value, self.integer)})
 
     def __call__(self, value: float, stage: str) -> float:
         if value not in self.points:
@@ -194,23 +156,49 @@ class _Evaluator:
 
 def _search(evaluate: _Evaluator, grid: FloatArray, target: float, direction: Direction,
             refine: int, integer: bool) -> None:
-    """Evaluate the grid, then bisect the first crossing `refine` times."""
+    """Evaluate the grid, then bisect the first crossing: `refine` times for a continuous
+    factor, down to two neighbouring integers for an integer one."""
     walk = grid if direction == "up" else grid[::-1]
     means = np.array([evaluate(v, "grid") for v in walk])
     _, i = crossing(walk, means, target)
-    if i in (0, len(walk)):
-        return
-    good, bad = float(walk[i - 1]), float(walk[i])
-    for _ in range(refine):
-        if integer and abs(bad - good) <= 1:
-            break
-        mid = math.floor((good + bad) / 2) if integer else (good + bad) / 2
-        if integer and mid in (good, bad):
-            mid = math.ceil((good + bad) / 2)
-        if evaluate(mid, "refine") >= target:
+    if 0 < i < len(walk):
+        # Halving any integer gap reaches neighbours well within 64 steps.
+        _bisect(evaluate, float(walk[i - 1]), float(walk[i]), target,
+                64 if integer else refine, integer, "refine")
+
+
+def _bisect(evaluate: _Evaluator, good: float, bad: float, target: float, steps: int,
+            integer: bool, stage: str) -> None:
+    """Halve the bracket [good, bad] `steps` times; integers stop at neighbours."""
+    while steps > 0 and not (integer and abs(bad - good) <= 1):
+        mid = float(math.floor((good + bad) / 2)) if integer else (good + bad) / 2
+        if evaluate(mid, stage) >= target:
             good = mid
         else:
             bad = mid
+        steps -= 1
+
+
+def _integer_interval(evaluate: _Evaluator, target: float, direction: Direction,
+                      picks: npt.NDArray[np.intp], quantiles: list[float],
+                      budget: int) -> None:
+    """Evaluate integers until each finite bound of the bootstrap interval is followed
+    (walking from the good end) by its neighbouring integer, so every resample's answer
+    the bounds rest on is exact: a bound left resting on a gap would only say "somewhere
+    in this gap". At most `budget` extra evaluations."""
+    for _ in range(budget):
+        ordered = np.array(sorted(evaluate.points))
+        walk = ordered if direction == "up" else ordered[::-1]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN resample columns
+            boot = np.nanmean(evaluate.matrix(walk)[:, picks], axis=2)
+        bounds = np.quantile(last_met(walk, boot, target), quantiles, method="inverted_cdf")
+        gaps = [(float(b), float(walk[k + 1])) for b in bounds if np.isfinite(b)
+                for k in [int(np.flatnonzero(walk == b)[0])]
+                if k + 1 < len(walk) and abs(walk[k + 1] - b) > 1]
+        if not gaps:
+            return
+        _bisect(evaluate, *gaps[0], target, 1, True, "interval")
 
 
 def _direction(evaluators: Sequence[_Evaluator], grid: FloatArray, factor: str) -> Direction:
@@ -242,7 +230,7 @@ def find_breaking_point(
     confidence: float = 0.95,
     resamples: int = 2000,
     rng: np.random.Generator | int | None = None,
-    progress: Callable[[str, float, float], None] | None = None,
+    progress: bool | Callable[[str, float, float], None] | None = None,
 ) -> BreakingPoints:
     """Find the value of `factor` at which SLA attainment falls below `target`.
 
@@ -265,7 +253,7 @@ def find_breaking_point(
         ``{"base": {}}``.
     values : sequence of float, optional
         The coarse grid. Default: 7 values from half to twice the scenario's current
-        value (integers for an integer factor).
+        value (integers for an integer factor); :func:`span_values` gives a range's.
     direction : {"up", "down"}, optional
         Which way the factor gets worse: "up" when larger values are worse (demand,
         growth, a burst's multiplier, attrition), "down" when smaller are (staff). Default:
@@ -275,11 +263,14 @@ def find_breaking_point(
     seed : int, optional
         Root seed of every evaluation (common random numbers); default the scenario's.
     refine : int, default 4
-        Bisection steps around the first crossing (an integer factor stops when the
-        bracket is two adjacent integers).
+        Bisection steps around the first crossing of a continuous factor. An integer
+        factor is bisected until the bracket is two neighbouring integers, and then
+        evaluated where the interval needs it (at most `refine` + 4 more integers per
+        strategy), so its answer and interval are exact integers.
     integer : bool, optional
         Search integers only; default when the factor's current value in the scenario is
-        an integer (staff), or, for a key the scenario does not set, when all `values` are.
+        an integer (staff; a shift tier's staff is the shifts' sum), or, for a key the
+        scenario does not set, when all `values` are.
     confidence : float, default 0.95
         Level of the bootstrap interval of the breaking value and of the curve's
         t-intervals.
@@ -287,8 +278,10 @@ def find_breaking_point(
         Bootstrap resamples of the replications.
     rng : Generator or int, optional
         Randomness of the bootstrap; None uses a fixed seed (reproducible tables).
-    progress : callable, optional
-        Called as ``progress(strategy, value, attainment)`` after each evaluation.
+    progress : bool or callable, optional
+        None (default): a progress bar on stderr when stderr is a terminal; True: always
+        a bar (tqdm; a widget in Jupyter); False: none; a callable is called as
+        ``progress(strategy, value, attainment)`` after each evaluation instead.
 
     Returns
     -------
@@ -315,10 +308,13 @@ def find_breaking_point(
     The attainment of an evaluation is the mean over replications of the per-replication
     share met (:func:`supportsim.analysis.sla_attainment`). The breaking value is where
     the piecewise-linear curve through the evaluated means first crosses `target`,
-    walking from the good end of the range; the interval comes from resampling whole
-    replications (the same draws for every value and strategy, as the seeds are shared)
-    and recomputing that crossing. A resample whose curve never crosses within the range
-    counts as beyond its end, so an interval may reach ±inf.
+    walking from the good end of the range (for an integer factor: the last value
+    before that crossing, which still meets the goal); the interval comes from
+    resampling whole replications (the same draws for every value and strategy, as the
+    seeds are shared) and recomputing that answer. A resample whose curve never crosses
+    within the range counts as beyond its end, so an interval may reach ±inf. The
+    interval is widened to contain the estimate where the percentile bootstrap leaves it
+    outside (first crossings of resampled curves that hover near the goal come early).
 
     Examples
     --------
@@ -344,16 +340,14 @@ def find_breaking_point(
     for name, overrides in chosen.items():
         if factor in overrides:
             raise ValueError(f"strategy {name!r} sets the factor {factor!r} itself")
-    base = _lookup(scenario, factor)
+    base = current_value(scenario, factor)
     if integer is None:  # the schema's type shows in the current value (staff: int)
         given = [base] if base is not None else list(values or [])
-        integer = bool(given) and all(_is_integer(v) for v in given)
+        integer = bool(given) and all(is_integer(v) for v in given)
     if values is None:
-        if base is None:  # an unknown key fails here with the schema's did-you-mean
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", CapacityWarning)
-                scenario.with_overrides({factor: 1})
-        grid = _grid(base, factor, integer)
+        if base is None:
+            _check_known(scenario, factor)
+        grid = default_grid(base, factor, integer)
     else:
         grid = np.unique(np.asarray(values, dtype=float))
         if grid.size < 2 or not np.all(np.isfinite(grid)):
@@ -366,61 +360,131 @@ def find_breaking_point(
         raise ValueError(f"replications must be >= 2 for an interval, got {replications!r}")
     root = resolve_seed(scenario, seed)
     warn_if_overloaded(scenario)
-    evaluators = {name: _Evaluator(scenario, factor, overrides, metric, priority, count, root,
-                                   integer, name, progress)
-                  for name, overrides in chosen.items()}
-    way: Direction = direction or _direction(list(evaluators.values()), grid, factor)
     generator = np.random.default_rng(0 if rng is None else rng)
     picks = generator.integers(0, count, size=(int(resamples), count))
     alpha = (1 - confidence) / 2
     rows, curves, samples = [], [], []
-    for name, evaluate in evaluators.items():
-        _search(evaluate, grid, target, way, refine, integer)
-        ordered = np.array(sorted(evaluate.points))
-        walk = ordered if way == "up" else ordered[::-1]
-        per_rep = evaluate.matrix(walk)  # points x replications
-        means = np.nanmean(per_rep, axis=1)
-        estimate, i = crossing(walk, means, target)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN resample columns
-            boot = np.nanmean(per_rep[:, picks], axis=2)  # points x resamples
-        spread = crossings(walk, boot, target)
-        if way == "down":  # walking downwards, "before the first" is above the range
-            spread = np.where(np.isinf(spread), -spread, spread)
-        # Order statistics, not interpolation: a resample beyond the range stays infinite.
-        low, high = np.quantile(spread, [alpha, 1 - alpha], method="inverted_cdf")
-        crossed = 0 < i < len(walk)
-        status = ("crossed" if crossed else "missed throughout" if i == 0
-                  else "met throughout")
-        erlang = (erlang_estimate(evaluate.variant, grid, target, way, integer)
-                  if metric == "response" else math.nan)
-        rows.append({
-            "strategy": name,
-            "breaking_value": float(estimate) if crossed else math.nan,
-            "low": float(low), "high": float(high),
-            "last_met": float(walk[i - 1]) if crossed else math.nan,
-            "first_missed": float(walk[i]) if crossed else math.nan,
-            "status": status,
-            "evaluations": len(evaluate.points),
-            "erlang_c_estimate": erlang,
-        })
-        mean, lo_t, hi_t = mean_interval(per_rep, axis=1, scale="logit",
-                                         confidence=confidence)
-        stages = [evaluate.points[v][1] for v in walk]
-        curves.append(pd.DataFrame({
-            "strategy": name, "value": walk, "attainment": mean,
-            "low": lo_t, "high": hi_t,
-            "replications": np.sum(~np.isnan(per_rep), axis=1), "stage": stages,
-        }))
-        samples.append(pd.DataFrame({
-            "strategy": name, "value": np.repeat(walk, count),
-            "replication": np.tile(np.arange(count), walk.size),
-            "attainment": per_rep.reshape(-1),
-        }))
+    with _progress(progress, factor) as report:
+        evaluators = {name: _Evaluator(scenario, factor, overrides, metric, priority, count,
+                                       root, integer, name, report)
+                      for name, overrides in chosen.items()}
+        way: Direction = direction or _direction(list(evaluators.values()), grid, factor)
+        for name, evaluate in evaluators.items():
+            _search(evaluate, grid, target, way, refine, integer)
+            if integer:
+                _integer_interval(evaluate, target, way, picks, [alpha, 1 - alpha],
+                                  refine + 4)
+            rows.append(_answer(evaluate, name, grid, target, way, integer, picks, alpha,
+                                metric))
+            curve, sample = _frames(evaluate, name, way, count, confidence)
+            curves.append(curve)
+            samples.append(sample)
     curve = pd.concat(curves, ignore_index=True).sort_values(
         ["strategy", "value"], kind="stable", key=lambda s: s.map(
             {n: k for k, n in enumerate(chosen)}) if s.name == "strategy" else s)
     return BreakingPoints(
         table=pd.DataFrame(rows), curve=curve.reset_index(drop=True),
         samples=pd.concat(samples, ignore_index=True), factor=factor, target=float(target),
-        metric=metric, priority=priority, direction=way, confidence=confidence, seed=root)
+        metric=metric, priority=priority, direction=way, confidence=confidence, seed=root,
+        integer=integer)
+
+
+# --------------------------------------------------------------------------- the answer
+
+
+def _answer(evaluate: _Evaluator, name: str, grid: FloatArray, target: float,
+            way: Direction, integer: bool, picks: npt.NDArray[np.intp], alpha: float,
+            metric: Metric) -> dict[str, Any]:
+    """One row of the table: the breaking value, its interval and the bracket."""
+    ordered = np.array(sorted(evaluate.points))
+    walk = ordered if way == "up" else ordered[::-1]
+    per_rep = evaluate.matrix(walk)  # points x replications
+    means = np.nanmean(per_rep, axis=1)
+    estimate, i = crossing(walk, means, target)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN resample columns
+        boot = np.nanmean(per_rep[:, picks], axis=2)  # points x resamples
+    if integer:
+        estimate = float(last_met(walk, means, target))
+        spread = last_met(walk, boot, target)
+    else:
+        spread = crossings(walk, boot, target)
+    if way == "down":  # walking downwards, "before the first" is above the range
+        spread = np.where(np.isinf(spread), -spread, spread)
+        estimate = -estimate if math.isinf(estimate) else estimate
+    # Order statistics, not interpolation: a resample beyond the range stays infinite.
+    low, high = np.quantile(spread, [alpha, 1 - alpha], method="inverted_cdf")
+    crossed = 0 < i < len(walk)
+    return {
+        "strategy": name,
+        "breaking_value": float(estimate),
+        "low": min(float(low), estimate), "high": max(float(high), estimate),
+        "last_met": float(walk[i - 1]) if crossed else math.nan,
+        "first_missed": float(walk[i]) if crossed else math.nan,
+        "status": ("crossed" if crossed else "missed throughout" if i == 0
+                   else "met throughout"),
+        "evaluations": len(evaluate.points),
+        "erlang_c_estimate": (erlang_estimate(evaluate.variant, grid, target, way, integer)
+                              if metric == "response" else math.nan),
+    }
+
+
+def _frames(evaluate: _Evaluator, name: str, way: Direction, count: int,
+            confidence: float) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The strategy's evaluated curve and its per-replication samples."""
+    ordered = np.array(sorted(evaluate.points))
+    walk = ordered if way == "up" else ordered[::-1]
+    per_rep = evaluate.matrix(walk)
+    mean, lo_t, hi_t = mean_interval(per_rep, axis=1, scale="logit", confidence=confidence)
+    curve = pd.DataFrame({
+        "strategy": name, "value": walk, "attainment": mean,
+        "low": lo_t, "high": hi_t,
+        "replications": np.sum(~np.isnan(per_rep), axis=1),
+        "stage": [evaluate.points[v][1] for v in walk],
+    })
+    sample = pd.DataFrame({
+        "strategy": name, "value": np.repeat(walk, count),
+        "replication": np.tile(np.arange(count), walk.size),
+        "attainment": per_rep.reshape(-1),
+    })
+    return curve, sample
+
+
+def _check_known(scenario: Scenario, factor: str) -> None:
+    """Raise the schema's did-you-mean for a misspelt key; a known key that the scenario
+    leaves unset falls through to the request for explicit values."""
+    try:
+        scenario.with_overrides({factor: 1})
+    except ScenarioError as exc:
+        if f"{factor} is not a known key" in str(exc) or "has no item" in str(exc):
+            raise
+
+
+@contextmanager
+def _progress(progress: bool | Callable[[str, float, float], None] | None,
+              factor: str) -> Iterator[Callable[[str, float, float], None] | None]:
+    """The per-evaluation callback: the caller's, or one that moves a tqdm bar on stderr
+    (shown when stderr is a terminal for None, always for True)."""
+    if callable(progress):
+        yield progress
+        return
+    if progress is False:
+        yield None
+        return
+    if progress:
+        from tqdm.auto import tqdm
+    else:
+        from tqdm import tqdm  # tqdm.auto warns in a kernel without ipywidgets
+    # disable=None: tqdm's own test, on only when stderr is a terminal.
+    bar = tqdm(unit="evaluation", desc="breakpoint", disable=None if progress is None
+               else False, dynamic_ncols=True)
+
+    def update(strategy: str, value: float, attainment: float) -> None:
+        bar.set_postfix_str(f"{strategy}: {factor}={value:g} -> {attainment:.1%}",
+                            refresh=False)
+        bar.update(1)
+
+    try:
+        yield update
+    finally:
+        bar.close()

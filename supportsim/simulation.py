@@ -72,7 +72,7 @@ def resolve_seed(scenario: Scenario, seed: int | None) -> int:
 
 
 def simulate_replications(
-    scenario: Scenario, replications: Iterable[int], seed: int, *, variant: int | None = None
+    scenario: Scenario, replications: Iterable[int], seed: int
 ) -> SimulationResult:
     """Simulate the given replication numbers of `scenario` from root `seed`.
 
@@ -86,9 +86,6 @@ def simulate_replications(
         Replication numbers (>= 0), e.g. ``[3]`` or ``range(10)``.
     seed : int
         Root seed.
-    variant : int, optional
-        Key of a sweep variant: gives the variant its own engine stream (workforce
-        draws) while demand stays shared (:func:`supportsim.engine.engine_stream`).
 
     Returns
     -------
@@ -100,7 +97,7 @@ def simulate_replications(
     runs = []
     for rep in numbers:
         tickets = generate(scenario, rep, seed)
-        record = run_replication(scenario, tickets, engine_stream(seed, rep, variant))
+        record = run_replication(scenario, tickets, engine_stream(seed, rep))
         runs.append((rep, tickets, record))
     return SimulationResult(scenario=scenario, seed=seed, replications=len(numbers),
                             **build_tables(scenario, runs))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 
 import numpy as np
@@ -11,6 +12,7 @@ import pytest
 import supportsim as ss
 from supportsim import analytic, cli
 from supportsim._crossing import crossing, crossings
+from supportsim._factor import current_value, span_values
 from tests.support import build, mmc_dict
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -100,11 +102,37 @@ def test_staff_is_searched_downwards_over_integers() -> None:
     assert bp.direction == "down"
     assert int(analytic.required_staff(10.0, 2.0, 0.9, 1 / 6)) == 8
     assert (row["last_met"], row["first_missed"]) == (8, 7)
-    assert 7 < row["breaking_value"] < 8
+    # An integer answer: the smallest staffing that holds, never "7.6 agents" (issue 18),
+    # with an interval over integers around it, and Erlang C's smallest M/M/c that holds.
+    assert row["breaking_value"] == 8
+    assert row["low"] <= 8 <= row["high"]
+    assert float(row["low"]).is_integer() and float(row["high"]).is_integer()
     assert all(float(v).is_integer() for v in bp.curve["value"])
-    level = {c: float(analytic.service_level(c, 10.0, 2.0, 1 / 6)) for c in (7, 8)}
-    expected = 8 - (level[8] - 0.9) / (level[8] - level[7])
-    assert row["erlang_c_estimate"] == pytest.approx(expected)
+    assert row["erlang_c_estimate"] == 8
+
+
+def test_integer_interval_bounds_rest_on_neighbouring_integers() -> None:
+    # A coarse grid with big gaps: the search evaluates integers until every finite bound
+    # of the bootstrap interval is followed by its neighbour, so each bound is exact.
+    sc = mm10(rate=10.0, horizon="3d")
+    bp = ss.find_breaking_point(sc, "team.tiers.l1.staff", 0.90, values=[5, 11, 17],
+                                replications=3, seed=4, progress=False)
+    row = bp.table.iloc[0]
+    evaluated = set(bp.curve["value"])
+    for bound in (row["low"], row["high"], row["breaking_value"]):
+        if math.isfinite(bound):
+            assert bound in evaluated and bound - 1 in evaluated, (bound, sorted(evaluated))
+
+
+def test_met_throughout_shows_beyond_range_in_value_and_interval() -> None:
+    # 10 to 14 agents all answer half the tickets within 10 min at 8 tickets/h: the
+    # smallest staffing that holds lies below the range, and value and interval say so.
+    sc = mm10(rate=8.0, horizon="3d")
+    bp = ss.find_breaking_point(sc, "team.tiers.l1.staff", 0.5, values=[10, 14],
+                                replications=2, seed=1, direction="down", progress=False)
+    row = bp.table.iloc[0]
+    assert row["status"] == "met throughout"
+    assert row["breaking_value"] == -math.inf and row["low"] == -math.inf
 
 
 def test_no_crossing_within_the_range_is_reported() -> None:
@@ -113,8 +141,45 @@ def test_no_crossing_within_the_range_is_reported() -> None:
                                 seed=1, direction="up")
     row = bp.table.iloc[0]
     assert row["status"] == "met throughout"
-    assert math.isnan(row["breaking_value"])
-    assert row["high"] == math.inf
+    # Beyond the end of the range, in the value and the interval alike (no NaN next to a
+    # finite interval).
+    assert row["breaking_value"] == math.inf
+    assert row["high"] == math.inf and row["low"] <= row["breaking_value"]
+
+
+def test_the_interval_always_contains_the_estimate() -> None:
+    # Two replications hovering near the goal at several values: resampled curves cross
+    # early, which could put "met throughout" next to a finite interval.
+    sc = mm10(horizon="3d")
+    bp = ss.find_breaking_point(sc, "demand.rate", 0.9, values=[8.0, 9.0, 10.0, 11.0, 12.0],
+                                replications=2, seed=7, direction="up", refine=0,
+                                progress=False)
+    for row in bp.table.itertuples():
+        assert row.low <= row.breaking_value <= row.high
+
+
+@pytest.mark.parametrize(("lo", "hi", "points", "expected"), [
+    (4, 12, None, list(range(4, 13))),      # every integer: nothing silently skipped
+    (4, 12, 5, [4, 6, 8, 10, 12]),
+    (4, 12, 2, [4, 12]),
+])
+def test_an_integer_range_evaluates_what_it_says(lo: int, hi: int, points: int | None,
+                                                 expected: list[int]) -> None:
+    assert span_values(mm10(), "team.tiers.l1.staff", lo, hi, points) == expected
+
+
+def test_an_integer_range_that_skips_values_is_refused() -> None:
+    with pytest.raises(ValueError, match=r"7 points from 4 to 12 are not evenly spaced "
+                                         r"integers; give N in \[2, 3, 5, 9\]"):
+        span_values(mm10(), "team.tiers.l1.staff", 4, 12, 7)
+    assert span_values(mm10(), "demand.rate", 10, 13, 4) == [10.0, 11.0, 12.0, 13.0]
+
+
+def test_shift_tier_staff_is_a_factor_at_its_head_count() -> None:
+    # rollout_tiered.toml's L1 works six shifts of 13 agents and sets no staff key.
+    sc = ss.load_scenario(ROOT / "scenarios" / "rollout_tiered.toml")
+    assert current_value(sc, "team.tiers.l1.staff") == 13
+    assert span_values(sc, "team.tiers.l1.staff", 11, 13) == [11, 12, 13]
 
 
 @pytest.mark.parametrize(("kwargs", "match"), [
@@ -172,3 +237,39 @@ def test_cli_breakpoint_errors_are_one_line(capsys: pytest.CaptureFixture[str],
     code, _, err = run_cli(capsys, "breakpoint", MMC, *FAST, "-q", *args)
     assert code == 2
     assert err.count("\n") == 1 and err.startswith("supportsim: error:"), err
+
+
+def test_cli_strategy_takes_the_syntax_of_run_vs(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run_cli(capsys, "breakpoint", MMC, *FAST, "-q", "--factor",
+                             "team.tiers.l1.staff", "--target", "0.5", "--range", "6:9",
+                             "--strategy", "today", "--strategy",
+                             "busier:demand.rate=24;work.effort.l1.mean=\"16min\"")
+    assert code == 0, err
+    assert err == ""  # --quiet
+    table = out.split("Evaluated curve")[0]
+    assert "busier" in table and "today" in table
+    # Every integer of 6:9 evaluated, and integer answers only.
+    curve = out.split("Evaluated curve")[1]
+    for staff in ("6", "7", "8", "9"):
+        assert f"  {staff}  " in curve
+    assert "last that holds" in table and not re.search(r"\d\.\d+ *\[", table)
+
+
+def test_cli_strategy_with_commas_says_to_use_semicolons(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run_cli(capsys, "breakpoint", MMC, *FAST, "--factor", "demand.rate",
+                           "--target", "0.9", "--strategy",
+                           "x:team.tiers.l1.staff=8,demand.rate=3")
+    assert code == 2
+    assert "separate overrides with ';', not ','" in err and err.count("\n") == 1
+
+
+def test_cli_breakpoint_on_a_shift_tier_staff(capsys: pytest.CaptureFixture[str]) -> None:
+    # README's factor on the flagship, whose L1 works shifts: scaled, not "got 1".
+    code, out, err = run_cli(capsys, "breakpoint", str(ROOT / "scenarios" /
+                                                       "rollout_tiered.toml"),
+                             "--set", 'horizon="3w"', "--replications", "2", "-q",
+                             "--factor", "team.tiers.l1.staff", "--target", "0.8",
+                             "--metric", "resolution", "--values", "11,13")
+    assert code == 0, err
+    assert "team.tiers.l1.staff" in out and "got 1" not in err

@@ -206,3 +206,56 @@ def test_python_m_supportsim_error_has_no_traceback(tmp_path: Path) -> None:
     assert len(lines) == 1, proc.stderr
     assert lines[0].startswith("supportsim: error: team.tiers.l1.staff")
     assert "Traceback" not in proc.stderr
+
+
+# --------------------------------------------------------------------------- issue 18
+
+
+def test_readme_staff_example_runs_on_the_flagship(capsys: pytest.CaptureFixture[str]) -> None:
+    # README: `supportsim run scenarios/rollout_tiered.toml --set team.tiers.l1.staff=14
+    # --replications 20 --seed 7`, shortened by a horizon override. L1 works shifts: the
+    # staff override scales them (13 -> 14) instead of being refused.
+    code, out, err = cli(capsys, "run", str(ROOT / "scenarios" / "rollout_tiered.toml"),
+                         "--set", "team.tiers.l1.staff=14", "--replications", "20",
+                         "--seed", "7", "--set", 'horizon="1w"', "--set", 'warmup="1d"')
+    assert code == 0, err
+    assert "overrides: team.tiers.l1.staff=14" in out and "20 replications" in out
+
+
+def sweep_file(tmp_path: Path, staff: str = "[5, 9]") -> Path:
+    path = tmp_path / "staff.toml"
+    path.write_text(f'base = "{Path(MMC).as_posix()}"\nreplications = 5\nseed = 1\n'
+                    f'[factors]\n"team.tiers.l1.staff" = {staff}\n', encoding="utf-8")
+    return path
+
+
+def test_sweep_takes_replications_seed_and_set_like_run(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    code, out, err = cli(capsys, "sweep", str(sweep_file(tmp_path)), "-q", "--workers",
+                         "1", "--replications", "2", "--seed", "3", "--set",
+                         'horizon="1w"', "--set", 'warmup="1d"')
+    assert code == 0, err
+    assert "seed 3" in out and "2 variants x 2 replications = 4 tasks" in out
+    assert "base overrides: horizon='1w', warmup='1d'" in out
+    # 20 tickets/h x 15 min on 5 agents: offered load equals capacity, overloaded
+    # whatever its backlog trend; 9 agents are not.
+    headline = out.split("Headline")[1]
+    assert "overloaded" in headline and "1 of 2 variants" in headline
+    assert "staff=5 (l1 offered 100%" in headline and "staff=9" not in headline
+
+
+def test_a_scenario_file_is_not_a_sweep_file(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = cli(capsys, "sweep", MMC)
+    assert code == 2
+    assert_one_line_error(err, ["is a scenario file, not a sweep file",
+                                f"supportsim run {MMC}"])
+
+
+@pytest.mark.parametrize("command", ["run", "check"])
+def test_a_sweep_file_is_not_a_scenario_file(capsys: pytest.CaptureFixture[str],
+                                             tmp_path: Path, command: str) -> None:
+    path = sweep_file(tmp_path)
+    code, _, err = cli(capsys, command, str(path))
+    assert code == 2
+    assert_one_line_error(err, ["is a sweep file, not a scenario file",
+                                f"supportsim sweep {path}"])

@@ -117,6 +117,7 @@ def test_vs_out_writes_compare_csv_png_and_scenario(
 @pytest.mark.parametrize(("vs", "fragments"), [
     ("team.structure", ["--vs", "KEY=VALUE", "team.structure"]),
     ("", ["--vs", "KEY=VALUE"]),
+    ("swarm:team.structure=swarming,team.swarm.overhead=0.3", ["--vs", "';', not ','"]),
     ("seed=3", ["--vs", "seed", "common random numbers"]),
     ("base:team.tiers.l1.staff=8", ["--vs", "'base'"]),
     ("team.tiers.l1.stuff=8", ["--vs team.tiers.l1.stuff=8", "did you mean", "'staff'"]),
@@ -189,3 +190,19 @@ def test_no_workforce_block_without_workforce(capsys: pytest.CaptureFixture[str]
     assert code == 0, err
     assert "Workforce" not in out
     assert "effective FTE" not in out
+
+
+@pytest.mark.parametrize("text", [
+    "swarm30:team.structure=swarming;team.swarm.overhead=0.3",
+    "team.structure=swarming;team.swarm.overhead=0.3",
+    'mix:work.mix={ l1 = 0.5, l2 = 0.5 };team.structure="swarming"',
+])
+def test_vs_and_strategy_read_a_variant_alike(text: str) -> None:
+    # One syntax for one idea: run --vs and breakpoint --strategy share the parser.
+    from supportsim.cli.breakpoint import _strategy
+    from supportsim.cli.run import _variant
+
+    assert _variant(text) == _strategy(text)
+    label, overrides = _variant(text)
+    assert overrides["team.structure"] == "swarming"
+    assert label == (text.split(":")[0] if ":" in text.split("=")[0] else text)

@@ -195,3 +195,25 @@ def test_cited_tests_exist(path: Path) -> None:
         if not source.exists() or not re.search(rf"^def {name}\(", read(source), flags=re.M):
             missing.append(f"{file}::{name}")
     assert not missing, f"{path.name} cites tests that do not exist: {missing}"
+
+
+# ---------------------------------------------------------------- docs examples
+
+
+def test_analysis_breakpoint_example_finds_a_breaking_point(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # The example must show what the feature is for: a real breaking point, found fast.
+    block = code_blocks(sections(read(DOCS / "analysis.md"))["Breaking points"], "python")[0]
+    monkeypatch.chdir(ROOT)
+    import matplotlib
+
+    matplotlib.use("Agg")
+    namespace: dict[str, Any] = {"__name__": "analysis_md"}
+    exec(compile(block, "docs/analysis.md", "exec"), namespace)
+    table = namespace["bp"].table.set_index("strategy")
+    assert (table["status"] == "crossed").all(), table
+    # The text's numbers: 7 agents today, 8 at 24 calls/h, as Erlang C.
+    assert table["breaking_value"].to_dict() == {"today": 7.0, "busier": 8.0}
+    assert (table["erlang_c_estimate"] == table["breaking_value"]).all()
+    assert (table["low"] <= table["breaking_value"]).all()
+    assert (table["breaking_value"] <= table["high"]).all()

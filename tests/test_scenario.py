@@ -653,14 +653,23 @@ def test_overrides_documented_example_on_a_flat_tier() -> None:
     assert sc.team.tiers["l1"].staff == 4 and sc.demand.rate == 2.0  # original unchanged
 
 
-def test_override_of_a_roster_tier_is_checked_against_its_shifts() -> None:
+def test_override_of_a_roster_tier_scales_its_shifts() -> None:
+    # Issue 18: a tier's staff on a shift tier is a lever. golive_tiered's L1 shifts
+    # 4, 3, 1, 1 (9) scaled to 14: quotas 6.22, 4.67, 1.56, 1.56 round down to 12, and
+    # the two agents left go to the largest remainders (4.67, then the earlier 1.56).
     sc = load_scenario(GOLIVE)
+    scaled = sc.with_overrides({"team.tiers.l1.staff": 14})
+    hours = scaled.team.tiers["l1"].hours
+    assert isinstance(hours, tuple)
+    assert [shift.staff for shift in hours] == [6, 5, 2, 1]
+    assert scaled.team.tiers["l1"].headcount == 14
+    # A shift changed on its own still has to agree with the file's tier staff (9).
     with pytest.raises(ScenarioError) as info:
-        sc.with_overrides({"team.tiers.l1.staff": 14})
+        sc.with_overrides({"team.tiers.l1.hours.0.staff": 5})
     message = str(info.value)
     assert_one_line(message)
-    assert "team.tiers.l1.staff must equal the sum of the shifts' staff (9), got 14" in message
-    assert message.endswith(f"({sc.source})")
+    assert "team.tiers.l1.staff must equal the sum of the shifts' staff (10)" in message
+    assert "hours.3.staff" in message and message.endswith(f"({sc.source})")
 
 
 def test_override_burst_by_index_and_by_name() -> None:

@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 
 import supportsim as ss
+from supportsim.engine import engine_stream
 from supportsim.simulation import simulate_replications
 from supportsim.sweeps import SweepError, SweepFailureWarning, SweepResult, sweep, task_seeds
 from supportsim.sweeps._grid import build_variants
@@ -133,12 +134,67 @@ def test_variants_share_demand_and_reproduce_simulate(reference: SweepResult) ->
     pd.testing.assert_frame_equal(got, expected, check_exact=True)
 
 
-def test_task_seeds_ignore_order_and_worker() -> None:
-    seeds = task_seeds(5, 2, "00ff00ff00ff")
-    assert (seeds.seed, seeds.replication, seeds.variant) == (5, 2, 0x00FF00FF00FF)
+def test_task_seeds_come_from_seed_and_replication_alone() -> None:
+    seeds = task_seeds(5, 2)
+    assert (seeds.seed, seeds.replication) == (5, 2)
     first = seeds.engine_rng().random(3)
-    assert np.array_equal(first, task_seeds(5, 2, "00ff00ff00ff").engine_rng().random(3))
-    assert not np.array_equal(first, task_seeds(5, 2, "00ff00ff00fe").engine_rng().random(3))
+    assert np.array_equal(first, task_seeds(5, 2).engine_rng().random(3))
+    # The very stream simulate() gives replication 2 (DESIGN section 7).
+    assert np.array_equal(first, engine_stream(5, 2).random(3))
+    assert not np.array_equal(first, task_seeds(5, 3).engine_rng().random(3))
+
+
+def workforce_scenario() -> ss.Scenario:
+    """The small desk with leavers, hires on a learning curve and a reserve: engine draws
+    (who leaves when, joiners' extra escalations) matter to every row."""
+    return small_scenario(**{
+        "workforce.attrition.annual_rate": 30.0, "workforce.attrition.hiring_lead": "1d",
+        "workforce.learning.learning": "2d", "workforce.learning.improvement": "2d",
+        "workforce.learning.start": 1.8, "workforce.learning.plateau": 1.3,
+        "workforce.learning.escalation": 0.0,
+        "workforce.reserve.fraction": 0.0, "workforce.reserve.mode": "pool"})
+
+
+@pytest.fixture(scope="module")
+def workforce_sweep() -> SweepResult:
+    # Fraction 0 gives no reserve agent: the same desk under either mode.
+    return sweep(workforce_scenario(), factors={"workforce.reserve.fraction": [0.0, 0.3]},
+                 strategies={"pool": {}, "backfill": {"workforce.reserve.mode": "backfill"}},
+                 replications=2, executor=1, progress=False)
+
+
+def test_workforce_sweep_rows_equal_simulate_of_each_variant(
+        workforce_sweep: SweepResult) -> None:
+    # DESIGN section 7: a sweep's streams come from the seed and the replication alone,
+    # so each variant's rows are exactly what ss.simulate gives that variant.
+    table = workforce_sweep.table
+    for variant in workforce_sweep.variants.itertuples():
+        scenario = workforce_scenario().with_overrides(variant.overrides)
+        result = ss.simulate(scenario, replications=2, seed=workforce_sweep.seed)
+        assert result.staff["left_at"].notna().any()  # the engine drew leavers
+        rows = table[table["variant"] == variant.variant]
+        for rep in range(2):
+            expected = summarise(simulate_replications(scenario, [rep], result.seed))
+            got = rows[rows["replication"] == rep][expected.columns].reset_index(drop=True)
+            expected["priority"] = got["priority"]
+            pd.testing.assert_frame_equal(got, expected, check_exact=True,
+                                          obj=f"{variant.variant} replication {rep}")
+        sla = workforce_sweep.sla()
+        mine = sla[sla["variant"] == variant.variant].reset_index(drop=True)
+        assert np.array_equal(mine["resolution_attainment"].to_numpy(),
+                              result.sla()["resolution_attainment"].to_numpy(),
+                              equal_nan=True)
+
+
+def test_identical_variants_give_identical_rows(workforce_sweep: SweepResult) -> None:
+    table = workforce_sweep.table
+    metrics = [c for c in table.columns if c in METRICS or c.startswith("utilisation_")]
+    pool = table[table["variant"] == "pool fraction=0.0"][metrics].reset_index(drop=True)
+    backfill = table[table["variant"] == "backfill fraction=0.0"][metrics]
+    pd.testing.assert_frame_equal(pool, backfill.reset_index(drop=True), check_exact=True)
+    # ... while a real reserve does change them (the test can tell variants apart).
+    reserve = table[table["variant"] == "pool fraction=0.3"][metrics].reset_index(drop=True)
+    assert not pool.equals(reserve)
 
 
 # --------------------------------------------------------------------------- executors
@@ -338,3 +394,26 @@ def test_a_dying_worker_fails_its_tasks_not_the_sweep(
         result = run(2, strategies=None)
     assert len(result.failures) + len(result.table) // 2 == 8
     assert (result.failures["error"] == "BrokenProcessPool").any()
+
+
+# --------------------------------------------------------------------------- overload
+
+
+def test_overload_flags_overloaded_variants_and_not_stable_ones() -> None:
+    # 20 tickets/h x 15 min = 5 Erlangs of work (small_scenario). 4 agents: offered 125 %,
+    # the backlog grows by ~ (20 - 16) tickets/h. 5 agents: offered exactly 100 %, a
+    # critically loaded queue whose backlog wanders without a clear trend (the old
+    # headline missed it). 9 agents: 56 %, stable even with demand doubling every four
+    # weeks, whose backlog grows a little with the load (the old headline could flag it).
+    sw = sweep(small_scenario(), factors={"team.tiers.l1.staff": [4, 5, 9]},
+               strategies={"flat": {}, "growing": {"demand.growth": 1.0}},
+               replications=3, executor=1, progress=False)
+    load = sw.overload().set_index("variant")
+    assert load.loc["flat staff=4", "offered_utilisation"] == pytest.approx(1.25)
+    assert load.loc["flat staff=5", "offered_utilisation"] == pytest.approx(1.0)
+    assert load.loc["flat staff=4", "offered_tier"] == "l1"
+    assert load.loc["flat staff=4", ["growing", "overloaded"]].all()
+    assert load.loc["flat staff=5", "overloaded"]
+    for name in ("flat staff=9", "growing staff=9"):
+        assert not load.loc[name, "overloaded"], load.loc[name].to_dict()
+    assert load.loc["growing staff=9", "offered_utilisation"] < 1

@@ -1,22 +1,23 @@
 """What every ``supportsim`` sub-command shares: errors, warnings, arguments, text tables.
 
 It imports no command module, so :mod:`supportsim.cli` and the modules that register a
-command (``_run_cli``, ``_breakpoint_cli``, ``sweep._cli``, ``calibrate._cli``) can all
-import it at the top without a cycle.
+command can all import it at the top without a cycle.
 """
 
 from __future__ import annotations
 
 import argparse
 import math
+import re
 import sys
 import tomllib
 import warnings
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from supportsim._errors import CapacityWarning
+from supportsim._errors import CapacityWarning, ScenarioError
 from supportsim.scenario import Scenario, load_scenario
 from supportsim.units import format_duration
 
@@ -132,12 +133,77 @@ def _add_scenario_args(parser: argparse.ArgumentParser) -> None:
 
 
 def _load(args: argparse.Namespace, caught: list[warnings.WarningMessage]) -> Scenario:
-    scenario = load_scenario(args.scenario)
+    try:
+        scenario = load_scenario(args.scenario)
+    except ScenarioError:
+        _not_a_sweep_file(args.scenario)
+        raise
     if args.overrides:
         # Only the final scenario's capacity matters: drop the file's own warnings.
         caught.clear()
         scenario = scenario.with_overrides(dict(args.overrides))
     return scenario
+
+
+def _not_a_sweep_file(path: str) -> None:
+    """Raise a one-line ScenarioError if `path` is a sweep file given as a scenario."""
+    from supportsim.scenario._scenario import read_toml
+
+    try:
+        data = read_toml(Path(path), "scenario file")
+    except ScenarioError:
+        return
+    if "base" in data and ("factors" in data or "strategies" in data):
+        raise ScenarioError(f"{path} is a sweep file, not a scenario file: run it with "
+                            f"'{PROG} sweep {path}', or give its base scenario "
+                            f"({data['base']!r}, relative to the sweep file)")
+
+
+#: Keys a variant may not change: every variant runs on the base's seed and replications.
+SHARED_KEYS = ("seed", "replications")
+_KEY_START = re.compile(r"\s*[A-Za-z_][\w-]*(\.[\w-]+)*\s*=")
+
+
+def parse_variant(text: str, *, need_overrides: bool = True) -> tuple[str, dict[str, Any]]:
+    """``[NAME:]KEY=VALUE;KEY=VALUE`` -> (name, overrides): the one syntax for a variant
+    on the command line (``run --vs``, ``breakpoint --strategy``).
+
+    Values are read like ``--set`` (TOML, else text); ``;`` separates overrides outside
+    quotes and brackets. Without a name, the overrides as typed are the name. Dotted keys
+    hold no colon, so a colon before the first ``=`` can only end a name. ``NAME`` alone
+    (or ``NAME:``) is the scenario as it is, where `need_overrides` is False.
+
+    Raises
+    ------
+    argparse.ArgumentTypeError
+        A malformed item, overrides separated by ``,``, or a key every variant shares
+        (seed, replications).
+    """
+    name, colon, rest = text.partition(":")
+    if "=" in name:
+        name, rest = "", text
+    elif not colon:
+        name, rest = text, ""
+    name = name.strip()
+    items = split_top_level(rest, ";")
+    if not items and (need_overrides or not name):
+        raise argparse.ArgumentTypeError(
+            f"expected [NAME:]KEY=VALUE[;KEY=VALUE...], got {text!r}")
+    overrides = {}
+    for item in items:
+        key, value = _override(item)
+        raw = item.partition("=")[2]
+        if any(_KEY_START.match(part) for part in split_top_level(raw, ",")[1:]):
+            raise argparse.ArgumentTypeError(
+                f"separate overrides with ';', not ',': "
+                f"NAME:KEY=VALUE;KEY=VALUE, got {text!r}")
+        overrides[key] = value
+    shared = [key for key in overrides if key in SHARED_KEYS]
+    if shared:
+        raise argparse.ArgumentTypeError(
+            f"a variant cannot set {', '.join(shared)}: every variant runs on the same seed "
+            "and replications (common random numbers); use --seed and --replications")
+    return name or ";".join(items), overrides
 
 
 # --------------------------------------------------------------------------- formatting

@@ -23,7 +23,7 @@ from supportsim.cli._common import (
     _seed,
     _table,
     _warnings_to_stderr,
-    split_top_level,
+    parse_variant,
     toml_value,
 )
 
@@ -53,14 +53,14 @@ def _values(text: str) -> list[int | float]:
     return [_number(p) for p in parts]
 
 
-def _span(text: str) -> tuple[float, float, int]:
-    """``LO:HI`` or ``LO:HI:N`` -> (lo, hi, n)."""
+def _span(text: str) -> tuple[float, float, int | None]:
+    """``LO:HI`` or ``LO:HI:N`` -> (lo, hi, n or None)."""
     parts = text.split(":")
     if len(parts) not in (2, 3):
         raise argparse.ArgumentTypeError(f"expected LO:HI or LO:HI:N, got {text!r}")
     lo, hi = float(_number(parts[0])), float(_number(parts[1]))
-    points = _number(parts[2]) if len(parts) == 3 else DEFAULT_POINTS
-    if not hi > lo or not isinstance(points, int) or points < 2:
+    points = _number(parts[2]) if len(parts) == 3 else None
+    if not hi > lo or (points is not None and (not isinstance(points, int) or points < 2)):
         raise argparse.ArgumentTypeError(f"expected LO < HI and N >= 2, got {text!r}")
     return lo, hi, points
 
@@ -73,19 +73,9 @@ def _target(text: str) -> float:
 
 
 def _strategy(text: str) -> tuple[str, dict[str, Any]]:
-    """``NAME:KEY=VAL,KEY=VAL`` (or ``NAME`` alone) -> (name, overrides)."""
-    name, _, rest = text.partition(":")
-    name = name.strip()
-    if not name:
-        raise argparse.ArgumentTypeError(f"expected NAME:KEY=VALUE,..., got {text!r}")
-    overrides = {}
-    for item in split_top_level(rest, ","):
-        key, sep, raw = item.partition("=")
-        if not sep or not key.strip():
-            raise argparse.ArgumentTypeError(
-                f"strategy {name!r}: expected KEY=VALUE, got {item.strip()!r}")
-        overrides[key.strip()] = toml_value(raw)
-    return name, overrides
+    """``NAME:KEY=VALUE;KEY=VALUE``, or ``NAME`` alone for the scenario as it is
+    (:func:`parse_variant`, the syntax of ``run --vs``)."""
+    return parse_variant(text, need_overrides=False)
 
 
 def register(commands: Any) -> None:
@@ -110,12 +100,16 @@ def register(commands: Any) -> None:
     grid.add_argument("--values", type=_values, metavar="A,B,C",
                       help="factor values of the coarse grid")
     grid.add_argument("--range", dest="span", type=_span, metavar="LO:HI[:N]",
-                      help=f"N evenly spaced values (default {DEFAULT_POINTS}); integers for "
-                           "an integer factor (default: half to twice the current value)")
+                      help=f"N evenly spaced values from LO to HI, both included (default "
+                           f"{DEFAULT_POINTS}); for an integer factor every integer from LO "
+                           "to HI, or N that gives integer steps (default grid: half to "
+                           "twice the current value)")
     parser.add_argument("--strategy", dest="strategies", action="append", type=_strategy,
-                        default=[], metavar="NAME:KEY=VAL,...",
-                        help="a variant to compare (repeatable), e.g. "
-                             "'swarming:team.structure=\"swarming\"'; default: the scenario")
+                        default=[], metavar="NAME:KEY=VALUE;...",
+                        help="a variant to compare (repeatable), written like run --vs: "
+                             "';'-separated overrides read like --set, e.g. "
+                             "'swarm30:team.structure=swarming;team.swarm.overhead=0.3'; "
+                             "NAME alone is the scenario as it is; default: the scenario")
     parser.add_argument("--direction", choices=["up", "down"],
                         help="the way the factor gets worse (default: read from the curve)")
     parser.add_argument("--replications", "-r", type=_positive_int, metavar="N",
@@ -123,12 +117,14 @@ def register(commands: Any) -> None:
     parser.add_argument("--seed", type=_seed, metavar="S",
                         help="root random seed of every evaluation (default: the scenario's)")
     parser.add_argument("--refine", type=int, default=4, metavar="K",
-                        help="bisection steps around the crossing (default 4)")
+                        help="bisection steps around the crossing of a continuous factor "
+                             "(default 4); an integer factor is bisected to neighbours")
     parser.add_argument("--out", type=Path, metavar="DIR",
                         help="write breakpoint.csv, curve.csv, scenario.toml and "
                              "breakpoint.png to DIR")
     parser.add_argument("--quiet", "-q", action="store_true",
-                        help="no line per evaluation on stderr")
+                        help="no progress on stderr (a bar on a terminal, else a line per "
+                             "evaluation)")
     parser.set_defaults(handler=run)
 
 
@@ -156,7 +152,9 @@ def report(bp: Any) -> str:
             f"seed {bp.seed}")
     table = pd.DataFrame({
         "strategy": bp.table["strategy"],
-        "breaks at": [_value(v) for v in bp.table["breaking_value"]],
+        # An integer answer is the last value that still holds (the smallest staffing).
+        "last that holds" if bp.integer else "breaks at":
+            [_value(v) for v in bp.table["breaking_value"]],
         f"{pct} CI": [f"[{_value(lo)}, {_value(hi)}]"
                       for lo, hi in zip(bp.table["low"], bp.table["high"], strict=True)],
         "last met": [_value(v) for v in bp.table["last_met"]],
@@ -209,10 +207,12 @@ def run(args: argparse.Namespace) -> int:
         _error("--strategy names must be distinct")
         return 2
 
-    def progress(strategy: str, value: float, attainment: float) -> None:
-        if not args.quiet:
-            print(f"  {strategy}: {args.factor} = {value:.6g} -> {attainment:.1%}",
-                  file=sys.stderr, flush=True)
+    def line(strategy: str, value: float, attainment: float) -> None:
+        print(f"  {strategy}: {args.factor} = {value:.6g} -> {attainment:.1%}",
+              file=sys.stderr, flush=True)
+
+    # A bar where someone watches; a line per evaluation in a log.
+    progress = False if args.quiet else True if sys.stderr.isatty() else line
 
     with _warnings_to_stderr():
         warnings.simplefilter("ignore", CapacityWarning)  # reported above

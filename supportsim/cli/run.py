@@ -25,7 +25,6 @@ from supportsim.cli._common import (
     _load,
     _one_line,
     _OutputError,
-    _override,
     _positive_int,
     _seed,
     _share,
@@ -33,7 +32,7 @@ from supportsim.cli._common import (
     _UsageError,
     _wait,
     _warnings_to_stderr,
-    split_top_level,
+    parse_variant,
 )
 from supportsim.scenario import Scenario
 
@@ -43,8 +42,6 @@ if TYPE_CHECKING:
 __all__ = ["register", "run"]
 
 BASE = "base"
-#: Keys a variant may not change: every variant runs on the base's seed and replications.
-_SHARED_KEYS = ("seed", "replications")
 _SHORT_LABEL = 16  # characters: longer labels show as "variant" in table columns
 #: Columns of :func:`supportsim.compare` besides the two labels: a label may not clash.
 _COMPARE_COLUMNS = ("priority", "metric", "difference", "low", "high", "better")
@@ -55,24 +52,8 @@ _RULE = 72  # characters: the widest rule above a variant's section
 
 
 def _variant(text: str) -> tuple[str, dict[str, Any]]:
-    """``[LABEL:]KEY=VALUE;KEY=VALUE`` -> (label, overrides); values read like ``--set``.
-
-    Without a label, the overrides as typed are the label. Dotted keys hold no colon, so
-    a colon before the first ``=`` can only end a label.
-    """
-    label, colon, rest = text.partition(":")
-    if not colon or "=" in label:
-        label, rest = "", text
-    items = split_top_level(rest, ";")
-    if not items:
-        raise argparse.ArgumentTypeError(f"expected KEY=VALUE[;KEY=VALUE...], got {text!r}")
-    overrides = dict(_override(item) for item in items)
-    shared = [key for key in overrides if key in _SHARED_KEYS]
-    if shared:
-        raise argparse.ArgumentTypeError(
-            f"a variant cannot set {', '.join(shared)}: every variant runs on the base's seed "
-            "and replications (common random numbers); use --seed and --replications")
-    label = label.strip() or ";".join(items)
+    """``[LABEL:]KEY=VALUE;KEY=VALUE`` -> (label, overrides) (:func:`parse_variant`)."""
+    label, overrides = parse_variant(text)
     if label == BASE:
         raise argparse.ArgumentTypeError(f"the label {BASE!r} names the scenario itself")
     if label in _COMPARE_COLUMNS:

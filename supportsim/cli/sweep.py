@@ -12,10 +12,19 @@ import argparse
 import math
 import sys
 import warnings
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from supportsim.cli._common import PROG, _error, _positive_int, _table, _warnings_to_stderr
+from supportsim.cli._common import (
+    PROG,
+    _error,
+    _override,
+    _positive_int,
+    _seed,
+    _table,
+    _warnings_to_stderr,
+)
 from supportsim.cli._common import _share as _share_text
 
 if TYPE_CHECKING:
@@ -45,6 +54,17 @@ def register(commands: Any) -> None:
                     "replication, on local processes or a Dask cluster, and print SLA "
                     "attainment, capacity and headline figures per variant.")
     parser.add_argument("sweep", metavar="SWEEP", help="sweep TOML file (docs/sweeps.md)")
+    parser.add_argument("--replications", "-r", type=_positive_int, metavar="N",
+                        help="replications per variant (default: the sweep file's, else "
+                             "the base scenario's)")
+    parser.add_argument("--seed", type=_seed, metavar="S",
+                        help="root random seed (default: the sweep file's, else the base "
+                             "scenario's, else fresh)")
+    parser.add_argument(
+        "--set", dest="overrides", metavar="KEY=VALUE", type=_override, action="append",
+        default=[], help="override a dotted key of the base scenario, value as TOML "
+                         "(repeatable), e.g. --set 'horizon=\"8w\"'; factors and "
+                         "strategies apply on top")
     where = parser.add_mutually_exclusive_group()
     where.add_argument("--workers", "-w", type=_positive_int, metavar="N",
                        help="local worker processes (default: all cores)")
@@ -113,8 +133,8 @@ def _capacity_section(summary: Any) -> str:
         for g, lo, hi in zip(summary["backlog_growth"], summary["backlog_growth_low"],
                              summary["backlog_growth_high"], strict=True)]
     return ("Capacity per variant (utilisation = busy / paid agent-hours, paid = on duty + "
-            "overtime\nfinishing tickets after a shift; growth = backlog trend over the last "
-            "quarter of\nthe horizon, tickets per hour)\n"
+            "overtime\nfinishing tickets after a shift; growth = backlog trend over the second "
+            "half of\nthe scored window, tickets per hour)\n"
             + _table(pd.DataFrame(rows)))
 
 
@@ -129,29 +149,48 @@ def _headline(result: Any, summary: Any) -> str:
             worst = sla.loc[sla[column].idxmin()]
             lines[f"lowest {kind} attainment"] = (
                 f"{worst[column]:.1%} ({worst['priority']}, {worst['variant']})")
-    growing = summary.loc[summary["backlog_growth_low"] > 0, "variant"].astype(str).tolist()
-    lines["backlog still growing"] = (
-        f"{len(growing)} of {len(summary)} variants (growth above 0 at 95% confidence)"
-        + (f": {', '.join(growing[:5])}{', ...' if len(growing) > 5 else ''}"
-           if growing else ""))
+    from supportsim.sweeps._overload import MATERIAL_GROWTH
+
+    load = result.overload()
+    over = load[load["overloaded"]]
+    reasons = [_reason(row) for row in over.itertuples()]
+    lines["overloaded"] = (
+        f"{len(over)} of {len(load)} variants"
+        + (f": {', '.join(reasons[:5])}{', ...' if len(reasons) > 5 else ''}"
+           if reasons else ""))
     busiest = summary.loc[summary[util].max(axis=1).idxmax()] if util else None
     if busiest is not None:
         tier = busiest[util].astype(float).idxmax().removeprefix("utilisation_")
         lines["highest utilisation"] = (f"{busiest[util].max():.1%} ({tier}, "
                                         f"{busiest['variant']})")
     width = max(len(k) for k in lines)
-    return "Headline\n" + "\n".join(f"  {k.ljust(width)}  {v}" for k, v in lines.items())
+    return ("Headline (overloaded: offered load >= agents on duty at a tier, or the backlog "
+            f"growing by >= {MATERIAL_GROWTH:.0%}\nof arrivals per hour at 95% confidence; "
+            "docs/sweeps.md)\n"
+            + "\n".join(f"  {k.ljust(width)}  {v}" for k, v in lines.items()))
 
 
-def report(spec: Any, result: Any) -> str:
+def _reason(row: Any) -> str:
+    """``name (l2 offered 104%; backlog +3.1/h)``: why a variant counts as overloaded."""
+    why = []
+    if row.offered_utilisation >= 1:
+        why.append(f"{row.offered_tier} offered {row.offered_utilisation:.0%}")
+    if row.growing:
+        why.append(f"backlog +{row.backlog_growth:.2g}/h")
+    return f"{row.variant} ({'; '.join(why)})"
+
+
+def report(spec: Any, result: Any, overrides: Any = ()) -> str:
     """The text printed after a sweep: what ran, SLA, capacity and headline figures."""
     variants = len(result.variants)
     tasks = variants * result.replications
     failed = len(result.failures)
     scenario = result.scenario
     source = f" ({scenario.source})" if scenario.source else ""
+    changed = ", ".join(f"{key}={value!r}" for key, value in overrides)
     head = (f"Sweep {spec.name} ({spec.path})\n"
             f"base: {scenario.name}{source}, seed {result.seed}\n"
+            + (f"base overrides: {changed}\n" if changed else "") +
             f"{variants} variants x {result.replications} replications = {tasks} tasks: "
             f"{result.tasks_run - failed} run, {result.tasks_reused} reused, {failed} failed"
             f"; {result.executor}, {result.wall_seconds:.1f} s")
@@ -192,6 +231,7 @@ def _failures(result: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Handle ``supportsim sweep``; returns the exit code."""
+    from supportsim._errors import CapacityWarning
     from supportsim.sweeps._executors import SweepError
     from supportsim.sweeps._file import load_sweep
     from supportsim.sweeps._run import SweepFailureWarning
@@ -207,11 +247,18 @@ def run(args: argparse.Namespace) -> int:
         return 2
     with _warnings_to_stderr():
         spec = load_sweep(args.sweep)
+        if args.overrides:
+            with warnings.catch_warnings():
+                # Overload is what a sweep measures (as load against capacity).
+                warnings.simplefilter("ignore", CapacityWarning)
+                spec = replace(spec, base=spec.base.with_overrides(dict(args.overrides)))
         executor = args.scheduler or args.workers
+        given = {"replications": args.replications, "seed": args.seed}
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", SweepFailureWarning)  # reported below
-                result = spec.run(executor=executor, store=store, progress=not args.quiet)
+                result = spec.run(executor=executor, store=store, progress=not args.quiet,
+                                  **{k: v for k, v in given.items() if v is not None})
         except (SweepError, ImportError) as exc:
             _error(exc)
             return 2
@@ -224,7 +271,7 @@ def run(args: argparse.Namespace) -> int:
                 print(f"{PROG}: interrupted; finished tasks are kept in {store}: rerun with "
                       "--resume to continue", file=sys.stderr)
             raise
-        print(report(spec, result))
+        print(report(spec, result, args.overrides))
         if args.out is not None:
             try:
                 written = _write(result, args.out)

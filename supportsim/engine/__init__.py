@@ -14,14 +14,13 @@ from supportsim.scenario import Scenario
 __all__ = ["ReplicationRecord", "engine_stream", "run_replication"]
 
 
-def engine_stream(seed: int, replication: int, variant: int | None = None) -> np.random.Generator:
+def engine_stream(seed: int, replication: int) -> np.random.Generator:
     """The engine's random stream (workforce draws) for one replication.
 
-    Demand has its own streams (:mod:`supportsim.demand`); `variant` lets a sweep give
-    each variant its own engine stream while variants keep sharing demand.
+    Demand has its own streams (:mod:`supportsim.demand`). Keyed by (seed, replication)
+    alone, so variants of a comparison or a sweep share engine draws too (DESIGN 7).
     """
-    key = (replication, 1) if variant is None else (replication, 1, variant)
-    return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=key))
+    return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(replication, 1)))
 
 
 def run_replication(

@@ -69,7 +69,7 @@ def breaking_points(bp: BreakingPoints) -> Figure:
         ax.plot(x[grid], points["attainment"].to_numpy()[grid], "o", color=colour, ms=4)
         ax.plot(x[~grid], points["attainment"].to_numpy()[~grid], ".", color=colour, ms=4)
         value = float(row.breaking_value)
-        if math.isnan(value):
+        if not math.isfinite(value):  # beyond the range: nothing to mark inside it
             continue
         low = left if row.low < left else float(row.low)
         high = right if row.high > right else float(row.high)

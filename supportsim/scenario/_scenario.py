@@ -39,6 +39,7 @@ from supportsim.scenario._schema import (
     Work,
     _check_shares,
     clock_hours,
+    scale_roster,
 )
 from supportsim.scenario._validation import keyed_error, scenario_error
 from supportsim.scenario._workforce import Workforce
@@ -196,7 +197,9 @@ class Scenario(Section):
         ----------
         overrides : mapping of str to value
             Dotted paths such as ``"team.tiers.l1.staff"`` or ``"demand.bursts.0.multiplier"``
-            (list items by index or by their ``name``), each to a value as TOML would give it.
+            (list items by index or by their ``name``), each to a value as TOML would give it,
+            applied in order. A tier's ``staff`` on a tier that works shifts scales the
+            shifts' staff to that head count (:func:`~supportsim.scenario._schema.scale_roster`).
 
         Returns
         -------
@@ -209,7 +212,8 @@ class Scenario(Section):
         """
         data = self.to_dict()
         for path, value in overrides.items():
-            _set_dotted(data, path, value, self._source)
+            if not _scale_shifts(data, path, value, self._source):
+                _set_dotted(data, path, value, self._source)
         return type(self).from_dict(data, source=self._source)
 
     # ------------------------------------------------------------------ export
@@ -313,6 +317,35 @@ def _lists(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [_lists(v) for v in value]
     return value
+
+
+def _scale_shifts(data: dict[str, Any], path: str, value: Any, source: str | None) -> bool:
+    """Apply ``team.tiers.T.staff = value`` to a shift tier by scaling its shifts.
+
+    Returns False, changing nothing, when `path` is not a shift tier's staff or `value`
+    is not a head count: the override is then set as it is and validated like a file.
+    """
+    parts = path.split(".")
+    if len(parts) != 4 or parts[:2] != ["team", "tiers"] or parts[3] != "staff":
+        return False
+    tier = data.get("team", {}).get("tiers", {}).get(parts[2])
+    if not isinstance(tier, dict) or not isinstance(tier.get("hours"), list):
+        return False
+    shifts = tier["hours"]
+    counts = [s.get("staff") if isinstance(s, dict) else None for s in shifts]
+    if not all(isinstance(v, int) and not isinstance(v, bool) and v >= 0
+               for v in [value, *counts]):
+        return False
+    try:
+        scaled = scale_roster([int(c) for c in counts if c is not None], value)
+    except ValueError as exc:
+        raise keyed_error(KeyedError(path, f"cannot scale the shifts: {exc}; set each "
+                                           f"shift's own staff ({'.'.join(parts[:3])}"
+                                           f".hours.N.staff)", value), source) from None
+    for shift, count in zip(shifts, scaled, strict=True):
+        shift["staff"] = count
+    tier.pop("staff", None)  # the head count is now the shifts' sum
+    return True
 
 
 def _set_dotted(data: dict[str, Any], path: str, value: Any, source: str | None) -> None:

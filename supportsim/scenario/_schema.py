@@ -372,10 +372,39 @@ StaffHours = Annotated[
 ]
 
 
+def scale_roster(staff: list[int], total: int) -> list[int]:
+    """Shift head counts scaled in proportion to sum to `total` (largest remainder).
+
+    Each shift gets ``floor(staff_i * total / sum)``; the agents still missing go one each
+    to the shifts with the largest remainders, the earlier shift first on a tie. E.g.
+    ``[4, 1, 2, 3, 2, 1]`` (13) to 14 gives ``[5, 1, 2, 3, 2, 1]``. A roster of zeros has
+    no proportions to keep, so it only scales to 0.
+    """
+    current = sum(staff)
+    if current == 0:
+        if total != 0:
+            raise ValueError("every shift has staff 0, so there are no proportions to scale")
+        return list(staff)
+    quotas = [s * total for s in staff]  # exact integer arithmetic: quota / current
+    shares = [q // current for q in quotas]
+    order = sorted(range(len(staff)), key=lambda i: (-(quotas[i] % current), i))
+    for i in order[: total - sum(shares)]:
+        shares[i] += 1
+    return shares
+
+
 class Tier(Section):
     """``[team.tiers.lN]``: head count and working hours of one tier."""
 
-    staff: Count | None = Field(default=None, ge=0)
+    staff: Count | None = Field(
+        default=None, ge=0,
+        description="agents in the tier. With `hours` as a list of shifts it may be left out "
+                    "(the shifts' sum); in a file it must then equal that sum. Set as an "
+                    "override (`--set`, `with_overrides`, a sweep factor or breakpoint "
+                    "factor), it scales every shift's staff by staff / sum, rounded by "
+                    "largest remainder (ties to the earlier shift) so the shifts sum to it "
+                    "exactly: 13 agents on shifts of 4, 1, 2, 3, 2, 1 set to 14 gives "
+                    "5, 1, 2, 3, 2, 1")
     hours: StaffHours = "24x7"
 
     @model_validator(mode="after")
@@ -385,8 +414,12 @@ class Tier(Section):
             if not self.hours:
                 raise KeyedError("hours", "must list at least one shift")
             if self.staff is not None and self.staff != rostered:
+                last = len(self.hours) - 1
                 raise KeyedError(
-                    "staff", f"must equal the sum of the shifts' staff ({rostered})", self.staff
+                    "staff", f"must equal the sum of the shifts' staff ({rostered}): leave "
+                             f"it out, or set each shift's own staff (hours.0.staff .. "
+                             f"hours.{last}.staff of this tier); an override of the tier's "
+                             f"staff scales the shifts instead", self.staff
                 )
         elif self.staff is None:
             raise KeyedError("staff", "is required (or give `hours` as a list of shifts)")

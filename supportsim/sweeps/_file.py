@@ -149,6 +149,10 @@ def load_sweep(path: str | Path) -> SweepFile:
     """
     path = Path(path)
     data = read_toml(path, "sweep file")
+    if "base" not in data and {"demand", "priorities", "work", "team"} & set(data):
+        raise ScenarioError(f"{path} is a scenario file, not a sweep file: run it with "
+                            f"'supportsim run {path}', or name it as `base` in a sweep "
+                            "file (docs/sweeps.md)")
     for key in data:
         if key not in _KEYS:
             close = difflib.get_close_matches(key, _KEYS, n=1, cutoff=0.6)

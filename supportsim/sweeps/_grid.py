@@ -2,8 +2,8 @@
 
 A variant's identity comes from what it changes, never from where it sits in the grid:
 its ``id`` is a short hash of its strategy name and its sorted overrides, so adding a
-factor value or reordering strategies leaves every other variant's id, stored results
-and random streams unchanged.
+factor value or reordering strategies leaves every other variant's id and stored results
+unchanged. (Random streams do not depend on the variant at all: :mod:`._seeds`.)
 """
 
 from __future__ import annotations

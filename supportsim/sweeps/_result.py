@@ -215,6 +215,20 @@ class SweepResult:
                    if len(out) else [])
         return self._with_keys(out)
 
+    def overload(self, confidence: float = 0.95) -> pd.DataFrame:
+        """Per variant: offered load against capacity, the backlog trend, and whether
+        either says the desk is overloaded (:func:`supportsim.sweeps._overload.overload`).
+
+        Returns
+        -------
+        DataFrame
+            ``variant``, ``offered_utilisation``, ``offered_tier``, ``backlog_growth``
+            with ``_low``/``_high``, ``arrival_rate``, ``growing``, ``overloaded``.
+        """
+        from supportsim.sweeps._overload import overload
+
+        return overload(self, confidence)
+
     def compare(self, baseline: str,
                 metrics: Sequence[str] = ("response_attainment", "resolution_attainment"),
                 confidence: float = 0.95) -> pd.DataFrame:

@@ -48,9 +48,11 @@ def sweep(
     """Simulate every factor combination under every strategy, replication by replication.
 
     Each task, a variant in one replication, runs independently on `executor` and returns
-    summary rows, not its ticket table. Demand streams depend on (seed, replication) only,
-    so all variants see the same tickets in replication ``r`` (common random numbers), and
-    no stream depends on task order or worker: every executor gives the identical table.
+    summary rows, not its ticket table. Every stream, demand and engine, depends on (seed,
+    replication) only, as in :func:`supportsim.simulate`: a variant's rows are exactly
+    those of ``simulate(variant, seed=seed)``, all variants see the same tickets and
+    engine draws in replication ``r`` (common random numbers), and no stream depends on
+    the variant, task order or worker: every executor gives the identical table.
 
     Parameters
     ----------

@@ -1,15 +1,19 @@
 """The random inputs of one sweep task, derived in one place.
 
-A task's streams come from the sweep's root seed, the replication and the variant id,
-never from task order, worker or executor, so every executor gives the identical table:
+A task's streams come from the sweep's root seed and the replication alone (DESIGN.md
+section 7), never from the variant, task order, worker or executor:
 
 - demand: ``SeedSequence(seed, spawn_key=(replication, 0, stream))``
-  (:func:`supportsim.demand.generate`): independent of the variant, so every variant
-  sees the very same tickets in replication ``r`` (common random numbers);
-- engine (workforce draws): ``SeedSequence(seed, spawn_key=(replication, 1, variant))``
-  with the variant the integer value of its id (DESIGN.md section 7), passed in by
-  :func:`supportsim.sweeps._task.simulate_task`. Without workforce mechanisms the engine
-  draws nothing, so a variant's rows equal ``simulate(variant, seed=seed)``'s.
+  (:func:`supportsim.demand.generate`);
+- engine (who leaves when, joiners' extra escalations, routing draws):
+  ``SeedSequence(seed, spawn_key=(replication, 1))``
+  (:func:`supportsim.engine.engine_stream`).
+
+These are the streams of ``simulate``, so a variant's rows in a sweep are exactly those
+of ``simulate(variant_scenario, seed=seed)``, every executor gives the identical table,
+and variants share their engine draws as well as their tickets: common random numbers
+all the way down. Two variants that describe the same desk (a reserve fraction of 0 in
+any reserve mode) give identical rows. The variant id keys the store, never a stream.
 
 Change the derivation here and nowhere else.
 """
@@ -25,34 +29,32 @@ __all__ = ["TaskSeeds", "task_seeds"]
 
 @dataclass(frozen=True, slots=True)
 class TaskSeeds:
-    """Root seed, replication and variant key of one task."""
+    """Root seed and replication of one task: all its random streams derive from these."""
 
     seed: int
     replication: int
-    variant: int
 
     def engine_rng(self) -> np.random.Generator:
-        """The variant's own engine stream, ``(replication, 1, variant)`` (module notes)."""
+        """The engine stream, ``(replication, 1)``: the one ``simulate`` uses."""
         from supportsim.engine import engine_stream
 
-        return engine_stream(self.seed, self.replication, self.variant)
+        return engine_stream(self.seed, self.replication)
 
 
-def task_seeds(seed: int, replication: int, variant_id: str) -> TaskSeeds:
-    """The seeds of task (`variant_id`, `replication`) in a sweep rooted at `seed`.
+def task_seeds(seed: int, replication: int) -> TaskSeeds:
+    """The seeds of replication `replication` in a sweep rooted at `seed`.
+
+    Every variant of the sweep gets the same seeds in a replication (module notes).
 
     Parameters
     ----------
     seed : int
         The sweep's root seed (>= 0).
     replication : int
-        Replication number (>= 0); selects the demand streams.
-    variant_id : str
-        Hex id of the variant (:func:`supportsim.sweeps._grid.variant_id`); selects the
-        engine stream.
+        Replication number (>= 0).
 
     Returns
     -------
     TaskSeeds
     """
-    return TaskSeeds(seed=int(seed), replication=int(replication), variant=int(variant_id, 16))
+    return TaskSeeds(seed=int(seed), replication=int(replication))

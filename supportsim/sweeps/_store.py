@@ -40,7 +40,7 @@ from supportsim.sweeps._task import TaskOutput
 __all__ = ["FORMAT", "Store", "read_manifest"]
 
 #: Version of the store layout and summary columns; part of a store's identity.
-FORMAT = 2  # 2: attainment and time columns renamed, overtime added (issue 18)
+FORMAT = 2  # 2: streams from (seed, replication) alone; columns renamed, overtime added
 MANIFEST = "manifest.json"
 _META_KEY = b"supportsim.sweep"  # stores written before the rename keep resuming
 _IDENTITY = ("format", "supportsim", "scenario", "seed")

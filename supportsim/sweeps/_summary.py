@@ -13,8 +13,9 @@ What a sweep keeps of a task instead of its ticket table (DESIGN.md section 9). 
   agent-hours per tier present, paid = on duty + overtime; at most 1), ``overtime_l1`` ..
   (overtime agent-hours per week), ``backlog_at_end`` (open tickets at the last hourly
   snapshot) and ``backlog_growth`` (tickets per hour: least-squares slope of the hourly
-  backlog over the last quarter of the horizon; clearly above 0 means the desk is not
-  keeping up).
+  backlog over the second half of the scored window, from the middle of warm-up end and
+  horizon; clearly above 0 means the desk is not keeping up, see
+  :mod:`supportsim.sweeps._overload`).
 """
 
 from __future__ import annotations
@@ -94,7 +95,8 @@ def summarise(result: SimulationResult) -> pd.DataFrame:
     timeline = result.timeline
     t = timeline["t"].to_numpy(dtype=float)
     backlog = timeline["backlog"].to_numpy(dtype=float)
-    late = t >= 0.75 * scenario.horizon
+    # Half the scored window: long enough for daily and weekly cycles to average out.
+    late = t >= scenario.warmup + 0.5 * (scenario.horizon - scenario.warmup)
     frame = pd.DataFrame({
         "replication": np.full(len(names), replication, dtype=np.int64),
         "priority": list(names),

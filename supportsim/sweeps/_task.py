@@ -73,12 +73,10 @@ def build_variant(base: Scenario, overrides: dict[str, Any]) -> Scenario:
 def simulate_task(scenario: Scenario, seeds: TaskSeeds) -> SimulationResult:
     """One replication of `scenario` on the task's streams (:mod:`supportsim.sweeps._seeds`).
 
-    Demand comes from (seed, replication), shared by every variant; the engine stream
-    (workforce draws) also from the variant (DESIGN section 7). Without workforce
-    mechanisms the engine draws nothing, and the tables equal ``simulate``'s.
+    Demand and engine streams come from (seed, replication) alone, shared by every
+    variant (DESIGN section 7): the tables equal ``simulate``'s for that replication.
     """
-    return simulate_replications(scenario, [seeds.replication], seeds.seed,
-                                 variant=seeds.variant)
+    return simulate_replications(scenario, [seeds.replication], seeds.seed)
 
 
 def run_task(spec: TaskSpec) -> TaskOutput:
@@ -88,8 +86,7 @@ def run_task(spec: TaskSpec) -> TaskOutput:
                      host=socket.gethostname(), pid=os.getpid())
     try:
         scenario = build_variant(spec.base, spec.overrides)
-        result = simulate_task(scenario, task_seeds(spec.seed, spec.replication,
-                                                    spec.variant_id))
+        result = simulate_task(scenario, task_seeds(spec.seed, spec.replication))
         out.summary = summarise(result)
         if spec.keep_tickets:
             out.tickets = result.tickets

@@ -1,0 +1,104 @@
+"""A tier's staff on a tier that works shifts: an override scales the roster (issue 18)."""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import supportsim as ss
+from supportsim.scenario._schema import scale_roster
+from tests.support import mmc_dict
+
+ROOT = Path(__file__).resolve().parent.parent
+ROLLOUT = ROOT / "scenarios" / "rollout_tiered.toml"
+ROSTER = [4, 1, 2, 3, 2, 1]  # rollout_tiered.toml's L1 shifts: early .. night, 13 agents
+
+# Fewer L1 agents than the file's overload the go-live: expected, not under test here.
+pytestmark = pytest.mark.filterwarnings("ignore::supportsim.CapacityWarning")
+
+
+@pytest.fixture(scope="module")
+def rollout() -> ss.Scenario:
+    return ss.load_scenario(ROLLOUT)
+
+
+def shifts(scenario: ss.Scenario, tier: str = "l1") -> list[int]:
+    hours = scenario.team.tiers[tier].hours
+    assert isinstance(hours, tuple)
+    return [shift.staff for shift in hours]
+
+
+@given(st.lists(st.integers(0, 40), min_size=1, max_size=8).filter(any),
+       st.integers(0, 200))
+def test_scaled_roster_sums_exactly_and_stays_proportional(staff: list[int],
+                                                          total: int) -> None:
+    scaled = scale_roster(staff, total)
+    assert sum(scaled) == total
+    # Largest remainder: each shift gets its exact quota rounded down or up.
+    for before, after in zip(staff, scaled, strict=True):
+        quota = before * total / sum(staff)
+        assert int(quota) <= after <= int(quota) + 1
+    assert scale_roster(staff, sum(staff)) == staff
+
+
+def test_overriding_tier_staff_scales_the_shifts(rollout: ss.Scenario) -> None:
+    assert shifts(rollout) == ROSTER
+    bigger = rollout.with_overrides({"team.tiers.l1.staff": 14})
+    # Quotas 14/13 x [4, 1, 2, 3, 2, 1] = 4.31, 1.08, 2.15, 3.23, 2.15, 1.08: the one
+    # agent left after rounding down goes to the largest remainder, "early".
+    assert shifts(bigger) == [5, 1, 2, 3, 2, 1]
+    assert bigger.team.tiers["l1"].headcount == 14
+    # Ties (2.15 twice at 6 agents: remainders 12/13) go to the earlier shift.
+    assert shifts(rollout.with_overrides({"team.tiers.l1.staff": 6})) == [2, 1, 1, 1, 1, 0]
+    # The head count lives in the shifts alone, so a shift can still be set afterwards.
+    again = bigger.with_overrides({"team.tiers.l1.hours.night.staff": 2})
+    assert again.team.tiers["l1"].headcount == 15
+    assert ss.Scenario.from_dict(bigger.to_dict()) == bigger
+
+
+def test_overrides_apply_in_order(rollout: ss.Scenario) -> None:
+    # A roster set first (a sweep strategy) is then scaled by the staff (a factor).
+    roster = [{"start": "08:00", "end": "16:00", "staff": 3},
+              {"start": "16:00", "end": "24:00", "staff": 1}]
+    scenario = rollout.with_overrides({"team.tiers.l1.hours": roster,
+                                       "team.tiers.l1.staff": 8})
+    assert shifts(scenario) == [6, 2]
+
+
+def test_a_file_whose_staff_disagrees_with_its_shifts_names_the_shift_keys(
+        tmp_path: Path) -> None:
+    text = ROLLOUT.read_text(encoding="utf-8").replace(
+        "[team.tiers.l1]\n", "[team.tiers.l1]\nstaff = 14\n", 1)
+    path = tmp_path / "mismatch.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ss.ScenarioError) as caught:
+        ss.load_scenario(path)
+    message = str(caught.value)
+    assert message.startswith("team.tiers.l1.staff must equal the sum of the shifts' staff (13)")
+    assert "hours.5.staff" in message and "got 14" in message and str(path) in message
+
+
+def test_a_roster_of_zeros_cannot_be_scaled_up() -> None:
+    data = mmc_dict()
+    data["team"]["tiers"]["l1"] = {"hours": [{"start": "08:00", "end": "20:00", "staff": 0},
+                                             {"start": "20:00", "end": "08:00", "staff": 0}]}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ss.CapacityWarning)  # no agents at all
+        zeros = ss.Scenario.from_dict(data)
+        assert shifts(zeros.with_overrides({"team.tiers.l1.staff": 0})) == [0, 0]
+        with pytest.raises(ss.ScenarioError, match=r"team\.tiers\.l1\.staff cannot scale "
+                                                   r"the shifts: every shift has staff 0.*"
+                                                   r"team\.tiers\.l1\.hours\.N\.staff"):
+            zeros.with_overrides({"team.tiers.l1.staff": 3})
+
+
+@pytest.mark.parametrize(("value", "rule"), [(-1, ">= 0"), (2.5, "integer"),
+                                             (True, "not a boolean")])
+def test_a_bad_staff_override_is_refused_like_any_bad_value(rollout: ss.Scenario,
+                                                           value: object, rule: str) -> None:
+    with pytest.raises(ss.ScenarioError, match=rf"team\.tiers\.l1\.staff .*{rule}"):
+        rollout.with_overrides({"team.tiers.l1.staff": value})
