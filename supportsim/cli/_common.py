@@ -8,13 +8,15 @@ import it at the top without a cycle.
 from __future__ import annotations
 
 import argparse
+import io
 import math
 import sys
 import tomllib
+import unicodedata
 import warnings
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 from supportsim._errors import CapacityWarning
 from supportsim.scenario import Scenario, load_scenario
@@ -44,12 +46,68 @@ class _Parser(argparse.ArgumentParser):
 # --------------------------------------------------------------------------- messages
 
 
+# Bidirectional overrides and isolates reorder what a terminal shows ("Trojan source").
+_BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
+                  "\u2066\u2067\u2068\u2069")
+
+
+def _escape_char(char: str) -> str:
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def escape_controls(text: str, keep: str = "") -> str:
+    """`text` with control characters (ANSI/OSC escapes, bidi overrides) written as
+    ``\\x1b``-style escapes, so a name from a file cannot drive the terminal; the
+    characters in `keep` (e.g. newline) pass through."""
+    if text.isprintable():
+        return text
+    return "".join(
+        _escape_char(c) if c not in keep and (unicodedata.category(c) == "Cc" or c in _BIDI)
+        else c for c in text)
+
+
 def _one_line(text: object) -> str:
-    return " ".join(str(text).split())
+    return escape_controls(" ".join(str(text).split()))
 
 
 def _error(message: object) -> None:
     print(f"{PROG}: error: {_one_line(message)}", file=sys.stderr)
+
+
+class _EscapingStream(io.TextIOBase):
+    """A text stream that escapes control characters (not newline or tab) on the way to
+    `target`: everything a command prints may contain names and values from a file."""
+
+    def __init__(self, target: TextIO) -> None:
+        self._target = target
+
+    def write(self, text: str) -> int:
+        self._target.write(escape_controls(text, keep="\n\t"))
+        return len(text)
+
+    def flush(self) -> None:
+        self._target.flush()
+
+    def fileno(self) -> int:
+        return self._target.fileno()
+
+    def isatty(self) -> bool:
+        return self._target.isatty()
+
+    def writable(self) -> bool:
+        return True
+
+
+@contextmanager
+def escaped_stdout() -> Iterator[None]:
+    """Print to stdout through :class:`_EscapingStream` inside the block."""
+    target = sys.stdout
+    sys.stdout = _EscapingStream(target)
+    try:
+        yield
+    finally:
+        sys.stdout = target
 
 
 @contextmanager
@@ -95,7 +153,7 @@ def toml_value(text: str) -> Any:
     raw = text.strip()
     try:
         parsed = tomllib.loads(f"v = {raw}")
-    except tomllib.TOMLDecodeError:
+    except (tomllib.TOMLDecodeError, RecursionError):  # deep nesting: not a value we use
         return raw
     # A value with a newline could smuggle in more keys ("1\nx = 2"): keep it as text.
     return parsed["v"] if parsed.keys() == {"v"} else raw
