@@ -10,12 +10,15 @@ from __future__ import annotations
 import argparse
 import io
 import math
+import os
 import sys
+import tempfile
 import tomllib
 import unicodedata
 import warnings
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 from supportsim._errors import CapacityWarning
@@ -131,6 +134,43 @@ def _warnings_to_stderr() -> Iterator[list[warnings.WarningMessage]]:
                 if text not in seen:
                     seen.add(text)
                     print(f"{PROG}: warning: {text}", file=sys.stderr)
+
+
+# --------------------------------------------------------------------------- outputs
+
+
+def check_output(path: Path, *, directory: bool) -> None:
+    """Refuse, before any simulation runs, an output that could not be written.
+
+    `path` is an output directory (`directory` true) or file; it need not exist yet, but
+    the nearest existing folder above it must be a folder we can create files in (tried
+    with a temporary file: permission bits alone say nothing for root or on read-only
+    mounts). Nothing is created: a run that fails later leaves no empty folder behind.
+
+    Raises
+    ------
+    _OutputError
+        One line naming `path` and the reason.
+    """
+    what = "output directory" if directory else "output file"
+    if path.exists():
+        if directory and not path.is_dir():
+            raise _OutputError(f"cannot write results to {path}: it exists and is not a "
+                               "directory")
+        if not directory and path.is_dir():
+            raise _OutputError(f"cannot write {path}: it is a directory")
+    folder = path if directory and path.is_dir() else path.parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    if not folder.is_dir():
+        raise _OutputError(f"cannot create the {what} {path}: {folder} is not a directory")
+    try:
+        handle, probe = tempfile.mkstemp(prefix=".supportsim-probe.", dir=folder)
+    except OSError as exc:
+        raise _OutputError(f"cannot write the {what} {path}: {exc.strerror or exc} "
+                           f"({folder})") from None
+    os.close(handle)
+    os.unlink(probe)
 
 
 # --------------------------------------------------------------------------- arguments

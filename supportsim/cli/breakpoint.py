@@ -198,6 +198,10 @@ def run(args: argparse.Namespace) -> int:
     from supportsim._errors import ScenarioError
     from supportsim.breakpoint import find_breaking_point, span_values
 
+    if args.out is not None:
+        from supportsim.cli._common import check_output
+
+        check_output(args.out, directory=True)  # refused before the search runs, not after
     with _warnings_to_stderr() as caught:
         scenario = _load(args, caught)
     strategies = dict(args.strategies) if args.strategies else None

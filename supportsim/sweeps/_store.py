@@ -10,6 +10,7 @@ Layout of a store ``DIR``::
     failures.json        the failures of the latest run
     log.jsonl            one line per task executed: run, variant, replication, status,
                          seconds, host, pid
+    lock                 locked by the run using the store; names its host, pid and start
 
 Every file is written to a temporary name in the same directory, flushed to disk and
 renamed into place, so a task file is either complete or absent; a file that still fails
