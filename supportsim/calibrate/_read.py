@@ -162,6 +162,9 @@ def _read_table(data: Any, fmt: str) -> tuple[pd.DataFrame, Where]:
                                 f"({path})") from None
         where = Where(str(path), True, frame.index)
     frame.columns = [str(c).strip() for c in frame.columns]
+    twice = frame.columns[frame.columns.duplicated()]
+    if len(twice):  # a DataFrame's own columns (a file's header was checked above)
+        raise EventLogError(f"column {twice[0]!r} appears twice in the {where.name}")
     missing = [c for c in _REQUIRED[fmt] if c not in frame.columns]
     if missing:
         raise where.fail(missing[0], f"is required for format {fmt!r} (needs "

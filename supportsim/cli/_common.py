@@ -152,23 +152,20 @@ def check_output(path: Path, *, directory: bool) -> None:
     _OutputError
         One line naming `path` and the reason.
     """
-    what = "output directory" if directory else "output file"
-    if path.exists():
-        if directory and not path.is_dir():
-            raise _OutputError(f"cannot write results to {path}: it exists and is not a "
-                               "directory")
-        if not directory and path.is_dir():
-            raise _OutputError(f"cannot write {path}: it is a directory")
+    head = f"cannot write results to {path}" if directory else f"cannot write {path}"
+    if directory and path.exists() and not path.is_dir():
+        raise _OutputError(f"{head}: it exists and is not a directory")
+    if not directory and path.is_dir():
+        raise _OutputError(f"{head}: it is a directory")
     folder = path if directory and path.is_dir() else path.parent
     while not folder.exists() and folder != folder.parent:
         folder = folder.parent
     if not folder.is_dir():
-        raise _OutputError(f"cannot create the {what} {path}: {folder} is not a directory")
+        raise _OutputError(f"{head}: {folder} is not a directory")
     try:
         handle, probe = tempfile.mkstemp(prefix=".supportsim-probe.", dir=folder)
     except OSError as exc:
-        raise _OutputError(f"cannot write the {what} {path}: {exc.strerror or exc} "
-                           f"({folder})") from None
+        raise _OutputError(f"{head}: {exc.strerror or exc} ({folder})") from None
     os.close(handle)
     os.unlink(probe)
 

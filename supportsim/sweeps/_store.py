@@ -37,7 +37,7 @@ import socket
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import IO, Any
 
@@ -119,6 +119,23 @@ def _created(root: Path, identity: dict[str, Any]) -> str:
     return str(manifest.get("created_at", ""))
 
 
+#: Lock descriptors this process holds. A forked child (a pool worker) gets copies that
+#: would keep a flock alive after this process is killed, until the child notices and
+#: exits: the child closes its copies at once (the parent's lock is unaffected).
+_HELD: set[int] = set()
+
+
+def _forget_locks_in_child() -> None:
+    for fd in _HELD:
+        with suppress(OSError):
+            os.close(fd)
+    _HELD.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_locks_in_child)
+
+
 def _try_lock(fd: int) -> bool:
     """Take the exclusive lock on open file `fd` without waiting; False if another holds it."""
     if sys.platform == "win32":
@@ -173,6 +190,7 @@ def _lock(root: Path) -> int:
         os.close(fd)
         raise SweepError(f"cannot lock the sweep store {root}: {exc.strerror or exc} "
                          f"({path})") from exc
+    _HELD.add(fd)
     return fd
 
 
@@ -189,11 +207,15 @@ class Store:
         self.tasks_dir = root / "tasks"
         self.tickets_dir = root / "tickets"
         self._lock = lock
+        self._pid = os.getpid()
 
     def close(self) -> None:
         """Release the store's lock (the files stay); idempotent."""
         fd, self._lock = self._lock, None
-        if fd is not None:
+        # In a forked child the descriptor was closed at fork, and its number may since
+        # name another file: only the process that locked closes it.
+        if fd is not None and os.getpid() == self._pid:
+            _HELD.discard(fd)
             os.close(fd)  # closing the descriptor releases flock and msvcrt locks
 
     def __del__(self) -> None:
