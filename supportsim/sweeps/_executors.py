@@ -116,7 +116,7 @@ _TLS_HOW = (
     "distributed.comm.tls.client.key in dask's configuration (a YAML file in "
     "~/.config/dask/, or DASK_DISTRIBUTED__COMM__TLS__CA_FILE and the like), or pass "
     "distributed.Client(address, security=Security(...)).get_executor() as the executor; "
-    "see 'Running on a cluster' in docs/sweeps.md")
+    "see 'With TLS' in docs/sweeps.md")
 
 
 def _check_tls(address: str) -> None:
