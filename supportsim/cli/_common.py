@@ -1,4 +1,5 @@
-"""What every ``supportsim`` sub-command shares: errors, warnings, arguments, text tables.
+"""What every ``supportsim`` sub-command shares: errors (control characters escaped),
+warnings, output checks, arguments, text tables.
 
 It imports no command module, so :mod:`supportsim.cli` and the modules that register a
 command (``_run_cli``, ``_breakpoint_cli``, ``sweep._cli``, ``calibrate._cli``) can all
