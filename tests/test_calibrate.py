@@ -8,6 +8,7 @@ with plain pandas, independently of the loader, not pinned.
 
 from __future__ import annotations
 
+import codecs
 import math
 import tomllib
 import warnings
@@ -291,14 +292,87 @@ def _broken(tmp_path: Path, case: str) -> tuple[Path, str, str]:
         cells[header.index("priority")] = "urgent-ish"
         lines[4] = ",".join(cells)
         expected = r"column 'priority' has 'urgent-ish'.* line 5 "
+    elif case in MORE_BAD:
+        return _more_broken(tmp_path, case, lines)
     else:
         raise AssertionError(case)
     path = _write(tmp_path / "broken.csv", "\n".join(lines) + ("\n" if lines else ""))
     return path, "servicenow", expected
 
 
+def _set_cell(lines: list[str], line: int, column: str, value: str) -> int:
+    """Set `column` of file line `line` (1-based) to `value`; its 1-based character column."""
+    header = lines[0].split(",")
+    cells = lines[line - 1].split(",")
+    index = header.index(column)
+    cells[index] = value
+    lines[line - 1] = ",".join(cells)
+    return len(",".join(cells[:index])) + (2 if index else 1)
+
+
+def _tickets(times: list[tuple[str, str]]) -> str:
+    return "opened_at,resolved_at,priority\n" + "".join(f"{o},{r},P3\n" for o, r in times)
+
+
+def _more_broken(tmp_path: Path, case: str, lines: list[str]) -> tuple[Path, str, str]:
+    """Issue 18, defect 12: inputs that gave a traceback, a line-less error or no error."""
+    path, fmt = tmp_path / "broken.csv", "servicenow"
+    text = "\n".join(lines) + "\n"
+    raw: bytes | None = None
+    if case == "byte-order mark alone":
+        raw, expected = codecs.BOM_UTF8, "event log is empty"
+    elif case == "latin-1":
+        col = _set_cell(lines, 6, "caller_id", "Caller café")
+        raw = ("\n".join(lines) + "\n").encode("latin-1")
+        expected = rf"not UTF-8 text: byte 0xe9 at line 6, column {col + 10}"
+    elif case == "NUL byte in a field":
+        col = _set_cell(lines, 4, "caller_id", "Caller\0")
+        text = "\n".join(lines) + "\n"
+        expected = rf"NUL byte at line 4, column {col + 6}"
+    elif case == "unterminated quote":
+        col = _set_cell(lines, 10, "caller_id", '"Caller 1904')
+        text = "\n".join(lines) + "\n"
+        expected = rf"quoted field opened at line 10, column {col} of .* never closed"
+    elif case == "duplicated column":
+        lines = [f"{line},{line.split(',')[3]}" for line in lines]
+        text = "\n".join(lines) + "\n"
+        count = len(lines[0].split(","))
+        name = lines[0].split(",")[3]
+        expected = rf"column '{name}' appears twice in the header \(line 1, columns 4 and {count}\)"
+    elif case == "resolved in year 9999":
+        _set_cell(lines, 12, "resolved_at", "01-03-9999 10:00")
+        text = "\n".join(lines) + "\n"
+        expected = r"column 'resolved_at' has 9999-03-01 10:00:00, far outside .* line 12 "
+    elif case == "opened in year 0001":
+        _set_cell(lines, 7, "opened_at", "28-02-0001 01:16")
+        text = "\n".join(lines) + "\n"
+        expected = r"column 'opened_at' has 0001-02-.* far outside .* line 7 "
+    elif case == "equal resolution times":
+        fmt = "tickets"
+        text = _tickets([(f"2026-01-0{d} 08:00", f"2026-01-0{d} 10:00") for d in range(5, 9)])
+        expected = r"'resolved_at' gives nothing to fit: 4 resolved .* 1 distinct positive"
+    elif case == "zero resolution times":
+        fmt = "tickets"
+        text = _tickets([(f"2026-01-0{d} 08:00", f"2026-01-0{d} 08:00") for d in range(5, 9)])
+        expected = r"'resolved_at' gives nothing to fit: 4 resolved .* 0 distinct positive"
+    elif case == "one resolved ticket":
+        fmt = "tickets"
+        text = _tickets([("2026-01-05 08:00", "2026-01-05 10:00"), ("2026-01-06 08:00", "")])
+        expected = r"'resolved_at' gives nothing to fit: 1 resolved"
+    else:
+        raise AssertionError(case)
+    if raw is not None:
+        path.write_bytes(raw)
+    else:
+        _write(path, text)
+    return path, fmt, expected
+
+
+MORE_BAD = ["byte-order mark alone", "latin-1", "NUL byte in a field", "unterminated quote",
+            "duplicated column", "resolved in year 9999", "opened in year 0001",
+            "equal resolution times", "zero resolution times", "one resolved ticket"]
 BAD = ["missing column", "unparsable date", "empty file", "header only",
-       "no resolved tickets", "bad priority"]
+       "no resolved tickets", "bad priority", *MORE_BAD]
 
 
 @pytest.mark.parametrize("case", BAD)
@@ -309,6 +383,7 @@ def test_bad_input_is_a_clear_error(tmp_path: Path, case: str) -> None:
         with pytest.raises(EventLogError, match=expected) as info:
             ss.calibrate.from_event_log(path, format=fmt)  # type: ignore[arg-type]
     assert str(path) in str(info.value)
+    assert "\n" not in str(info.value)
     assert isinstance(info.value, ss.ScenarioError)
 
 
@@ -361,3 +436,28 @@ def test_cli_calibrates_the_sample(tmp_path: Path, capsys: pytest.CaptureFixture
                                                   "arrivals.png"}
     assert not math.isnan(scenario.work.effort["l1"].mean)
     assert np.isfinite(scenario.team.tiers["l1"].headcount)
+
+
+def test_a_failed_report_write_leaves_nothing_half_written(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # Issue 18, defect 12: the skeleton was written before the report failed.
+    out, report = tmp_path / "desk.toml", tmp_path / "report"
+    (report / "arrivals.png").mkdir(parents=True)  # a figure's name is taken by a folder
+    code = main(["calibrate", str(SAMPLE), "--out", str(out), "--report", str(report)])
+    err = capsys.readouterr().err.splitlines()
+    assert code == 1
+    errors = [line for line in err if "error:" in line]
+    assert errors == [f"supportsim: error: cannot write calibration output: Is a directory "
+                      f"({report / 'arrivals.png'})"]
+    assert not out.exists()
+    assert [p.name for p in report.iterdir()] == ["arrivals.png"]  # no report.txt, no temp
+
+
+def test_a_failed_write_names_the_destination_not_a_temporary_file(tmp_path: Path) -> None:
+    from supportsim.calibrate._skeleton import write_text
+
+    target = tmp_path / "missing" / "skeleton.toml"
+    (tmp_path / "missing").write_text("a file where the folder should be", encoding="utf-8")
+    with pytest.raises(OSError) as info:
+        write_text(target, "x = 1\n")
+    assert info.value.filename == str(target)

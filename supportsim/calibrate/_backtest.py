@@ -21,7 +21,6 @@ import pandas as pd
 from supportsim._errors import CapacityWarning
 from supportsim.analysis import mean_interval
 from supportsim.calibrate._estimate import ALL
-from supportsim.calibrate._skeleton import write_text
 from supportsim.results import SimulationResult
 from supportsim.simulation import simulate
 
@@ -72,19 +71,21 @@ class Backtest:
 
         return backtest_figure(self)
 
-    def save(self, directory: str | Path, dpi: int = 150) -> list[Path]:
-        """Write ``backtest.csv``, ``backtest_daily.csv`` and ``backtest.png`` to `directory`."""
+    def files(self, directory: str | Path, dpi: int = 150) -> dict[Path, bytes | str]:
+        """``backtest.csv``, ``backtest_daily.csv`` and ``backtest.png``, path -> content."""
+        from supportsim.calibrate._output import png
+
         directory = Path(directory)
-        directory.mkdir(parents=True, exist_ok=True)
-        paths = [write_text(directory / "backtest.csv", self.table.to_csv(index=False)),
-                 write_text(directory / "backtest_daily.csv", self.daily.to_csv(index=False))]
-        path, tmp = directory / "backtest.png", directory / ".backtest.png.tmp"
-        try:
-            self.figure().savefig(tmp, dpi=dpi, format="png")
-            tmp.replace(path)
-        finally:
-            tmp.unlink(missing_ok=True)
-        return [*paths, path]
+        return {directory / "backtest.csv": self.table.to_csv(index=False),
+                directory / "backtest_daily.csv": self.daily.to_csv(index=False),
+                directory / "backtest.png": png(self.figure(), dpi)}
+
+    def save(self, directory: str | Path, dpi: int = 150) -> list[Path]:
+        """Write ``backtest.csv``, ``backtest_daily.csv`` and ``backtest.png`` to `directory`
+        (all or nothing)."""
+        from supportsim.calibrate._output import write_files
+
+        return write_files(self.files(directory, dpi))
 
 
 def _quantile(values: pd.Series, q: float) -> float:

@@ -236,6 +236,13 @@ def estimate(log: TicketLog, confidence: float = 0.95) -> Estimates:
         times = rows["resolution_time"].dropna().to_numpy()
         unresolved[name] = int(rows["resolution_time"].isna().sum())
         fit = fit_lognormal(times, confidence)
+        if fit is None and name == ALL:
+            # The skeleton's effort and every report rest on the pooled fit: no default.
+            positive = np.unique(times[times > 0])
+            raise EventLogError(
+                f"column 'resolved_at' gives nothing to fit: {times.size} resolved "
+                f"ticket(s), {positive.size} distinct positive resolution time(s); a "
+                f"lognormal fit needs at least 2 ({log.source})")
         if fit is None:
             warn(f"resolution time of {name} not fitted: {times.size} resolved ticket(s) "
                  f"with distinct positive times, at least 2 are needed ({log.source})")

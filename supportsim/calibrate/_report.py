@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from supportsim.calibrate._estimate import ALL, Share
-from supportsim.calibrate._skeleton import EFFORT_CAP, STAFFING_TARGET, write_text
+from supportsim.calibrate._skeleton import EFFORT_CAP, STAFFING_TARGET
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -48,21 +48,21 @@ class Report:
     def __str__(self) -> str:
         return self.text
 
-    def save(self, directory: str | Path, dpi: int = 150) -> list[Path]:
-        """Write ``report.txt`` and one PNG per figure into `directory`."""
+    def files(self, directory: str | Path, dpi: int = 150) -> dict[Path, bytes | str]:
+        """``report.txt`` and one PNG per figure, path -> content, to write into `directory`."""
+        from supportsim.calibrate._output import png
+
         directory = Path(directory)
-        directory.mkdir(parents=True, exist_ok=True)
-        paths = [write_text(directory / "report.txt", self.text)]
+        files: dict[Path, bytes | str] = {directory / "report.txt": self.text}
         for name, fig in self.figures.items():
-            path = directory / f"{name}.png"
-            tmp = directory / f".{name}.png.tmp"
-            try:
-                fig.savefig(tmp, dpi=dpi, format="png")
-                tmp.replace(path)
-            finally:
-                tmp.unlink(missing_ok=True)
-            paths.append(path)
-        return paths
+            files[directory / f"{name}.png"] = png(fig, dpi)
+        return files
+
+    def save(self, directory: str | Path, dpi: int = 150) -> list[Path]:
+        """Write ``report.txt`` and one PNG per figure into `directory` (all or nothing)."""
+        from supportsim.calibrate._output import write_files
+
+        return write_files(self.files(directory, dpi))
 
 
 def table(header: list[str], rows: list[list[str]]) -> str:

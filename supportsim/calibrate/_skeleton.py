@@ -9,9 +9,7 @@ rendered here, one key at a time, and checked to load back to the very same scen
 from __future__ import annotations
 
 import math
-import os
 import re
-import tempfile
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -254,15 +252,6 @@ def bounce_comment(est: Estimates) -> str:
 
 def write_text(path: str | Path, text: str) -> Path:
     """Write `text` to `path` through a temporary file and ``os.replace``: all or nothing."""
-    path = Path(path)
-    handle, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp",
-                                   dir=path.parent if str(path.parent) else ".")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    from supportsim.calibrate._output import write_files
 
+    return write_files({Path(path): text})[0]

@@ -27,7 +27,14 @@ from supportsim.cli import calibrate as _calibrate
 from supportsim.cli import check as _check
 from supportsim.cli import run as _run
 from supportsim.cli import sweep as _sweep
-from supportsim.cli._common import PROG, _error, _OutputError, _Parser, _UsageError
+from supportsim.cli._common import (
+    PROG,
+    _error,
+    _OutputError,
+    _Parser,
+    _UsageError,
+    escaped_stdout,
+)
 
 __all__ = ["build_parser", "main"]
 
@@ -72,7 +79,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = parser.parse_args(argv)
         handler: Handler = args.handler
-        return handler(args)
+        with escaped_stdout():  # names from files must not drive the terminal
+            return handler(args)
     except SystemExit as exc:  # --help and --version exit through argparse
         return exc.code if isinstance(exc.code, int) else 0
     except _UsageError as exc:

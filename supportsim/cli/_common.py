@@ -1,4 +1,5 @@
-"""What every ``supportsim`` sub-command shares: errors, warnings, arguments, text tables.
+"""What every ``supportsim`` sub-command shares: errors (control characters escaped),
+warnings, output checks, arguments, text tables.
 
 It imports no command module, so :mod:`supportsim.cli` and the modules that register a
 command can all import it at the top without a cycle.
@@ -7,15 +8,19 @@ command can all import it at the top without a cycle.
 from __future__ import annotations
 
 import argparse
+import io
 import math
+import os
 import re
 import sys
+import tempfile
 import tomllib
+import unicodedata
 import warnings
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 from supportsim._errors import CapacityWarning, ScenarioError
 from supportsim.scenario import Scenario, load_scenario
@@ -45,12 +50,68 @@ class _Parser(argparse.ArgumentParser):
 # --------------------------------------------------------------------------- messages
 
 
+# Bidirectional overrides and isolates reorder what a terminal shows ("Trojan source").
+_BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
+                  "\u2066\u2067\u2068\u2069")
+
+
+def _escape_char(char: str) -> str:
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def escape_controls(text: str, keep: str = "") -> str:
+    """`text` with control characters (ANSI/OSC escapes, bidi overrides) written as
+    ``\\x1b``-style escapes, so a name from a file cannot drive the terminal; the
+    characters in `keep` (e.g. newline) pass through."""
+    if text.isprintable():
+        return text
+    return "".join(
+        _escape_char(c) if c not in keep and (unicodedata.category(c) == "Cc" or c in _BIDI)
+        else c for c in text)
+
+
 def _one_line(text: object) -> str:
-    return " ".join(str(text).split())
+    return escape_controls(" ".join(str(text).split()))
 
 
 def _error(message: object) -> None:
     print(f"{PROG}: error: {_one_line(message)}", file=sys.stderr)
+
+
+class _EscapingStream(io.TextIOBase):
+    """A text stream that escapes control characters (not newline or tab) on the way to
+    `target`: everything a command prints may contain names and values from a file."""
+
+    def __init__(self, target: TextIO) -> None:
+        self._target = target
+
+    def write(self, text: str) -> int:
+        self._target.write(escape_controls(text, keep="\n\t"))
+        return len(text)
+
+    def flush(self) -> None:
+        self._target.flush()
+
+    def fileno(self) -> int:
+        return self._target.fileno()
+
+    def isatty(self) -> bool:
+        return self._target.isatty()
+
+    def writable(self) -> bool:
+        return True
+
+
+@contextmanager
+def escaped_stdout() -> Iterator[None]:
+    """Print to stdout through :class:`_EscapingStream` inside the block."""
+    target = sys.stdout
+    sys.stdout = _EscapingStream(target)
+    try:
+        yield
+    finally:
+        sys.stdout = target
 
 
 @contextmanager
@@ -76,6 +137,40 @@ def _warnings_to_stderr() -> Iterator[list[warnings.WarningMessage]]:
                     print(f"{PROG}: warning: {text}", file=sys.stderr)
 
 
+# --------------------------------------------------------------------------- outputs
+
+
+def check_output(path: Path, *, directory: bool) -> None:
+    """Refuse, before any simulation runs, an output that could not be written.
+
+    `path` is an output directory (`directory` true) or file; it need not exist yet, but
+    the nearest existing folder above it must be a folder we can create files in (tried
+    with a temporary file: permission bits alone say nothing for root or on read-only
+    mounts). Nothing is created: a run that fails later leaves no empty folder behind.
+
+    Raises
+    ------
+    _OutputError
+        One line naming `path` and the reason.
+    """
+    head = f"cannot write results to {path}" if directory else f"cannot write {path}"
+    if directory and path.exists() and not path.is_dir():
+        raise _OutputError(f"{head}: it exists and is not a directory")
+    if not directory and path.is_dir():
+        raise _OutputError(f"{head}: it is a directory")
+    folder = path if directory and path.is_dir() else path.parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    if not folder.is_dir():
+        raise _OutputError(f"{head}: {folder} is not a directory")
+    try:
+        handle, probe = tempfile.mkstemp(prefix=".supportsim-probe.", dir=folder)
+    except OSError as exc:
+        raise _OutputError(f"{head}: {exc.strerror or exc} ({folder})") from None
+    os.close(handle)
+    os.unlink(probe)
+
+
 # --------------------------------------------------------------------------- arguments
 
 
@@ -96,7 +191,7 @@ def toml_value(text: str) -> Any:
     raw = text.strip()
     try:
         parsed = tomllib.loads(f"v = {raw}")
-    except tomllib.TOMLDecodeError:
+    except (tomllib.TOMLDecodeError, RecursionError):  # deep nesting: not a value we use
         return raw
     # A value with a newline could smuggle in more keys ("1\nx = 2"): keep it as text.
     return parsed["v"] if parsed.keys() == {"v"} else raw

@@ -199,6 +199,10 @@ def run(args: argparse.Namespace) -> int:
     from supportsim.breakpoint import find_breaking_point, span_values
     from supportsim.capacity import warn_if_overloaded
 
+    if args.out is not None:
+        from supportsim.cli._common import check_output
+
+        check_output(args.out, directory=True)  # refused before the search runs, not after
     with _warnings_to_stderr() as caught:
         scenario = _load(args, caught)
         warn_if_overloaded(scenario)  # shown before the search starts

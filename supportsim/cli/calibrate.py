@@ -55,6 +55,11 @@ def register(commands: Any) -> None:
 
 def _calibrate(args: argparse.Namespace) -> int:
     from supportsim.calibrate._api import from_event_log
+    from supportsim.cli._common import _one_line, check_output
+
+    check_output(args.out, directory=False)  # before the (possibly long) fit and back-test
+    if args.report is not None:
+        check_output(args.report, directory=True)
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -64,7 +69,7 @@ def _calibrate(args: argparse.Namespace) -> int:
             backtest = cal.backtest(args.backtest, args.seed) if args.backtest else None
         finally:
             for item in caught:
-                text = " ".join(str(item.message).split())
+                text = _one_line(item.message)
                 print(f"supportsim: warning: {item.category.__name__}: {text}",
                       file=sys.stderr)
     text = report.text
@@ -72,16 +77,17 @@ def _calibrate(args: argparse.Namespace) -> int:
         from supportsim.calibrate._report import backtest_text
 
         text += "\n" + backtest_text(backtest)
-    try:
-        cal.to_toml(args.out)
-        written = [args.out]
-        if args.report is not None:
-            written += report.save(args.report)
-            if backtest is not None:
-                written += backtest.save(args.report)
-    except OSError as exc:
-        from supportsim.cli._common import _OutputError
+    from supportsim.calibrate._output import write_files
+    from supportsim.cli._common import _OutputError
 
+    files: dict[Path, bytes | str] = {args.out: cal.toml}
+    if args.report is not None:
+        files.update(report.files(args.report))
+        if backtest is not None:
+            files.update(backtest.files(args.report))
+    try:
+        written = write_files(files)  # all or nothing: no skeleton without its report
+    except OSError as exc:
         raise _OutputError(f"cannot write calibration output: {exc.strerror or exc} "
                            f"({exc.filename or args.out})") from exc
     print(text)

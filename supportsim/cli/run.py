@@ -403,6 +403,10 @@ def run(args: argparse.Namespace) -> int:
     from supportsim.comparison import compare
     from supportsim.simulation import resolve_seed, simulate
 
+    if args.out is not None:
+        from supportsim.cli._common import check_output
+
+        check_output(args.out, directory=True)  # refused before the simulation, not after
     with _warnings_to_stderr() as caught:
         scenario = _load(args, caught)
         warn_if_overloaded(scenario)

@@ -240,6 +240,10 @@ def run(args: argparse.Namespace) -> int:
         _error("--resume needs --out DIR, the directory of the sweep to continue "
                f"(see '{PROG} sweep --help')")
         return 2
+    if args.out is not None:
+        from supportsim.cli._common import check_output
+
+        check_output(args.out, directory=True)  # refused before the sweep runs, not after
     store = None if args.out is None else args.out / "store"
     if store is not None and not args.resume and store.exists() and any(store.iterdir()):
         _error(f"{store} already holds a sweep; pass --resume to continue it, or choose "

@@ -24,6 +24,7 @@ from pydantic import (
 )
 
 from supportsim._errors import ScenarioError
+from supportsim._textfile import read_text
 from supportsim.calendar import Calendar
 from supportsim.scenario._schema import (
     BUSINESS_DAY_HOURS,
@@ -301,13 +302,40 @@ def load_scenario(path: str | Path) -> Scenario:
 
 
 def read_toml(path: Path, what: str) -> dict[str, Any]:
-    """The tables of a TOML file; a :class:`ScenarioError` naming `what` and the file."""
+    """The tables of a TOML file; a :class:`ScenarioError` naming `what` and the file.
+
+    The file is read by :func:`supportsim._textfile.read_text` (a regular UTF-8 file of
+    at most :data:`~supportsim._textfile.TOML_LIMIT` bytes; a UTF-8 byte-order mark is
+    dropped), and nesting deeper than :data:`MAX_DEPTH` is refused.
+    """
+    text = read_text(path, what)
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ScenarioError(f"cannot read {what}: {exc.strerror} ({path})") from None
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ScenarioError(f"not valid TOML: {exc} ({path})") from None
+    except RecursionError:
+        # tomllib parses nested arrays and inline tables recursively.
+        data = None
+    if data is None or _too_deep(data):
+        raise ScenarioError(f"{what} nests arrays or tables more than {MAX_DEPTH} levels "
+                            f"deep ({path})")
+    return data
+
+
+#: Deepest nesting of arrays and tables accepted in a TOML file (a scenario needs ~6).
+MAX_DEPTH = 32
+
+
+def _too_deep(data: Any) -> bool:
+    """Whether `data` nests containers more than MAX_DEPTH levels (checked without recursion)."""
+    stack = [(data, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return True
+        children = node.values() if isinstance(node, dict) else node
+        stack.extend((c, depth + 1) for c in children if isinstance(c, dict | list))
+    return False
 
 
 def _lists(value: Any) -> Any:

@@ -8,6 +8,7 @@ and misspelt choices get a did-you-mean.
 from __future__ import annotations
 
 import difflib
+import re
 import types
 import typing
 from collections.abc import Sequence
@@ -20,6 +21,31 @@ from supportsim._errors import ScenarioError
 from supportsim.scenario._schema import KeyedError
 
 _MAX_REPORTED = 3
+#: Longest value echoed in a message, in characters; longer ones are cut (see `shown`).
+MAX_SHOWN = 60
+
+
+def shown(value: object) -> str:
+    """``repr(value)``, cut to MAX_SHOWN characters with the full length named.
+
+    A 10,000-character string in a file must not become a 10,000-character error line.
+    """
+    text = repr(value)
+    if len(text) <= MAX_SHOWN:
+        return text
+    return f"{text[:MAX_SHOWN]}… ({len(text):,} characters)"
+
+
+def _short_key(key: str) -> str:
+    """A dotted key with any part longer than MAX_SHOWN cut like a value."""
+    return ".".join(p if len(p) <= MAX_SHOWN else f"{p[:MAX_SHOWN]}… ({len(p):,} characters)"
+                    for p in key.split("."))
+
+
+def _shorten_quoted(rule: str) -> str:
+    """Cut values that validators quote inside their rule text (``, got '...'``)."""
+    return re.sub("'[^']{" + str(MAX_SHOWN + 1) + ",}'",
+                  lambda m: f"{m.group()[:MAX_SHOWN]}… ({len(m.group()):,} characters)", rule)
 
 
 def dotted(loc: Sequence[int | str]) -> str:
@@ -183,9 +209,9 @@ def scenario_error(
             rule, value = original.rule, original.value
         else:
             rule, value = _rule(error, root), error.get("input")
-        text = f"{dotted(loc) or 'scenario'} {rule}"
+        text = f"{_short_key(dotted(loc)) or 'scenario'} {_shorten_quoted(rule)}"
         if _shows_value(rule, value) and error["type"] != "missing":
-            text += f", got {value!r}"
+            text += f", got {shown(value)}"
         parts.append(text)
     more = len(exc.errors()) - _MAX_REPORTED
     if more > 0:
@@ -195,7 +221,7 @@ def scenario_error(
 
 def keyed_error(error: KeyedError, source: str | None) -> ScenarioError:
     """A :class:`ScenarioError` from a cross-section rule raised outside pydantic."""
-    text = f"{error.key} {error.rule}"
+    text = f"{_short_key(error.key)} {_shorten_quoted(error.rule)}"
     if _shows_value(error.rule, error.value):
-        text += f", got {error.value!r}"
+        text += f", got {shown(error.value)}"
     return ScenarioError(text + _source_suffix(source))

@@ -111,6 +111,32 @@ def _processes(count: int) -> Iterator[Backend]:
     pool.shutdown(wait=True)
 
 
+_TLS_HOW = (
+    "set distributed.comm.tls.ca-file, distributed.comm.tls.client.cert and "
+    "distributed.comm.tls.client.key in dask's configuration (a YAML file in "
+    "~/.config/dask/, or DASK_DISTRIBUTED__COMM__TLS__CA_FILE and the like), or pass "
+    "distributed.Client(address, security=Security(...)).get_executor() as the executor; "
+    "see 'With TLS' in docs/sweeps.md")
+
+
+def _check_tls(address: str) -> None:
+    """Refuse a ``tls://`` address at once when dask has no usable client TLS configuration.
+
+    Without one, ``Client`` keeps retrying a connection it cannot make and fails only after
+    its timeout (about a minute) with a traceback about ``ssl_context``.
+    """
+    from distributed.security import Security
+
+    try:
+        context = Security().get_connection_args("client")["ssl_context"]
+    except (OSError, ValueError) as exc:  # ssl.SSLError is an OSError
+        raise SweepError(f"executor {address!r}: dask's TLS configuration cannot be used: "
+                         f"{' '.join(str(exc).split())}; {_TLS_HOW}") from exc
+    if context is None:
+        raise SweepError(f"executor {address!r} needs a TLS configuration (a CA file and a "
+                         f"client certificate and key), and dask has none: {_TLS_HOW}")
+
+
 @contextmanager
 def _dask(address: str) -> Iterator[Backend]:
     try:
@@ -121,6 +147,8 @@ def _dask(address: str) -> Iterator[Backend]:
             "pip install 'supportsim[distributed]'") from exc
     if address.startswith("dask://"):
         address = "tcp://" + address.removeprefix("dask://")
+    if address.startswith("tls://"):
+        _check_tls(address)
     try:
         client = Client(address, set_as_default=False)
     except (OSError, TimeoutError) as exc:

@@ -34,6 +34,7 @@ from typing import Any
 from supportsim._errors import CapacityWarning, ScenarioError
 from supportsim.scenario import Scenario, load_scenario
 from supportsim.scenario._scenario import read_toml
+from supportsim.scenario._validation import shown
 from supportsim.sweeps._grid import build_variants
 
 __all__ = ["SweepFile", "load_sweep"]
@@ -78,7 +79,7 @@ class SweepFile:
 
 
 def _fail(key: str, rule: str, value: Any, path: Path) -> ScenarioError:
-    return ScenarioError(f"{key} {rule}, got {value!r} ({path})")
+    return ScenarioError(f"{key} {rule}, got {shown(value)} ({path})")
 
 
 def _flatten(table: Mapping[str, Any], prefix: str, is_leaf: Any) -> dict[str, Any]:

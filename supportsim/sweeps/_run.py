@@ -133,7 +133,19 @@ def sweep(
     named = dict(strategies) if strategies else {BASE_STRATEGY: {}}
     opened = None if store is None else _open_store(store, base, root_seed, grid, named,
                                                     variants, count, keep_tickets)
+    try:  # the store is locked until this sweep ends, however it ends
+        return _run_tasks(base, variants, grid, named, tasks, opened, executor, root_seed,
+                          count, keep_tickets, progress, started)
+    finally:
+        if opened is not None:
+            opened.close()
 
+
+def _run_tasks(base: Scenario, variants: list[Variant], grid: dict[str, list[Any]],
+               named: dict[str, Any], tasks: list[Task], opened: Store | None,
+               executor: Any, root_seed: int, count: int, keep_tickets: bool,
+               progress: bool, started: float) -> SweepResult:
+    """Reuse the stored tasks, run the rest and assemble the result (see :func:`sweep`)."""
     rows = SummaryRows(variants, grid)
     tickets: dict[tuple[str, int], pd.DataFrame] = {}
     if opened is not None:
@@ -192,7 +204,7 @@ def sweep(
         warnings.warn(
             f"{len(failures)} of {len(tasks)} sweep tasks failed (see SweepResult.failures); "
             f"first: variant {first['variant']!r} replication {first['replication']}: "
-            f"{first['error']}: {first['message']}", SweepFailureWarning, stacklevel=2)
+            f"{first['error']}: {first['message']}", SweepFailureWarning, stacklevel=3)
     return result
 
 

@@ -10,6 +10,7 @@ Layout of a store ``DIR``::
     failures.json        the failures of the latest run
     log.jsonl            one line per task executed: run, variant, replication, status,
                          seconds, host, pid
+    lock                 locked by the run using the store; names its host, pid and start
 
 Every file is written to a temporary name in the same directory, flushed to disk and
 renamed into place, so a task file is either complete or absent; a file that still fails
@@ -18,15 +19,25 @@ to read (truncated, corrupt, another task's) is deleted and its task runs again.
 A store belongs to one base scenario, seed and supportsim version: results depend on all
 three. Opening it for anything else is refused (:class:`SweepError`), never mixed; factors,
 strategies and replications may change between runs, and tasks already in the store are
-reused. One sweep at a time per store.
+reused.
+
+One sweep at a time per store: :meth:`Store.open` takes an exclusive lock on ``DIR/lock``
+(``flock`` on POSIX, ``msvcrt.locking`` on Windows) and writes the holder's host, pid and
+start time into it; a second run on the same store is refused with one line naming the
+holder. The operating system releases the lock when its process ends, however it ends, so
+the lock of a killed run is simply taken over by the next one. (Over NFS, ``flock`` is
+emulated with byte-range locks, which the server arbitrates between hosts.)
 """
 
 from __future__ import annotations
 
 import json
 import os
+import socket
+import sys
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import IO, Any
 
@@ -42,6 +53,7 @@ __all__ = ["FORMAT", "Store", "read_manifest"]
 #: Version of the store layout and summary columns; part of a store's identity.
 FORMAT = 2  # 2: streams from (seed, replication) alone; columns renamed, overtime added
 MANIFEST = "manifest.json"
+LOCK = "lock"
 _META_KEY = b"supportsim.sweep"  # stores written before the rename keep resuming
 _IDENTITY = ("format", "supportsim", "scenario", "seed")
 
@@ -59,6 +71,10 @@ def _write_atomic(path: Path, write: Callable[[IO[bytes]], object]) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        # Name the file the user knows, not the temporary one.
+        raise OSError(exc.errno, exc.strerror, str(path)) from exc
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
@@ -78,14 +94,132 @@ def read_manifest(root: str | Path) -> dict[str, Any] | None:
     return manifest
 
 
-class Store:
-    """The task files of one sweep identity under `root` (see the module notes)."""
+def _created(root: Path, identity: dict[str, Any]) -> str:
+    """When the store at `root` was created (now, for a new one), if it holds `identity`.
 
-    def __init__(self, root: Path, identity: dict[str, Any]) -> None:
+    Raises
+    ------
+    SweepError
+        `root` holds another sweep, or files that are not a sweep store.
+    """
+    manifest = read_manifest(root)
+    if manifest is None:
+        if root.exists() and any(p.name != LOCK for p in root.iterdir()):
+            raise SweepError(f"{root} is not empty and holds no {MANIFEST}; "
+                             "choose an empty or new directory for the sweep store")
+        return time.strftime("%Y-%m-%dT%H:%M:%S")
+    differs = [k for k in _IDENTITY if manifest[k] != identity[k]]
+    if differs:
+        detail = ", ".join(f"{k} {manifest[k]!r} in the store, {identity[k]!r} now"
+                           for k in differs)
+        raise SweepError(
+            f"the store {root} holds another sweep ({detail}); results of different "
+            "base scenarios, seeds or versions are never mixed: use another store "
+            "directory, or delete this one to start over")
+    return str(manifest.get("created_at", ""))
+
+
+#: Lock descriptors this process holds. A forked child (a pool worker) gets copies that
+#: would keep a flock alive after this process is killed, until the child notices and
+#: exits: the child closes its copies at once (the parent's lock is unaffected).
+_HELD: set[int] = set()
+
+
+def _forget_locks_in_child() -> None:
+    for fd in _HELD:
+        with suppress(OSError):
+            os.close(fd)
+    _HELD.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_locks_in_child)
+
+
+def _try_lock(fd: int) -> bool:
+    """Take the exclusive lock on open file `fd` without waiting; False if another holds it."""
+    if sys.platform == "win32":
+        import msvcrt
+
+        try:
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+        except OSError:
+            return False
+        return True
+    import fcntl
+
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    return True
+
+
+def _lock(root: Path) -> int:
+    """Lock the store at `root` for this process; the open lock file's descriptor.
+
+    Raises
+    ------
+    SweepError
+        Another run holds the lock (named from the lock file), or it cannot be created.
+    """
+    path = root / LOCK
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise SweepError(f"cannot lock the sweep store {root}: {exc.strerror or exc} "
+                         f"({path})") from exc
+    if not _try_lock(fd):
+        try:
+            holder = json.loads(os.read(fd, 4096) or b"{}")
+        except ValueError:
+            holder = {}
+        finally:
+            os.close(fd)
+        who = (f"pid {holder.get('pid')} on {holder.get('host')}, since "
+               f"{holder.get('started_at')}" if holder else "another process")
+        raise SweepError(f"the sweep store {root} is in use by another run ({who}); "
+                         "wait for it to finish, or use another store")
+    info = {"pid": os.getpid(), "host": socket.gethostname(),
+            "started_at": time.strftime("%Y-%m-%dT%H:%M:%S")}
+    try:
+        # Write in place (not by rename): the lock lives on this file's open description.
+        os.ftruncate(fd, 0)
+        os.write(fd, _json(info).encode())
+    except OSError as exc:
+        os.close(fd)
+        raise SweepError(f"cannot lock the sweep store {root}: {exc.strerror or exc} "
+                         f"({path})") from exc
+    _HELD.add(fd)
+    return fd
+
+
+class Store:
+    """The task files of one sweep identity under `root` (see the module notes).
+
+    An open store holds the store's lock until :meth:`close` (or until it is garbage
+    collected, or its process ends).
+    """
+
+    def __init__(self, root: Path, identity: dict[str, Any], lock: int | None = None) -> None:
         self.root = root
         self.identity = identity
         self.tasks_dir = root / "tasks"
         self.tickets_dir = root / "tickets"
+        self._lock = lock
+        self._pid = os.getpid()
+
+    def close(self) -> None:
+        """Release the store's lock (the files stay); idempotent."""
+        fd, self._lock = self._lock, None
+        # In a forked child the descriptor was closed at fork, and its number may since
+        # name another file: only the process that locked closes it.
+        if fd is not None and os.getpid() == self._pid:
+            _HELD.discard(fd)
+            os.close(fd)  # closing the descriptor releases flock and msvcrt locks
+
+    def __del__(self) -> None:
+        self.close()
 
     # ------------------------------------------------------------------ opening
 
@@ -100,31 +234,36 @@ class Store:
             The store belongs to another identity, or `root` holds something else.
         """
         root = Path(root)
-        manifest = read_manifest(root)
-        if manifest is None:
-            if root.exists() and any(root.iterdir()):
-                raise SweepError(f"{root} is not empty and holds no {MANIFEST}; "
-                                 "choose an empty or new directory for the sweep store")
-            created = time.strftime("%Y-%m-%dT%H:%M:%S")
-        else:
-            differs = [k for k in _IDENTITY if manifest[k] != identity[k]]
-            if differs:
-                detail = ", ".join(f"{k} {manifest[k]!r} in the store, {identity[k]!r} now"
-                                   for k in differs)
-                raise SweepError(
-                    f"the store {root} holds another sweep ({detail}); results of different "
-                    "base scenarios, seeds or versions are never mixed: use another store "
-                    "directory, or delete this one to start over")
-            created = manifest.get("created_at", "")
-        store = cls(root, identity)
-        for folder in (root, store.tasks_dir, store.tickets_dir):
-            folder.mkdir(parents=True, exist_ok=True)
-        store._remove_temporaries()
-        content = {**identity, "created_at": created,
-                   "updated_at": time.strftime("%Y-%m-%dT%H:%M:%S"), **grid}
-        _write_atomic(root / MANIFEST, lambda h: h.write(_json(content).encode()))
-        if not (root / "scenario.toml").exists():
-            _write_atomic(root / "scenario.toml", lambda h: h.write(scenario_toml.encode()))
+        try:
+            return cls._open(root, identity, grid, scenario_toml)
+        except OSError as exc:
+            # A read-only or full store, a file where a folder should be: name the store.
+            where = f" ({exc.filename})" if exc.filename else ""
+            raise SweepError(f"cannot use the sweep store {root}: "
+                             f"{exc.strerror or exc}{where}") from exc
+
+    @classmethod
+    def _open(cls, root: Path, identity: dict[str, Any], grid: dict[str, Any],
+              scenario_toml: str) -> Store:
+        _created(root, identity)  # refuse a foreign directory before writing the lock in it
+        root.mkdir(parents=True, exist_ok=True)
+        # Locked before anything is changed: the temporaries removed below may be another
+        # run's files in flight, and two runs would both execute every remaining task.
+        store = cls(root, identity, _lock(root))
+        try:
+            created = _created(root, identity)  # again: a run may have ended meanwhile
+            for folder in (store.tasks_dir, store.tickets_dir):
+                folder.mkdir(parents=True, exist_ok=True)
+            store._remove_temporaries()
+            content = {**identity, "created_at": created,
+                       "updated_at": time.strftime("%Y-%m-%dT%H:%M:%S"), **grid}
+            _write_atomic(root / MANIFEST, lambda h: h.write(_json(content).encode()))
+            if not (root / "scenario.toml").exists():
+                _write_atomic(root / "scenario.toml",
+                              lambda h: h.write(scenario_toml.encode()))
+        except BaseException:
+            store.close()
+            raise
         return store
 
     def _remove_temporaries(self) -> None:
@@ -194,9 +333,21 @@ class Store:
         """Store a finished task: tickets first, the summary (the 'done' mark) last."""
         assert output.summary is not None
         vid, rep = output.variant_id, output.replication
-        if output.tickets is not None:
-            self._write_frame(self._path(self.tickets_dir, vid, rep), output.tickets, vid, rep)
-        self._write_frame(self._path(self.tasks_dir, vid, rep), output.summary, vid, rep)
+        with self._writing():
+            if output.tickets is not None:
+                self._write_frame(self._path(self.tickets_dir, vid, rep), output.tickets,
+                                  vid, rep)
+            self._write_frame(self._path(self.tasks_dir, vid, rep), output.summary, vid, rep)
+
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        """OSError -> SweepError naming the store and the file (a full or read-only disk)."""
+        try:
+            yield
+        except OSError as exc:
+            where = f" ({exc.filename})" if exc.filename else ""
+            raise SweepError(f"cannot write to the sweep store {self.root}: "
+                             f"{exc.strerror or exc}{where}") from exc
 
     # ------------------------------------------------------------------ run records
 
@@ -208,10 +359,11 @@ class Store:
             "host": output.host, "pid": output.pid,
             "at": time.strftime("%Y-%m-%dT%H:%M:%S"),
         })
-        with open(self.root / "log.jsonl", "a", encoding="utf-8") as handle:
+        with self._writing(), open(self.root / "log.jsonl", "a", encoding="utf-8") as handle:
             handle.write(line + "\n")
 
     def write_failures(self, failures: list[dict[str, Any]]) -> None:
         """Replace failures.json with this run's failures (an empty list when none)."""
-        _write_atomic(self.root / "failures.json",
-                      lambda handle: handle.write(_json(failures).encode()))
+        with self._writing():
+            _write_atomic(self.root / "failures.json",
+                          lambda handle: handle.write(_json(failures).encode()))
