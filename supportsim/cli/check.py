@@ -80,6 +80,26 @@ def _priorities_section(scenario: Scenario) -> str:
     return "Priorities (SLA targets)\n" + _table(rows)
 
 
+def _queue_order_section(scenario: Scenario) -> str:
+    """One line: how queues order tickets (team.channel_order with the discipline)."""
+    from supportsim.engine._desk import channel_ranks
+
+    team = scenario.team
+    order = team.channel_order
+    setting = f"team.channel_order = {order!r}" if isinstance(order, str) else (
+        f"team.channel_order = {list(order)}")
+    within = "arrival" if team.discipline == "fifo" else "priority, then arrival"
+    ranks = channel_ranks(scenario)
+    if max(ranks) == 0:
+        return f"Queue order: by {within} ({setting}; channels do not matter)"
+    channels = scenario.demand.channels
+    groups = [", ".join(f"{name} (patience {_duration(c.patience)})" if c.patience else name
+                        for (name, c), r in zip(channels.items(), ranks, strict=True) if r == k)
+              for k in range(max(ranks) + 1)]
+    return (f"Queue order ({setting}): tickets nobody has started, {' before '.join(groups)}, "
+            f"each by {within}; started tickets (escalated, bounced) by {within}")
+
+
 def _check(args: argparse.Namespace) -> int:
     with _warnings_to_stderr() as caught:
         scenario = _load(args, caught)
@@ -92,6 +112,8 @@ def _check(args: argparse.Namespace) -> int:
     print(_demand_section(scenario))
     print()
     print(_priorities_section(scenario))
+    print()
+    print(_queue_order_section(scenario))
     return 0
 
 

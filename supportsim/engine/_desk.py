@@ -51,7 +51,32 @@ def draw_arrays(rows: np.ndarray, used: bool) -> list[array[float]]:
     mechanisms that are off stay empty.
     """
     return [array("d", row.astype(np.float64, copy=False).tobytes())
-            if used and not np.isnan(row[:1]).all() else array("d") for row in rows]
+            if used and not _undefined(row) else array("d") for row in rows]
+
+
+def _undefined(row: np.ndarray) -> bool:
+    # The first element decides for most rows; a row a priority override fills only
+    # for its own tickets (work.priorities) may start with NaN and hold draws later.
+    return bool(np.isnan(row[:1]).all() and np.isnan(row).all())
+
+
+def channel_ranks(scenario: Scenario) -> list[int]:
+    """Rank of each channel (file order) among tickets nobody has started yet.
+
+    ``team.channel_order``: "live_first" ranks channels with patience (a caller on hold)
+    before the others, "none" ranks them all equal, a list ranks them in its order.
+    Ranks are dense from 0, so all-equal ranks mean a single class: no channel order.
+    """
+    order = scenario.team.channel_order
+    channels = scenario.demand.channels
+    if order == "none":
+        raw = [0] * len(channels)
+    elif order == "live_first":
+        raw = [0 if c.patience is not None else 1 for c in channels.values()]
+    else:
+        raw = [list(order).index(name) for name in channels]
+    dense = sorted(set(raw))
+    return [dense.index(r) for r in raw]
 
 
 class Desk:
@@ -84,6 +109,8 @@ class Desk:
         self.rank = tickets.priority.tolist() if discipline != "fifo" else []
         self.queue_class = self.rank if discipline != "fifo" else [0] * n
         self.need = tickets.need.tolist()
+        classes = len(scenario.priorities) if discipline != "fifo" else 1
+        self._order_by_channel(scenario, tickets, classes)
         self.abandons = bool(np.isfinite(tickets.patience).any())
         self.patience = tickets.patience.tolist() if self.abandons else []
         workforce = scenario.workforce
@@ -115,9 +142,9 @@ class Desk:
         # -- queues (one deque per priority class) and per-tier counters
         self.levels = scenario.levels
         tiers = len(self.levels)
-        classes = len(scenario.priorities) if discipline != "fifo" else 1
         self.queues: list[list[deque[int]]] = [
-            [deque() for _ in range(classes)] for _ in range(self.queue_count())
+            [deque() for _ in range(classes * (self.channel_classes if q == 0 else 1))]
+            for q in range(self.queue_count())
         ]
         self.queued = [0] * self.queue_count()
         self.busy = [0] * tiers
@@ -240,6 +267,37 @@ class Desk:
             self.queues[q][self.queue_class[i]].append(i)
             self.queued[q] += 1
 
+    def _order_by_channel(self, scenario: Scenario, tickets: TicketStream, classes: int
+                          ) -> None:
+        """Set up ``team.channel_order`` in the entry queue (queue 0), if it has an effect.
+
+        A ticket nobody has started waits in class ``channel rank x classes + its class``
+        there: channel rank first, then priority (or arrival alone with fifo). A started
+        ticket back in queue 0 (bounced back, preempted) nobody is on hold for: it
+        ranks with the last channel class. Other queues order by priority alone.
+        """
+        ranks = channel_ranks(scenario)
+        self.channel_classes = max(ranks) + 1
+        if self.channel_classes == 1:
+            return  # NOTE: one class (e.g. one channel): _queue_up stays the plain one
+        self.entry_class = [ranks[c] * classes + k
+                            for c, k in zip(tickets.channel.tolist(), self.queue_class,
+                                            strict=True)]
+        self.answered_class = (self.channel_classes - 1) * classes
+        self._queue_up = self._queue_up_by_channel  # type: ignore[method-assign]
+
+    def _queue_class(self, q: int, i: int) -> int:
+        """The class ticket `i` waits in at queue `q`."""
+        if q or self.channel_classes == 1:
+            return self.queue_class[i]
+        started = self.first_response[i] == self.first_response[i]  # not NaN
+        return self.answered_class + self.queue_class[i] if started else self.entry_class[i]
+
+    def _queue_up_by_channel(self, q: int, i: int) -> None:
+        if not (self.preemptive and self._preempt(q, i)):
+            self.queues[q][self._queue_class(q, i)].append(i)
+            self.queued[q] += 1
+
     def _patience_over(self, event: Timeout) -> None:
         i = event._value
         # NaN != NaN: nobody has started the ticket, so it is still in the first queue.
@@ -325,7 +383,7 @@ class Desk:
         self.remaining[j] = (remaining, mode)
         self.agent_event[victim] = None
         # The preempted ticket resumes first among its class: it has waited longest.
-        self.queues[q][self.queue_class[j]].appendleft(j)
+        self.queues[q][self._queue_class(q, j)].appendleft(j)
         self.queued[q] += 1
         self._start(victim, i)
         return True
