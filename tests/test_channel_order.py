@@ -68,12 +68,12 @@ def test_channel_order_is_a_non_preemptive_priority_matching_cobham() -> None:
                                                "wait_time"), 0.414747, max_se=0.012)
 
 
-def two_channels_two_priorities(order: object) -> ss.Scenario:
+def two_channels_two_priorities(order: object, structure: str = "tiered") -> ss.Scenario:
     data = mmc_dict(rate=9.0, mean=0.3, staff=3, horizon="2w", warmup="0h")
     data["demand"]["channels"] = {"portal": {"share": 0.5}, "phone": {"share": 0.5}}
     data["priorities"] = {"P1": {"share": 0.3, "response": "15min", "resolution": "2h"},
                           "P2": {"share": 0.7, "response": "1h", "resolution": "8h"}}
-    data["team"] |= {"discipline": "priority", "channel_order": order}
+    data["team"] |= {"discipline": "priority", "channel_order": order, "structure": structure}
     return build(data)
 
 
@@ -88,17 +88,20 @@ def started_while_waiting(tickets: pd.DataFrame, started: pd.Series, waiting: pd
     return int(np.maximum(hi - lo, 0).sum())
 
 
-def test_channel_ranks_before_priority_then_priority_within_a_channel() -> None:
+@pytest.mark.parametrize("structure", ["tiered", "swarming"])
+def test_channel_ranks_before_priority_then_priority_within_a_channel(structure: str
+                                                                     ) -> None:
     # Explicit order, nobody abandons: a portal ticket (even P1) never starts while a
     # phone ticket (even P2) waits; within the phone class a P2 call never starts while a
-    # P1 call waits. Under "none" both happen.
-    tickets = ss.simulate(two_channels_two_priorities(["phone", "portal"]), replications=1,
-                          seed=2).tickets
+    # P1 call waits. Under "none" only the priority order holds.
+    tickets = ss.simulate(two_channels_two_priorities(["phone", "portal"], structure),
+                          replications=1, seed=2).tickets
     phone, p1 = tickets.channel == "phone", tickets.priority == "P1"
     assert started_while_waiting(tickets, ~phone, phone) == 0
     assert started_while_waiting(tickets, phone & ~p1, phone & p1) == 0
     assert started_while_waiting(tickets, ~phone & ~p1, ~phone & p1) == 0
-    plain = ss.simulate(two_channels_two_priorities("none"), replications=1, seed=2).tickets
+    plain = ss.simulate(two_channels_two_priorities("none", structure), replications=1,
+                        seed=2).tickets
     assert started_while_waiting(plain, plain.channel == "portal", plain.channel == "phone") > 0
     assert started_while_waiting(plain, plain.priority == "P2", plain.priority == "P1") == 0
 
