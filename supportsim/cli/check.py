@@ -82,7 +82,7 @@ def _priorities_section(scenario: Scenario) -> str:
 
 def _queue_order_section(scenario: Scenario) -> str:
     """One line: how queues order tickets (team.channel_order with the discipline)."""
-    from supportsim.engine._desk import channel_ranks
+    from supportsim.engine._queues import channel_ranks
 
     team = scenario.team
     order = team.channel_order

@@ -17,7 +17,6 @@ onto ``env._queue`` (see :mod:`supportsim.engine._clock`).
 from __future__ import annotations
 
 import math
-from array import array
 from bisect import bisect_left
 from collections import deque
 from collections.abc import Callable
@@ -30,7 +29,9 @@ from simpy.events import NORMAL, Event, Timeout
 
 from supportsim.demand import TicketStream
 from supportsim.engine._clock import Clock
+from supportsim.engine._draws import draw_arrays
 from supportsim.engine._hours import duty_groups
+from supportsim.engine._queues import channel_ranks
 from supportsim.engine._workforce import WorkforceModel
 from supportsim.scenario import Scenario
 
@@ -40,43 +41,6 @@ NAN = math.nan
 _INF = math.inf
 # Work modes of an agent's current service.
 RESOLVE, ESCALATE, DIAGNOSE, HELP_WAIT, SWARM = 0, 1, 2, 3, 4
-
-
-def draw_arrays(rows: np.ndarray, used: bool) -> list[array[float]]:
-    """Per-tier draws for scalar reads, converting only rows that can be read.
-
-    NOTE: ``array('d')`` rather than a list: copying the buffer is ~3 x cheaper than
-    creating a float object per ticket, and these draws are read at most once per
-    ticket (most never). Rows of tiers without a distribution (all NaN) or of
-    mechanisms that are off stay empty.
-    """
-    return [array("d", row.astype(np.float64, copy=False).tobytes())
-            if used and not _undefined(row) else array("d") for row in rows]
-
-
-def _undefined(row: np.ndarray) -> bool:
-    # The first element decides for most rows; a row a priority override fills only
-    # for its own tickets (work.priorities) may start with NaN and hold draws later.
-    return bool(np.isnan(row[:1]).all() and np.isnan(row).all())
-
-
-def channel_ranks(scenario: Scenario) -> list[int]:
-    """Rank of each channel (file order) among tickets nobody has started yet.
-
-    ``team.channel_order``: "live_first" ranks channels with patience (a caller on hold)
-    before the others, "none" ranks them all equal, a list ranks them in its order.
-    Ranks are dense from 0, so all-equal ranks mean a single class: no channel order.
-    """
-    order = scenario.team.channel_order
-    channels = scenario.demand.channels
-    if order == "none":
-        raw = [0] * len(channels)
-    elif order == "live_first":
-        raw = [0 if c.patience is not None else 1 for c in channels.values()]
-    else:
-        raw = [list(order).index(name) for name in channels]
-    dense = sorted(set(raw))
-    return [dense.index(r) for r in raw]
 
 
 class Desk:

@@ -6,7 +6,8 @@ import numpy as np
 from simpy.events import Event
 
 from supportsim.demand import TicketStream
-from supportsim.engine._desk import ESCALATE, RESOLVE, Desk, draw_arrays
+from supportsim.engine._desk import ESCALATE, RESOLVE, Desk
+from supportsim.engine._draws import draw_arrays
 from supportsim.scenario import Scenario
 
 __all__ = ["TieredDesk"]
