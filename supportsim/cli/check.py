@@ -96,8 +96,10 @@ def _queue_order_section(scenario: Scenario) -> str:
     groups = [", ".join(f"{name} (patience {_duration(c.patience)})" if c.patience else name
                         for (name, c), r in zip(channels.items(), ranks, strict=True) if r == k)
               for k in range(max(ranks) + 1)]
+    started = ("requests for help" if team.structure == "swarming"
+               else "started tickets (escalated, bounced)")
     return (f"Queue order ({setting}): tickets nobody has started, {' before '.join(groups)}, "
-            f"each by {within}; started tickets (escalated, bounced) by {within}")
+            f"each by {within}; {started} by {within}")
 
 
 def _check(args: argparse.Namespace) -> int:
