@@ -103,7 +103,8 @@ class Desk:
         # initial value instead of converting the list (~4 ms per 200,000 tickets each).
         self.unwritten: set[str] = set() if self.abandons else {"abandoned"}
 
-        # -- queues (one deque per priority class) and per-tier counters
+        # -- queues (one deque per priority class; the entry queue, with a channel order,
+        # one per channel rank x priority class) and per-tier counters
         self.levels = scenario.levels
         tiers = len(self.levels)
         self.queues: list[list[deque[int]]] = [

@@ -21,7 +21,8 @@ class TieredDesk(Desk):
     Every ticket enters L1. A tier whose level meets the ticket's need (or L1, for the
     share knowledge management has shifted left) works its effort; otherwise it works
     triage and escalates to the next tier's queue. With ``tennis.bounce`` the upper tier
-    sends an escalated ticket straight back once, and the lower tier triages it again.
+    sends an escalated ticket back once, after its review (``tennis.review``), and the
+    lower tier triages it again.
     """
 
     def queue_count(self) -> int:
