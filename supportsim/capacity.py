@@ -2,12 +2,14 @@
 
 The offered load of a tier is the agent-hours of work that arrive per hour: the mean
 arrival rate over the horizon times the mean work a ticket brings to that tier (effort
-where it is resolved, triage where it is escalated, and a second triage for the share
-that bounces back). Capacity is the mean number of agents on duty. A tier whose offered
-load reaches its capacity cannot keep up on average; that is a :class:`CapacityWarning`,
-not an error, because locating that edge is what the tool is for. It is raised when a
-simulation starts (:func:`supportsim.simulate`, once per sweep or breaking-point search),
-never when a scenario is loaded: validation does not depend on the layers above it.
+where it is resolved, triage where it is escalated, a second triage for the share that
+bounces back, and the upper tier's review of that share), with each priority's own work
+where ``[work.priorities]`` overrides it. Capacity is the mean number of agents on duty.
+A tier whose offered load reaches its capacity cannot keep up on average; that is a
+:class:`CapacityWarning`, not an error, because locating that edge is what the tool is for.
+It is raised when a simulation starts (:func:`supportsim.simulate`, once per sweep or
+breaking-point search), never when a scenario is loaded: validation does not depend on
+the layers above it.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from supportsim.demand import expected_arrivals
 from supportsim.distributions import moments
 from supportsim.engine._hours import duty_groups, on_duty_hours
 from supportsim.scenario import Scenario
-from supportsim.scenario._schema import TIERS, Tier
+from supportsim.scenario._schema import TIERS, Tier, Work
 
 __all__ = ["CheckResult", "check", "tier_loads", "warn_if_overloaded"]
 
@@ -63,41 +65,60 @@ def tier_loads(scenario: Scenario) -> pd.DataFrame:
 Parts = list[tuple[float, float, float]]  # (share of tickets, mean hours, cv) of the work
 
 
+def _work_by_priority(scenario: Scenario) -> list[tuple[float, Work]]:
+    """(share of tickets, their work): one entry for all without ``[work.priorities]``."""
+    work = scenario.work
+    if not work.priorities:
+        return [(1.0, work)]
+    return [(p.share, work.for_priority(name)) for name, p in scenario.priorities.items()]
+
+
 def _tiered_parts(scenario: Scenario, level: int, name: str) -> Parts:
     """Which tickets reach tier `name` and the work each brings there."""
-    work = scenario.work
-    mix = {str(k): v for k, v in work.mix.items()}
-    lower = max((lv for lv in scenario.levels if lv < level), default=0)
+    levels = scenario.levels
+    index = levels.index(level)
+    lower = levels[index - 1] if index else 0
+    tennis = scenario.team.tennis
+    bounce = tennis.bounce
     parts = []
-    for need_level, tier_name in enumerate(TIERS, start=1):
-        share = mix.get(tier_name, 0.0)
-        if share == 0 or need_level <= lower:
-            continue
-        if need_level <= level:
-            parts.append((share, *moments(work.effort[tier_name])))  # type: ignore[index]
-        else:
-            mean, cv = moments(work.triage[name])  # type: ignore[index]
-            # A bounced ticket is triaged here twice (approximation: bounce applied once).
-            parts.append((share * (1 + scenario.team.tennis.bounce), mean, cv))
+    for weight, work in _work_by_priority(scenario):
+        mix = {str(k): v for k, v in work.mix.items()}
+        review = tennis.review if tennis.review is not None else work.triage.get(name)  # type: ignore[call-overload]
+        for need_level, tier_name in enumerate(TIERS, start=1):
+            share = weight * mix.get(tier_name, 0.0)
+            if share == 0 or need_level <= lower:
+                continue
+            if need_level <= level:
+                parts.append((share, *moments(work.effort[tier_name])))  # type: ignore[index]
+            else:
+                mean, cv = moments(work.triage[name])  # type: ignore[index]
+                # A ticket bounces at most once: at its (index + 1)-th escalation with
+                # probability bounce x (1 - bounce)^index; it is then triaged here again.
+                parts.append((share * (1 + bounce * (1 - bounce) ** index), mean, cv))
+            if lower and bounce and review is not None:
+                # Escalated here, bounced with probability bounce x (1 - bounce)^(index - 1):
+                # a visit of review work before it goes back down (team.tennis.review).
+                parts.append((share * bounce * (1 - bounce) ** (index - 1), *moments(review)))
     return parts
 
 
 def _swarm_parts(scenario: Scenario) -> Parts:
     """Team-wide work per ticket when swarming (approximation: swarms of two)."""
-    work = scenario.work
     lowest = f"l{scenario.levels[0]}"
     overhead = scenario.team.swarm_settings.overhead
-    triage = {str(k): v for k, v in work.triage.items()}
-    diagnosis = moments(triage[lowest])[0] if lowest in triage else 0.0
     parts = []
-    for need_level, tier_name in enumerate(TIERS, start=1):
-        share = {str(k): v for k, v in work.mix.items()}.get(tier_name, 0.0)
-        if share == 0:
-            continue
-        mean, cv = moments(work.effort[tier_name])  # type: ignore[index]
-        if need_level > scenario.levels[0]:
-            mean = diagnosis + mean * (1 + overhead)
-        parts.append((share, mean, cv))
+    for weight, work in _work_by_priority(scenario):
+        triage = {str(k): v for k, v in work.triage.items()}
+        diagnosis = moments(triage[lowest])[0] if lowest in triage else 0.0
+        mix = {str(k): v for k, v in work.mix.items()}
+        for need_level, tier_name in enumerate(TIERS, start=1):
+            share = weight * mix.get(tier_name, 0.0)
+            if share == 0:
+                continue
+            mean, cv = moments(work.effort[tier_name])  # type: ignore[index]
+            if need_level > scenario.levels[0]:
+                mean = diagnosis + mean * (1 + overhead)
+            parts.append((share, mean, cv))
     return parts
 
 

@@ -25,7 +25,7 @@ import numpy as np
 
 from supportsim.distributions import draw
 from supportsim.scenario import Scenario
-from supportsim.scenario._schema import TIERS, Demand, Distribution, WeeklyProfile
+from supportsim.scenario._schema import TIERS, Demand, Distribution, WeeklyProfile, Work
 
 __all__ = [
     "STREAMS",
@@ -43,6 +43,7 @@ GROWTH_PERIOD = 672.0  # growth is quoted per 4 weeks
 STREAMS: dict[str, int] = {
     "arrivals": 0, "storms": 1, "priority": 2, "channel": 3, "need": 4, "patience": 5,
     "effort": 6, "triage": 7, "retriage": 8, "bounce": 9, "learning": 10, "knowledge": 11,
+    "review": 12,
 }
 
 # Stylised service-desk contact pattern: quiet nights, a mid-morning peak, a lunch dip, a
@@ -72,6 +73,7 @@ class TicketStream:
     bounce_draw: np.ndarray  # (3, n) uniforms deciding ticket tennis per escalation
     learning_draw: np.ndarray  # (3, n) uniforms: does a joiner at that tier escalate anyway
     knowledge_draw: np.ndarray  # (n,) uniforms: is the ticket shifted left to L1
+    review: np.ndarray  # (3, n) upper-tier work before a bounce (team.tennis.review)
 
     def __len__(self) -> int:
         return len(self.arrived_at)
@@ -190,9 +192,36 @@ def _storm_arrivals(scenario: Scenario, rng: np.random.Generator) -> np.ndarray:
 
 
 def _categorical(rng: np.random.Generator, shares: list[float], size: int) -> np.ndarray:
+    return _choose(shares, rng.random(size))
+
+
+def _choose(shares: list[float], uniforms: np.ndarray) -> np.ndarray:
     cumulative = np.cumsum(shares)
     cumulative[-1] = np.inf  # shares sum to 1 within tolerance; never index past the end
-    return np.searchsorted(cumulative, rng.random(size), side="right").astype(np.int8)
+    return np.searchsorted(cumulative, uniforms, side="right").astype(np.int8)
+
+
+def _mix_shares(work: Work) -> list[float]:
+    mix = {str(tier): share for tier, share in work.mix.items()}
+    return [mix.get(t, 0.0) for t in TIERS]
+
+
+def _needs(scenario: Scenario, rng: np.random.Generator, priority: np.ndarray) -> np.ndarray:
+    """Needed tier level (1..3) per ticket, from its priority's mix.
+
+    One uniform per ticket, mapped through the mix of the ticket's priority: without
+    ``[work.priorities]`` the draws are those of a single mix, and overriding one
+    priority's mix leaves every other ticket's need unchanged (common random numbers).
+    """
+    work = scenario.work
+    uniforms = rng.random(priority.size)
+    need = _choose(_mix_shares(work), uniforms)
+    for rank, name in enumerate(scenario.priorities):
+        override = work.priorities.get(name)
+        if override is not None and override.mix is not None:
+            mine = priority == rank
+            need[mine] = _choose(_mix_shares(work.for_priority(name)), uniforms[mine])
+    return need + np.int8(1)
 
 
 def generate(scenario: Scenario, replication: int, seed: int) -> TicketStream:
@@ -223,23 +252,37 @@ def generate(scenario: Scenario, replication: int, seed: int) -> TicketStream:
                             [p.share for p in scenario.priorities.values()], n)
     channel = _categorical(_stream(seed, replication, "channel"),
                            [c.share for c in demand.channels.values()], n)
-    mix = {str(tier): share for tier, share in work.mix.items()}
-    need = _categorical(_stream(seed, replication, "need"),
-                        [mix.get(t, 0.0) for t in TIERS], n) + np.int8(1)
+    need = _needs(scenario, _stream(seed, replication, "need"), priority)
     patience_mean = np.array([c.patience if c.patience is not None else np.inf
                               for c in demand.channels.values()])[channel]
     patience = _stream(seed, replication, "patience").exponential(1.0, n) * patience_mean
 
-    def per_tier(name: str, specs: Mapping[Any, Distribution]) -> np.ndarray:
+    overrides = [(rank, work.priorities[name]) for rank, name in enumerate(scenario.priorities)
+                 if name in work.priorities]
+
+    def per_tier(name: str, specs: Mapping[Any, Distribution], table: str = "") -> np.ndarray:
         rng = _stream(seed, replication, name)
         rows = np.full((3, n), np.nan)
         for level, tier in enumerate(TIERS):
             # Every tier draws from the stream in turn, defined or not, so that adding a
             # distribution for one tier leaves the others' draws unchanged.
-            sub = np.random.default_rng(rng.integers(2**63))
+            key = rng.integers(2**63)
             if tier in specs:
-                rows[level] = draw(specs[tier], sub, n)
+                rows[level] = draw(specs[tier], np.random.default_rng(key), n)
+            # A priority that overrides this tier (`table` of [work.priorities.NAME])
+            # draws its tickets from a sub-stream of its own: the other priorities keep
+            # their draws, and a scenario without overrides draws exactly as before.
+            for rank, override in overrides if table else ():
+                spec = getattr(override, table).get(tier)
+                if spec is not None:
+                    mine = priority == rank
+                    sub = np.random.default_rng([int(key), rank + 1])
+                    rows[level, mine] = draw(spec, sub, int(mine.sum()))
         return rows
+
+    review = scenario.team.tennis.review
+    # The upper tier's review before a bounce: team.tennis.review, else its triage.
+    review_specs = dict.fromkeys(TIERS, review) if review is not None else work.triage
 
     bounce_rng = _stream(seed, replication, "bounce")
     return TicketStream(
@@ -249,10 +292,11 @@ def generate(scenario: Scenario, replication: int, seed: int) -> TicketStream:
         need=need,
         patience=patience,
         storm=is_storm,
-        effort=per_tier("effort", work.effort),
-        triage=per_tier("triage", work.triage),
-        retriage=per_tier("retriage", work.triage),
+        effort=per_tier("effort", work.effort, "effort"),
+        triage=per_tier("triage", work.triage, "triage"),
+        retriage=per_tier("retriage", work.triage, "triage"),
         bounce_draw=bounce_rng.random((3, n)),
         learning_draw=_stream(seed, replication, "learning").random((3, n)),
         knowledge_draw=_stream(seed, replication, "knowledge").random(n),
+        review=per_tier("review", review_specs, "" if review is not None else "triage"),
     )

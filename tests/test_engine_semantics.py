@@ -46,14 +46,16 @@ def test_ticket_tennis_bounces_once_and_retriages() -> None:
     done = resolved(ss.simulate(build(three_tier(bounce=1.0)), replications=1, seed=1))
     escalated = done[done.need > 1]
     assert (escalated.bounces == 1).all() and (done[done.need == 1].bounces == 0).all()
-    # need 2: L1 triage, up, back, L1 triage again, up: 2 escalations, 2 triages.
+    # need 2: L1 triage, up, L2 reviews it (team.tennis.review, by default L2's triage:
+    # 30 min) and sends it back, L1 triage again, up: 2 escalations, 2 triages, a review.
     need2 = done[done.need == 2]
     assert (need2.escalations == 2).all()
-    np.testing.assert_allclose(need2.effort, 2 / 6 + 1.0, atol=1e-12)
-    # need 3: bounces at the first hand-off only: 3 escalations, L1 triage twice.
+    np.testing.assert_allclose(need2.effort, 2 / 6 + 0.5 + 1.0, atol=1e-12)
+    # need 3: bounces at the first hand-off only: 3 escalations, L1 triage twice, one
+    # review at L2 and L2's own triage.
     need3 = done[done.need == 3]
     assert (need3.escalations == 3).all()
-    np.testing.assert_allclose(need3.effort, 2 / 6 + 0.5 + 2.0, atol=1e-12)
+    np.testing.assert_allclose(need3.effort, 2 / 6 + 0.5 + 0.5 + 2.0, atol=1e-12)
 
 
 def test_bounce_probability_is_respected() -> None:

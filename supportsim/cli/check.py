@@ -78,7 +78,31 @@ def _priorities_section(result: CheckResult) -> str:
     return "Priorities (SLA targets as written)\n" + _table(rows)
 
 
-SECTIONS: list[Section] = [_loads_section, _demand_section, _priorities_section]
+def _queue_order_section(result: CheckResult) -> str:
+    """One line: how queues order tickets (team.channel_order with the discipline)."""
+    from supportsim.engine._queues import channel_ranks
+
+    scenario = result.scenario
+    team = scenario.team
+    order = team.channel_order
+    setting = f"team.channel_order = {order!r}" if isinstance(order, str) else (
+        f"team.channel_order = {list(order)}")
+    within = "arrival" if team.discipline == "fifo" else "priority, then arrival"
+    ranks = channel_ranks(scenario)
+    if max(ranks) == 0:
+        return f"Queue order: by {within} ({setting}; channels do not matter)"
+    channels = scenario.demand.channels
+    groups = [", ".join(f"{name} (patience {_duration(c.patience)})" if c.patience else name
+                        for (name, c), r in zip(channels.items(), ranks, strict=True) if r == k)
+              for k in range(max(ranks) + 1)]
+    started = ("requests for help" if team.structure == "swarming"
+               else "started tickets (escalated, bounced)")
+    return (f"Queue order ({setting}): tickets nobody has started, {' before '.join(groups)}, "
+            f"each by {within}; {started} by {within}")
+
+
+SECTIONS: list[Section] = [_loads_section, _demand_section, _priorities_section,
+                           _queue_order_section]
 
 
 def _check(args: argparse.Namespace) -> int:

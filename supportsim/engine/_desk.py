@@ -17,7 +17,6 @@ onto ``env._queue`` (see :mod:`supportsim.engine._clock`).
 from __future__ import annotations
 
 import math
-from array import array
 from bisect import bisect_left
 from collections import deque
 from collections.abc import Callable
@@ -30,7 +29,9 @@ from simpy.events import NORMAL, Event, Timeout
 
 from supportsim.demand import TicketStream
 from supportsim.engine._clock import Clock
+from supportsim.engine._draws import draw_arrays
 from supportsim.engine._hours import duty_groups
+from supportsim.engine._queues import channel_ranks
 from supportsim.engine._workforce import WorkforceModel
 from supportsim.scenario import Scenario
 
@@ -40,18 +41,6 @@ NAN = math.nan
 _INF = math.inf
 # Work modes of an agent's current service.
 RESOLVE, ESCALATE, DIAGNOSE, HELP_WAIT, SWARM = 0, 1, 2, 3, 4
-
-
-def draw_arrays(rows: np.ndarray, used: bool) -> list[array[float]]:
-    """Per-tier draws for scalar reads, converting only rows that can be read.
-
-    NOTE: ``array('d')`` rather than a list: copying the buffer is ~3 x cheaper than
-    creating a float object per ticket, and these draws are read at most once per
-    ticket (most never). Rows of tiers without a distribution (all NaN) or of
-    mechanisms that are off stay empty.
-    """
-    return [array("d", row.astype(np.float64, copy=False).tobytes())
-            if used and not np.isnan(row[:1]).all() else array("d") for row in rows]
 
 
 class Desk:
@@ -84,6 +73,8 @@ class Desk:
         self.rank = tickets.priority.tolist() if discipline != "fifo" else []
         self.queue_class = self.rank if discipline != "fifo" else [0] * n
         self.need = tickets.need.tolist()
+        classes = len(scenario.priorities) if discipline != "fifo" else 1
+        self._order_by_channel(scenario, tickets, classes)
         self.abandons = bool(np.isfinite(tickets.patience).any())
         self.patience = tickets.patience.tolist() if self.abandons else []
         workforce = scenario.workforce
@@ -112,12 +103,13 @@ class Desk:
         # initial value instead of converting the list (~4 ms per 200,000 tickets each).
         self.unwritten: set[str] = set() if self.abandons else {"abandoned"}
 
-        # -- queues (one deque per priority class) and per-tier counters
+        # -- queues (one deque per priority class; the entry queue, with a channel order,
+        # one per channel rank x priority class) and per-tier counters
         self.levels = scenario.levels
         tiers = len(self.levels)
-        classes = len(scenario.priorities) if discipline != "fifo" else 1
         self.queues: list[list[deque[int]]] = [
-            [deque() for _ in range(classes)] for _ in range(self.queue_count())
+            [deque() for _ in range(classes * (self.channel_classes if q == 0 else 1))]
+            for q in range(self.queue_count())
         ]
         self.queued = [0] * self.queue_count()
         self.busy = [0] * tiers
@@ -245,6 +237,37 @@ class Desk:
             self.queues[q][self.queue_class[i]].append(i)
             self.queued[q] += 1
 
+    def _order_by_channel(self, scenario: Scenario, tickets: TicketStream, classes: int
+                          ) -> None:
+        """Set up ``team.channel_order`` in the entry queue (queue 0), if it has an effect.
+
+        A ticket nobody has started waits in class ``channel rank x classes + its class``
+        there: channel rank first, then priority (or arrival alone with fifo). A started
+        ticket back in queue 0 (bounced back, preempted) nobody is on hold for: it
+        ranks with the last channel class. Other queues order by priority alone.
+        """
+        ranks = channel_ranks(scenario)
+        self.channel_classes = max(ranks) + 1
+        if self.channel_classes == 1:
+            return  # NOTE: one class (e.g. one channel): _queue_up stays the plain one
+        self.entry_class = [ranks[c] * classes + k
+                            for c, k in zip(tickets.channel.tolist(), self.queue_class,
+                                            strict=True)]
+        self.answered_class = (self.channel_classes - 1) * classes
+        self._queue_up = self._queue_up_by_channel  # type: ignore[method-assign]
+
+    def _queue_class(self, q: int, i: int) -> int:
+        """The class ticket `i` waits in at queue `q`."""
+        if q or self.channel_classes == 1:
+            return self.queue_class[i]
+        started = self.first_response[i] == self.first_response[i]  # not NaN
+        return self.answered_class + self.queue_class[i] if started else self.entry_class[i]
+
+    def _queue_up_by_channel(self, q: int, i: int) -> None:
+        if not (self.preemptive and self._preempt(q, i)):
+            self.queues[q][self._queue_class(q, i)].append(i)
+            self.queued[q] += 1
+
     def _patience_over(self, event: Timeout) -> None:
         i = event._value
         # NaN != NaN: nobody has started the ticket, so it is still in the first queue.
@@ -330,7 +353,7 @@ class Desk:
         self.remaining[j] = (remaining, mode)
         self.agent_event[victim] = None
         # The preempted ticket resumes first among its class: it has waited longest.
-        self.queues[q][self.queue_class[j]].appendleft(j)
+        self.queues[q][self._queue_class(q, j)].appendleft(j)
         self.queued[q] += 1
         self._start(victim, i)
         return True

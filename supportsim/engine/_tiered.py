@@ -6,10 +6,13 @@ import numpy as np
 from simpy.events import Event
 
 from supportsim.demand import TicketStream
-from supportsim.engine._desk import ESCALATE, RESOLVE, Desk, draw_arrays
+from supportsim.engine._desk import ESCALATE, RESOLVE, Desk
+from supportsim.engine._draws import draw_arrays
 from supportsim.scenario import Scenario
 
 __all__ = ["TieredDesk"]
+
+REVIEW = 6  # work mode: the upper tier reads a ticket before sending it back down
 
 
 class TieredDesk(Desk):
@@ -18,7 +21,8 @@ class TieredDesk(Desk):
     Every ticket enters L1. A tier whose level meets the ticket's need (or L1, for the
     share knowledge management has shifted left) works its effort; otherwise it works
     triage and escalates to the next tier's queue. With ``tennis.bounce`` the upper tier
-    sends an escalated ticket straight back once, and the lower tier triages it again.
+    sends an escalated ticket back once, after its review (``tennis.review``), and the
+    lower tier triages it again.
     """
 
     def queue_count(self) -> int:
@@ -30,6 +34,7 @@ class TieredDesk(Desk):
         self.bounce = scenario.team.tennis.bounce
         self.retriage_draw = draw_arrays(tickets.retriage, self.bounce > 0)
         self.bounce_draw = draw_arrays(tickets.bounce_draw, self.bounce > 0)
+        self.review_draw = draw_arrays(tickets.review, self.bounce > 0)
         self.bounce_pending = [False] * n
         self.retriage_level = [0] * n  # level that triages again after a bounce
         super().__init__(scenario, tickets, rng)
@@ -98,8 +103,10 @@ class TieredDesk(Desk):
             self.resolved_at[i] = self.env._now
             self.resolved_by[i] = self.levels[t]
             self.closed += 1
-        else:
+        elif self.agent_mode[a] == ESCALATE:
             self._escalate(t, i)
+        else:  # REVIEW
+            self._send_back(t, i)
         self._free(a)
 
     def _free(self, a: int) -> None:
@@ -120,12 +127,23 @@ class TieredDesk(Desk):
         self._enter(t + 1, i)
 
     def _bounce_back(self, a: int, t: int, i: int) -> None:
-        """Ticket tennis: the upper tier sends `i` back down, where it is triaged again."""
+        """Ticket tennis: agent `a` of the upper tier reviews `i` (``tennis.review``),
+        then sends it back down, where it is triaged again."""
         self.bounce_pending[i] = False
+        review = self.review_draw[self.levels[t] - 1]
+        if review:
+            duration = review[i]
+            if self.learning:
+                duration *= self._multiplier(a)
+            self._serve(a, i, duration, REVIEW)
+            return
+        self._send_back(t, i)  # no review time at this tier
+        self._free(a)
+
+    def _send_back(self, t: int, i: int) -> None:
         self.bounces[i] += 1
         self.retriage_level[i] = self.levels[t - 1]
         self._enter(t - 1, i)
-        self._free(a)
 
     def oldest_wait(self, t: int) -> float:
         """Age (hours since arrival) of the oldest ticket queued at tier `t`."""

@@ -24,17 +24,17 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Generator
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import numpy as np
+import simpy
 from simpy.events import Event, Timeout
 
+from supportsim.engine._clock import Clock
+from supportsim.scenario import Scenario
 from supportsim.scenario._workforce import Workforce
 
-if TYPE_CHECKING:
-    from supportsim.engine._desk import Desk
-
-__all__ = ["WorkforceModel", "learning_multiplier"]
+__all__ = ["Staffing", "WorkforceModel", "learning_multiplier"]
 
 HOURS_PER_YEAR = 8760.0
 
@@ -56,10 +56,55 @@ def phase(tenure: float, learning: float, improvement: float) -> str:
     return "improvement" if tenure < learning + improvement else "stable"
 
 
+class Staffing(Protocol):
+    """What the workforce model reads and calls on the desk it staffs.
+
+    The desk (:class:`supportsim.engine._desk.Desk`) satisfies it structurally, so this
+    module does not import the desk: the desk depends on the workforce model, and the
+    model only on this interface (per-agent lists are indexed by agent number).
+    """
+
+    env: simpy.Environment
+    clock: Clock
+    scenario: Scenario
+    horizon: float
+    levels: list[int]
+    tier_groups: list[list[int]]
+    tier_agents: list[list[int]]
+    agent_tier: list[int]
+    agent_group: list[int]
+    agent_origin: list[str]
+    joined_at: list[float]
+    proficient_at: list[float]
+    present: list[bool]
+    active: list[bool]
+    agent_on: list[bool]
+    events: list[tuple[float, str, int, int, str]]
+
+    def add_agent(self, t: int, g: int, origin: str, *, learner: bool,
+                  active: bool = True) -> int:
+        """A new agent of tier `t` in duty group `g`; returns its index."""
+
+    def leave(self, a: int, reason: str) -> None:
+        """Agent `a` leaves now (finishing the ticket in hand)."""
+
+    def refresh(self, a: int) -> None:
+        """Bring agent `a`'s on-duty state in line with hours, presence and activation."""
+
+    def tier_queued(self) -> list[int]:
+        """Tickets waiting for each tier."""
+
+    def oldest_wait(self, t: int) -> float:
+        """Age in hours of the oldest ticket waiting for tier `t`."""
+
+    def watch_queues(self, changed: Callable[[], None]) -> None:
+        """Call `changed` after each change of :meth:`tier_queued`."""
+
+
 class WorkforceModel:
     """The workforce mechanisms of one desk (all inert when `spec` is None)."""
 
-    def __init__(self, desk: Desk, spec: Workforce | None, rng: np.random.Generator) -> None:
+    def __init__(self, desk: Staffing, spec: Workforce | None, rng: np.random.Generator) -> None:
         self.desk = desk
         self.rng = rng
         spec = spec or Workforce()

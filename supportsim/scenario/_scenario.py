@@ -42,7 +42,7 @@ from supportsim.scenario._schema import (
     clock_hours,
     scale_roster,
 )
-from supportsim.scenario._validation import keyed_error, scenario_error
+from supportsim.scenario._validation import _did_you_mean, keyed_error, scenario_error
 from supportsim.scenario._workforce import Workforce
 from supportsim.units import format_duration
 
@@ -107,17 +107,44 @@ class Scenario(Section):
         tiered = self.team.structure == "tiered"
         if tiered and 1 not in levels:
             raise KeyedError("team.tiers.l1", "is required: every ticket enters L1")
-        needed = [TIERS.index(t) + 1 for t, share in self.work.mix.items() if share > 0]
-        for need in needed:
-            if need > max(levels):
-                raise KeyedError(f"work.mix.l{need}",
-                                 f"is > 0 but the team has no tier at level >= {need}")
-        if not tiered:
-            return  # swarming: diagnosis before calling an expert is optional
-        for level in levels:
-            if any(need > level for need in needed) and TIERS[level - 1] not in self.work.triage:
-                raise KeyedError(f"work.triage.l{level}",
-                                 f"is required: tier l{level} escalates tickets it cannot fix")
+        self._check_work_priorities()
+        for name in ("", *self.work.priorities):
+            # Each priority's own work (DESIGN section 10): its mix, with its triage.
+            work = self.work.for_priority(name) if name else self.work
+            where = f"work.priorities.{name}." if name else "work."
+            needed = [TIERS.index(t) + 1 for t, share in work.mix.items() if share > 0]
+            for need in needed:
+                if need > max(levels):
+                    raise KeyedError(f"{where}mix.l{need}",
+                                     f"is > 0 but the team has no tier at level >= {need}")
+            if not tiered:
+                continue  # swarming: diagnosis before calling an expert is optional
+            for level in levels:
+                if any(need > level for need in needed) and TIERS[level - 1] not in work.triage:
+                    raise KeyedError(f"work.triage.l{level}", f"is required: tier l{level} "
+                                     "escalates tickets it cannot fix"
+                                     + (f" ({where}mix)" if name else ""))
+        self._check_channel_order()
+
+    def _check_work_priorities(self) -> None:
+        for name in self.work.priorities:
+            if name not in self.priorities:
+                raise KeyedError(f"work.priorities.{name}", "is not a priority of [priorities]"
+                                 + _did_you_mean(name, list(self.priorities)))
+
+    def _check_channel_order(self) -> None:
+        order = self.team.channel_order
+        if isinstance(order, str):
+            return
+        channels = list(self.demand.channels)
+        for name in order:
+            if name not in channels:
+                raise KeyedError("team.channel_order", f"names {name!r}, not a channel of "
+                                 f"[demand.channels]{_did_you_mean(name, channels)}", list(order))
+        missing = [c for c in channels if c not in order]
+        if missing or len(set(order)) != len(order):
+            raise KeyedError("team.channel_order", "must name every channel of "
+                             f"[demand.channels] once ({', '.join(channels)})", list(order))
 
     def _check_workforce(self) -> None:
         workforce = self.workforce

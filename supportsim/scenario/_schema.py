@@ -314,32 +314,84 @@ class Distribution(Section):
         return self
 
 
+def _level_order(tiers: dict[str, Any] | None) -> dict[str, Any] | None:
+    # Level order whatever the file order: the order carries no meaning here, so equal
+    # scenarios compare (and fingerprint) equal.
+    return None if tiers is None else {name: tiers[name] for name in TIERS if name in tiers}
+
+
+class PriorityWork(Section):
+    """``[work.priorities.NAME]``: the work of a priority of [priorities] where it differs
+    from [work]: `mix` replaces the whole mix; `effort` and `triage` replace the tiers they
+    name and keep [work]'s other tiers. Per-skill overrides (``[work.skills.NAME]``, when
+    they come) are to apply on top: [work], then the priority's, then the skill's.
+    """
+
+    mix: dict[TierName, Share] | None = Field(
+        default=None, description="replaces work.mix for this priority")
+    effort: dict[TierName, Distribution] = Field(
+        default_factory=dict, description="replaces work.effort.lN for the tiers named")
+    triage: dict[TierName, Distribution] = Field(
+        default_factory=dict, description="replaces work.triage.lN for the tiers named")
+
+    @field_validator("mix", "effort", "triage")
+    @classmethod
+    def _order_tiers(cls, tiers: dict[str, Any] | None) -> dict[str, Any] | None:
+        return _level_order(tiers)
+
+    @model_validator(mode="after")
+    def _check(self) -> PriorityWork:
+        if self.mix is not None:
+            _check_shares({str(k): v for k, v in self.mix.items()}, "mix")
+        return self
+
+
 class Work(Section):
     """``[work]``: which tier each ticket needs and the effort it takes."""
 
     mix: dict[TierName, Share]
     effort: dict[TierName, Distribution]
     triage: dict[TierName, Distribution] = Field(default_factory=dict)
+    priorities: dict[str, PriorityWork] = Field(
+        default_factory=dict, description="overrides of mix, effort and triage per priority")
 
     @field_validator("mix", "effort", "triage")
     @classmethod
-    def _order_tiers(cls, tiers: dict[str, Any]) -> dict[str, Any]:
-        # Level order whatever the file order: the order carries no meaning here, so
-        # equal scenarios compare (and fingerprint) equal.
-        return {name: tiers[name] for name in TIERS if name in tiers}
+    def _order_tiers(cls, tiers: dict[str, Any] | None) -> dict[str, Any] | None:
+        return _level_order(tiers)
 
     @model_validator(mode="after")
     def _check(self) -> Work:
         _check_shares({str(k): v for k, v in self.mix.items()}, "mix")
-        for tier, share in self.mix.items():
-            if share > 0 and tier not in self.effort:
-                raise KeyedError(f"effort.{tier}", f"is required: mix.{tier} = {share:g} > 0")
+        for name in ("", *self.priorities):
+            work = self.for_priority(name) if name else self
+            where = f"priorities.{name}." if name else ""
+            for tier, share in work.mix.items():
+                if share > 0 and tier not in work.effort:
+                    raise KeyedError(f"{where}effort.{tier}",
+                                     f"is required: {where}mix.{tier} = {share:g} > 0")
         return self
+
+    def for_priority(self, name: str) -> Work:
+        """The work of priority `name`: [work] with its ``[work.priorities.NAME]`` applied."""
+        override = self.priorities.get(name)
+        if override is None:
+            return self
+        def merged(base: dict[Any, Any], own: dict[Any, Any]) -> FrozenDict:
+            return FrozenDict({t: own.get(t, base.get(t)) for t in TIERS if t in own or t in base})
+
+        return self.model_copy(update={
+            "mix": FrozenDict(self.mix if override.mix is None else override.mix),
+            "effort": merged(self.effort, override.effort),
+            "triage": merged(self.triage, override.triage),
+            "priorities": FrozenDict(),
+        })
 
     @property
     def highest_need(self) -> int:
-        """Level (1..3) of the highest tier any ticket needs."""
-        return max(TIERS.index(t) + 1 for t, share in self.mix.items() if share > 0)
+        """Level (1..3) of the highest tier any ticket (of any priority) needs."""
+        mixes = [self.mix, *(p.mix for p in self.priorities.values() if p.mix is not None)]
+        return max(TIERS.index(t) + 1 for mix in mixes for t, share in mix.items() if share > 0)
 
 
 # --------------------------------------------------------------------------- team
@@ -434,10 +486,26 @@ class Tier(Section):
         return self.staff
 
 
+def _order_kind(value: Any) -> str:
+    return "named" if isinstance(value, str) else "channels"
+
+
+#: ``team.channel_order``: a named rule or channel names, first served first.
+ChannelOrder = Annotated[
+    Annotated[Literal["live_first", "none"], Tag("named")]
+    | Annotated[tuple[str, ...], Tag("channels")],
+    Discriminator(_order_kind),
+]
+
+
 class Tennis(Section):
-    """``[team.tennis]``: an escalated ticket is sent back down once with probability `bounce`."""
+    """``[team.tennis]``: an escalated ticket is sent back down once with probability `bounce`,
+    after the upper tier's agent has worked `review` on it (default: that tier's triage,
+    ``work.triage.lN``; no review time where it has none).
+    """
 
     bounce: Share = 0.0
+    review: Distribution | None = None
 
 
 class Swarm(Section):
@@ -453,6 +521,10 @@ class Team(Section):
 
     structure: Literal["tiered", "swarming"] = "tiered"
     discipline: Literal["fifo", "priority", "preemptive"] = "priority"
+    channel_order: ChannelOrder = Field(
+        default="live_first",
+        description='who is answered first among tickets nobody has started: "live_first" '
+                    "(channels with patience first), \"none\", or channel names in order")
     tiers: dict[TierName, Tier]
     tennis: Tennis = Field(default_factory=Tennis)
     # Read only when structure = "swarming" (DESIGN section 4), so a file can carry both
