@@ -83,7 +83,8 @@ def _tiered_parts(scenario: Scenario, level: int, name: str) -> Parts:
     parts = []
     for weight, work in _work_by_priority(scenario):
         mix = {str(k): v for k, v in work.mix.items()}
-        review = tennis.review if tennis.review is not None else work.triage.get(name)  # type: ignore[call-overload]
+        review = (None if tennis.review == "none" else tennis.review
+                  if tennis.review is not None else work.triage.get(name))  # type: ignore[call-overload]
         for need_level, tier_name in enumerate(TIERS, start=1):
             share = weight * mix.get(tier_name, 0.0)
             if share == 0 or need_level <= lower:

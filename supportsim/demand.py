@@ -281,8 +281,10 @@ def generate(scenario: Scenario, replication: int, seed: int) -> TicketStream:
         return rows
 
     review = scenario.team.tennis.review
-    # The upper tier's review before a bounce: team.tennis.review, else its triage.
-    review_specs = dict.fromkeys(TIERS, review) if review is not None else work.triage
+    # The upper tier's review before a bounce: team.tennis.review, else its triage;
+    # "none": no tier spends time on it.
+    review_specs = ({} if review == "none" else work.triage if review is None
+                    else dict.fromkeys(TIERS, review))
 
     bounce_rng = _stream(seed, replication, "bounce")
     return TicketStream(
@@ -298,5 +300,5 @@ def generate(scenario: Scenario, replication: int, seed: int) -> TicketStream:
         bounce_draw=bounce_rng.random((3, n)),
         learning_draw=_stream(seed, replication, "learning").random((3, n)),
         knowledge_draw=_stream(seed, replication, "knowledge").random(n),
-        review=per_tier("review", review_specs, "" if review is not None else "triage"),
+        review=per_tier("review", review_specs, "triage" if review is None else ""),
     )

@@ -87,13 +87,21 @@ def test_bounce_shares_are_exact_in_a_three_tier_offered_load() -> None:
     np.testing.assert_allclose(loads["l3"], 2 * 0.2 * 2.0, rtol=1e-12)
     l1 = 2 * (0.4 / 3 + 0.6 * (1 / 6) * (1 + p))
     np.testing.assert_allclose(loads["l1"], l1, rtol=1e-12)
+    # review = "none": the bounced share brings L2 no review work.
+    free = three_tier(bounce=p)
+    free["team"]["tennis"]["review"] = "none"
+    loads = tier_loads(build(free)).set_index("tier")["offered_load"]
+    np.testing.assert_allclose(loads["l2"], l2 - 2 * 0.6 * p * 0.5, rtol=1e-12)
 
 
 @pytest.mark.parametrize(("review", "hours"),
-                         [(None, 0.5), ({"dist": "fixed", "mean": "12min"}, 0.2)])
-def test_review_is_worked_by_the_upper_tier_exactly(review: dict | None, hours: float) -> None:
+                         [(None, 0.5), ({"dist": "fixed", "mean": "12min"}, 0.2),
+                          ("none", 0.0)])
+def test_review_is_worked_by_the_upper_tier_exactly(review: dict | str | None,
+                                                     hours: float) -> None:
     # bounce = 1, fixed work: a need-2 ticket costs L1 triage twice, the review at L2 (by
-    # default L2's triage, 30 min) and L2's effort; all of it counts as effort.
+    # default L2's triage, 30 min) and L2's effort; all of it counts as effort. "none":
+    # the bounce costs L2 nothing, as before the review existed.
     data = three_tier(bounce=1.0)
     if review is not None:
         data["team"]["tennis"]["review"] = review

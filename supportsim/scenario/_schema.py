@@ -501,11 +501,15 @@ ChannelOrder = Annotated[
 class Tennis(Section):
     """``[team.tennis]``: an escalated ticket is sent back down once with probability `bounce`,
     after the upper tier's agent has worked `review` on it (default: that tier's triage,
-    ``work.triage.lN``; no review time where it has none).
+    ``work.triage.lN``; no review time where it has none; ``"none"``: bounces cost the
+    upper tier no time, as before version 0.2).
     """
 
     bounce: Share = 0.0
-    review: Distribution | None = None
+    review: Literal["none"] | Distribution | None = Field(
+        default=None,
+        description='the upper tier\'s work on a ticket before it sends it back: a '
+                    'distribution table, or "none" for no time')
 
 
 class Swarm(Section):
