@@ -7,6 +7,7 @@ demand on a five-minute grid over the whole horizon.
 
 from __future__ import annotations
 
+import re
 import tracemalloc
 import warnings
 from datetime import datetime, timedelta
@@ -286,3 +287,22 @@ def test_memory_with_tickets_dropped_does_not_grow_with_the_tickets() -> None:
     kept, dropped = growth("keep"), growth("drop")
     assert kept > 12 * 4800 * 83
     assert dropped < kept / 4
+
+
+def test_docs_size_examples_run_as_printed(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    text = (ROOT / "docs" / "results.md").read_text(encoding="utf-8")
+    section = text.split("## Size and memory", 1)[1]
+    blocks = re.findall(r"^```(\w+)\n(.*?)^```$", section, flags=re.S | re.M)
+    (_, keep_drop_spill), (_, limit), (_, printed) = blocks[:3]
+    monkeypatch.chdir(ROOT)
+    namespace: dict[str, Any] = {"__name__": "results_md"}
+    # The spill directory of the example, moved out of the repository.
+    spill = keep_drop_spill.replace('"runs/mmc"', repr(str(tmp_path / "mmc")))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ss.CapacityWarning)
+        exec(compile(spill, "docs/results.md", "exec"), namespace)
+        capsys.readouterr()
+        exec(compile(limit, "docs/results.md", "exec"), namespace)
+    assert capsys.readouterr().out == printed
+    assert len(list((tmp_path / "mmc").iterdir())) == 3
