@@ -31,12 +31,14 @@ __all__ = [
 #: engine's per-ticket records, the frozen record arrays and its ticket table, all alive
 #: at once. Measured as the slope of peak RSS (``/usr/bin/time -v``) against tickets of
 #: ``simulate(mmc, replications=1, tickets="drop")`` on scenarios/mmc.toml with horizons
-#: of 8, 32 and 64 weeks (26,880 to 215,040 tickets): 614 B/ticket; rounded up.
-PEAK_BYTES_PER_TICKET = 620
+#: of 8 and 64 weeks (26,880 and 215,040 tickets): 614 B/ticket, 627 B/ticket after the
+#: engine's channel order and overtime records; rounded up.
+PEAK_BYTES_PER_TICKET = 640
 #: Peak bytes per ticket kept in the ticket table across replications (83 B of columns,
 #: plus the copy made when the per-replication tables are joined at the end). Measured as
 #: the slope of peak RSS against total tickets of ``simulate(mmc, replications=R)`` on
-#: scenarios/mmc.toml (8 weeks) at R = 50, 200 and 400: 203 and 176 B/ticket; rounded up.
+#: scenarios/mmc.toml (8 weeks) at R = 50, 200 and 400: 203 and 176 B/ticket (177 B
+#: between 50 and 200 on the final code); rounded up.
 KEPT_BYTES_PER_TICKET = 210
 #: Bytes per value in the hourly timeline (one row per replication and hour).
 _TIMELINE_BYTES_PER_VALUE = 8
