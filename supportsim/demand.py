@@ -17,15 +17,23 @@ each sets off Poisson(`tickets`) tickets at exponential delays with mean `decay`
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
+from supportsim._size import DEFAULT_MAX_TICKETS, estimate_size
 from supportsim.distributions import draw
 from supportsim.scenario import Scenario
-from supportsim.scenario._schema import TIERS, Demand, Distribution, WeeklyProfile, Work
+from supportsim.scenario._schema import (
+    TIERS,
+    Burst,
+    Demand,
+    Distribution,
+    WeeklyProfile,
+    Work,
+)
 
 __all__ = [
     "STREAMS",
@@ -97,8 +105,12 @@ def _week_offset(scenario: Scenario) -> float:
 
 
 def _burst_extra(demand: Demand, t: np.ndarray) -> np.ndarray:
+    return _extra(demand.bursts, t)
+
+
+def _extra(bursts: Sequence[Burst], t: np.ndarray) -> np.ndarray:
     extra = np.zeros_like(t)
-    for burst in demand.bursts:
+    for burst in bursts:
         since = t - burst.at
         if burst.decay is not None:
             shape = np.exp(-np.maximum(since, 0.0) / burst.decay)
@@ -122,26 +134,107 @@ def rate_at(scenario: Scenario, t: np.ndarray | float) -> np.ndarray:
 def expected_arrivals(scenario: Scenario, t0: float = 0.0, t1: float | None = None) -> float:
     """Expected number of tickets arriving in ``[t0, t1)`` (default: the horizon), storms included.
 
-    Integrated numerically (midpoint rule on a five-minute grid, exact to ~1e-7 for the
-    smooth growth and decay terms); storms by their closed-form mean.
+    Integrated in closed form, so a 50-year horizon costs what a week does: the profile
+    is constant within each clock hour and repeats every week, and growth and decaying
+    bursts are exponentials, so each term is a weekly integral times a geometric series
+    (:func:`_periodic_exp_integral`). Storms by their closed-form mean. The one case
+    without a closed form, dips (multipliers below 1) deep enough together to push the
+    rate below zero where it is clipped, is integrated numerically (midpoint rule on a
+    five-minute grid).
     """
     t1 = scenario.horizon if t1 is None else t1
     if t1 <= t0:
         return 0.0
-    steps = max(int(np.ceil((t1 - t0) * 12)), 1)
-    edges = np.linspace(t0, t1, steps + 1)
-    mids = (edges[:-1] + edges[1:]) / 2
-    base = float(np.sum(rate_at(scenario, mids)) * (t1 - t0) / steps)
-    storms = scenario.demand.storms
+    demand = scenario.demand
+    clipped = _dips_below_zero(demand)
+    base = _grid_arrivals(scenario, t0, t1) if clipped else _smooth_arrivals(scenario, t0, t1)
+    storms = demand.storms
     if storms is None:
         return base
-    # A storm from a change at c contributes tickets*(1 - exp(-(t1-c)/decay)) before t1.
+    # Changes arrive uniformly on [0, t1) at `change_rate`; a storm from a change at c
+    # contributes tickets * (exp(-max(t0 - c, 0)/decay) - exp(-(t1 - c)/decay)) to
+    # [t0, t1). Integrated over c: (t1 - t0) - decay * (exp(-t0/decay) - exp(-t1/decay)).
     change_rate = storms.changes_per_week / HOURS_PER_WEEK * storms.failure_rate
-    cs = np.linspace(0.0, t1, max(int(np.ceil(t1 * 12)), 1) + 1)
-    cmid = (cs[:-1] + cs[1:]) / 2
-    kept = (np.exp(-np.clip(t0 - cmid, 0.0, None) / storms.decay)
-            - np.exp(-np.clip(t1 - cmid, 0.0, None) / storms.decay))
-    return base + change_rate * storms.tickets * float(np.sum(kept) * t1 / len(cmid))
+    d = storms.decay
+    kept = (t1 - t0) + d * np.exp(-t0 / d) * np.expm1(-(t1 - t0) / d)
+    return base + change_rate * storms.tickets * float(kept)
+
+
+def _dips_below_zero(demand: Demand) -> bool:
+    """Whether dips (multipliers below 1) together ever push ``1 + extra`` below zero.
+
+    Each dip's depth is zero before its start and non-increasing after it, so their sum
+    peaks at one of the starts: checking those instants is exact.
+    """
+    dips = [b for b in demand.bursts if b.multiplier < 1.0]
+    if sum(1.0 - b.multiplier for b in dips) <= 1.0:
+        return False
+    starts = np.array([b.at for b in dips])
+    return bool(np.any(1.0 + _extra(dips, starts) < 0.0))
+
+
+def _periodic_exp_integral(weights: np.ndarray, offset: float, c: float, a: float,
+                           b: float) -> float:
+    """Exact ``integral of weights[hour(t)] * exp(c * t) dt`` over ``[a, b)``.
+
+    ``hour(t) = floor(t + offset) mod 168``. The integrand over ``[a + 168k, a + 168(k+1))``
+    is ``exp(168 c k)`` times the one over the first week, so full weeks sum as a geometric
+    series and only the first week and the remainder are integrated hour by hour.
+    """
+    if b <= a:
+        return 0.0
+
+    def cells(lo: float, hi: float) -> float:
+        # Pieces of [lo, hi) split at clock-hour boundaries (at most 170 of them).
+        inner = np.arange(np.floor(lo + offset) + 1.0, hi + offset, 1.0) - offset
+        edges = np.concatenate([[lo], inner[(inner > lo) & (inner < hi)], [hi]])
+        x, y = edges[:-1], edges[1:]
+        hour = np.floor((x + y) / 2 + offset).astype(np.int64) % HOURS_PER_WEEK
+        parts = y - x if c == 0.0 else np.exp(c * x) * np.expm1(c * (y - x)) / c
+        return float(np.sum(weights[hour] * parts))
+
+    weeks = int((b - a) // HOURS_PER_WEEK)
+    total = 0.0
+    if weeks:
+        step = c * HOURS_PER_WEEK
+        series = float(weeks) if step == 0.0 else float(np.expm1(step * weeks) / np.expm1(step))
+        total = cells(a, a + HOURS_PER_WEEK) * series
+    return total + cells(a + weeks * HOURS_PER_WEEK, b)
+
+
+def _smooth_arrivals(scenario: Scenario, t0: float, t1: float) -> float:
+    """Closed-form integral of :func:`rate_at` when no clipping at zero can occur."""
+    demand = scenario.demand
+    weights = weekly_profile(demand.profile)
+    offset = _week_offset(scenario)
+    g = np.log1p(demand.growth) / GROWTH_PERIOD  # growth as exp(g t)
+    with np.errstate(over="ignore", invalid="ignore"):
+        total = _periodic_exp_integral(weights, offset, g, t0, t1)
+        for burst in demand.bursts:
+            start = max(burst.at, t0)
+            if burst.decay is not None:
+                # (m - 1) exp(-(t - at)/decay) exp(g t) = (m - 1) e^{at/decay} e^{(g - 1/decay) t}
+                # NOTE: shifted to `start` so the exponent stays small for late bursts.
+                scale = np.exp(-(start - burst.at) / burst.decay)
+                part = _periodic_exp_integral(weights, offset + start, g - 1 / burst.decay,
+                                              0.0, t1 - start) * np.exp(g * start) * scale
+            else:
+                assert burst.duration is not None
+                end = min(burst.at + burst.duration, t1)
+                part = _periodic_exp_integral(weights, offset, g, start, end)
+            total += (burst.multiplier - 1.0) * part
+    return float(demand.rate * total)
+
+
+def _grid_arrivals(scenario: Scenario, t0: float, t1: float) -> float:
+    """Midpoint rule on a five-minute grid, a week at a time (bounded memory)."""
+    total = 0.0
+    for lo in np.arange(t0, t1, HOURS_PER_WEEK):
+        hi = min(lo + HOURS_PER_WEEK, t1)
+        steps = max(int(np.ceil((hi - lo) * 12)), 1)
+        edges = np.linspace(lo, hi, steps + 1)
+        total += float(np.sum(rate_at(scenario, (edges[:-1] + edges[1:]) / 2)) * (hi - lo) / steps)
+    return total
 
 
 def _stream(seed: int, replication: int, name: str) -> np.random.Generator:
@@ -224,7 +317,8 @@ def _needs(scenario: Scenario, rng: np.random.Generator, priority: np.ndarray) -
     return need + np.int8(1)
 
 
-def generate(scenario: Scenario, replication: int, seed: int) -> TicketStream:
+def generate(scenario: Scenario, replication: int, seed: int, *,
+             max_tickets: int | None = DEFAULT_MAX_TICKETS) -> TicketStream:
     """Generate the tickets of one replication.
 
     Parameters
@@ -234,11 +328,21 @@ def generate(scenario: Scenario, replication: int, seed: int) -> TicketStream:
         Replication number; selects the random streams.
     seed : int
         The scenario seed (the root of every stream).
+    max_tickets : int or None, default 8 million
+        Refuse, before drawing anything, a replication expected to bring more tickets;
+        None for no limit.
 
     Returns
     -------
     TicketStream
+
+    Raises
+    ------
+    SizeLimitError
+        If the expected tickets exceed `max_tickets` (a :class:`ScenarioError`).
     """
+    if max_tickets is not None:
+        estimate_size(scenario, 1, keep=False).check(max_tickets, scenario.source)
     base = _base_arrivals(scenario, _stream(seed, replication, "arrivals"))
     storm = _storm_arrivals(scenario, _stream(seed, replication, "storms"))
     arrived = np.concatenate([base, storm])

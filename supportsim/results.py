@@ -3,14 +3,49 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from supportsim.analysis import mean_interval, sla_attainment, sla_table
+from supportsim.analysis import mean_interval, sla_table
 from supportsim.scenario import Scenario
 
-__all__ = ["SimulationResult"]
+__all__ = ["SimulationResult", "ticket_metrics"]
+
+
+def ticket_metrics(tickets: pd.DataFrame) -> pd.DataFrame:
+    """Per replication: the ticket figures of :meth:`SimulationResult.summary`.
+
+    Computed on each replication's tickets as it finishes, so the summary needs no ticket
+    table (``simulate(..., tickets="drop")``); rows of several calls concatenate to the
+    call on their joined tables.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by ``replication`` (replications with no ticket after the warm-up have no
+        row), one column per metric of the same name in :meth:`SimulationResult.summary`:
+        ``tickets_per_replication``, ``resolved_share``, ``abandoned_share``,
+        ``mean_wait``, ``median_wait``, ``p90_wait``, ``mean_resolution_time``,
+        ``median_resolution_time``, ``p90_resolution_time``, ``escalations_per_ticket``,
+        ``bounces_per_ticket``.
+    """
+    scored = tickets[~tickets["warmup"]]
+    per_rep = scored.groupby("replication")
+    return pd.DataFrame({
+        "tickets_per_replication": per_rep.size(),
+        "resolved_share": per_rep["resolved_at"].apply(lambda s: s.notna().mean()),
+        "abandoned_share": per_rep["abandoned"].mean(),
+        "mean_wait": per_rep["wait_time"].mean(),
+        "median_wait": per_rep["wait_time"].median(),
+        "p90_wait": per_rep["wait_time"].quantile(0.9),
+        "mean_resolution_time": per_rep["resolution_time"].mean(),
+        "median_resolution_time": per_rep["resolution_time"].median(),
+        "p90_resolution_time": per_rep["resolution_time"].quantile(0.9),
+        "escalations_per_ticket": per_rep["escalations"].mean(),
+        "bounces_per_ticket": per_rep["bounces"].mean(),
+    })
 
 
 @dataclass(frozen=True)
@@ -24,23 +59,59 @@ class SimulationResult:
     seed : int
         The root seed actually used; ``simulate(scenario, seed=seed)`` reproduces the tables.
     replications : int
-    tickets : DataFrame
-        One row per ticket per replication (columns in docs/results.md).
     staff : DataFrame
         One row per agent per replication.
     timeline : DataFrame
         One row per replication and hour: state at the top of the hour, arrivals within it.
     events : DataFrame
         Workforce events (joins, leaves, reserve calls) per replication, in time order.
+    scores : DataFrame
+        Per replication x priority attainment (:meth:`attainment`), scored as each
+        replication finished.
+    metrics : DataFrame
+        Per replication ticket figures (:func:`ticket_metrics`), computed as each
+        replication finished.
+    ticket_table : DataFrame or None
+        The ticket table when it was kept in memory (``tickets="keep"``).
+    ticket_files : tuple of Path
+        One parquet file per replication when the tickets were spilled to a directory.
+
+    Notes
+    -----
+    :attr:`tickets` is the ticket table whichever way it was kept: in memory, read back
+    from the spilled files, or an error if it was dropped. :meth:`sla`, :meth:`summary`
+    and :meth:`attainment` never need it.
     """
 
     scenario: Scenario
     seed: int
     replications: int
-    tickets: pd.DataFrame = field(repr=False)
     staff: pd.DataFrame = field(repr=False)
     timeline: pd.DataFrame = field(repr=False)
     events: pd.DataFrame = field(repr=False)
+    scores: pd.DataFrame = field(repr=False)
+    metrics: pd.DataFrame = field(repr=False)
+    ticket_table: pd.DataFrame | None = field(default=None, repr=False)
+    ticket_files: tuple[Path, ...] = field(default=(), repr=False)
+
+    @property
+    def tickets(self) -> pd.DataFrame:
+        """One row per ticket per replication (columns in docs/results.md).
+
+        Raises
+        ------
+        ValueError
+            If the simulation dropped the tickets (``tickets="drop"``).
+        """
+        if self.ticket_table is not None:
+            return self.ticket_table
+        if self.ticket_files:
+            return pd.concat([pd.read_parquet(path) for path in self.ticket_files],
+                             ignore_index=True)
+        raise ValueError(
+            "this result has no ticket table: it was simulated with tickets='drop'; "
+            "simulate with tickets='keep' or tickets=DIRECTORY (spilled to parquet) for "
+            "ticket-level analysis (sla(), summary() and attainment() work without it)")
 
     def sla(self, confidence: float = 0.95, method: str = "t") -> pd.DataFrame:
         """Response and resolution attainment per priority with intervals across replications.
@@ -54,7 +125,7 @@ class SimulationResult:
 
     def attainment(self) -> pd.DataFrame:
         """Per replication x priority attainment (:func:`supportsim.analysis.sla_attainment`)."""
-        return sla_attainment(self.tickets, self.scenario)
+        return self.scores.copy()
 
     def utilisation(self) -> pd.DataFrame:
         """Busy time over paid time, per replication and tier.
@@ -90,20 +161,19 @@ class SimulationResult:
             the wait and resolution times, which are wall-clock hours whatever a
             priority's SLA clock; empty otherwise). Metrics are listed in docs/results.md.
         """
-        scored = self.tickets[~self.tickets["warmup"]]
-        per_rep = scored.groupby("replication")
+        per_rep = self.metrics  # per replication, computed as each one finished
         metrics: dict[str, tuple[pd.Series, str]] = {
-            "tickets_per_replication": (per_rep.size(), "tickets"),
-            "resolved_share": (per_rep["resolved_at"].apply(lambda s: s.notna().mean()), "share"),
-            "abandoned_share": (per_rep["abandoned"].mean(), "share"),
-            "mean_wait": (per_rep["wait_time"].mean(), "h"),
-            "median_wait": (per_rep["wait_time"].median(), "h"),
-            "p90_wait": (per_rep["wait_time"].quantile(0.9), "h"),
-            "mean_resolution_time": (per_rep["resolution_time"].mean(), "h"),
-            "median_resolution_time": (per_rep["resolution_time"].median(), "h"),
-            "p90_resolution_time": (per_rep["resolution_time"].quantile(0.9), "h"),
-            "escalations_per_ticket": (per_rep["escalations"].mean(), "hand-offs"),
-            "bounces_per_ticket": (per_rep["bounces"].mean(), "bounces"),
+            "tickets_per_replication": (per_rep["tickets_per_replication"], "tickets"),
+            "resolved_share": (per_rep["resolved_share"], "share"),
+            "abandoned_share": (per_rep["abandoned_share"], "share"),
+            "mean_wait": (per_rep["mean_wait"], "h"),
+            "median_wait": (per_rep["median_wait"], "h"),
+            "p90_wait": (per_rep["p90_wait"], "h"),
+            "mean_resolution_time": (per_rep["mean_resolution_time"], "h"),
+            "median_resolution_time": (per_rep["median_resolution_time"], "h"),
+            "p90_resolution_time": (per_rep["p90_resolution_time"], "h"),
+            "escalations_per_ticket": (per_rep["escalations_per_ticket"], "hand-offs"),
+            "bounces_per_ticket": (per_rep["bounces_per_ticket"], "bounces"),
         }
         last = self.timeline.groupby("replication")["backlog"].last()
         metrics["backlog_at_end"] = (last, "tickets")

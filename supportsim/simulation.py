@@ -2,22 +2,49 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
+from pathlib import Path
+from typing import Literal
 
 import numpy as np
+import pandas as pd
 
+from supportsim._size import DEFAULT_MAX_TICKETS, SizeEstimate, SizeLimitError, estimate_size
+from supportsim.analysis import sla_attainment
 from supportsim.capacity import warn_if_overloaded
 from supportsim.demand import generate
 from supportsim.engine import engine_stream, run_replication
-from supportsim.records import build_tables
-from supportsim.results import SimulationResult
+from supportsim.records import replication_tables
+from supportsim.results import SimulationResult, ticket_metrics
 from supportsim.scenario import Scenario
 
-__all__ = ["resolve_seed", "simulate", "simulate_replications"]
+__all__ = [
+    "DEFAULT_MAX_TICKETS",
+    "SizeEstimate",
+    "SizeLimitError",
+    "Tickets",
+    "estimate_size",
+    "resolve_seed",
+    "simulate",
+    "simulate_replications",
+]
+
+#: What to do with the ticket table: keep it in memory, drop it, or spill it to parquet
+#: files in a directory (one per replication).
+Tickets = Literal["keep", "drop"] | str | os.PathLike[str]
+#: Per-replication frames are joined in batches of this many, so that thousands of
+#: replications do not pay the fixed overhead of thousands of small DataFrames.
+_BATCH = 16
 
 
 def simulate(
-    scenario: Scenario, replications: int | None = None, seed: int | None = None
+    scenario: Scenario,
+    replications: int | None = None,
+    seed: int | None = None,
+    *,
+    tickets: Tickets = "keep",
+    max_tickets: int | None = DEFAULT_MAX_TICKETS,
 ) -> SimulationResult:
     """Simulate `scenario` for a number of independent replications.
 
@@ -29,10 +56,28 @@ def simulate(
     seed : int, optional
         Root of every random stream; defaults to ``scenario.seed``, and when both are
         None a fresh seed is drawn from the OS and recorded in the result.
+    tickets : {"keep", "drop"} or path, default "keep"
+        The ticket table: ``"keep"`` holds it in memory (``res.tickets``); ``"drop"``
+        keeps only what ``res.sla()``, ``res.summary()`` and ``res.attainment()`` need,
+        so memory does not grow with the tickets of many replications; a directory
+        (a ``Path``, or any other string) receives one parquet file per replication as
+        it finishes, ``tickets-r000000.parquet`` and so on, and ``res.tickets`` reads
+        them back.
+    max_tickets : int or None, default 8 million
+        Refuse to start, with a :class:`SizeLimitError`, a simulation expected to hold
+        more tickets in memory at once: all replications' with ``tickets="keep"``, one
+        replication's otherwise. None for no limit. The default keeps the estimated
+        peak near 5 GB at most (:data:`DEFAULT_MAX_TICKETS`; see
+        :func:`estimate_size`).
 
     Returns
     -------
     SimulationResult
+
+    Raises
+    ------
+    SizeLimitError
+        Before anything runs, if the expected tickets held exceed `max_tickets`.
 
     Warns
     -----
@@ -46,6 +91,10 @@ def simulate(
     scenarios that differ only in team or workforce see identical tickets in each
     replication (common random numbers).
 
+    Each replication's tables are built, scored and (unless kept) released as soon as it
+    finishes: memory holds one replication in flight plus small per-replication
+    summaries, the staff and hourly timeline tables, and the ticket table if kept.
+
     Examples
     --------
     >>> import supportsim as ss
@@ -58,7 +107,8 @@ def simulate(
         raise ValueError(f"replications must be an integer >= 1, got {replications!r}")
     root = resolve_seed(scenario, seed)
     warn_if_overloaded(scenario)
-    return simulate_replications(scenario, range(count), root)
+    return simulate_replications(scenario, range(count), root, tickets=tickets,
+                                 max_tickets=max_tickets)
 
 
 def resolve_seed(scenario: Scenario, seed: int | None) -> int:
@@ -72,7 +122,12 @@ def resolve_seed(scenario: Scenario, seed: int | None) -> int:
 
 
 def simulate_replications(
-    scenario: Scenario, replications: Iterable[int], seed: int
+    scenario: Scenario,
+    replications: Iterable[int],
+    seed: int,
+    *,
+    tickets: Tickets = "keep",
+    max_tickets: int | None = DEFAULT_MAX_TICKETS,
 ) -> SimulationResult:
     """Simulate the given replication numbers of `scenario` from root `seed`.
 
@@ -86,6 +141,10 @@ def simulate_replications(
         Replication numbers (>= 0), e.g. ``[3]`` or ``range(10)``.
     seed : int
         Root seed.
+    tickets : {"keep", "drop"} or path, default "keep"
+        As in :func:`simulate`.
+    max_tickets : int or None, default 8 million
+        As in :func:`simulate`.
 
     Returns
     -------
@@ -94,10 +153,58 @@ def simulate_replications(
     numbers = [int(r) for r in replications]
     if not numbers or min(numbers) < 0:
         raise ValueError(f"replications must be a non-empty list of integers >= 0, got {numbers}")
-    runs = []
+    directory = _spill_directory(tickets)
+    keep = tickets == "keep"
+    estimate_size(scenario, len(numbers), keep=keep).check(max_tickets, scenario.source)
+    if directory is not None:
+        directory.mkdir(parents=True, exist_ok=True)
+    tables = {name: _Frames(keep_index=name == "metrics")
+              for name in ("staff", "timeline", "events", "scores", "metrics")}
+    kept, files = _Frames(), []
     for rep in numbers:
-        tickets = generate(scenario, rep, seed)
-        record = run_replication(scenario, tickets, engine_stream(seed, rep))
-        runs.append((rep, tickets, record))
-    return SimulationResult(scenario=scenario, seed=seed, replications=len(numbers),
-                            **build_tables(scenario, runs))
+        stream = generate(scenario, rep, seed, max_tickets=max_tickets)
+        record = run_replication(scenario, stream, engine_stream(seed, rep))
+        parts = replication_tables(scenario, rep, stream, record)
+        del stream, record  # the raw arrays are several times the size of the tables
+        frame = parts.pop("tickets")
+        parts["scores"] = sla_attainment(frame, scenario)
+        parts["metrics"] = ticket_metrics(frame)
+        for name, part in parts.items():
+            tables[name].add(part)
+        if keep:
+            kept.add(frame)
+        elif directory is not None:
+            files.append(directory / f"tickets-r{rep:06d}.parquet")
+            frame.to_parquet(files[-1], index=False)
+        del frame, parts
+    return SimulationResult(
+        scenario=scenario, seed=seed, replications=len(numbers),
+        **{name: frames.join() for name, frames in tables.items()},
+        ticket_table=kept.join() if keep else None, ticket_files=tuple(files))
+
+
+def _spill_directory(tickets: Tickets) -> Path | None:
+    """The directory to spill tickets to, None for ``"keep"`` and ``"drop"``."""
+    if isinstance(tickets, str) and tickets in ("keep", "drop"):
+        return None
+    if not isinstance(tickets, (str, os.PathLike)) or not str(tickets):
+        raise ValueError(f"tickets must be 'keep', 'drop' or a directory, got {tickets!r}")
+    return Path(tickets)
+
+
+class _Frames:
+    """Frames of finished replications, joined in batches to bound per-frame overhead."""
+
+    def __init__(self, keep_index: bool = False) -> None:
+        self.keep_index = keep_index  # the index holds data (replication), not row numbers
+        self.done: list[pd.DataFrame] = []
+        self.batch: list[pd.DataFrame] = []
+
+    def add(self, frame: pd.DataFrame) -> None:
+        self.batch.append(frame)
+        if len(self.batch) >= _BATCH:
+            self.done.append(pd.concat(self.batch))
+            self.batch = []
+
+    def join(self) -> pd.DataFrame:
+        return pd.concat(self.done + self.batch, ignore_index=not self.keep_index)

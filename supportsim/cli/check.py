@@ -71,6 +71,27 @@ def _demand_section(result: CheckResult) -> str:
             f"{_duration(scenario.warmup)} warm-up")
 
 
+def _size_section(result: CheckResult) -> str:
+    """Expected tickets and estimated peak memory of ``run``, against the default limit."""
+    from supportsim._size import DEFAULT_MAX_TICKETS, SizeLimitError, estimate_size, format_bytes
+
+    kept = estimate_size(result.scenario, keep=True)
+    dropped = estimate_size(result.scenario, keep=False)
+    lines = [f"Size: {kept.tickets_per_replication:,.0f} tickets per replication, "
+             f"{kept.tickets:,.0f} over {kept.replications:,} replications",
+             f"  estimated peak memory {format_bytes(dropped.peak_bytes)} "
+             f"(`run`), {format_bytes(kept.peak_bytes)} with the ticket table kept "
+             f"(`run --out`, `run --vs`, `ss.simulate`)"]
+    for estimate, how in ((dropped, "`run`"), (kept, "with the ticket table kept")):
+        try:
+            estimate.check(DEFAULT_MAX_TICKETS)
+        except SizeLimitError:
+            lines.append(f"  {how}: refused at the default limit of {DEFAULT_MAX_TICKETS:,} "
+                         "tickets in memory at once unless --max-tickets / max_tickets is "
+                         "raised")
+    return "\n".join(lines)
+
+
 def _priorities_section(result: CheckResult) -> str:
     table = result.priorities
     rows = table[["priority", "share", "response", "resolution", "clock"]].assign(
@@ -101,8 +122,8 @@ def _queue_order_section(result: CheckResult) -> str:
             f"each by {within}; {started} by {within}")
 
 
-SECTIONS: list[Section] = [_loads_section, _demand_section, _priorities_section,
-                           _queue_order_section]
+SECTIONS: list[Section] = [_loads_section, _demand_section, _size_section,
+                           _priorities_section, _queue_order_section]
 
 
 def _check(args: argparse.Namespace) -> int:

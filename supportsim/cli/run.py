@@ -74,6 +74,9 @@ def register(commands: Any) -> None:
                         help="independent replications (default: the scenario's)")
     parser.add_argument("--seed", type=_seed, metavar="S",
                         help="root random seed (default: the scenario's, else fresh)")
+    parser.add_argument("--max-tickets", type=_positive_int, metavar="N",
+                        help="refuse to start if more than N tickets are expected in memory "
+                             "at once (default 8,000,000; `check` prints the estimate)")
     parser.add_argument(
         "--vs", dest="variants", metavar="[LABEL:]KEY=VALUE;...", type=_variant,
         action="append", default=[],
@@ -401,7 +404,7 @@ def run(args: argparse.Namespace) -> int:
     """Handle ``supportsim run``; returns the exit code."""
     from supportsim.capacity import warn_if_overloaded
     from supportsim.comparison import compare
-    from supportsim.simulation import resolve_seed, simulate
+    from supportsim.simulation import DEFAULT_MAX_TICKETS, estimate_size, resolve_seed, simulate
 
     if args.out is not None:
         from supportsim.cli._common import check_output
@@ -417,12 +420,21 @@ def run(args: argparse.Namespace) -> int:
         # One seed and one count for all: common random numbers across the variants.
         seed = resolve_seed(scenario, args.seed)
         replications = args.replications or scenario.replications
-        result = simulate(scenario, replications=replications, seed=seed)
+        # The report needs only per-replication summaries; ticket tables only for the
+        # files of --out and the paired comparisons of --vs.
+        keep = args.out is not None or bool(variants)
+        tickets = "keep" if keep else "drop"
+        limit = args.max_tickets or DEFAULT_MAX_TICKETS
+        for checked in [scenario, *(v for _, v in variants)]:  # all before the first run
+            estimate_size(checked, replications, keep=keep).check(limit, checked.source)
+        result = simulate(scenario, replications=replications, seed=seed, tickets=tickets,
+                          max_tickets=limit)
         print(_run_report(result, args.overrides), flush=True)
         compared = []
         for (label, variant_scenario), (_, overrides) in zip(variants, args.variants,
                                                               strict=True):
-            variant = simulate(variant_scenario, replications=replications, seed=seed)
+            variant = simulate(variant_scenario, replications=replications, seed=seed,
+                               tickets=tickets, max_tickets=limit)
             frame = compare(result, variant, labels=(BASE, label))
             print(f"\n\n{_variant_report(result, variant, label, overrides, frame)}",
                   flush=True)

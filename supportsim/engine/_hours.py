@@ -8,7 +8,7 @@ hours since the scenario start, clipped to the horizon; ``None`` means always on
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import numpy as np
 
@@ -31,16 +31,14 @@ def _shift_intervals(shift: Shift, start: datetime, horizon: float) -> np.ndarra
     length = (clock_hours(shift.end) - clock_hours(shift.start)) % 24 or 24.0
     midnight = datetime(start.year, start.month, start.day)
     offset = (start - midnight).total_seconds() / 3600
-    rows = []
     # Start a day early so a night shift that began before `start` is still on duty at 0.
-    for day in range(-1, int(np.ceil((horizon + offset) / 24)) + 1):
-        if DAYS[(midnight + timedelta(days=day)).weekday()] not in shift.days:
-            continue
-        on = day * 24 + clock_hours(shift.start) - offset
-        off = on + length
-        if off > 0 and on < horizon:
-            rows.append((max(on, 0.0), min(off, horizon)))
-    return np.array(rows, dtype=float).reshape(-1, 2)
+    # NOTE: vectorised over days (not a loop of datetimes) so a long horizon costs nothing.
+    day = np.arange(-1, int(np.ceil((horizon + offset) / 24)) + 2)
+    worked = np.isin((midnight.weekday() + day) % 7, [DAYS.index(d) for d in shift.days])
+    on = day[worked] * 24 + clock_hours(shift.start) - offset
+    off = on + length
+    keep = (off > 0) & (on < horizon)
+    return np.column_stack([np.maximum(on[keep], 0.0), np.minimum(off[keep], horizon)])
 
 
 def duty_groups(scenario: Scenario, tier: Tier) -> list[DutyGroup]:
