@@ -28,7 +28,7 @@ from supportsim._factor import (
     override_value,
     span_values,
 )
-from supportsim.analysis import mean_interval, sla_attainment
+from supportsim.analysis import mean_interval
 from supportsim.capacity import warn_if_overloaded
 from supportsim.scenario import Scenario
 from supportsim.simulation import resolve_seed, simulate
@@ -134,9 +134,10 @@ class _Evaluator:
             with warnings.catch_warnings():
                 # Overload is expected on the far side of a breaking point.
                 warnings.simplefilter("ignore", CapacityWarning)
+                # Only the scores are read: no ticket table is kept per evaluation.
                 result = simulate(self.variant(value), replications=self.replications,
-                                  seed=self.seed)
-            att = sla_attainment(result.tickets, result.scenario)
+                                  seed=self.seed, tickets="drop")
+            att = result.attainment()
             if self.priority is not None:
                 att = att[att["priority"] == self.priority]
             met, scored = att[f"{self.metric}_attainment"], att[f"{self.metric}_tickets"]

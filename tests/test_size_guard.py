@@ -306,3 +306,18 @@ def test_docs_size_examples_run_as_printed(monkeypatch: pytest.MonkeyPatch, tmp_
         exec(compile(limit, "docs/results.md", "exec"), namespace)
     assert capsys.readouterr().out == printed
     assert len(list((tmp_path / "mmc").iterdir())) == 3
+
+
+def test_cli_out_of_memory_past_the_guard_is_one_line(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    # A user who raised --max-tickets beyond the machine gets one line, not a traceback.
+    import supportsim.simulation
+
+    def exhausted(*args: Any, **kwargs: Any) -> Any:
+        raise MemoryError
+
+    monkeypatch.setattr(supportsim.simulation, "simulate", exhausted)
+    code = main(["run", str(ROOT / "scenarios" / "mmc.toml"), "--max-tickets", "1000000000"])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 1
+    assert_one_line_error(err, ["out of memory", "--max-tickets"])

@@ -67,7 +67,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     Returns
     -------
     int
-        0 on success (also with capacity warnings), 1 if results could not be written,
+        0 on success (also with capacity warnings), 1 if results could not be written or
+        memory ran out,
         2 for an invalid scenario or bad usage, 130 when interrupted.
 
     Examples
@@ -91,6 +92,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except _OutputError as exc:
         _error(exc)
+        return 1
+    except MemoryError:
+        # Reached only past the size guard (--max-tickets raised beyond this machine).
+        _error("out of memory; lower --max-tickets (or the replications) to be refused "
+               "before anything runs")
         return 1
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted", file=sys.stderr)
