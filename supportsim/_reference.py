@@ -80,7 +80,13 @@ constraints and meaning. Placeholders: `NAME` is a name you choose (a channel, a
 
 - **Durations** are hours (`1.5`) or a string with a unit: `"90s"`, `"15min"`, `"4h"`,
   `"3d"` (24-hour days), `"2w"`. **Rates** are per hour. **Shares** are in [0, 1]; the
-  shares of channels, of priorities and of `work.mix` each sum to 1.
+  shares of channels, of priorities and of `work.mix` each sum to 1 (within 1e-6 either
+  way).
+- **Numbers** are TOML numbers, never strings (`rate = "12"` is an error); integers are
+  whole numbers. Every number has a range (Constraints): finite, and within bounds no real
+  desk comes near: at least 1 second for a duration that must be positive, at most 520
+  weeks (10 years) for any duration, at most 10,000 agents per tier, and so on. Beyond
+  them the arithmetic would overflow, divide by zero or not end.
 - **Across keys**: each tier with a `work.mix` share > 0 needs `work.effort.lN` and a
   team tier at that level or above; a tiered desk needs tier `l1` (every ticket enters L1)
   and `work.triage.lN` for each tier that escalates; the first priority is the most urgent.

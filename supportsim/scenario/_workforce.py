@@ -24,8 +24,9 @@ from supportsim.scenario._schema import (
 
 #: Largest effort multiplier of a joiner (100 times a stable agent's effort).
 MAX_LEARNING_MULTIPLIER = 100.0
-#: Most leavers (or transfers) per head-year: every seat turning over ten times a year.
-MAX_ANNUAL_RATE = 10.0
+#: Most leavers (or transfers) per head-year: a mean stay of under four days. (Tests use
+#: such rates to see many leavers in a short run; no desk has them.)
+MAX_ANNUAL_RATE = 100.0
 
 
 class Learning(Section):
