@@ -137,7 +137,7 @@ def outcome(name: str, data: dict[str, Any]) -> str:
     return "ran"
 
 
-@settings(max_examples=250, deadline=None,
+@settings(max_examples=800, deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(mutants())
 def test_mutated_scenario_is_an_error_or_a_run_that_completes(
@@ -176,7 +176,7 @@ def _bounds(path: tuple[Any, ...]) -> list[float]:
     return values
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.sampled_from(sorted(BASES)), st.data())
 def test_values_at_their_documented_bounds_are_accepted_and_run(
         name: str, draw: st.DataObject) -> None:
