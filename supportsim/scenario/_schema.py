@@ -34,9 +34,8 @@ SHARE_TOLERANCE = 1e-6
 
 # Bounds on values. No real desk comes near them; beyond them the arithmetic over- or
 # underflows, divides by zero or runs without end. Each is stated in docs/scenario.md.
-SECOND = 1 / 3600
 #: Shortest positive duration: an effort, a decay or a target of 1 second.
-MIN_DURATION = SECOND
+MIN_DURATION = 1 / 3600
 #: Longest duration, the horizon included: 520 weeks (10 years).
 MAX_DURATION = 520 * 168.0
 MAX_RATE = 100_000.0  # tickets/hour
@@ -67,7 +66,9 @@ def _hours(value: object) -> float:
     return parse_duration(value)
 
 
-def _number(noun: str) -> BeforeValidator:
+def _number(integer: bool) -> BeforeValidator:
+    noun = "an integer" if integer else "a number"
+
     def check(value: object) -> object:
         # pydantic's lax mode reads true/false as 1/0 and "12" as 12: in a scenario either
         # is a slip, so only numbers pass (numpy's too); durations have their own parser.
@@ -75,9 +76,9 @@ def _number(noun: str) -> BeforeValidator:
             raise ValueError(f"must be {noun}, not a boolean")
         if not isinstance(value, numbers.Real):
             raise ValueError(f"must be {noun}")
-        if isinstance(value, numbers.Integral) and noun == "a number":
+        if not integer and isinstance(value, numbers.Integral):
             try:
-                float(value)
+                float(value)  # an integer past the float range (TOML has none; Python has)
             except OverflowError:
                 raise ValueError("must be a finite number") from None
         return value
@@ -95,8 +96,8 @@ def _clock_time(value: object) -> str:
 Hours = Annotated[float, BeforeValidator(_hours), PlainSerializer(format_duration)]
 ClockTime = Annotated[str, BeforeValidator(_clock_time)]
 #: A number or a whole number; never a boolean or a string.
-Real = Annotated[float, _number("a number")]
-Count = Annotated[int, _number("an integer")]
+Real = Annotated[float, _number(integer=False)]
+Count = Annotated[int, _number(integer=True)]
 Share = Annotated[Real, Field(ge=0.0, le=1.0)]
 
 
