@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import HealthCheck, event, given, note, settings
 from hypothesis import strategies as st
 
 import supportsim as ss
@@ -147,6 +147,7 @@ def test_mutated_scenario_is_an_error_or_a_run_that_completes(
 
 def guarded(name: str, data: dict[str, Any], mutations: list[str]) -> None:
     """`outcome` under the per-example timer, recorded as a hypothesis event."""
+    note(f"{name} with {mutations}")  # a failure report names the mutations, not just the dict
     previous = signal.signal(signal.SIGALRM, _alarm)
     signal.alarm(TIME_LIMIT)
     try:
