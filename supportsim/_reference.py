@@ -25,7 +25,7 @@ __all__ = ["scenario_reference"]
 #: Descriptions of fields that have none in the schema yet ("Model.field: text" per line).
 FALLBACK = dict(line.split(": ", 1) for line in """
 Scenario.name: Title shown in reports and figures.
-Scenario.start: Local date-time (no UTC offset) of t = 0.
+Scenario.start: Local date-time (no UTC offset) of t = 0; from 1900-01-01 to 2199-12-31.
 Scenario.horizon: Simulated time; tickets open at the horizon stay open.
 Scenario.warmup: Tickets arriving earlier are flagged `warmup` and not scored.
 Scenario.replications: Independent replications `simulate` runs by default.
@@ -34,8 +34,8 @@ CalendarSection.business_hours: Opening and closing time of every business day.
 CalendarSection.business_days: Days that are open.
 CalendarSection.holidays: Whole days closed, as TOML dates (2026-04-03).
 Demand.profile: Weekly pattern; "office": quiet nights, mid-morning peak, light weekends.
-WeeklyProfile.hourly: Weight of each clock hour, 00:00 first; >= 0, sum > 0.
-WeeklyProfile.daily: Weight of each day, Monday first; >= 0, sum > 0.
+WeeklyProfile.hourly: Weight of each clock hour, 00:00 first; in [0, 1e9], sum > 0.
+WeeklyProfile.daily: Weight of each day, Monday first; in [0, 1e9], sum > 0.
 Channel.share: Share of tickets coming in through this channel.
 Channel.patience: Mean patience (exponential) before an unstarted ticket abandons; not set: never.
 Burst.name: Label; addresses the burst in overrides.
@@ -56,7 +56,7 @@ Distribution.mean: Mean.
 Distribution.cv: Coefficient of variation; required for "lognormal" and "gamma", else left out.
 Team.structure: How the desk is organised.
 Team.discipline: "priority": rank, then order of joining; "preemptive": may take an agent.
-Tier.staff: Agents; required unless `hours` lists shifts (then their sum).
+Tier.staff: Agents; required unless `hours` lists shifts (then their sum, <= 10000).
 Tier.hours: When the agents are on duty; a list gives shifts.
 Shift.name: Label in `res.staff.hours`; default "shiftK" (K from 1).
 Shift.start: Start, local time.
@@ -84,7 +84,12 @@ constraints and meaning. Placeholders: `NAME` is a name you choose (a channel, a
   (`"3bd"` = 27 business hours on 08:00–17:00); a `24x7` clock rejects them. Targets keep
   the unit they were written in, in tables and when exported. **Rates** are per hour.
   **Shares** are in [0, 1]; the shares of channels, of priorities and of `work.mix` each
-  sum to 1.
+  sum to 1 (within 1e-6 either way).
+- **Numbers** are TOML numbers, never strings (`rate = "12"` is an error); integers are
+  whole numbers. Every number has a range (Constraints): finite, and within bounds no real
+  desk comes near: at least 1 second for a duration that must be positive, at most 520
+  weeks (10 years) for any duration, at most 10,000 agents per tier, and so on. Beyond
+  them the arithmetic would overflow, divide by zero or not end.
 - **Across keys**: each tier with a `work.mix` share > 0 needs `work.effort.lN` and a
   team tier at that level or above; a tiered desk needs tier `l1` (every ticket enters L1)
   and `work.triage.lN` for each tier that escalates; the first priority is the most urgent.
@@ -139,12 +144,19 @@ def _kind(annotation: Any, meta: list[Any]) -> str:
     return "table" if _is_model(ann) or ann is Any else names.get(ann, str(ann))
 
 
-def _constraints(meta: list[Any]) -> str:
+def _bound(value: float, duration: bool) -> str:
+    """A bound as text; a duration's in the coarsest exact unit ("1s", "520w")."""
+    written = format_duration(value) if duration and value else value
+    return written if isinstance(written, str | int) else f"{written:g}"
+
+
+def _constraints(meta: list[Any], duration: bool = False) -> str:
     b = {n: getattr(m, n) for m in meta if isinstance(m, at.BaseMetadata)
          for n in ("gt", "ge", "lt", "le", "min_length", "max_length") if hasattr(m, n)}
-    out = [f"in [{b.pop('ge'):g}, {b.pop('le'):g}]"] if "ge" in b and "le" in b else []
-    out += [f"{op} {b[k]:g}" for k, op in (("gt", ">"), ("ge", ">="), ("lt", "<"), ("le", "<="))
-            if k in b]
+    out = ([f"in [{_bound(b.pop('ge'), duration)}, {_bound(b.pop('le'), duration)}]"]
+           if "ge" in b and "le" in b else [])
+    out += [f"{op} {_bound(b[k], duration)}"
+            for k, op in (("gt", ">"), ("ge", ">="), ("lt", "<"), ("le", "<=")) if k in b]
     lo, hi = b.get("min_length"), b.get("max_length")
     sizes = [f"exactly {lo} items"] if lo is not None and lo == hi else (
         [f"at least {lo} items"] * (lo is not None) + [f"at most {hi} items"] * (hi is not None))
@@ -200,7 +212,7 @@ def _sections(model: type[BaseModel], path: str, header: str, note: str) -> list
         text = text[:1].upper() + text[1:] + ("" if text.endswith(".") or not text else ".")
         kind = _kind(field.annotation, list(field.metadata))
         rows.append(f"| `{key}` | {kind} | {_default(field, kind == 'duration')} | "
-                    f"{_constraints(meta)} | {text} |")
+                    f"{_constraints(meta, kind == 'duration')} | {text} |")
     doc = (model.__doc__ or "").strip().split("\n\n")[0].replace("``", "`")
     doc = doc.split("`: ", 1)[1] if doc.startswith("`[") else doc  # the heading names it
     doc = " ".join(f"{doc[:1].upper()}{doc[1:]} {note}".split())

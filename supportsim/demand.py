@@ -94,7 +94,10 @@ def weekly_profile(profile: str | WeeklyProfile) -> np.ndarray:
     else:
         hourly, daily = ((_OFFICE_HOURLY, _OFFICE_DAILY) if profile == "office" else
                          (profile.hourly, profile.daily))  # type: ignore[union-attr]
-        weights = np.outer(np.asarray(daily), np.asarray(hourly)).ravel()
+        # Each scaled to a largest weight of 1 first: the product of two tiny (or huge)
+        # weights would underflow to 0 (or overflow), making the mean 0 (or inf).
+        days, hours = (np.asarray(w, dtype=float) for w in (daily, hourly))
+        weights = np.outer(days / days.max(), hours / hours.max()).ravel()
     return weights / weights.mean()
 
 

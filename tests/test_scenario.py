@@ -379,7 +379,7 @@ ERROR_CASES: dict[str, tuple[Callable[[dict[str, Any]], Any], list[str]]] = {
         set_at("demand.bursts.0.at", "-2h"), ["demand.bursts.0.at", "got '-2h'"]),
     "negative duration number": (
         set_at("demand.channels.phone.patience", -1),
-        ["demand.channels.phone.patience must be a number > 0, got -1"]),
+        ["demand.channels.phone.patience must be a duration >= 1s, got -1"]),
     # Durations in the unit given (issue 18), not converted to hours.
     "warmup equal to horizon": (
         set_at("warmup", "4w"), ["warmup must be shorter than horizon, got 4w >= 4w"]),
@@ -387,7 +387,7 @@ ERROR_CASES: dict[str, tuple[Callable[[dict[str, Any]], Any], list[str]]] = {
         set_at("warmup", "35d"), ["warmup must be shorter than horizon, got 35d >= 4w"]),
     "warmup in hours beyond horizon": (
         set_at("warmup", 700), ["warmup must be shorter than horizon, got 700h >= 4w"]),
-    "zero horizon": (set_at("horizon", 0), ["horizon must be a number > 0, got 0"]),
+    "zero horizon": (set_at("horizon", 0), ["horizon must be a duration >= 1s, got 0"]),
     "need a tier the team lacks": (
         THIRD_TIER, ["work.mix.l3", "no tier at level >= 3"]),
     "missing effort": (
@@ -594,7 +594,7 @@ def test_several_problems_are_reported_together_on_one_line(tmp_path: Path) -> N
     data["team"]["tiers"]["l2"]["staff"] = -3
     message = load_error(tmp_path, data)
     assert message.count(";") == 3
-    assert "horizon must be a number > 0" in message
+    assert "horizon must be a duration >= 1s" in message
     assert "demand.rate must be a number > 0, got 0" in message
     assert "team.tiers.l1.staff must be an integer >= 0, got -2" in message
     assert "and 1 more problem" in message

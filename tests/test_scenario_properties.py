@@ -306,24 +306,33 @@ def test_unknown_entry_in_a_keyed_table_is_named(table: str) -> None:
 
 # --------------------------------------------------------------------------- (3) out of range
 
-# Dotted-path patterns of numeric keys with their rule; `*` is one path part.
-RANGES: dict[str, str] = {
-    "horizon": "gt0", "warmup": "ge0", "replications": "ge1", "seed": "ge0",
-    "demand.rate": "gt0", "demand.growth": "gt-1",
-    "demand.channels.*.share": "share", "demand.channels.*.patience": "gt0",
-    "demand.bursts.*.at": "ge0", "demand.bursts.*.multiplier": "ge0",
-    "demand.bursts.*.decay": "gt0", "demand.bursts.*.duration": "gt0",
-    "demand.storms.changes_per_week": "ge0", "demand.storms.failure_rate": "share",
-    "demand.storms.tickets": "ge0", "demand.storms.decay": "gt0",
-    "priorities.*.share": "share", "priorities.*.response": "gt0",
-    "priorities.*.resolution": "gt0",
-    "work.mix.*": "share",
-    "work.effort.*.mean": "gt0", "work.effort.*.cv": "gt0",
-    "work.triage.*.mean": "gt0", "work.triage.*.cv": "gt0",
-    "team.tiers.*.staff": "ge0", "team.tiers.*.hours.*.staff": "ge0",
-    "team.tennis.bounce": "share",
+# Dotted-path patterns of numeric keys with their range; `*` is one path part. Each range
+# is (kind, lower operator, lower bound, upper bound), the bounds as the message and
+# docs/scenario.md write them (durations with a unit).
+SECOND, WEEKS_520 = 1 / 3600, 520 * 168.0
+SHARE = ("number", ">=", 0, 1)
+POSITIVE_DURATION = ("duration", ">=", "1s", "520w")
+DURATION = ("duration", ">=", "0", "520w")
+STAFF = ("integer", ">=", 0, 10_000)
+RANGES: dict[str, tuple[str, str, float | str, float | str]] = {
+    "horizon": POSITIVE_DURATION, "warmup": DURATION,
+    "replications": ("integer", ">=", 1, 10_000), "seed": ("integer", ">=", 0, 2**63 - 1),
+    "demand.rate": ("number", ">", 0, 100_000), "demand.growth": ("number", ">", -1, 10),
+    "demand.channels.*.share": SHARE, "demand.channels.*.patience": POSITIVE_DURATION,
+    "demand.bursts.*.at": DURATION, "demand.bursts.*.multiplier": ("number", ">=", 0, 1000),
+    "demand.bursts.*.decay": POSITIVE_DURATION, "demand.bursts.*.duration": POSITIVE_DURATION,
+    "demand.storms.changes_per_week": ("number", ">=", 0, 10_000),
+    "demand.storms.failure_rate": SHARE,
+    "demand.storms.tickets": ("number", ">=", 0, 10_000),
+    "demand.storms.decay": POSITIVE_DURATION,
+    "priorities.*.share": SHARE, "priorities.*.response": POSITIVE_DURATION,
+    "priorities.*.resolution": POSITIVE_DURATION,
+    "work.mix.*": SHARE,
+    "work.effort.*.mean": POSITIVE_DURATION, "work.effort.*.cv": ("number", ">=", 0.001, 100),
+    "work.triage.*.mean": POSITIVE_DURATION, "work.triage.*.cv": ("number", ">=", 0.001, 100),
+    "team.tiers.*.staff": STAFF, "team.tiers.*.hours.*.staff": STAFF,
+    "team.tennis.bounce": SHARE,
 }
-INTEGERS = {"replications", "seed", "team.tiers.*.staff", "team.tiers.*.hours.*.staff"}
 
 
 def leaves(node: Any, path: tuple[str, ...] = ()) -> Iterator[tuple[str, ...]]:
@@ -348,19 +357,24 @@ def pattern_of(path: tuple[str, ...]) -> str | None:
     return None
 
 
-def bad_values(rule: str, integer: bool) -> st.SearchStrategy[float]:
-    negative: st.SearchStrategy[float] = (
-        st.integers(-10**6, -1) if integer else st.floats(-1e6, -1e-9))
-    if rule == "ge0":
-        return negative
-    if rule == "ge1":
-        return st.integers(-10**6, 0)
-    if rule == "gt0":
-        return st.one_of(negative, st.just(0), st.just(0.0))
-    if rule == "gt-1":
-        return st.floats(-1e6, -1.0)
-    assert rule == "share"
-    return st.one_of(negative, st.floats(1.0 + 1e-9, 1e6), st.integers(2, 100))
+def _hours(bound: float | str) -> float:
+    return {"1s": SECOND, "0": 0.0, "520w": WEEKS_520}[bound] if isinstance(bound, str) else bound
+
+
+def bad_values(kind: str, op: str, low: float | str, high: float | str
+               ) -> st.SearchStrategy[tuple[float, str]]:
+    """Values just or far outside the range, each with the bound its message must state."""
+    lo, hi = _hours(low), _hours(high)
+    if kind == "integer":
+        below: st.SearchStrategy[float] = st.integers(int(lo) - 10**6, int(lo) - 1)
+        above: st.SearchStrategy[float] = st.integers(int(hi) + 1, int(hi) + 10**12)
+    else:
+        below = st.one_of(st.floats(lo - 1e6, lo, exclude_max=op == ">="),
+                          st.sampled_from([lo - 1, -1e308]))
+        above = st.one_of(st.floats(hi, 1e308, exclude_min=True),
+                          st.sampled_from([hi * 2 + 1, 1e308]))
+    return st.one_of(below.map(lambda v: (v, f"{op} {low}")),
+                     above.map(lambda v: (v, f"<= {high}")))
 
 
 @PROPERTY
@@ -368,12 +382,12 @@ def bad_values(rule: str, integer: bool) -> st.SearchStrategy[float]:
 def test_out_of_range_number_is_named(data: dict[str, Any], draw: st.DataObject) -> None:
     candidates = [p for p in leaves(data) if pattern_of(p)]
     assert len(candidates) >= 8  # horizon, warmup, rate, shares, durations, staff ...
-    # Every numeric key in turn, each with its own out-of-range value.
+    # Every numeric key in turn, each with its own out-of-range value, below or above.
     for path in candidates:
         pattern = pattern_of(path)
         assert pattern is not None
-        rule, integer = RANGES[pattern], pattern in INTEGERS
-        value = draw.draw(bad_values(rule, integer), label=".".join(path))
+        kind, op, low, high = RANGES[pattern]
+        value, bound = draw.draw(bad_values(kind, op, low, high), label=".".join(path))
 
         broken = copy.deepcopy(data)
         node: Any = broken
@@ -386,10 +400,8 @@ def test_out_of_range_number_is_named(data: dict[str, Any], draw: st.DataObject)
             build(broken)
         message = str(info.value)
         assert "\n" not in message
-        noun = "an integer" if integer else "a number"
-        expected = {"ge0": ">= 0", "ge1": ">= 1", "gt0": "> 0", "gt-1": "> -1",
-                    "share": ">= 0" if value < 0 else "<= 1"}[rule]
-        assert message.startswith(f"{dotted} must be {noun} {expected}, got "), (
+        noun = {"integer": "an integer", "number": "a number", "duration": "a duration"}[kind]
+        assert message.startswith(f"{dotted} must be {noun} {bound}, got "), (
             dotted, value, message)
 
 

@@ -28,6 +28,8 @@ from supportsim._textfile import read_text
 from supportsim.calendar import Calendar
 from supportsim.scenario._schema import (
     BUSINESS_DAY_HOURS,
+    MAX_DURATION,
+    MIN_DURATION,
     TIERS,
     CalendarSection,
     Count,
@@ -38,6 +40,7 @@ from supportsim.scenario._schema import (
     Section,
     Team,
     Work,
+    _check_growth,
     _check_shares,
     clock_hours,
     scale_roster,
@@ -47,6 +50,10 @@ from supportsim.scenario._workforce import Workforce
 from supportsim.units import format_duration
 
 __all__ = ["Scenario", "load_scenario"]
+
+#: The range of `start`: with a horizon of at most 10 years every date stays in range.
+FIRST_START = datetime(1900, 1, 1)
+LAST_START = datetime(2199, 12, 31, 23, 59, 59)
 
 
 class Scenario(Section):
@@ -66,10 +73,10 @@ class Scenario(Section):
 
     name: str = "scenario"
     start: datetime = datetime(2026, 1, 5)
-    horizon: Hours = Field(gt=0)
-    warmup: Hours = Field(default=0.0, ge=0)
-    replications: Count = Field(default=10, ge=1)
-    seed: Count | None = Field(default=None, ge=0)
+    horizon: Hours = Field(ge=MIN_DURATION, le=MAX_DURATION)
+    warmup: Hours = Field(default=0.0, ge=0, le=MAX_DURATION)
+    replications: Count = Field(default=10, ge=1, le=10_000)
+    seed: Count | None = Field(default=None, ge=0, le=2**63 - 1)
     calendar_section: CalendarSection = Field(default_factory=CalendarSection, alias="calendar")
     demand: Demand
     priorities: dict[str, Priority]
@@ -86,6 +93,10 @@ class Scenario(Section):
     def _naive_start(cls, start: datetime) -> datetime:
         if start.tzinfo is not None:
             raise ValueError("must be a local date-time without a UTC offset")
+        # Calendars and rosters look at dates before the start and after the horizon.
+        if not FIRST_START <= start <= LAST_START:
+            raise ValueError(f"must be a date-time from {FIRST_START:%Y-%m-%d} to "
+                             f"{LAST_START:%Y-%m-%d}, got {start.isoformat()}")
         return start
 
     @model_validator(mode="after")
@@ -97,6 +108,7 @@ class Scenario(Section):
                              f"{_as_given(given, 'horizon', self.horizon)}", self.warmup)
         if not self.priorities:
             raise KeyedError("priorities", "must define at least one priority")
+        _check_growth(self.demand, self.horizon)
         _check_shares({k: p.share for k, p in self.priorities.items()}, "priorities")
         self._check_tiers()
         self._check_workforce()

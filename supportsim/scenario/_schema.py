@@ -9,6 +9,7 @@ dotted key they are about; :mod:`supportsim.scenario._errors` turns everything i
 from __future__ import annotations
 
 import math
+import numbers
 import re
 from datetime import date
 from typing import Annotated, Any, Literal
@@ -33,7 +34,23 @@ from pydantic import (
 from supportsim.units import format_duration, parse_business_days, parse_duration
 
 TIERS: tuple[str, ...] = ("l1", "l2", "l3")
+#: Shares of one table (channels, priorities, work.mix) may miss 1 by this much either way.
 SHARE_TOLERANCE = 1e-6
+
+# Bounds on values. No real desk comes near them; beyond them the arithmetic over- or
+# underflows, divides by zero or runs without end. Each is stated in docs/scenario.md.
+#: Shortest positive duration: an effort, a decay or a target of 1 second.
+MIN_DURATION = 1 / 3600
+#: Longest duration, the horizon included: 520 weeks (10 years).
+MAX_DURATION = 520 * 168.0
+MAX_RATE = 100_000.0  # tickets/hour
+MAX_GROWTH = 10.0  # per 4 weeks
+#: Growth may raise the rate by at most this factor over the horizon.
+MAX_GROWTH_FACTOR = 1000.0
+MAX_MULTIPLIER = 1000.0
+MAX_WEIGHT = 1e9
+MAX_STAFF = 10_000  # agents per tier
+MIN_CV, MAX_CV = 0.001, 100.0
 
 TierName = Literal["l1", "l2", "l3"]
 DayName = Literal["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
@@ -54,11 +71,24 @@ def _hours(value: object) -> float:
     return parse_duration(value)
 
 
-def _not_bool(value: object) -> object:
-    # pydantic's lax mode reads true/false as 1/0; in a scenario that is always a slip.
-    if isinstance(value, bool):
-        raise ValueError("must be a number, not a boolean")
-    return value
+def _number(integer: bool) -> BeforeValidator:
+    noun = "an integer" if integer else "a number"
+
+    def check(value: object) -> object:
+        # pydantic's lax mode reads true/false as 1/0 and "12" as 12: in a scenario either
+        # is a slip, so only numbers pass (numpy's too); durations have their own parser.
+        if isinstance(value, bool):
+            raise ValueError(f"must be {noun}, not a boolean")
+        if not isinstance(value, numbers.Real):
+            raise ValueError(f"must be {noun}")
+        if not integer and isinstance(value, numbers.Integral):
+            try:
+                float(value)  # an integer past the float range (TOML has none; Python has)
+            except OverflowError:
+                raise ValueError("must be a finite number") from None
+        return value
+
+    return BeforeValidator(check)
 
 
 def _clock_time(value: object) -> str:
@@ -70,9 +100,9 @@ def _clock_time(value: object) -> str:
 #: A duration: a number of hours or a string with a unit; written back in the coarsest unit.
 Hours = Annotated[float, BeforeValidator(_hours), PlainSerializer(format_duration)]
 ClockTime = Annotated[str, BeforeValidator(_clock_time)]
-#: A number or a whole number; never a boolean.
-Real = Annotated[float, BeforeValidator(_not_bool)]
-Count = Annotated[int, BeforeValidator(_not_bool)]
+#: A number or a whole number; never a boolean or a string.
+Real = Annotated[float, _number(integer=False)]
+Count = Annotated[int, _number(integer=True)]
 Share = Annotated[Real, Field(ge=0.0, le=1.0)]
 
 
@@ -113,7 +143,9 @@ class Section(BaseModel):
 
 def _check_shares(shares: dict[str, float], key: str) -> None:
     total = math.fsum(shares.values())
-    if shares and abs(total - 1.0) > SHARE_TOLERANCE:
+    # Rounded before the comparison: in binary 0.999999 misses 1 by a hair more than 1e-6
+    # and 1.000001 by a hair less; both are 1e-6 off as written, so both must pass.
+    if round(abs(total - 1.0), 12) > SHARE_TOLERANCE:
         parts = " + ".join(f"{name} {share:g}" for name, share in shares.items())
         raise KeyedError(key, f"shares must sum to 1, got {parts} = {total:g}", total)
 
@@ -145,7 +177,7 @@ class Channel(Section):
     """``[demand.channels.NAME]``: how tickets come in; channels with patience abandon."""
 
     share: Share
-    patience: Hours | None = Field(default=None, gt=0)
+    patience: Hours | None = Field(default=None, ge=MIN_DURATION, le=MAX_DURATION)
 
 
 class WeeklyProfile(Section):
@@ -160,6 +192,10 @@ class WeeklyProfile(Section):
             weights = getattr(self, key)
             if min(weights) < 0 or sum(weights) <= 0:
                 raise KeyedError(key, "weights must be >= 0 with a positive sum", list(weights))
+            for index, weight in enumerate(weights):
+                if weight > MAX_WEIGHT:
+                    raise KeyedError(f"{key}.{index}", f"must be a weight <= {MAX_WEIGHT:g}",
+                                     weight)
         return self
 
 
@@ -178,10 +214,10 @@ class Burst(Section):
     """``[[demand.bursts]]``: the rate times `multiplier`, decaying back or for a block."""
 
     name: str = ""
-    at: Hours = Field(ge=0)
-    multiplier: Real = Field(ge=0)
-    decay: Hours | None = Field(default=None, gt=0)
-    duration: Hours | None = Field(default=None, gt=0)
+    at: Hours = Field(ge=0, le=MAX_DURATION)
+    multiplier: Real = Field(ge=0, le=MAX_MULTIPLIER)
+    decay: Hours | None = Field(default=None, ge=MIN_DURATION, le=MAX_DURATION)
+    duration: Hours | None = Field(default=None, ge=MIN_DURATION, le=MAX_DURATION)
 
     @model_validator(mode="after")
     def _check(self) -> Burst:
@@ -196,18 +232,20 @@ class Burst(Section):
 class Storms(Section):
     """``[demand.storms]``: failed changes each set off a decaying storm of tickets."""
 
-    changes_per_week: Real = Field(ge=0)
+    changes_per_week: Real = Field(ge=0, le=10_000)
     failure_rate: Share
-    tickets: Real = Field(ge=0, description="mean tickets per storm (Poisson)")
-    decay: Hours = Field(gt=0)
+    tickets: Real = Field(ge=0, le=10_000, description="mean tickets per storm (Poisson)")
+    decay: Hours = Field(ge=MIN_DURATION, le=MAX_DURATION)
 
 
 class Demand(Section):
     """``[demand]``: the ticket stream, independent of the team."""
 
-    rate: Real = Field(gt=0, description="tickets/hour, weekly mean at start")
+    rate: Real = Field(gt=0, le=MAX_RATE, description="tickets/hour, weekly mean at start")
     profile: Profile = "flat"
-    growth: Real = Field(default=0.0, gt=-1, description="per 4 weeks, compound")
+    growth: Real = Field(
+        default=0.0, gt=-1, le=MAX_GROWTH, description="per 4 weeks, compound; it may raise "
+        f"the rate at most {MAX_GROWTH_FACTOR:g}-fold over the horizon")
     channels: dict[str, Channel] = Field(default_factory=lambda: {"default": Channel(share=1.0)})
     bursts: tuple[Burst, ...] = ()
     storms: Storms | None = None
@@ -218,6 +256,17 @@ class Demand(Section):
             raise KeyedError("channels", "must define at least one channel")
         _check_shares({k: c.share for k, c in self.channels.items()}, "channels")
         return self
+
+
+def _check_growth(demand: Demand, horizon: float) -> None:
+    """Growth may raise the rate at most MAX_GROWTH_FACTOR-fold over the horizon."""
+    periods = horizon / 672.0  # growth is quoted per 4 weeks
+    if demand.growth > 0 and periods * math.log1p(demand.growth) > math.log(MAX_GROWTH_FACTOR):
+        written = format_duration(horizon)
+        raise KeyedError(
+            "demand.growth", f"must raise the rate at most {MAX_GROWTH_FACTOR:g}-fold over the "
+            f"horizon ({written if isinstance(written, str) else f'{written:g} h'})",
+            demand.growth)
 
 
 # --------------------------------------------------------------------------- priorities
@@ -239,8 +288,8 @@ class Priority(Section):
     """
 
     share: Share
-    response: Hours = Field(gt=0)
-    resolution: Hours = Field(gt=0)
+    response: Hours = Field(ge=MIN_DURATION, le=MAX_DURATION)
+    resolution: Hours = Field(ge=MIN_DURATION, le=MAX_DURATION)
     clock: Literal["24x7", "business"] = "24x7"
 
     _given: dict[str, str] = PrivateAttr(default_factory=dict)
@@ -301,8 +350,8 @@ class Distribution(Section):
     """An effort distribution: ``{ dist = "lognormal", mean = "2h", cv = 1.2 }``."""
 
     dist: Literal["exponential", "lognormal", "gamma", "fixed"] = "exponential"
-    mean: Hours = Field(gt=0)
-    cv: Real | None = Field(default=None, gt=0)
+    mean: Hours = Field(ge=MIN_DURATION, le=MAX_DURATION)
+    cv: Real | None = Field(default=None, ge=MIN_CV, le=MAX_CV)
 
     @model_validator(mode="after")
     def _check(self) -> Distribution:
@@ -362,6 +411,8 @@ class Work(Section):
 
     @model_validator(mode="after")
     def _check(self) -> Work:
+        if not self.mix:
+            raise KeyedError("mix", "must give the share of at least one tier", {})
         _check_shares({str(k): v for k, v in self.mix.items()}, "mix")
         for name in ("", *self.priorities):
             work = self.for_priority(name) if name else self
@@ -404,7 +455,7 @@ class Shift(Section):
     start: ClockTime
     end: ClockTime
     days: tuple[DayName, ...] = DAYS
-    staff: Count = Field(ge=0)
+    staff: Count = Field(ge=0, le=MAX_STAFF)
 
     @model_validator(mode="after")
     def _check(self) -> Shift:
@@ -449,7 +500,7 @@ class Tier(Section):
     """``[team.tiers.lN]``: head count and working hours of one tier."""
 
     staff: Count | None = Field(
-        default=None, ge=0,
+        default=None, ge=0, le=MAX_STAFF,
         description="agents in the tier. With `hours` as a list of shifts it may be left out "
                     "(the shifts' sum); in a file it must then equal that sum. Set as an "
                     "override (`--set`, `with_overrides`, a sweep factor or breakpoint "
@@ -465,6 +516,9 @@ class Tier(Section):
             rostered = sum(s.staff for s in self.hours)
             if not self.hours:
                 raise KeyedError("hours", "must list at least one shift")
+            if rostered > MAX_STAFF:
+                raise KeyedError("hours", f"shifts' staff must sum to <= {MAX_STAFF}, got "
+                                 f"{rostered}")
             if self.staff is not None and self.staff != rostered:
                 last = len(self.hours) - 1
                 raise KeyedError(
@@ -515,9 +569,9 @@ class Tennis(Section):
 class Swarm(Section):
     """``[team.swarm]``: how a swarm works a ticket when structure = "swarming"."""
 
-    overhead: Real = Field(default=0.15, ge=0,
+    overhead: Real = Field(default=0.15, ge=0, le=10,
                             description="extra effort per extra member working the ticket")
-    max_size: Count = Field(default=3, ge=2, description="owner plus experts, at most")
+    max_size: Count = Field(default=3, ge=2, le=100, description="owner plus experts, at most")
 
 
 class Team(Section):

@@ -14,11 +14,12 @@ import typing
 from collections.abc import Sequence
 from typing import Any
 
-from pydantic import BaseModel, Discriminator, Tag, ValidationError
+from pydantic import BaseModel, BeforeValidator, Discriminator, Tag, ValidationError
 from pydantic.fields import FieldInfo
 
 from supportsim._errors import ScenarioError
-from supportsim.scenario._schema import KeyedError
+from supportsim.scenario._schema import KeyedError, _hours
+from supportsim.units import format_duration
 
 _MAX_REPORTED = 3
 #: Longest value echoed in a message, in characters; longer ones are cut (see `shown`).
@@ -111,14 +112,37 @@ def _model_at(root: type[BaseModel], loc: Sequence[int | str]) -> type[BaseModel
     return models[0] if models else None
 
 
+def _field_at(root: type[BaseModel], loc: Sequence[int | str]) -> FieldInfo | None:
+    model = _model_at(root, loc[:-1]) if loc else None
+    return model.model_fields.get(str(loc[-1])) if model else None
+
+
 def _expects_integer(root: type[BaseModel], loc: Sequence[int | str]) -> bool:
     """Whether the schema declares the key at `loc` a whole number (not the input's type)."""
-    model = _model_at(root, loc[:-1]) if loc else None
-    field = model.model_fields.get(str(loc[-1])) if model else None
+    field = _field_at(root, loc)
     if field is None:
         return False
     kinds = _unwrap(field.annotation)
     return int in kinds and float not in kinds
+
+
+def _expects_duration(root: type[BaseModel], loc: Sequence[int | str]) -> bool:
+    """Whether the key at `loc` is a duration (its bounds are then written with a unit)."""
+    field = _field_at(root, loc)
+    if field is None:
+        return False
+    # pydantic moves a field's outer Annotated metadata to `metadata`; an optional
+    # duration keeps it inside the union.
+    metadata: list[Any] = list(field.metadata)
+    annotations: list[Any] = [field.annotation]
+    while annotations:
+        annotation = annotations.pop()
+        if typing.get_origin(annotation) is typing.Annotated:
+            metadata.extend(annotation.__metadata__)
+            annotations.append(typing.get_args(annotation)[0])
+        elif typing.get_origin(annotation) in (typing.Union, types.UnionType):
+            annotations.extend(typing.get_args(annotation))
+    return any(isinstance(m, BeforeValidator) and m.func is _hours for m in metadata)
 
 
 def _did_you_mean(word: str, choices: Sequence[str]) -> str:
@@ -175,7 +199,9 @@ def _rule(error: Any, root: type[BaseModel]) -> str:
         op, name = bounds[kind]
         noun = "an integer" if _expects_integer(root, loc) else "a number"
         limit = ctx.get(name)
-        return f"must be {noun} {op} {limit:g}" if isinstance(limit, int | float) else (
+        if _expects_duration(root, loc) and isinstance(limit, int | float):
+            return f"must be a duration {op} {_duration_text(limit)}"
+        return f"must be {noun} {op} {limit:g}" if isinstance(limit, float) else (
             f"must be {noun} {op} {limit}")
     if kind in ("int_type", "int_parsing", "int_from_float", "int_parsing_size"):
         return "must be an integer"
@@ -189,6 +215,12 @@ def _rule(error: Any, root: type[BaseModel]) -> str:
         return f"must have {least} {limit} item{'s' if limit != 1 else ''}"
     message = str(error.get("msg", kind))
     return message.removeprefix("Value error, ").replace("Input should be", "must be")
+
+
+def _duration_text(hours: float) -> str:
+    """A bound in the coarsest unit that writes it exactly ("1s", "520w"), else in hours."""
+    written = format_duration(hours)
+    return written if isinstance(written, str) else f"{hours:g}" + (" h" if hours else "")
 
 
 def _shows_value(rule: str, value: object) -> bool:

@@ -9,21 +9,43 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from supportsim.scenario._schema import Count, Hours, KeyedError, Real, Section, Share, TierName
+from supportsim.scenario._schema import (
+    MAX_DURATION,
+    MAX_STAFF,
+    MIN_DURATION,
+    Count,
+    Hours,
+    KeyedError,
+    Real,
+    Section,
+    Share,
+    TierName,
+)
+
+#: Largest effort multiplier of a joiner (100 times a stable agent's effort).
+MAX_LEARNING_MULTIPLIER = 100.0
+#: Most leavers (or transfers) per head-year: a mean stay of under four days. (Tests use
+#: such rates to see many leavers in a short run; no desk has them.)
+MAX_ANNUAL_RATE = 100.0
 
 
 class Learning(Section):
     """``[workforce.learning]``: a joiner's effort multiplier falls piecewise-linearly from
     `start` to `plateau` over the learning phase, then to 1.0 over the improvement phase."""
 
-    learning: Hours = Field(gt=0, description="length of the learning phase")
-    improvement: Hours = Field(ge=0, description="length of the improvement phase")
-    start: Real = Field(ge=1, description="effort multiplier on the first day")
-    plateau: Real = Field(ge=1, description="multiplier at the end of the learning phase")
+    learning: Hours = Field(ge=MIN_DURATION, le=MAX_DURATION,
+                            description="length of the learning phase")
+    improvement: Hours = Field(ge=0, le=MAX_DURATION,
+                               description="length of the improvement phase")
+    start: Real = Field(ge=1, le=MAX_LEARNING_MULTIPLIER,
+                        description="effort multiplier on the first day")
+    plateau: Real = Field(ge=1, le=MAX_LEARNING_MULTIPLIER,
+                          description="multiplier at the end of the learning phase")
     escalation: Share = Field(
         default=0.0, description="extra escalation probability on day one, fading with the curve")
     initial_joiners: dict[TierName, Count] = Field(
-        default_factory=dict, description="agents per tier who are new on day one")
+        default_factory=dict,
+        description="agents per tier who are new on day one; at most the tier's staff")
 
     @model_validator(mode="after")
     def _check(self) -> Learning:
@@ -38,17 +60,25 @@ class Learning(Section):
 class Attrition(Section):
     """``[workforce.attrition]``: leavers and transfers per head-year; seats refilled later."""
 
-    annual_rate: Real = Field(ge=0, description="leavers per head-year (exponential)")
-    transfers: Real = Field(default=0.0, ge=0, description="internal moves per head-year")
-    hiring_lead: Hours = Field(ge=0, description="vacancy to joiner on the learning curve")
+    annual_rate: Real = Field(ge=0, le=MAX_ANNUAL_RATE,
+                              description="leavers per head-year (exponential)")
+    transfers: Real = Field(default=0.0, ge=0, le=MAX_ANNUAL_RATE,
+                            description="internal moves per head-year")
+    hiring_lead: Hours = Field(ge=0, le=MAX_DURATION,
+                               description="vacancy to joiner on the learning curve")
     hiring_freeze: tuple[Hours, Hours] | None = Field(
-        default=None, description="[from, to]: no joiner starts inside this window")
+        default=None, description="[from, to]: no joiner starts inside this window; both "
+        "in [0, 520w]")
 
     @model_validator(mode="after")
     def _check(self) -> Attrition:
-        if self.hiring_freeze is not None and self.hiring_freeze[1] <= self.hiring_freeze[0]:
-            raise KeyedError("hiring_freeze", "must end after it starts",
-                             list(self.hiring_freeze))
+        if self.hiring_freeze is not None:
+            if not all(0 <= t <= MAX_DURATION for t in self.hiring_freeze):
+                raise KeyedError("hiring_freeze", "must lie in [0, 520w]",
+                                 list(self.hiring_freeze))
+            if self.hiring_freeze[1] <= self.hiring_freeze[0]:
+                raise KeyedError("hiring_freeze", "must end after it starts",
+                                 list(self.hiring_freeze))
         return self
 
 
@@ -56,20 +86,24 @@ class Departure(Section):
     """``[[workforce.departures]]``: planned leavers, e.g. the outgoing provider's staff."""
 
     tier: TierName = Field(description="tier the leavers work in")
-    count: Count = Field(ge=1, description="how many leave")
-    at: Hours = Field(default=0.0, ge=0, description="when the departures start")
-    within: Hours = Field(default=0.0, ge=0,
+    count: Count = Field(ge=1, le=MAX_STAFF, description="how many leave")
+    at: Hours = Field(default=0.0, ge=0, le=MAX_DURATION,
+                      description="when the departures start")
+    within: Hours = Field(default=0.0, ge=0, le=MAX_DURATION,
                           description="leavers go at uniform random times in [at, at + within]")
     refill: Hours | None = Field(
-        default=None, ge=0, description="each seat is refilled this long after its leaver "
+        default=None, ge=0, le=MAX_DURATION,
+        description="each seat is refilled this long after its leaver "
         "goes, by a joiner on the learning curve; left out: the seat stays empty")
 
 
 class Trigger(Section):
     """When a `surge` reserve is called: a tier's queue length or its oldest wait."""
 
-    backlog: Count | None = Field(default=None, gt=0, description="tickets queued at the tier")
-    wait: Hours | None = Field(default=None, gt=0, description="age of the oldest queued ticket")
+    backlog: Count | None = Field(default=None, ge=1, le=1_000_000,
+                                  description="tickets queued at the tier")
+    wait: Hours | None = Field(default=None, ge=MIN_DURATION, le=MAX_DURATION,
+                               description="age of the oldest queued ticket")
 
     @model_validator(mode="after")
     def _check(self) -> Trigger:
@@ -84,11 +118,14 @@ class Reserve(Section):
     fraction: Real = Field(ge=0, le=1, description="share of each tier's base staff, rounded")
     mode: Literal["pool", "surge", "backfill"] = "pool"
     trigger: Trigger | None = Field(default=None, description="required for mode 'surge'")
-    delay: Hours = Field(default=0.0, ge=0, description="call to being on the queue")
+    delay: Hours = Field(default=0.0, ge=0, le=MAX_DURATION,
+                         description="call to being on the queue")
     release: Share = Field(
         default=0.5, description="surge leaves when the trigger measure falls below this "
         "share of its threshold (hysteresis)")
-    check: Hours = Field(default=0.25, gt=0, description="how often the surge trigger is read")
+    # At least a minute: a wait trigger is read every `check` hours over the whole horizon.
+    check: Hours = Field(default=0.25, ge=1 / 60, le=MAX_DURATION,
+                         description="how often the surge trigger is read")
 
     @model_validator(mode="after")
     def _check(self) -> Reserve:
@@ -103,7 +140,8 @@ class Knowledge(Section):
     """``[workforce.knowledge]``: L1 learns to fix a growing share of L2 tickets."""
 
     l1_gain: Share = Field(description="share of L2-needing tickets L1 resolves once ramped up")
-    ramp: Hours = Field(gt=0, description="linear ramp from 0 to l1_gain")
+    ramp: Hours = Field(ge=MIN_DURATION, le=MAX_DURATION,
+                        description="linear ramp from 0 to l1_gain")
 
 
 class Workforce(Section):
