@@ -32,6 +32,7 @@ from supportsim.scenario._schema import (
     Section,
     TierName,
 )
+from supportsim.scenario._validation import _rule, shown
 from supportsim.units import parse_duration
 
 if TYPE_CHECKING:
@@ -217,8 +218,10 @@ def _read_file(path: Path) -> tuple[list[BacklogRow], Where]:
         except ValidationError as exc:
             error = exc.errors()[0]
             column = str(error["loc"][0]) if error["loc"] else ""
-            raise ScenarioError(f"{where(k, column)}: {error['msg']}, got "
-                                f"{data.get(column)!r}") from None
+            # The house wording of the rule, as for a scenario key ("must be ...").
+            rule = _rule(error, BacklogRow)
+            got = "" if error["type"] == "missing" else f", got {shown(data.get(column))}"
+            raise ScenarioError(f"{where(k, column)}: {rule}{got}") from None
     return rows, where
 
 

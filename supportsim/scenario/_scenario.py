@@ -233,6 +233,12 @@ class Scenario(Section):
         try:
             scenario = cls.model_validate(data, context=context)
         except ValidationError as exc:
+            for error in exc.errors():
+                # A backlog file's error names its own file, line and column already.
+                found = (error.get("ctx") or {}).get("error")
+                if isinstance(found, ScenarioError):
+                    raise ScenarioError(f"{found}" + (f" (scenario {source})" if source
+                                                      else "")) from None
             raise scenario_error(exc, cls, source) from None
         scenario._source = source
         return scenario
