@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import numpy as np
-import pandas as pd
 from pydantic import BeforeValidator, Discriminator, Field, Tag, ValidationError, field_validator
 
 from supportsim._errors import ScenarioError
@@ -164,6 +163,8 @@ def resolve_backlog(scenario: Scenario, base: Path | None) -> Backlog | None:
 
 
 def _read_file(path: Path) -> tuple[list[BacklogRow], Where]:
+    import pandas as pd  # only a backlog file needs it: `--help` stays fast
+
     what = "backlog file"
     if path.suffix.lower() == ".parquet":
         try:
@@ -231,8 +232,8 @@ def _cell(value: Any) -> Any:
         return None
     if isinstance(value, np.generic):
         value = value.item()
-    if isinstance(value, pd.Timestamp):
-        return value.to_pydatetime()
+    if isinstance(value, datetime) and hasattr(value, "to_pydatetime"):
+        return value.to_pydatetime()  # a pandas Timestamp from parquet
     if not isinstance(value, str):
         return value
     text = value.strip()
