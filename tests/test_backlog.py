@@ -290,6 +290,26 @@ def test_good_backlog_file_loads_relative_to_the_scenario(tmp_path: Path) -> Non
     assert backlog.in_service.tolist() == [True, False]
 
 
+def test_parquet_backlog_and_an_edited_file_changes_the_fingerprint(tmp_path: Path) -> None:
+    frame = pd.DataFrame({"id": ["A", "B"], "opened_at": pd.to_datetime(
+        ["2026-01-04 18:00", "2026-01-04 23:00"]), "priority": ["P1", "P1"],
+        "tier": ["l1", "l1"], "work_done": [0.5, None]})
+    frame.to_parquet(tmp_path / "open.parquet")
+    path = tmp_path / "s.toml"
+    path.write_text(MMC.read_text(encoding="utf-8")
+                    + '\n[initial]\nbacklog = "open.parquet"\n', encoding="utf-8")
+    first = ss.load_scenario(path)
+    assert first.backlog is not None
+    np.testing.assert_allclose(first.backlog.opened, [-6.0, -1.0])
+    np.testing.assert_allclose(first.backlog.work_done, [0.5, 0.0])
+    frame.assign(priority=["P1", "P9"]).to_parquet(tmp_path / "open.parquet")
+    with pytest.raises(ss.ScenarioError, match=re.escape(
+            "open.parquet, row 2, column 3 (priority): must be one of [priorities]")):
+        ss.load_scenario(path)
+    frame.assign(work_done=[0.25, None]).to_parquet(tmp_path / "open.parquet")
+    assert ss.load_scenario(path).fingerprint() != first.fingerprint()
+
+
 BAD_ROWS = {
     "priority": ({"priority": "P9"}, "initial.backlog.0.priority must be one of"),
     "channel": ({"channel": "fax"}, "initial.backlog.0.channel must be one of"),

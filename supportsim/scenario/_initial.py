@@ -10,6 +10,7 @@ rule. :class:`Backlog` holds the checked rows as arrays, ready for
 
 from __future__ import annotations
 
+import hashlib
 import io
 import os
 from collections.abc import Callable, Sequence
@@ -126,6 +127,14 @@ class Backlog:
     def __len__(self) -> int:
         return len(self.ids)
 
+    def digest(self) -> str:
+        """A SHA-256 of the checked rows (for a scenario's fingerprint)."""
+        h = hashlib.sha256("\x1f".join(self.ids).encode())
+        for values in (self.opened, self.priority, self.channel, self.tier, self.in_service,
+                       self.work_done, self.need):
+            h.update(np.ascontiguousarray(values).tobytes())
+        return h.hexdigest()
+
 
 Where = Callable[[int, str], str]
 
@@ -201,15 +210,14 @@ def _read_file(path: Path) -> tuple[list[BacklogRow], Where]:
         col = f", column {columns.index(column) + 1} ({column})" if column in columns else ""
         return f"{path}, {noun} {k + first}{col}"
 
+    header = f"{path}, line {first - 1}" if noun == "line" else f"{path}"
     missing = [c for c in REQUIRED if c not in columns]
     if missing:
-        raise ScenarioError(f"{path}, {'line' if noun == 'line' else 'header'} "
-                            f"{first - 1 if noun == 'line' else 0}: missing column"
-                            f"{'s' if len(missing) > 1 else ''} {', '.join(missing)} "
-                            f"(a backlog needs {', '.join(REQUIRED)})")
+        raise ScenarioError(f"{header}: missing column{'s' if len(missing) > 1 else ''} "
+                            f"{', '.join(missing)} (a backlog needs {', '.join(REQUIRED)})")
     unknown = [c for c in columns if c not in BACKLOG_COLUMNS]
     if unknown:
-        raise ScenarioError(f"{path}, line {first - 1}: unknown column {unknown[0]!r} (known: "
+        raise ScenarioError(f"{header}: unknown column {unknown[0]!r} (known: "
                             f"{', '.join(BACKLOG_COLUMNS)})")
     rows = []
     for k, record in enumerate(frame.to_dict("records")):

@@ -291,7 +291,11 @@ class Scenario(Section):
         # Key order is kept, not sorted: the order of priorities (rank) and of channels
         # (draw order) is part of a scenario; fields come in schema order and tier-keyed
         # tables in level order, so equal contents give equal text.
-        return json.dumps(self.to_dict(), default=str)
+        data = self.to_dict()
+        if self.initial is not None and isinstance(self.initial.backlog, str):
+            # A backlog file's rows, not only its name: an edited file is another scenario.
+            data["initial"]["rows"] = self._backlog.digest() if self._backlog else ""
+        return json.dumps(data, default=str)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Scenario):
