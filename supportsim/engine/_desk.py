@@ -255,7 +255,8 @@ class Desk(Duty):
                     f"initial.backlog: {wanted} ticket(s) in service at "
                     f"{TIER_NAMES[level - 1]} at start, but only {len(self.idle[t])} "
                     f"{TIER_NAMES[level - 1]} agents are on duty then; mark fewer in service "
-                    "or put more agents on duty at start")
+                    "or put more agents on duty at start"
+                    + (f" ({self.scenario.source})" if self.scenario.source else ""))
         for i in serving:
             self._start(self.idle[levels.index(int(stream.initial_tier[i]))].popleft(), i)
         in_service = set(serving)
