@@ -281,13 +281,19 @@ def test_bad_backlog_file_names_file_line_column_and_rule(case: str, tmp_path: P
         assert out.err.count("\n") == 1 and expected in out.err
 
 
-def test_good_backlog_file_loads_relative_to_the_scenario(tmp_path: Path) -> None:
+def test_good_backlog_file_loads_relative_to_the_scenario(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = _scenario_file(tmp_path, "# exported\n" + HEADER + "A,2026-01-04T18:00,P1,l1,true,"
                           "10min\nB,-1h,P1,l1,,\n")
+    monkeypatch.chdir(ROOT)  # not the scenario's directory: the file is found beside it
     backlog = ss.load_scenario(path).backlog
     assert backlog is not None and backlog.ids == ("A", "B")
     np.testing.assert_allclose(backlog.work_done, [1 / 6, 0.0])
     assert backlog.in_service.tolist() == [True, False]
+    assert main(["check", str(path)]) == 0
+    assert ("Initial backlog: 2 open tickets at start (l1 2 (1 in service)); oldest opened "
+            "6h before start") in capsys.readouterr().out
 
 
 def test_parquet_backlog_and_an_edited_file_changes_the_fingerprint(tmp_path: Path) -> None:
@@ -348,3 +354,64 @@ def test_swarming_with_a_backlog_is_refused_not_guessed() -> None:
     data["horizon"], data["warmup"] = "1d", "0h"
     with pytest.raises(ss.ScenarioError, match=re.escape("not supported with team.structure")):
         simulate(data, 1)
+
+
+# --------------------------------------------------------------------------- placement
+
+
+def tiered(backlog: list[dict[str, Any]], discipline: str = "fifo") -> dict[str, Any]:
+    """Two tiers, one agent each, 24x7, fixed work: L1 triage 0.5 h, effort 1 h."""
+    return mmc(backlog, horizon="12h", warmup="0h", **{
+        "demand.rate": 0.0001,
+        "priorities": {"P1": {"share": 0.5, "response": "1h", "resolution": "4h"},
+                       "P2": {"share": 0.5, "response": "1h", "resolution": "8h"}},
+        "work": {"mix": {"l1": 0.5, "l2": 0.3, "l3": 0.2},
+                 "effort": {t: {"dist": "fixed", "mean": 1.0} for t in ("l1", "l2", "l3")},
+                 "triage": {t: {"dist": "fixed", "mean": 0.5} for t in ("l1", "l2")}},
+        "team": {"structure": "tiered", "discipline": discipline,
+                 "tiers": {t: {"staff": 1, "hours": "24x7"} for t in ("l1", "l2", "l3")}}})
+
+
+def test_waiting_tickets_are_served_in_order_of_opening_with_fifo() -> None:
+    rows = [{"id": k, "opened_at": -float(k), "priority": "P2", "tier": "l1", "need": "l1"}
+            for k in (3, 1, 2)]
+    t = simulate(tiered(rows), 1).tickets
+    init = t[t["initial"]]
+    # Opened 3, 2, 1 h before start; one L1 agent, 1 h each: starts at 0, 1, 2.
+    np.testing.assert_array_equal(init["arrived_at"], [-3.0, -2.0, -1.0])
+    np.testing.assert_array_equal(init["first_response_at"], [0.0, 1.0, 2.0])
+
+
+def test_priority_discipline_orders_the_backlog_queue() -> None:
+    rows = [{"id": "old", "opened_at": -5.0, "priority": "P2", "tier": "l1", "need": "l1"},
+            {"id": "busy", "opened_at": -4.0, "priority": "P2", "tier": "l1", "need": "l1",
+             "in_service": True},
+            {"id": "new", "opened_at": -1.0, "priority": "P1", "tier": "l1", "need": "l1"}]
+    t = simulate(tiered(rows, "priority"), 1).tickets
+    init = t[t["initial"]].reset_index(drop=True)
+    # The in-service ticket holds the agent to t = 1; then P1 goes before the older P2.
+    np.testing.assert_array_equal(init["resolved_at"], [3.0, 1.0, 2.0])
+
+
+def test_a_ticket_waiting_at_l2_is_worked_there_and_escalated_if_it_needs_l3() -> None:
+    rows = [{"id": "a", "opened_at": -2.0, "priority": "P2", "tier": "l2", "need": "l2"},
+            {"id": "b", "opened_at": -1.0, "priority": "P2", "tier": "l2", "need": "l3"}]
+    t = simulate(tiered(rows), 1).tickets
+    init = t[t["initial"]].reset_index(drop=True)
+    # a: L2's 1 h effort from 0. b: L2 triage 0.5 h after a (1.0 -> 1.5), then L3 1 h.
+    np.testing.assert_array_equal(init["resolved_at"], [1.0, 2.5])
+    np.testing.assert_array_equal(init["resolved_by"], [2, 3])
+    np.testing.assert_array_equal(init["escalations"], [0, 1])
+    # Waiting above the first tier: responded to before start, at its opening.
+    np.testing.assert_array_equal(init["first_response_at"], init["arrived_at"])
+
+
+def test_need_is_drawn_conditioned_on_the_tier_it_waits_at() -> None:
+    # mix l1 0.5, l2 0.3, l3 0.2: given need >= l2, P(l3) = 0.2 / 0.5 = 0.4.
+    n = 2000
+    rows = [{"id": k, "opened_at": -1.0, "priority": "P2", "tier": "l2"} for k in range(n)]
+    stream = generate(ss.Scenario.from_dict(tiered(rows)), 0, 3)
+    need = stream.need[:n]
+    assert need.min() == 2
+    share = float(np.mean(need == 3))
+    assert abs(share - 0.4) < 4 * math.sqrt(0.4 * 0.6 / n)
