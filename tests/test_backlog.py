@@ -322,6 +322,11 @@ BAD_ROWS = {
     "tier": ({"tier": "l2"}, "initial.backlog.0.tier must be a tier of the team"),
     "need": ({"need": "l3"}, "initial.backlog.0.need must be a tier of the team"),
     "after start": ({"opened_at": "2h"}, "initial.backlog.0.opened_at must be"),
+    "boolean": ({"opened_at": True}, "initial.backlog.0.opened_at must be an instant or "
+                "hours since start, not a boolean"),
+    "offset": ({"opened_at": datetime.fromisoformat("2026-01-04T00:00+01:00")},
+               "initial.backlog.0.opened_at must be a local date-time without a UTC offset"),
+    "empty id": ({"id": " "}, "initial.backlog.0.id must not be empty"),
     "negative work": ({"work_done": -1}, "initial.backlog.0.work_done must be a duration"),
 }
 

@@ -15,7 +15,7 @@ import io
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -50,8 +50,12 @@ REQUIRED = BACKLOG_COLUMNS[:4]
 
 def _opened_at(value: object) -> object:
     """An instant (a datetime or ISO text) or signed hours since start (number or '-36h')."""
+    if isinstance(value, bool):
+        raise ValueError("must be an instant or hours since start, not a boolean")
     if isinstance(value, datetime):
         return value
+    if isinstance(value, date):  # a TOML local date: its midnight
+        return datetime(value.year, value.month, value.day)
     if isinstance(value, str):
         text = value.strip()
         try:
