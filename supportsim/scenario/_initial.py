@@ -151,7 +151,7 @@ def resolve_backlog(scenario: Scenario, base: Path | None) -> Backlog | None:
     ScenarioError
         For a file: naming the file, line, column and rule.
     KeyedError
-        For inline rows: naming ``initial.backlog[k].key``.
+        For inline rows: naming ``initial.backlog.K.key``.
     """
     initial = scenario.initial
     if initial is None:
@@ -161,8 +161,9 @@ def resolve_backlog(scenario: Scenario, base: Path | None) -> Backlog | None:
         if not path.is_absolute() and base is not None:
             path = base / path
         rows, where = _read_file(path)
-        fail: Callable[[str, str], Exception] = lambda at, rule: ScenarioError(  # noqa: E731
-            f"{at}: {rule}")
+
+        def fail(at: str, rule: str) -> Exception:
+            return ScenarioError(f"{at}: {rule}")
     else:
         rows = list(initial.backlog)
 
@@ -170,8 +171,7 @@ def resolve_backlog(scenario: Scenario, base: Path | None) -> Backlog | None:
             return f"initial.backlog.{k}.{column}"
 
         def fail(at: str, rule: str) -> Exception:
-            key, _, _ = at.partition(" ")
-            return KeyedError(key, rule)
+            return KeyedError(at, rule)
     return _check(scenario, rows, where, fail)
 
 
