@@ -140,7 +140,8 @@ def _kind(annotation: Any, meta: list[Any]) -> str:
         return "duration" if _hours in funcs else 'time "HH:MM"'
     if ann is float:
         return "share" if _constraints(meta) == "in [0, 1]" else "number"
-    names = {int: "integer", str: "string", datetime: "date-time", date: "date"}
+    names = {int: "integer", str: "string", datetime: "date-time", date: "date",
+             bool: "boolean"}
     return "table" if _is_model(ann) or ann is Any else names.get(ann, str(ann))
 
 
@@ -169,6 +170,8 @@ def _toml(value: Any, duration: bool = False) -> str:
         value = value.model_dump(by_alias=True, exclude_none=True)
     if isinstance(value, int | float) and duration and value:
         value = format_duration(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
     if isinstance(value, str | date | int | float):
         return (f'"{value}"' if isinstance(value, str) else
                 value.isoformat() if isinstance(value, date) else f"{value:g}")

@@ -17,7 +17,7 @@ each sets off Poisson(`tickets`) tickets at exponential delays with mean `decay`
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -82,6 +82,12 @@ class TicketStream:
     learning_draw: np.ndarray  # (3, n) uniforms: does a joiner at that tier escalate anyway
     knowledge_draw: np.ndarray  # (n,) uniforms: is the ticket shifted left to L1
     review: np.ndarray  # (3, n) upper-tier work before a bounce (team.tennis.review)
+    #: The first `initial` tickets are the [initial] backlog (negative arrival times);
+    #: the arrays below are set only when there is one.
+    initial: int = 0
+    initial_tier: np.ndarray | None = None  # (initial,) int8 level it waits or is worked at
+    in_service: np.ndarray | None = None  # (initial,) bool: an agent works it at start
+    responded: np.ndarray | None = None  # (initial,) bool: responded to before start
 
     def __len__(self) -> int:
         return len(self.arrived_at)
@@ -354,21 +360,37 @@ def generate(scenario: Scenario, replication: int, seed: int, *,
     is_storm = (np.arange(arrived.size) >= base.size)[order]
     n = arrived.size
 
-    demand, work = scenario.demand, scenario.work
-    priority = _categorical(_stream(seed, replication, "priority"),
+    def stream(name: str) -> np.random.Generator:
+        return _stream(seed, replication, name)
+
+    priority = _categorical(stream("priority"),
                             [p.share for p in scenario.priorities.values()], n)
-    channel = _categorical(_stream(seed, replication, "channel"),
-                           [c.share for c in demand.channels.values()], n)
-    need = _needs(scenario, _stream(seed, replication, "need"), priority)
+    channel = _categorical(stream("channel"),
+                           [c.share for c in scenario.demand.channels.values()], n)
+    need = _needs(scenario, stream("need"), priority)
+    tickets = _attributes(scenario, stream, arrived, is_storm, priority, channel, need)
+    if scenario.backlog is None:
+        return tickets
+    from supportsim._backlog import with_backlog
+
+    return with_backlog(scenario, seed, replication, tickets)
+
+
+def _attributes(scenario: Scenario, stream: Callable[[str], np.random.Generator],
+                arrived: np.ndarray, is_storm: np.ndarray, priority: np.ndarray,
+                channel: np.ndarray, need: np.ndarray) -> TicketStream:
+    """The rest of the tickets' attributes, each from its own stream."""
+    n = arrived.size
+    demand, work = scenario.demand, scenario.work
     patience_mean = np.array([c.patience if c.patience is not None else np.inf
                               for c in demand.channels.values()])[channel]
-    patience = _stream(seed, replication, "patience").exponential(1.0, n) * patience_mean
+    patience = stream("patience").exponential(1.0, n) * patience_mean
 
     overrides = [(rank, work.priorities[name]) for rank, name in enumerate(scenario.priorities)
                  if name in work.priorities]
 
     def per_tier(name: str, specs: Mapping[Any, Distribution], table: str = "") -> np.ndarray:
-        rng = _stream(seed, replication, name)
+        rng = stream(name)
         rows = np.full((3, n), np.nan)
         for level, tier in enumerate(TIERS):
             # Every tier draws from the stream in turn, defined or not, so that adding a
@@ -393,7 +415,7 @@ def generate(scenario: Scenario, replication: int, seed: int, *,
     review_specs = ({} if review == "none" else work.triage if review is None
                     else dict.fromkeys(TIERS, review))
 
-    bounce_rng = _stream(seed, replication, "bounce")
+    bounce_rng = stream("bounce")
     return TicketStream(
         arrived_at=arrived,
         priority=priority,
@@ -405,7 +427,7 @@ def generate(scenario: Scenario, replication: int, seed: int, *,
         triage=per_tier("triage", work.triage, "triage"),
         retriage=per_tier("retriage", work.triage, "triage"),
         bounce_draw=bounce_rng.random((3, n)),
-        learning_draw=_stream(seed, replication, "learning").random((3, n)),
-        knowledge_draw=_stream(seed, replication, "knowledge").random(n),
+        learning_draw=stream("learning").random((3, n)),
+        knowledge_draw=stream("knowledge").random(n),
         review=per_tier("review", review_specs, "triage" if review is None else ""),
     )

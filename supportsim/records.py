@@ -51,6 +51,9 @@ def _tickets(scenario: Scenario, runs: list[Run]) -> pd.DataFrame:
     first = cat(lambda s, r: r.first_response_at)
     resolved = cat(lambda s, r: r.resolved_at)
     counts = [len(stream) for _, stream, _ in runs]
+    # [initial] backlog tickets come first in each stream; they are scored whatever the
+    # warm-up (they arrived before start, not during the warm-up).
+    initial = cat(lambda s, r: np.arange(len(s)) < s.initial).astype(bool)
     return pd.DataFrame({
         "replication": np.repeat([rep for rep, _, _ in runs], counts).astype(np.int32),
         "ticket": np.concatenate([np.arange(c, dtype=np.int32) for c in counts])
@@ -70,11 +73,12 @@ def _tickets(scenario: Scenario, runs: list[Run]) -> pd.DataFrame:
         "effort": cat(lambda s, r: r.effort),
         "wait_time": first - arrived,
         "resolution_time": resolved - arrived,
-        "warmup": arrived < scenario.warmup,
+        "warmup": (arrived < scenario.warmup) & ~initial,
         "storm": cat(lambda s, r: s.storm).astype(bool),
         "swarm_size": cat(lambda s, r: r.swarm_size).astype(np.int8),
         "help_wait_time": cat(lambda s, r: r.help_wait),
         "agent": cat(lambda s, r: r.resolver).astype(np.int32),
+        "initial": initial,
     })
 
 

@@ -75,6 +75,9 @@ class SimulationResult:
         The ticket table when it was kept in memory (``tickets="keep"``).
     ticket_files : tuple of Path
         One parquet file per replication when the tickets were spilled to a directory.
+    fresh_scores : DataFrame or None
+        As `scores` without the ``[initial]`` backlog's tickets; None without a backlog
+        (then `scores` has none to leave out).
 
     Notes
     -----
@@ -93,6 +96,7 @@ class SimulationResult:
     metrics: pd.DataFrame = field(repr=False)
     ticket_table: pd.DataFrame | None = field(default=None, repr=False)
     ticket_files: tuple[Path, ...] = field(default=(), repr=False)
+    fresh_scores: pd.DataFrame | None = field(default=None, repr=False)
 
     @property
     def tickets(self) -> pd.DataFrame:
@@ -113,18 +117,23 @@ class SimulationResult:
             "simulate with tickets='keep' or tickets=DIRECTORY (spilled to parquet) for "
             "ticket-level analysis (sla(), summary() and attainment() work without it)")
 
-    def sla(self, confidence: float = 0.95, method: str = "t") -> pd.DataFrame:
+    def sla(self, confidence: float = 0.95, method: str = "t", *, initial: bool = True
+            ) -> pd.DataFrame:
         """Response and resolution attainment per priority with intervals across replications.
 
         `method` is ``"t"`` (Student t) or ``"bootstrap"``. See
         :func:`supportsim.analysis.sla_table` for the columns and :mod:`supportsim.analysis`
-        for the scoring rules (warm-up excluded).
+        for the scoring rules (warm-up excluded). The ``[initial]`` backlog's tickets are
+        scored, their clocks running from their opening; ``initial=False`` leaves them out.
         """
-        return sla_table(self.attainment(), self.scenario, confidence=confidence,
-                         method=method)
+        return sla_table(self.attainment(initial=initial), self.scenario,
+                         confidence=confidence, method=method)
 
-    def attainment(self) -> pd.DataFrame:
-        """Per replication x priority attainment (:func:`supportsim.analysis.sla_attainment`)."""
+    def attainment(self, *, initial: bool = True) -> pd.DataFrame:
+        """Per replication x priority attainment (:func:`supportsim.analysis.sla_attainment`);
+        ``initial=False`` without the ``[initial]`` backlog's tickets."""
+        if not initial and self.fresh_scores is not None:
+            return self.fresh_scores.copy()
         return self.scores.copy()
 
     def utilisation(self) -> pd.DataFrame:

@@ -160,6 +160,9 @@ def simulate_replications(
         directory.mkdir(parents=True, exist_ok=True)
     tables = {name: _Frames(keep_index=name == "metrics")
               for name in ("staff", "timeline", "events", "scores", "metrics")}
+    # With a backlog, each replication is also scored without it, so res.sla(initial=False)
+    # works whatever happened to the tickets (kept, dropped or spilled).
+    fresh = _Frames() if scenario.backlog is not None else None
     kept, files = _Frames(), []
     for rep in numbers:
         stream = generate(scenario, rep, seed, max_tickets=max_tickets)
@@ -169,6 +172,8 @@ def simulate_replications(
         frame = parts.pop("tickets")
         parts["scores"] = sla_attainment(frame, scenario)
         parts["metrics"] = ticket_metrics(frame)
+        if fresh is not None:
+            fresh.add(sla_attainment(frame, scenario, initial=False))
         for name, part in parts.items():
             tables[name].add(part)
         if keep:
@@ -180,7 +185,8 @@ def simulate_replications(
     return SimulationResult(
         scenario=scenario, seed=seed, replications=len(numbers),
         **{name: frames.join() for name, frames in tables.items()},
-        ticket_table=kept.join() if keep else None, ticket_files=tuple(files))
+        ticket_table=kept.join() if keep else None, ticket_files=tuple(files),
+        fresh_scores=fresh.join() if fresh is not None else None)
 
 
 def _spill_directory(tickets: Tickets) -> Path | None:

@@ -170,8 +170,12 @@ def outcome_codes(tickets: pd.DataFrame, scenario: Scenario) -> tuple[Codes, Cod
     return out["response"], out["resolution"]
 
 
-def score_tickets(tickets: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
+def score_tickets(tickets: pd.DataFrame, scenario: Scenario, *, initial: bool = True
+                  ) -> pd.DataFrame:
     """Per-ticket SLA outcome for tickets after the warm-up.
+
+    `initial` False leaves out the ``[initial]`` backlog's tickets (column ``initial``),
+    which are scored by default.
 
     Returns
     -------
@@ -179,7 +183,7 @@ def score_tickets(tickets: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
         Indexed like the scored rows of `tickets`: ``response_scored``, ``response_met``,
         ``resolution_scored``, ``resolution_met`` (booleans).
     """
-    keep = ~tickets["warmup"].to_numpy(dtype=bool)
+    keep = ~_excluded(tickets, initial)
     response, resolution = outcome_codes(tickets, scenario)
     out = {}
     for kind, code in zip(KINDS, (response[keep], resolution[keep]), strict=True):
@@ -188,11 +192,21 @@ def score_tickets(tickets: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
     return pd.DataFrame(out, index=tickets.index[keep])
 
 
+def _excluded(tickets: pd.DataFrame, initial: bool) -> npt.NDArray[np.bool_]:
+    """Rows not scored: the warm-up's, and the backlog's when `initial` is False."""
+    out = tickets["warmup"].to_numpy(dtype=bool)
+    if not initial and "initial" in tickets:  # tables from before the warm start have none
+        out = out | tickets["initial"].to_numpy(dtype=bool)
+    return out
+
+
 def tally(
     tickets: pd.DataFrame,
     scenario: Scenario,
     buckets: int = 1,
     bucket_of: Callable[[FloatArray], IntArray] | None = None,
+    *,
+    initial: bool = True,
 ) -> tuple[np.ndarray, npt.NDArray[np.int64]]:
     """Count tickets per replication x priority x bucket x response code x resolution code.
 
@@ -201,6 +215,8 @@ def tally(
     buckets : int
         Number of buckets (e.g. weeks); ``bucket_of`` maps a block of arrival instants to
         bucket numbers in ``[0, buckets)``. With the default, one bucket.
+    initial : bool, default True
+        Count the ``[initial]`` backlog's tickets; False leaves them out.
 
     Returns
     -------
@@ -216,7 +232,7 @@ def tally(
     arrived = tickets["arrived_at"].to_numpy(dtype=float)
     done = {kind: tickets[_COLUMNS[kind]].to_numpy(dtype=float) for kind in KINDS}
     abandoned = tickets["abandoned"].to_numpy(dtype=bool)
-    warmup = tickets["warmup"].to_numpy(dtype=bool)
+    warmup = _excluded(tickets, initial)
     cells = rep_values.size * n_priorities * buckets * 9
     counts = np.zeros(cells + 1, dtype=np.int64)  # the last bin collects warm-up rows
     for start in _blocks(len(tickets)):
@@ -255,7 +271,8 @@ def _shares(counts: npt.NDArray[np.int64]) -> dict[str, np.ndarray]:
     return out
 
 
-def sla_attainment(tickets: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
+def sla_attainment(tickets: pd.DataFrame, scenario: Scenario, *, initial: bool = True
+                   ) -> pd.DataFrame:
     """Share of scored tickets that met response and resolution targets.
 
     Parameters
@@ -265,6 +282,9 @@ def sla_attainment(tickets: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
         ``arrived_at``, ``first_response_at``, ``resolved_at``, ``abandoned``, ``warmup``).
     scenario : Scenario
         Supplies targets, clocks, calendar and horizon.
+    initial : bool, default True
+        Score the tickets of the ``[initial]`` backlog (column ``initial``; their clocks
+        run from their opening, before start); False leaves them out.
 
     Returns
     -------
@@ -279,7 +299,7 @@ def sla_attainment(tickets: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
     The scoring rules are in the module docstring and docs/analysis.md. A replication
     whose tickets all arrived in the warm-up still has rows (shares NaN, counts 0).
     """
-    rep_values, counts = tally(tickets, scenario)
+    rep_values, counts = tally(tickets, scenario, initial=initial)
     names = scenario.priority_names
     shares = _shares(counts[:, :, 0])
     frame = pd.DataFrame({

@@ -4,7 +4,9 @@
 returns a :class:`CalibrationResult`: a valid skeleton :class:`~supportsim.Scenario`
 (demand and priorities fitted, work and team guessed and labelled so), a table of
 parameters with intervals, a report with figures, and a back-test that simulates the
-skeleton beside the history.
+skeleton beside the history. :func:`snapshot` writes the tickets open at a cut-off as an
+initial backlog (``[initial]``), and ``from_event_log(..., at=...)`` starts the skeleton
+there with them.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ if TYPE_CHECKING:
     from supportsim.calibrate._estimate import CalibrationWarning
     from supportsim.calibrate._read import FORMATS, EventLogError
     from supportsim.calibrate._report import CANNOT_INFER, Report
+    from supportsim.calibrate._snapshot import snapshot
 
 # NOTE: loaded on first use (PEP 562): scipy.stats alone takes half a second to import.
 _LAZY = {
@@ -30,6 +33,7 @@ _LAZY = {
     "EventLogError": "_read",
     "Report": "_report",
     "from_event_log": "_api",
+    "snapshot": "_snapshot",
 }
 
 
@@ -51,4 +55,5 @@ __all__ = [
     "EventLogError",
     "Report",
     "from_event_log",
+    "snapshot",
 ]

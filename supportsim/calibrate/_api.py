@@ -11,7 +11,7 @@ import pandas as pd
 
 from supportsim.calibrate._estimate import Estimates, estimate
 from supportsim.calibrate._parameters import parameters
-from supportsim.calibrate._read import read_log
+from supportsim.calibrate._read import TicketLog, read_log
 from supportsim.calibrate._skeleton import build_skeleton, write_text
 from supportsim.scenario import Scenario
 
@@ -116,6 +116,7 @@ def from_event_log(
     confidence: float = 0.95,
     name: str | None = None,
     credit: str | None = None,
+    at: Any = None,
 ) -> CalibrationResult:
     """Calibrate a skeleton scenario from a ticket history.
 
@@ -138,6 +139,11 @@ def from_event_log(
         Name of the skeleton scenario.
     credit : str, optional
         Data credit for the report and figures; set automatically for the bundled sample.
+    at : str, datetime or Timestamp, optional
+        A cut-off: the skeleton then starts there (`start` = `at`) from the tickets the
+        history shows open then, as inline ``[[initial.backlog]]`` rows
+        (:func:`~supportsim.calibrate.snapshot`: every ticket at l1, none in service).
+        The fit still uses the whole history.
 
     Returns
     -------
@@ -168,6 +174,8 @@ def from_event_log(
     log = read_log(data, format)
     est = estimate(log, confidence)
     scenario, text = build_skeleton(est, log.source, log.format, sla=sla, name=name)
+    if at is not None:
+        scenario, text = _start_at(scenario, text, log, at)
     if credit is None and Path(log.source).name == SAMPLE_NAME:
         credit = SAMPLE_CREDIT
     return CalibrationResult(
@@ -175,3 +183,27 @@ def from_event_log(
         toml=text, source=log.source, format=log.format, credit=credit,
         observed_until=log.observed_until, columns=log.columns, warnings=est.warnings,
     )
+
+
+def _start_at(scenario: Scenario, text: str, log: TicketLog, at: Any) -> tuple[Scenario, str]:
+    """The skeleton started at the cut-off `at`, with the tickets open then as its backlog."""
+    import re
+
+    import tomli_w
+
+    from supportsim.calibrate._snapshot import backlog_rows, cut_off
+
+    instant = cut_off(at, log)
+    rows = backlog_rows(log, instant).to_dict("records")
+    data = scenario.to_dict()
+    data["start"] = instant.to_pydatetime()
+    data["initial"] = {"backlog": rows}
+    scenario = Scenario.from_dict(data, source=log.source)
+    start = (f"start = {instant.to_pydatetime().isoformat()}  # the cut-off (at=): the desk "
+             "starts from the tickets open then, [[initial.backlog]] below")
+    text = re.sub(r"(?m)^start = .*$", lambda _: start, text, count=1)
+    section = tomli_w.dumps({"initial": {"backlog": rows}})
+    text += (f"\n# Initial backlog: the {len(rows)} tickets open at {instant} in the history "
+             "(ss.calibrate.snapshot).\n# GUESSED: tier l1 for every ticket (the log names "
+             "groups, not tiers); none in service; no work done.\n" + section)
+    return scenario, text

@@ -122,8 +122,27 @@ def _queue_order_section(result: CheckResult) -> str:
             f"each by {within}; {started} by {within}")
 
 
+def _backlog_section(result: CheckResult) -> str:
+    """One line: the [initial] backlog at start (or that the desk starts empty)."""
+    import numpy as np
+
+    scenario = result.scenario
+    backlog = scenario.backlog
+    if backlog is None or not len(backlog):
+        return "Initial backlog: none (the desk starts empty)"
+    from supportsim.scenario._schema import TIERS
+
+    names = [TIERS[level - 1] for level in scenario.levels]
+    per_tier = ", ".join(
+        f"{name} {int(np.sum(backlog.tier == level))} "
+        f"({int(np.sum((backlog.tier == level) & backlog.in_service))} in service)"
+        for name, level in zip(names, scenario.levels, strict=True))
+    return (f"Initial backlog: {len(backlog):,} open tickets at start ({per_tier}); oldest "
+            f"opened {_duration(-float(backlog.opened.min()))} before start")
+
+
 SECTIONS: list[Section] = [_loads_section, _demand_section, _size_section,
-                           _priorities_section, _queue_order_section]
+                           _priorities_section, _queue_order_section, _backlog_section]
 
 
 def _check(args: argparse.Namespace) -> int:

@@ -27,6 +27,7 @@ import numpy as np
 import simpy
 from simpy.events import NORMAL, Event, Timeout
 
+from supportsim._errors import ScenarioError
 from supportsim.demand import TicketStream
 from supportsim.engine._clock import Clock
 from supportsim.engine._draws import draw_arrays
@@ -35,6 +36,7 @@ from supportsim.engine._hours import duty_groups
 from supportsim.engine._queues import channel_ranks
 from supportsim.engine._workforce import WorkforceModel
 from supportsim.scenario import Scenario
+from supportsim.scenario._schema import TIERS as TIER_NAMES
 
 __all__ = ["Desk"]
 
@@ -87,6 +89,7 @@ class Desk(Duty):
             tickets.learning_draw, self.learning and workforce.learning.escalation > 0)  # type: ignore[union-attr]
         self.knowledge_draw = draw_arrays(tickets.knowledge_draw[None, :], self.knowledge)[0]
         self.preemptive = discipline == "preemptive"
+        self.backlog = tickets if tickets.initial else None  # [initial]: placed at t = 0
 
         # -- per-ticket records, preallocated
         self.first_response = [NAN] * n
@@ -191,8 +194,9 @@ class Desk(Duty):
         env = self.env
         heap, step, enter = env._queue, env.step, self._enter
         abandons, patience = self.abandons, self.patience
-        arrivals = self.arrived[:bisect_left(self.arrived, self.horizon)]
-        for i, t in enumerate(arrivals):
+        first = self._place_backlog() if self.backlog is not None else 0
+        arrivals = self.arrived[first:bisect_left(self.arrived, self.horizon)]
+        for i, t in enumerate(arrivals, first):
             # Events due at the arrival instant go first, as if scheduled before it.
             while heap and heap[0][0] <= t:
                 step()
@@ -221,6 +225,55 @@ class Desk(Duty):
                 self.busy_time[a] += worked
                 if self.agent_mode[a] != HELP_WAIT:
                     self.effort_spent[i] += worked
+
+    def _place_backlog(self) -> int:
+        """Put the [initial] backlog in place at t = 0; returns how many tickets it has.
+
+        Events due at 0 (shifts starting) go first, so the agents on duty at start are
+        known. Tickets in service take an idle agent of their tier each; the others then
+        join their tier's queue in order of opening (or start at once on an idle agent),
+        where the queue discipline orders them. A ticket worked before start (in service,
+        work done, or waiting above the first tier) counts as responded to at its
+        opening: when is not known, only that it was.
+        """
+        stream = self.backlog
+        assert stream is not None and stream.initial_tier is not None
+        assert stream.in_service is not None and stream.responded is not None
+        env = self.env
+        while env._queue and env._queue[0][0] <= 0.0:
+            env.step()
+        count = stream.initial
+        levels = self.levels
+        queue = [self._backlog_queue(levels.index(int(level))) for level in stream.initial_tier]
+        for i in np.flatnonzero(stream.responded).tolist():
+            self.first_response[i] = self.arrived[i]
+        serving = np.flatnonzero(stream.in_service).tolist()
+        for t, level in enumerate(levels):
+            wanted = sum(1 for i in serving if stream.initial_tier[i] == level)
+            if wanted > len(self.idle[t]):
+                raise ScenarioError(
+                    f"initial.backlog: {wanted} ticket(s) in service at "
+                    f"{TIER_NAMES[level - 1]} at start, but only {len(self.idle[t])} "
+                    f"{TIER_NAMES[level - 1]} agents are on duty then; mark fewer in service "
+                    "or put more agents on duty at start"
+                    + (f" ({self.scenario.source})" if self.scenario.source else ""))
+        for i in serving:
+            self._start(self.idle[levels.index(int(stream.initial_tier[i]))].popleft(), i)
+        in_service = set(serving)
+        for i in range(count):
+            if i not in in_service:
+                self._enter(queue[i], i)
+        self.next_ticket = count
+        # The snapshot at t = 0 was taken before the backlog was in place.
+        self._snapshots[0] = (self.next_ticket - self.closed,
+                              *self.tier_queued(), *self.busy, *self.on_duty,
+                              *self.workforce.vacancies, *self.reserve_on_duty,
+                              *self._overtime_agents())
+        return count
+
+    def _backlog_queue(self, t: int) -> int:
+        """The queue a backlog ticket waiting at tier index `t` joins."""
+        return t
 
     # ------------------------------------------------------------------ tickets
 

@@ -26,6 +26,7 @@ from pydantic import (
 from supportsim._errors import ScenarioError
 from supportsim._textfile import read_text
 from supportsim.calendar import Calendar
+from supportsim.scenario._initial import Backlog, Initial, resolve_backlog
 from supportsim.scenario._schema import (
     BUSINESS_DAY_HOURS,
     MAX_DURATION,
@@ -83,7 +84,9 @@ class Scenario(Section):
     work: Work
     team: Team
     workforce: Workforce | None = None
+    initial: Initial | None = None
 
+    _backlog: Backlog | None = PrivateAttr(default=None)
     _source: str | None = PrivateAttr(default=None)
 
     # ------------------------------------------------------------------ validation
@@ -112,6 +115,8 @@ class Scenario(Section):
         _check_shares({k: p.share for k, p in self.priorities.items()}, "priorities")
         self._check_tiers()
         self._check_workforce()
+        base = (info.context or {}).get(_BASE)
+        self._backlog = resolve_backlog(self, Path(base) if base is not None else None)
         return self
 
     def _check_tiers(self) -> None:
@@ -222,10 +227,18 @@ class Scenario(Section):
             raise ScenarioError(f"a scenario must be a table of keys, got {type(data).__name__}"
                                 + (f" ({source})" if source else ""))
         data = dict(data)
-        context = {BUSINESS_DAY_HOURS: _business_day_hours(data), _GIVEN: data}
+        context = {BUSINESS_DAY_HOURS: _business_day_hours(data), _GIVEN: data,
+                   # A backlog file is named relative to the scenario file, like a sweep's base.
+                   _BASE: Path(source).parent if source else None}
         try:
             scenario = cls.model_validate(data, context=context)
         except ValidationError as exc:
+            for error in exc.errors():
+                # A backlog file's error names its own file, line and column already.
+                found = (error.get("ctx") or {}).get("error")
+                if isinstance(found, ScenarioError):
+                    raise ScenarioError(f"{found}" + (f" (scenario {source})" if source
+                                                      else "")) from None
             raise scenario_error(exc, cls, source) from None
         scenario._source = source
         return scenario
@@ -278,7 +291,11 @@ class Scenario(Section):
         # Key order is kept, not sorted: the order of priorities (rank) and of channels
         # (draw order) is part of a scenario; fields come in schema order and tier-keyed
         # tables in level order, so equal contents give equal text.
-        return json.dumps(self.to_dict(), default=str)
+        data = self.to_dict()
+        if self.initial is not None and isinstance(self.initial.backlog, str):
+            # A backlog file's rows, not only its name: an edited file is another scenario.
+            data["initial"]["rows"] = self._backlog.digest() if self._backlog else ""
+        return json.dumps(data, default=str)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Scenario):
@@ -301,6 +318,11 @@ class Scenario(Section):
         section = self.calendar_section
         return Calendar(self.start, business_hours=section.business_hours,
                         business_days=section.business_days, holidays=section.holidays)
+
+    @property
+    def backlog(self) -> Backlog | None:
+        """The checked open tickets of ``[initial]`` at `start` (None without a backlog)."""
+        return self._backlog
 
     @property
     def levels(self) -> list[int]:
@@ -461,6 +483,7 @@ def _list_index(items: list[Any], part: str, walked: list[str], source: str | No
 
 #: Validation context key: the data as given, so messages can quote durations as written.
 _GIVEN = "given"
+_BASE = "base directory"
 
 
 def _as_given(data: Mapping[str, Any], key: str, hours: float) -> str:
