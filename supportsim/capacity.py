@@ -27,7 +27,8 @@ from supportsim.demand import expected_arrivals
 from supportsim.distributions import moments
 from supportsim.engine._hours import duty_groups, on_duty_hours
 from supportsim.scenario import Scenario
-from supportsim.scenario._schema import TIERS, Tier, Work
+from supportsim.scenario._schema import TIERS, Work
+from supportsim.scenario._team import Tier
 
 __all__ = ["CheckResult", "check", "tier_loads", "warn_if_overloaded"]
 

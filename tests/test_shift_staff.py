@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import supportsim as ss
-from supportsim.scenario._schema import scale_roster
+from supportsim.scenario._team import scale_roster
 from tests.support import mmc_dict
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -265,10 +265,7 @@ class Desk(Duty):
                 self._enter(queue[i], i)
         self.next_ticket = count
         # The snapshot at t = 0 was taken before the backlog was in place.
-        self._snapshots[0] = (self.next_ticket - self.closed,
-                              *self.tier_queued(), *self.busy, *self.on_duty,
-                              *self.workforce.vacancies, *self.reserve_on_duty,
-                              *self._overtime_agents())
+        self._snapshots[0] = self._state()
         return count
 
     def _backlog_queue(self, t: int) -> int:
@@ -499,11 +496,14 @@ class Desk(Duty):
         for name in self.QUEUE_CHANGES:
             setattr(self, name, _then(getattr(self, name), changed))
 
+    def _state(self) -> tuple[int, ...]:
+        """The desk now, as one row of the hourly timeline (order in ``__init__``)."""
+        return (self.next_ticket - self.closed, *self.tier_queued(), *self.busy,
+                *self.on_duty, *self.workforce.vacancies, *self.reserve_on_duty,
+                *self._overtime_agents())
+
     def _snapshot(self, event: Event | None) -> None:
-        self._snapshots.append((self.next_ticket - self.closed,
-                                *self.tier_queued(), *self.busy, *self.on_duty,
-                                *self.workforce.vacancies, *self.reserve_on_duty,
-                                *self._overtime_agents()))
+        self._snapshots.append(self._state())
         self.workforce.snapshot()
 
 

@@ -13,7 +13,8 @@ from datetime import datetime
 import numpy as np
 
 from supportsim.scenario import Scenario
-from supportsim.scenario._schema import DAYS, Shift, Tier, clock_hours
+from supportsim.scenario._schema import DAYS, clock_hours
+from supportsim.scenario._team import Shift, Tier
 
 __all__ = ["DutyGroup", "duty_groups"]
 

@@ -39,13 +39,12 @@ from supportsim.scenario._schema import (
     KeyedError,
     Priority,
     Section,
-    Team,
     Work,
     _check_growth,
     _check_shares,
     clock_hours,
-    scale_roster,
 )
+from supportsim.scenario._team import Team, scale_roster
 from supportsim.scenario._validation import _did_you_mean, keyed_error, scenario_error
 from supportsim.scenario._workforce import Workforce
 from supportsim.units import format_duration
@@ -252,7 +251,7 @@ class Scenario(Section):
             Dotted paths such as ``"team.tiers.l1.staff"`` or ``"demand.bursts.0.multiplier"``
             (list items by index or by their ``name``), each to a value as TOML would give it,
             applied in order. A tier's ``staff`` on a tier that works shifts scales the
-            shifts' staff to that head count (:func:`~supportsim.scenario._schema.scale_roster`).
+            shifts' staff to that head count (:func:`~supportsim.scenario._team.scale_roster`).
 
         Returns
         -------

@@ -1,0 +1,183 @@
+"""The ``[team]`` section of the scenario schema: tiers, their hours and shifts, ticket
+tennis, swarming and the queue order (split from :mod:`supportsim.scenario._schema`,
+whose conventions it follows)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import Discriminator, Field, Tag, field_validator, model_validator
+
+from supportsim.scenario._schema import (
+    DAYS,
+    MAX_STAFF,
+    TIERS,
+    ClockTime,
+    Count,
+    DayName,
+    Distribution,
+    KeyedError,
+    Real,
+    Section,
+    Share,
+    TierName,
+)
+
+
+class Shift(Section):
+    """One shift of a tier: agents on duty from `start` to `end` on `days` (may cross midnight)."""
+
+    name: str = ""
+    start: ClockTime
+    end: ClockTime
+    days: tuple[DayName, ...] = DAYS
+    staff: Count = Field(ge=0, le=MAX_STAFF)
+
+    @model_validator(mode="after")
+    def _check(self) -> Shift:
+        if self.start == self.end:
+            raise KeyedError("end", "must differ from start", self.end)
+        return self
+
+
+def _hours_kind(value: Any) -> str:
+    return "named" if isinstance(value, str) else "shifts"
+
+
+StaffHours = Annotated[
+    Annotated[Literal["24x7", "business"], Tag("named")]
+    | Annotated[tuple[Shift, ...], Tag("shifts")],
+    Discriminator(_hours_kind),
+]
+
+
+def scale_roster(staff: list[int], total: int) -> list[int]:
+    """Shift head counts scaled in proportion to sum to `total` (largest remainder).
+
+    Each shift gets ``floor(staff_i * total / sum)``; the agents still missing go one each
+    to the shifts with the largest remainders, the earlier shift first on a tie. E.g.
+    ``[4, 1, 2, 3, 2, 1]`` (13) to 14 gives ``[5, 1, 2, 3, 2, 1]``. A roster of zeros has
+    no proportions to keep, so it only scales to 0.
+    """
+    current = sum(staff)
+    if current == 0:
+        if total != 0:
+            raise ValueError("every shift has staff 0, so there are no proportions to scale")
+        return list(staff)
+    quotas = [s * total for s in staff]  # exact integer arithmetic: quota / current
+    shares = [q // current for q in quotas]
+    order = sorted(range(len(staff)), key=lambda i: (-(quotas[i] % current), i))
+    for i in order[: total - sum(shares)]:
+        shares[i] += 1
+    return shares
+
+
+class Tier(Section):
+    """``[team.tiers.lN]``: head count and working hours of one tier."""
+
+    staff: Count | None = Field(
+        default=None, ge=0, le=MAX_STAFF,
+        description="agents in the tier. With `hours` as a list of shifts it may be left out "
+                    "(the shifts' sum); in a file it must then equal that sum. Set as an "
+                    "override (`--set`, `with_overrides`, a sweep factor or breakpoint "
+                    "factor), it scales every shift's staff by staff / sum, rounded by "
+                    "largest remainder (ties to the earlier shift) so the shifts sum to it "
+                    "exactly: 13 agents on shifts of 4, 1, 2, 3, 2, 1 set to 14 gives "
+                    "5, 1, 2, 3, 2, 1")
+    hours: StaffHours = "24x7"
+
+    @model_validator(mode="after")
+    def _check(self) -> Tier:
+        if isinstance(self.hours, tuple):
+            rostered = sum(s.staff for s in self.hours)
+            if not self.hours:
+                raise KeyedError("hours", "must list at least one shift")
+            if rostered > MAX_STAFF:
+                raise KeyedError("hours", f"shifts' staff must sum to <= {MAX_STAFF}, got "
+                                 f"{rostered}")
+            if self.staff is not None and self.staff != rostered:
+                last = len(self.hours) - 1
+                raise KeyedError(
+                    "staff", f"must equal the sum of the shifts' staff ({rostered}): leave "
+                             f"it out, or set each shift's own staff (hours.0.staff .. "
+                             f"hours.{last}.staff of this tier); an override of the tier's "
+                             f"staff scales the shifts instead", self.staff
+                )
+        elif self.staff is None:
+            raise KeyedError("staff", "is required (or give `hours` as a list of shifts)")
+        return self
+
+    @property
+    def headcount(self) -> int:
+        """Agents in the tier (the shifts' sum when hours is a roster)."""
+        if isinstance(self.hours, tuple):
+            return sum(s.staff for s in self.hours)
+        assert self.staff is not None
+        return self.staff
+
+
+def _order_kind(value: Any) -> str:
+    return "named" if isinstance(value, str) else "channels"
+
+
+#: ``team.channel_order``: a named rule or channel names, first served first.
+ChannelOrder = Annotated[
+    Annotated[Literal["live_first", "none"], Tag("named")]
+    | Annotated[tuple[str, ...], Tag("channels")],
+    Discriminator(_order_kind),
+]
+
+
+class Tennis(Section):
+    """``[team.tennis]``: an escalated ticket is sent back down once with probability `bounce`,
+    after the upper tier's agent has worked `review` on it (default: that tier's triage,
+    ``work.triage.lN``; no review time where it has none; ``"none"``: bounces cost the
+    upper tier no time, as before version 0.2).
+    """
+
+    bounce: Share = 0.0
+    review: Literal["none"] | Distribution | None = Field(
+        default=None,
+        description='the upper tier\'s work on a ticket before it sends it back: a '
+                    'distribution table, or "none" for no time')
+
+
+class Swarm(Section):
+    """``[team.swarm]``: how a swarm works a ticket when structure = "swarming"."""
+
+    overhead: Real = Field(default=0.15, ge=0, le=10,
+                            description="extra effort per extra member working the ticket")
+    max_size: Count = Field(default=3, ge=2, le=100, description="owner plus experts, at most")
+
+
+class Team(Section):
+    """``[team]``: structure, queue discipline and tiers."""
+
+    structure: Literal["tiered", "swarming"] = "tiered"
+    discipline: Literal["fifo", "priority", "preemptive"] = "priority"
+    channel_order: ChannelOrder = Field(
+        default="live_first",
+        description='who is answered first among tickets nobody has started: "live_first" '
+                    "(channels with patience first), \"none\", or channel names in order")
+    tiers: dict[TierName, Tier]
+    tennis: Tennis = Field(default_factory=Tennis)
+    # Read only when structure = "swarming" (DESIGN section 4), so a file can carry both
+    # structures' settings and switch with one override.
+    swarm: Swarm | None = None
+
+    @field_validator("tiers")
+    @classmethod
+    def _order_tiers(cls, tiers: dict[str, Tier]) -> dict[str, Tier]:
+        # Tier order is level order whatever the file order, so `levels` can rely on it.
+        return {name: tiers[name] for name in TIERS if name in tiers}
+
+    @property
+    def swarm_settings(self) -> Swarm:
+        """The ``[team.swarm]`` settings, defaults when the section is left out."""
+        return self.swarm if self.swarm is not None else Swarm()
+
+    @model_validator(mode="after")
+    def _check(self) -> Team:
+        if not self.tiers:
+            raise KeyedError("tiers", "must define at least one tier")
+        return self
