@@ -17,7 +17,7 @@ each sets off Poisson(`tickets`) tickets at exponential delays with mean `decay`
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,6 +34,7 @@ from supportsim.scenario._schema import (
     WeeklyProfile,
     Work,
 )
+from supportsim.waves import integrate, wave_arrivals, wave_key, wave_terms, with_bursts
 
 __all__ = [
     "STREAMS",
@@ -41,6 +42,8 @@ __all__ = [
     "expected_arrivals",
     "generate",
     "rate_at",
+    "wave_integrals",
+    "wave_rates",
     "weekly_profile",
 ]
 
@@ -82,6 +85,7 @@ class TicketStream:
     learning_draw: np.ndarray  # (3, n) uniforms: does a joiner at that tier escalate anyway
     knowledge_draw: np.ndarray  # (n,) uniforms: is the ticket shifted left to L1
     review: np.ndarray  # (3, n) upper-tier work before a bounce (team.tennis.review)
+    wave: np.ndarray  # int16 index into demand.waves; -1 for base and storm tickets
 
     def __len__(self) -> int:
         return len(self.arrived_at)
@@ -151,6 +155,8 @@ def expected_arrivals(scenario: Scenario, t0: float = 0.0, t1: float | None = No
     demand = scenario.demand
     clipped = _dips_below_zero(demand)
     base = _grid_arrivals(scenario, t0, t1) if clipped else _smooth_arrivals(scenario, t0, t1)
+    if demand.waves and not clipped:
+        base += float(wave_integrals(scenario, np.array([t0, t1])).sum())
     storms = demand.storms
     if storms is None:
         return base
@@ -236,8 +242,39 @@ def _grid_arrivals(scenario: Scenario, t0: float, t1: float) -> float:
         hi = min(lo + HOURS_PER_WEEK, t1)
         steps = max(int(np.ceil((hi - lo) * 12)), 1)
         edges = np.linspace(lo, hi, steps + 1)
-        total += float(np.sum(rate_at(scenario, (edges[:-1] + edges[1:]) / 2)) * (hi - lo) / steps)
+        mid = (edges[:-1] + edges[1:]) / 2
+        rate = rate_at(scenario, mid)
+        if scenario.demand.waves:
+            rate = rate + wave_rates(scenario, mid).sum(axis=0)
+        total += float(np.sum(rate) * (hi - lo) / steps)
     return total
+
+
+def wave_rates(scenario: Scenario, t: np.ndarray | float) -> np.ndarray:
+    """Arrival rate (tickets/hour) of each wave at instants `t`: shape ``(waves, len(t))``.
+
+    The wave's curve times the weekly profile and the bursts' factor, as generated.
+    """
+    t = np.atleast_1d(np.asarray(t, dtype=float))
+    demand = scenario.demand
+    hour = np.floor(t + _week_offset(scenario)).astype(np.int64) % HOURS_PER_WEEK
+    shape = weekly_profile(demand.profile)[hour] * np.maximum(1.0 + _burst_extra(demand, t), 0.0)
+    rows = [sum((term.value(t) for term in wave_terms(wave)), np.zeros_like(t)) * shape
+            for wave in demand.waves]
+    return np.array(rows).reshape(len(demand.waves), t.size)
+
+
+def wave_integrals(scenario: Scenario, edges: np.ndarray) -> np.ndarray:
+    """Expected tickets of each wave in each bin of `edges`: shape ``(waves, bins)``.
+
+    Exact (:func:`supportsim.waves.integrate`) unless dips push the bursts' factor below
+    zero, which :func:`expected_arrivals` integrates on a grid instead.
+    """
+    demand = scenario.demand
+    weights, offset = weekly_profile(demand.profile), _week_offset(scenario)
+    rows = [integrate(with_bursts(wave_terms(wave), demand.bursts), weights, offset, edges)
+            for wave in demand.waves]
+    return np.array(rows).reshape(len(demand.waves), len(edges) - 1)
 
 
 def _stream(seed: int, replication: int, name: str) -> np.random.Generator:
@@ -245,17 +282,17 @@ def _stream(seed: int, replication: int, name: str) -> np.random.Generator:
     return np.random.default_rng(sequence)
 
 
-def _base_arrivals(scenario: Scenario, rng: np.random.Generator) -> np.ndarray:
-    """Thinning with a rate bound that is constant within each clock hour."""
+def _hour_pieces(scenario: Scenario) -> np.ndarray:
+    """Edges of the clock-hour pieces of ``[0, horizon]`` (the first and last may be short)."""
     horizon = scenario.horizon
-    offset = _week_offset(scenario)
-    first = -(offset % 1.0)
+    first = -(_week_offset(scenario) % 1.0)
     edges = np.append(np.arange(first, horizon, 1.0), horizon)
     edges[0] = 0.0
-    lo, hi = edges[:-1], edges[1:]
-    demand = scenario.demand
-    hour = np.floor((lo + hi) / 2 + offset).astype(np.int64) % HOURS_PER_WEEK
-    growth_bound = (1.0 + demand.growth) ** (np.where(demand.growth >= 0, hi, lo) / GROWTH_PERIOD)
+    return edges
+
+
+def _burst_bound(demand: Demand, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """An upper bound of the bursts' factor on each piece ``[lo, hi)``."""
     burst_bound = np.ones_like(lo)
     for burst in demand.bursts:
         if burst.multiplier <= 1.0:
@@ -267,6 +304,18 @@ def _base_arrivals(scenario: Scenario, rng: np.random.Generator) -> np.ndarray:
         else:
             peak = np.ones_like(lo)
         burst_bound += np.where(overlaps, (burst.multiplier - 1.0) * peak, 0.0)
+    return burst_bound
+
+
+def _base_arrivals(scenario: Scenario, rng: np.random.Generator) -> np.ndarray:
+    """Thinning with a rate bound that is constant within each clock hour."""
+    offset = _week_offset(scenario)
+    edges = _hour_pieces(scenario)
+    lo, hi = edges[:-1], edges[1:]
+    demand = scenario.demand
+    hour = np.floor((lo + hi) / 2 + offset).astype(np.int64) % HOURS_PER_WEEK
+    growth_bound = (1.0 + demand.growth) ** (np.where(demand.growth >= 0, hi, lo) / GROWTH_PERIOD)
+    burst_bound = _burst_bound(demand, lo, hi)
     bound = demand.rate * weekly_profile(demand.profile)[hour] * growth_bound * burst_bound
     counts = rng.poisson(bound * (hi - lo))
     start = np.repeat(lo, counts)
@@ -352,23 +401,76 @@ def generate(scenario: Scenario, replication: int, seed: int, *,
     order = np.argsort(arrived, kind="stable")
     arrived = arrived[order]
     is_storm = (np.arange(arrived.size) >= base.size)[order]
-    n = arrived.size
 
+    def stream(name: str) -> np.random.Generator:
+        return _stream(seed, replication, name)
+
+    tickets = _draw(scenario, arrived, is_storm, stream)
+    if not scenario.demand.waves:
+        return tickets
+    return _merge([tickets, *(_wave_tickets(scenario, index, replication, seed)
+                              for index in range(len(scenario.demand.waves)))])
+
+
+def _wave_tickets(scenario: Scenario, index: int, replication: int,
+                  seed: int) -> TicketStream:
+    """The tickets of wave `index`, from streams of its own (keyed by its name)."""
+    demand = scenario.demand
+    wave = demand.waves[index]
+    key = wave_key(wave)
+
+    def stream(name: str) -> np.random.Generator:
+        # Branch 2 of the replication's spawn keys (demand is 0, the engine 1).
+        sequence = np.random.SeedSequence(seed, spawn_key=(replication, 2, key, STREAMS[name]))
+        return np.random.default_rng(sequence)
+
+    edges = _hour_pieces(scenario)
+    arrived = wave_arrivals(
+        wave, weekly_profile(demand.profile), _week_offset(scenario), scenario.horizon,
+        _burst_bound(demand, edges[:-1], edges[1:]), edges,
+        lambda t: np.maximum(1.0 + _burst_extra(demand, t), 0.0), stream("arrivals"))
+    arrived = np.sort(arrived)
+    priorities = (None if wave.priorities is None else
+                  [wave.priorities.get(name, 0.0) for name in scenario.priorities])
+    channels = (None if wave.channels is None else
+                [wave.channels.get(name, 0.0) for name in demand.channels])
+    return _draw(scenario, arrived, np.zeros(arrived.size, dtype=bool), stream,
+                 wave=index, priorities=priorities, channels=channels)
+
+
+def _merge(streams: list[TicketStream]) -> TicketStream:
+    """One stream in arrival order; the first stream's tickets first on a tie."""
+    arrived = np.concatenate([s.arrived_at for s in streams])
+    order = np.argsort(arrived, kind="stable")
+    fields = {name: np.concatenate([getattr(s, name) for s in streams], axis=-1)[..., order]
+              for name in TicketStream.__dataclass_fields__}
+    return TicketStream(**fields)
+
+
+def _draw(scenario: Scenario, arrived: np.ndarray, is_storm: np.ndarray,
+          stream: Callable[[str], np.random.Generator], *, wave: int = -1,
+          priorities: list[float] | None = None,
+          channels: list[float] | None = None) -> TicketStream:
+    """Every attribute of the tickets arriving at `arrived`, each from ``stream(name)``.
+
+    `priorities` and `channels` replace the scenario's shares (a wave's own).
+    """
+    n = arrived.size
     demand, work = scenario.demand, scenario.work
-    priority = _categorical(_stream(seed, replication, "priority"),
-                            [p.share for p in scenario.priorities.values()], n)
-    channel = _categorical(_stream(seed, replication, "channel"),
-                           [c.share for c in demand.channels.values()], n)
-    need = _needs(scenario, _stream(seed, replication, "need"), priority)
+    priority = _categorical(stream("priority"), [p.share for p in scenario.priorities.values()]
+                            if priorities is None else priorities, n)
+    channel = _categorical(stream("channel"), [c.share for c in demand.channels.values()]
+                           if channels is None else channels, n)
+    need = _needs(scenario, stream("need"), priority)
     patience_mean = np.array([c.patience if c.patience is not None else np.inf
                               for c in demand.channels.values()])[channel]
-    patience = _stream(seed, replication, "patience").exponential(1.0, n) * patience_mean
+    patience = stream("patience").exponential(1.0, n) * patience_mean
 
     overrides = [(rank, work.priorities[name]) for rank, name in enumerate(scenario.priorities)
                  if name in work.priorities]
 
     def per_tier(name: str, specs: Mapping[Any, Distribution], table: str = "") -> np.ndarray:
-        rng = _stream(seed, replication, name)
+        rng = stream(name)
         rows = np.full((3, n), np.nan)
         for level, tier in enumerate(TIERS):
             # Every tier draws from the stream in turn, defined or not, so that adding a
@@ -393,7 +495,7 @@ def generate(scenario: Scenario, replication: int, seed: int, *,
     review_specs = ({} if review == "none" else work.triage if review is None
                     else dict.fromkeys(TIERS, review))
 
-    bounce_rng = _stream(seed, replication, "bounce")
+    bounce_rng = stream("bounce")
     return TicketStream(
         arrived_at=arrived,
         priority=priority,
@@ -405,7 +507,8 @@ def generate(scenario: Scenario, replication: int, seed: int, *,
         triage=per_tier("triage", work.triage, "triage"),
         retriage=per_tier("retriage", work.triage, "triage"),
         bounce_draw=bounce_rng.random((3, n)),
-        learning_draw=_stream(seed, replication, "learning").random((3, n)),
-        knowledge_draw=_stream(seed, replication, "knowledge").random(n),
+        learning_draw=stream("learning").random((3, n)),
+        knowledge_draw=stream("knowledge").random(n),
         review=per_tier("review", review_specs, "triage" if review is None else ""),
+        wave=np.full(n, wave, dtype=np.int16),
     )

@@ -72,6 +72,8 @@ def _tickets(scenario: Scenario, runs: list[Run]) -> pd.DataFrame:
         "resolution_time": resolved - arrived,
         "warmup": arrived < scenario.warmup,
         "storm": cat(lambda s, r: s.storm).astype(bool),
+        "wave": pd.Categorical.from_codes(cat(lambda s, r: s.wave).astype(np.int16),
+                                          [w.name for w in scenario.demand.waves]),
         "swarm_size": cat(lambda s, r: r.swarm_size).astype(np.int8),
         "help_wait_time": cat(lambda s, r: r.help_wait),
         "agent": cat(lambda s, r: r.resolver).astype(np.int32),
