@@ -106,12 +106,8 @@ class SimulationResult:
         if self.ticket_table is not None:
             return self.ticket_table
         if self.ticket_files:
-            frame = pd.concat([pd.read_parquet(path) for path in self.ticket_files],
-                              ignore_index=True)
-            # Parquet gives a categorical without categories (no waves) back as objects.
-            frame["wave"] = pd.Categorical(
-                frame["wave"], categories=[w.name for w in self.scenario.demand.waves])
-            return frame
+            return pd.concat([pd.read_parquet(path) for path in self.ticket_files],
+                             ignore_index=True)
         raise ValueError(
             "this result has no ticket table: it was simulated with tickets='drop'; "
             "simulate with tickets='keep' or tickets=DIRECTORY (spilled to parquet) for "
