@@ -356,3 +356,44 @@ def test_ticket_table_records_the_wave() -> None:
     assert set(tickets["wave"].dropna()) == {"one"}
     assert tickets["wave"].isna().sum() > 0 and (tickets["wave"] == "one").sum() > 0
     assert (tickets.loc[tickets["wave"] == "one", "arrived_at"] >= WAVE["at"]).all()
+
+
+# --------------------------------------------------------------------------- check
+
+
+def test_check_prints_each_waves_share_of_the_expected_tickets(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from supportsim.cli import main
+
+    path = SCENARIOS / "rollout_waves.toml"
+    assert main(["check", str(path)]) == 0
+    out = capsys.readouterr().out
+    section = out[out.index("Rollout waves"):]
+    sc = ss.load_scenario(path)
+    total = expected_arrivals(sc)
+    own = wave_integrals(sc, np.array([0.0, sc.horizon]))[:, 0]
+    for wave, expected in zip(sc.demand.waves, own, strict=True):
+        line = next(row for row in section.splitlines() if row.strip().startswith(wave.name))
+        assert f"{expected:,.0f}" in line and f"{expected / total:.1%}" in line, line
+    # Without waves the section is left out.
+    assert main(["check", str(SCENARIOS / "mmc.toml")]) == 0
+    assert "Rollout waves" not in capsys.readouterr().out
+
+
+def test_offered_load_counts_the_waves_priority_shares() -> None:
+    # P1 work is four times P2's at L1; a wave of P1 tickets only raises the P1 share of
+    # all tickets from 0.2 to (0.2 base + wave) / total, and the offered load with it.
+    from supportsim.capacity import tier_loads
+
+    work = {"priorities": {"P1": {"effort": {"l1": {"mean": "40min"}}}}}
+    base = desk([], rate=1.0, horizon="2w")
+    data = base.to_dict()
+    data["work"].update(work)
+    data["demand"]["waves"] = [{**WAVE, "priorities": {"P1": 1.0}}]
+    sc = ss.Scenario.from_dict(data)
+    tickets = expected_arrivals(sc)
+    wave = wave_integrals(sc, np.array([0.0, sc.horizon]))[0, 0]
+    p1 = (0.2 * (tickets - wave) + wave) / tickets
+    hours = p1 * 40 / 60 + (1 - p1) * 10 / 60  # mean effort per ticket at L1
+    load = tier_loads(sc)["offered_load"].iloc[0]
+    assert load == pytest.approx(tickets / sc.horizon * hours, rel=1e-9)
