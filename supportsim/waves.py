@@ -29,7 +29,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from supportsim.scenario._schema import Burst, Wave
+from supportsim.scenario._schema import Burst, SettleCurve, Wave
 
 __all__ = ["Term", "integrate", "wave_arrivals", "wave_key", "wave_terms", "with_bursts"]
 
@@ -38,20 +38,22 @@ HOURS_PER_WEEK = 168
 
 @dataclass(frozen=True, slots=True)
 class Term:
-    """``(p0 + p1 (t - a)) exp(c (t - a))`` on ``[a, b)``, zero elsewhere."""
+    """``(p0 + p1 (t - a) + p2 (t - a)^2) exp(c (t - a))`` on ``[a, b)``, zero elsewhere."""
 
     a: float
     b: float
     p0: float
     p1: float = 0.0
     c: float = 0.0
+    p2: float = 0.0
 
     def value(self, t: np.ndarray) -> np.ndarray:
         """The term at instants `t`."""
         s = t - self.a
         inside = (t >= self.a) & (t < self.b)
         with np.errstate(over="ignore", invalid="ignore"):
-            v = (self.p0 + self.p1 * s) * np.exp(self.c * np.where(inside, s, 0.0))
+            v = (self.p0 + (self.p1 + self.p2 * s) * s) * np.exp(
+                self.c * np.where(inside, s, 0.0))
         return np.where(inside, v, 0.0)
 
     def integral(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -59,47 +61,56 @@ class Term:
         d = x - self.a
         h = y - x
         z = self.c * h
-        # exp(c d) * integral_0^h (q0 + p1 u) exp(c u) du, q0 = p0 + p1 d
-        return np.exp(self.c * d) * ((self.p0 + self.p1 * d) * h * _phi0(z)
-                                     + self.p1 * h * h * _phi1(z))
+        # exp(c d) * integral_0^h (q0 + q1 u + p2 u^2) exp(c u) du, the polynomial
+        # rewritten around x: q0 = p0 + p1 d + p2 d^2, q1 = p1 + 2 p2 d.
+        q0 = self.p0 + (self.p1 + self.p2 * d) * d
+        q1 = self.p1 + 2.0 * self.p2 * d
+        return np.exp(self.c * d) * h * (q0 * _phi(0, z) + q1 * h * _phi(1, z)
+                                         + self.p2 * h * h * _phi(2, z))
 
     def shifted(self, a: float) -> Term:
         """The same function, written from ``a >= self.a`` on."""
         d = a - self.a
         scale = math.exp(self.c * d)
-        return replace(self, a=a, p0=(self.p0 + self.p1 * d) * scale, p1=self.p1 * scale)
+        return replace(self, a=a, p0=(self.p0 + (self.p1 + self.p2 * d) * d) * scale,
+                       p1=(self.p1 + 2.0 * self.p2 * d) * scale, p2=self.p2 * scale)
 
 
-def _phi0(z: np.ndarray) -> np.ndarray:
-    """``(exp(z) - 1) / z``, 1 at 0."""
-    z = np.asarray(z, dtype=float)
-    safe = np.where(z == 0.0, 1.0, z)
-    return np.where(z == 0.0, 1.0, np.expm1(safe) / safe)
+def _phi(k: int, z: np.ndarray) -> np.ndarray:
+    """``integral_0^1 v^k exp(z v) dv`` for k = 0, 1, 2; a series where ``|z| < 0.5``.
 
-
-def _phi1(z: np.ndarray) -> np.ndarray:
-    """``integral_0^1 v exp(z v) dv = (exp(z)(z - 1) + 1) / z^2``; a series near 0."""
+    Closed forms: ``(e^z - 1)/z``, ``(e^z (z - 1) + 1)/z^2``,
+    ``(e^z (z^2 - 2z + 2) - 2)/z^3``; they cancel badly near 0, where the series
+    ``sum_n z^n / (n! (n + k + 1))`` is used (24 terms: < 0.5^24 / 24! ~ 1e-31).
+    """
     z = np.asarray(z, dtype=float)
     small = np.abs(z) < 0.5
     zs = np.where(small, z, 0.0)
-    # sum_n z^n / (n! (n + 2)): 20 terms leave < 0.5^20 / 20! ~ 4e-25 at |z| < 0.5.
     series = np.zeros_like(zs)
     term = np.ones_like(zs)
-    for n in range(20):
-        series += term / (n + 2)
+    for n in range(24):
+        series += term / (n + k + 1)
         term = term * zs / (n + 1)
     zl = np.where(small, 1.0, z)
     with np.errstate(over="ignore", invalid="ignore"):
-        closed = (np.exp(zl) * (zl - 1.0) + 1.0) / (zl * zl)
+        e = np.exp(zl)
+        if k == 0:
+            closed = np.expm1(zl) / zl
+        elif k == 1:
+            closed = (e * (zl - 1.0) + 1.0) / zl**2
+        else:
+            closed = (e * (zl * zl - 2.0 * zl + 2.0) - 2.0) / zl**3
     return np.where(small, series, closed)
 
 
 def wave_terms(wave: Wave) -> list[Term]:
     """The wave's tickets per hour before the weekly profile and bursts."""
     amount = wave.users * wave.rate / HOURS_PER_WEEK
-    extra, tau, at = wave.early - 1.0, wave.settle, wave.at
     if amount == 0.0:
         return []
+    if isinstance(wave.settle, SettleCurve):
+        return _linear_terms(wave, amount)
+    extra, tau, at = wave.early - 1.0, wave.settle, wave.at
     if wave.ramp is None:
         terms = [Term(at, math.inf, amount)]
         if extra:
@@ -113,6 +124,49 @@ def wave_terms(wave: Wave) -> list[Term]:
         terms += [Term(at, end, -per * extra * tau, c=-1.0 / tau),
                   Term(end, math.inf, -per * extra * tau * math.expm1(-ramp / tau),
                        c=-1.0 / tau)]
+    return terms
+
+
+def _linear_terms(wave: Wave, amount: float) -> list[Term]:
+    """A piecewise-linear settle curve (``early`` to ``plateau`` to 1), ramped or not.
+
+    Per user the multiplier m(s) is linear on [0, L) and [L, L + I), then 1. Ramped over
+    R, the wave is amount / R * (Mc(s) - Mc(s - R)) with Mc the integral of m, quadratic
+    piece by piece; the pieces of both are summed between consecutive knots so that no
+    two large terms cancel far from the go-live.
+    """
+    curve = wave.settle
+    assert isinstance(curve, SettleCurve)
+    k, p, lead, tail = wave.early, curve.plateau, curve.learning, curve.improvement
+    at = wave.at
+    pieces = [Term(0.0, lead, k, (p - k) / lead)]
+    if tail > 0:
+        pieces.append(Term(lead, lead + tail, p, (1.0 - p) / tail))
+    pieces.append(Term(lead + tail, math.inf, 1.0))
+    if wave.ramp is None:
+        return [replace(t, a=at + t.a, b=at + t.b, p0=t.p0 * amount, p1=t.p1 * amount)
+                for t in pieces]
+    ramp = wave.ramp
+    # Mc on each piece: its start value plus the integral of the linear piece.
+    cumulative, start = [], 0.0
+    for t in pieces:
+        cumulative.append(Term(t.a, t.b, start, t.p0, p2=t.p1 / 2.0))
+        if math.isfinite(t.b):
+            start += (t.p0 + t.p1 * (t.b - t.a) / 2.0) * (t.b - t.a)
+    signed = [(t, 1.0) for t in cumulative] + [
+        (replace(t, a=t.a + ramp, b=t.b + ramp), -1.0) for t in cumulative]
+    knots = sorted({t.a for t, _ in signed} | {t.b for t, _ in signed if math.isfinite(t.b)})
+    terms = []
+    for lo, hi in zip(knots, [*knots[1:], math.inf], strict=True):
+        p0 = p1 = p2 = 0.0
+        for t, sign in signed:
+            if t.a <= lo < t.b:
+                here = t.shifted(lo)
+                p0, p1, p2 = p0 + sign * here.p0, p1 + sign * here.p1, p2 + sign * here.p2
+        if math.isinf(hi):
+            p1 = p2 = 0.0  # m = 1 at both ends: Mc(s) - Mc(s - R) = R exactly
+        scale = amount / ramp
+        terms.append(Term(at + lo, at + hi, p0 * scale, p1 * scale, p2=p2 * scale))
     return terms
 
 
@@ -134,7 +188,7 @@ def with_bursts(terms: Sequence[Term], bursts: Sequence[Burst]) -> list[Term]:
                     continue
                 part = term.shifted(a)
                 k = m * math.exp(-(a - burst.at) / burst.decay)
-                out.append(replace(part, p0=part.p0 * k, p1=part.p1 * k,
+                out.append(replace(part, p0=part.p0 * k, p1=part.p1 * k, p2=part.p2 * k,
                                    c=part.c - 1.0 / burst.decay))
             else:
                 assert burst.duration is not None
@@ -142,7 +196,7 @@ def with_bursts(terms: Sequence[Term], bursts: Sequence[Burst]) -> list[Term]:
                 if a >= b:
                     continue
                 part = term.shifted(a)
-                out.append(replace(part, b=b, p0=part.p0 * m, p1=part.p1 * m))
+                out.append(replace(part, b=b, p0=part.p0 * m, p1=part.p1 * m, p2=part.p2 * m))
     return out
 
 

@@ -248,11 +248,36 @@ RESERVED_WAVE_NAMES = ("t", "base", "total")
 _DATE_TEXT = re.compile(r"^\s*\d{4}-\d{2}-\d{2}([T ][0-9:.]+)?\s*$")
 
 
+class SettleCurve(Section):
+    """A wave's piecewise-linear settling, like the agents' learning curve: the rate
+    multiplier falls linearly from `early` to `plateau` over `learning`, then to 1 over
+    `improvement`."""
+
+    learning: Hours = Field(ge=MIN_DURATION, le=MAX_DURATION,
+                            description="from early to plateau")
+    plateau: Real = Field(ge=1, le=MAX_EARLY, description="multiplier after `learning`")
+    improvement: Hours = Field(default=0.0, ge=0, le=MAX_DURATION,
+                               description="from plateau to 1")
+
+
+def _settle_kind(value: Any) -> str:
+    return "curve" if isinstance(value, dict | SettleCurve) else "exponential"
+
+
+#: ``settle``: an exponential time constant (a duration), or a piecewise-linear curve.
+Settle = Annotated[
+    Annotated[Hours, Field(ge=MIN_DURATION, le=MAX_DURATION), Tag("exponential")]
+    | Annotated[SettleCurve, Tag("curve")],
+    Discriminator(_settle_kind),
+]
+
+
 class Wave(Section):
     """``[[demand.waves]]``: users who go live together and raise tickets as they learn.
 
     Each user raises ``rate / 168 * (1 + (early - 1) * exp(-(t - at) / settle))`` tickets
-    an hour from `at` on; with `ramp`, the users go live evenly over ``[at, at + ramp]``.
+    an hour from `at` on (or `rate` / 168 times a piecewise-linear `settle` curve); with
+    `ramp`, the users go live evenly over ``[at, at + ramp]``.
     The wave's tickets add to the base demand and follow its weekly profile and bursts
     (docs/assumptions.md). `at` is an instant (``2026-03-02T08:00``), a date (midnight),
     or hours since start (a number or a duration such as ``"2w"``); it keeps the form it
@@ -268,8 +293,10 @@ class Wave(Section):
                        description="tickets per user per week once settled")
     early: Real = Field(default=1.0, ge=1, le=MAX_EARLY,
                         description="multiplier on the rate on the first day")
-    settle: Hours = Field(ge=MIN_DURATION, le=MAX_DURATION,
-                          description="time constant of the users' learning (exponential)")
+    settle: Settle = Field(
+        description="time constant of the users' learning (exponential; a duration in "
+                    "[1s, 520w]), or a table { learning, plateau, improvement } for a "
+                    "piecewise-linear curve")
     ramp: Hours | None = Field(default=None, ge=MIN_DURATION, le=MAX_DURATION,
                                description="users go live evenly over this period")
     channels: dict[str, Share] | None = Field(
@@ -311,6 +338,9 @@ class Wave(Section):
 
     @model_validator(mode="after")
     def _check(self) -> Wave:
+        if isinstance(self.settle, SettleCurve) and self.settle.plateau > self.early:
+            raise KeyedError("settle.plateau", f"must be <= early ({self.early:g})",
+                             self.settle.plateau)
         if self.name in RESERVED_WAVE_NAMES:
             raise KeyedError("name", f"must not be one of {', '.join(RESERVED_WAVE_NAMES)} "
                              "(demand_curve's columns)", self.name)
