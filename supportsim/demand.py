@@ -12,7 +12,8 @@ that is constant within each clock hour (so a burst or a night does not waste dr
     rate(t) = rate * profile(t) * (1 + growth) ** (t / 672) * (1 + sum of burst extras)
 
 plus change storms, a shot-noise process: failed changes arrive as a Poisson process and
-each sets off Poisson(`tickets`) tickets at exponential delays with mean `decay`.
+each sets off Poisson(`tickets`) tickets at exponential delays with mean `decay`, plus
+rollout waves (:mod:`supportsim.waves`), each from streams of its own.
 """
 
 from __future__ import annotations
