@@ -456,3 +456,28 @@ def test_counts_of_a_ramped_linear_wave() -> None:
         assert_poisson(total, want)
     # The integrals themselves are checked against the closed form above; here the draws.
     assert expected.sum() > 1000
+
+
+def test_waves_under_dips_clipped_at_zero() -> None:
+    # Two overlapping dips of depth 0.8 push 1 + extra below zero (clipped): no closed
+    # form; expected_arrivals and demand_curve both use five-minute midpoint rules (whose
+    # grids differ, hence 1e-4), and no wave ticket arrives where the factor is 0.
+    dips = [{"name": "outage", "at": "2d", "multiplier": 0.2, "duration": "1d"},
+            {"name": "holiday", "at": "60h", "multiplier": 0.2, "duration": "6h"}]
+    sc = desk([{**WAVE, "ramp": "1d"}], horizon="2w", bursts=dips)
+    curve = ss.demand_curve(sc, step=4.0)
+    widths = np.diff(np.append(curve["t"], sc.horizon))
+    assert (curve["total"] * widths).sum() == pytest.approx(expected_arrivals(sc), rel=1e-4)
+    assert (curve.loc[(curve["t"] >= 60) & (curve["t"] < 64), "one"] == 0).all()
+    stream = generate(sc, 0, 5)
+    t = stream.arrived_at[stream.wave == 0]
+    assert not ((t >= 60) & (t < 66)).any() and t.size > 0
+
+
+def test_a_wave_without_users_raises_no_tickets() -> None:
+    sc = desk([{**WAVE, "users": 0}, {**WAVE, "name": "late", "at": "52w"}])
+    stream = generate(sc, 0, 5)
+    assert not (stream.wave >= 0).any()
+    assert expected_arrivals(sc) == pytest.approx(0.01 * sc.horizon, rel=1e-12)
+    curve = ss.demand_curve(sc)
+    assert (curve["one"] == 0).all() and (curve["late"] == 0).all()
