@@ -145,8 +145,9 @@ def expected_arrivals(scenario: Scenario, t0: float = 0.0, t1: float | None = No
     Integrated in closed form, so a 50-year horizon costs what a week does: the profile
     is constant within each clock hour and repeats every week, and growth and decaying
     bursts are exponentials, so each term is a weekly integral times a geometric series
-    (:func:`_periodic_exp_integral`). Storms by their closed-form mean. The one case
-    without a closed form, dips (multipliers below 1) deep enough together to push the
+    (:func:`_periodic_exp_integral`). Storms by their closed-form mean; rollout waves
+    exactly, clock hour by clock hour (:func:`wave_integrals`). The one case without a
+    closed form, dips (multipliers below 1) deep enough together to push the
     rate below zero where it is clipped, is integrated numerically (midpoint rule on a
     five-minute grid).
     """
