@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from supportsim.calendar import Calendar
     from supportsim.capacity import CheckResult, check
     from supportsim.comparison import compare
+    from supportsim.curve import demand_curve
     from supportsim.results import SimulationResult
     from supportsim.scenario import Scenario, load_scenario
     from supportsim.simulation import simulate
@@ -44,6 +45,7 @@ _LAZY = {
     "SweepResult": "supportsim.sweeps",
     "check": "supportsim.capacity",
     "compare": "supportsim.comparison",
+    "demand_curve": "supportsim.curve",
     "find_breaking_point": "supportsim.breakpoint",
     "load_scenario": "supportsim.scenario",
     "load_sweep": "supportsim.sweeps",
@@ -85,6 +87,7 @@ __all__ = [
     "calibrate",
     "check",
     "compare",
+    "demand_curve",
     "find_breaking_point",
     "load_scenario",
     "load_sweep",

@@ -23,7 +23,7 @@ import pandas as pd
 
 from supportsim import analytic
 from supportsim._errors import CapacityWarning
-from supportsim.demand import expected_arrivals
+from supportsim.demand import expected_arrivals, wave_integrals
 from supportsim.distributions import moments
 from supportsim.engine._hours import duty_groups, on_duty_hours
 from supportsim.scenario import Scenario
@@ -36,7 +36,7 @@ __all__ = ["CheckResult", "check", "tier_loads", "warn_if_overloaded"]
 def _poisson_stationary(scenario: Scenario) -> bool:
     demand = scenario.demand
     return (demand.profile == "flat" and demand.growth == 0 and not demand.bursts
-            and demand.storms is None)
+            and demand.storms is None and not demand.waves)
 
 
 def tier_loads(scenario: Scenario) -> pd.DataFrame:
@@ -71,7 +71,28 @@ def _work_by_priority(scenario: Scenario) -> list[tuple[float, Work]]:
     work = scenario.work
     if not work.priorities:
         return [(1.0, work)]
-    return [(p.share, work.for_priority(name)) for name, p in scenario.priorities.items()]
+    shares = _priority_shares(scenario)
+    return [(shares[name], work.for_priority(name)) for name in scenario.priorities]
+
+
+def _priority_shares(scenario: Scenario) -> dict[str, float]:
+    """Each priority's share of the expected tickets: waves may have shares of their own."""
+    shares = {name: p.share for name, p in scenario.priorities.items()}
+    waves = [w for w in scenario.demand.waves if w.priorities is not None]
+    if not waves:
+        return shares
+    total = expected_arrivals(scenario)
+    if total <= 0:
+        return shares
+    mixed = dict.fromkeys(shares, 0.0)
+    own = wave_integrals(scenario, np.array([0.0, scenario.horizon]))[:, 0]
+    rest = total
+    for wave, expected in zip(scenario.demand.waves, own, strict=True):
+        if wave.priorities is not None:
+            rest -= expected
+            for name, share in wave.priorities.items():
+                mixed[name] += share * expected
+    return {name: (mixed[name] + shares[name] * rest) / total for name in shares}
 
 
 def _tiered_parts(scenario: Scenario, level: int, name: str) -> Parts:

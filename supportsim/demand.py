@@ -12,11 +12,13 @@ that is constant within each clock hour (so a burst or a night does not waste dr
     rate(t) = rate * profile(t) * (1 + growth) ** (t / 672) * (1 + sum of burst extras)
 
 plus change storms, a shot-noise process: failed changes arrive as a Poisson process and
-each sets off Poisson(`tickets`) tickets at exponential delays with mean `decay`.
+each sets off Poisson(`tickets`) tickets at exponential delays with mean `decay`, plus
+rollout waves (:mod:`supportsim.waves`), each from streams of its own.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -34,6 +36,7 @@ from supportsim.scenario._schema import (
     WeeklyProfile,
     Work,
 )
+from supportsim.waves import integrate, wave_arrivals, wave_key, wave_terms, with_bursts
 
 __all__ = [
     "STREAMS",
@@ -41,6 +44,8 @@ __all__ = [
     "expected_arrivals",
     "generate",
     "rate_at",
+    "wave_integrals",
+    "wave_rates",
     "weekly_profile",
 ]
 
@@ -82,6 +87,7 @@ class TicketStream:
     learning_draw: np.ndarray  # (3, n) uniforms: does a joiner at that tier escalate anyway
     knowledge_draw: np.ndarray  # (n,) uniforms: is the ticket shifted left to L1
     review: np.ndarray  # (3, n) upper-tier work before a bounce (team.tennis.review)
+    wave: np.ndarray  # int16 index into demand.waves; -1 for base, storm and backlog tickets
     #: The first `initial` tickets are the [initial] backlog (negative arrival times);
     #: the arrays below are set only when there is one.
     initial: int = 0
@@ -146,8 +152,9 @@ def expected_arrivals(scenario: Scenario, t0: float = 0.0, t1: float | None = No
     Integrated in closed form, so a 50-year horizon costs what a week does: the profile
     is constant within each clock hour and repeats every week, and growth and decaying
     bursts are exponentials, so each term is a weekly integral times a geometric series
-    (:func:`_periodic_exp_integral`). Storms by their closed-form mean. The one case
-    without a closed form, dips (multipliers below 1) deep enough together to push the
+    (:func:`_periodic_exp_integral`). Storms by their closed-form mean; rollout waves
+    exactly, clock hour by clock hour (:func:`wave_integrals`). The one case without a
+    closed form, dips (multipliers below 1) deep enough together to push the
     rate below zero where it is clipped, is integrated numerically (midpoint rule on a
     five-minute grid).
     """
@@ -157,6 +164,8 @@ def expected_arrivals(scenario: Scenario, t0: float = 0.0, t1: float | None = No
     demand = scenario.demand
     clipped = _dips_below_zero(demand)
     base = _grid_arrivals(scenario, t0, t1) if clipped else _smooth_arrivals(scenario, t0, t1)
+    if demand.waves and not clipped:
+        base += float(wave_integrals(scenario, np.array([t0, t1])).sum())
     storms = demand.storms
     if storms is None:
         return base
@@ -242,8 +251,39 @@ def _grid_arrivals(scenario: Scenario, t0: float, t1: float) -> float:
         hi = min(lo + HOURS_PER_WEEK, t1)
         steps = max(int(np.ceil((hi - lo) * 12)), 1)
         edges = np.linspace(lo, hi, steps + 1)
-        total += float(np.sum(rate_at(scenario, (edges[:-1] + edges[1:]) / 2)) * (hi - lo) / steps)
+        mid = (edges[:-1] + edges[1:]) / 2
+        rate = rate_at(scenario, mid)
+        if scenario.demand.waves:
+            rate = rate + wave_rates(scenario, mid).sum(axis=0)
+        total += float(np.sum(rate) * (hi - lo) / steps)
     return total
+
+
+def wave_rates(scenario: Scenario, t: np.ndarray | float) -> np.ndarray:
+    """Arrival rate (tickets/hour) of each wave at instants `t`: shape ``(waves, len(t))``.
+
+    The wave's curve times the weekly profile and the bursts' factor, as generated.
+    """
+    t = np.atleast_1d(np.asarray(t, dtype=float))
+    demand = scenario.demand
+    hour = np.floor(t + _week_offset(scenario)).astype(np.int64) % HOURS_PER_WEEK
+    shape = weekly_profile(demand.profile)[hour] * np.maximum(1.0 + _burst_extra(demand, t), 0.0)
+    rows = [sum((term.value(t) for term in wave_terms(wave)), np.zeros_like(t)) * shape
+            for wave in demand.waves]
+    return np.array(rows).reshape(len(demand.waves), t.size)
+
+
+def wave_integrals(scenario: Scenario, edges: np.ndarray) -> np.ndarray:
+    """Expected tickets of each wave in each bin of `edges`: shape ``(waves, bins)``.
+
+    Exact (:func:`supportsim.waves.integrate`) unless dips push the bursts' factor below
+    zero, which :func:`expected_arrivals` integrates on a grid instead.
+    """
+    demand = scenario.demand
+    weights, offset = weekly_profile(demand.profile), _week_offset(scenario)
+    rows = [integrate(with_bursts(wave_terms(wave), demand.bursts), weights, offset, edges)
+            for wave in demand.waves]
+    return np.array(rows).reshape(len(demand.waves), len(edges) - 1)
 
 
 def _stream(seed: int, replication: int, name: str) -> np.random.Generator:
@@ -251,17 +291,17 @@ def _stream(seed: int, replication: int, name: str) -> np.random.Generator:
     return np.random.default_rng(sequence)
 
 
-def _base_arrivals(scenario: Scenario, rng: np.random.Generator) -> np.ndarray:
-    """Thinning with a rate bound that is constant within each clock hour."""
+def _hour_pieces(scenario: Scenario) -> np.ndarray:
+    """Edges of the clock-hour pieces of ``[0, horizon]`` (the first and last may be short)."""
     horizon = scenario.horizon
-    offset = _week_offset(scenario)
-    first = -(offset % 1.0)
+    first = -(_week_offset(scenario) % 1.0)
     edges = np.append(np.arange(first, horizon, 1.0), horizon)
     edges[0] = 0.0
-    lo, hi = edges[:-1], edges[1:]
-    demand = scenario.demand
-    hour = np.floor((lo + hi) / 2 + offset).astype(np.int64) % HOURS_PER_WEEK
-    growth_bound = (1.0 + demand.growth) ** (np.where(demand.growth >= 0, hi, lo) / GROWTH_PERIOD)
+    return edges
+
+
+def _burst_bound(demand: Demand, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """An upper bound of the bursts' factor on each piece ``[lo, hi)``."""
     burst_bound = np.ones_like(lo)
     for burst in demand.bursts:
         if burst.multiplier <= 1.0:
@@ -273,6 +313,18 @@ def _base_arrivals(scenario: Scenario, rng: np.random.Generator) -> np.ndarray:
         else:
             peak = np.ones_like(lo)
         burst_bound += np.where(overlaps, (burst.multiplier - 1.0) * peak, 0.0)
+    return burst_bound
+
+
+def _base_arrivals(scenario: Scenario, rng: np.random.Generator) -> np.ndarray:
+    """Thinning with a rate bound that is constant within each clock hour."""
+    offset = _week_offset(scenario)
+    edges = _hour_pieces(scenario)
+    lo, hi = edges[:-1], edges[1:]
+    demand = scenario.demand
+    hour = np.floor((lo + hi) / 2 + offset).astype(np.int64) % HOURS_PER_WEEK
+    growth_bound = (1.0 + demand.growth) ** (np.where(demand.growth >= 0, hi, lo) / GROWTH_PERIOD)
+    burst_bound = _burst_bound(demand, lo, hi)
     bound = demand.rate * weekly_profile(demand.profile)[hour] * growth_bound * burst_bound
     counts = rng.poisson(bound * (hi - lo))
     start = np.repeat(lo, counts)
@@ -358,17 +410,14 @@ def generate(scenario: Scenario, replication: int, seed: int, *,
     order = np.argsort(arrived, kind="stable")
     arrived = arrived[order]
     is_storm = (np.arange(arrived.size) >= base.size)[order]
-    n = arrived.size
 
     def stream(name: str) -> np.random.Generator:
         return _stream(seed, replication, name)
 
-    priority = _categorical(stream("priority"),
-                            [p.share for p in scenario.priorities.values()], n)
-    channel = _categorical(stream("channel"),
-                           [c.share for c in scenario.demand.channels.values()], n)
-    need = _needs(scenario, stream("need"), priority)
-    tickets = _attributes(scenario, stream, arrived, is_storm, priority, channel, need)
+    tickets = _draw(scenario, arrived, is_storm, stream)
+    if scenario.demand.waves:
+        tickets = _merge([tickets, *(_wave_tickets(scenario, index, replication, seed)
+                                     for index in range(len(scenario.demand.waves)))])
     if scenario.backlog is None:
         return tickets
     from supportsim._backlog import with_backlog
@@ -376,9 +425,64 @@ def generate(scenario: Scenario, replication: int, seed: int, *,
     return with_backlog(scenario, seed, replication, tickets)
 
 
+def _wave_tickets(scenario: Scenario, index: int, replication: int,
+                  seed: int) -> TicketStream:
+    """The tickets of wave `index`, from streams of its own (keyed by its name)."""
+    demand = scenario.demand
+    wave = demand.waves[index]
+    key = wave_key(wave)
+
+    def stream(name: str) -> np.random.Generator:
+        # Branch 2 of the replication's spawn keys (demand is 0, the engine 1).
+        sequence = np.random.SeedSequence(seed, spawn_key=(replication, 2, key, STREAMS[name]))
+        return np.random.default_rng(sequence)
+
+    edges = _hour_pieces(scenario)
+    arrived = wave_arrivals(
+        wave, weekly_profile(demand.profile), _week_offset(scenario), scenario.horizon,
+        _burst_bound(demand, edges[:-1], edges[1:]), edges,
+        lambda t: np.maximum(1.0 + _burst_extra(demand, t), 0.0), stream("arrivals"))
+    arrived = np.sort(arrived)
+    priorities = (None if wave.priorities is None else
+                  [wave.priorities.get(name, 0.0) for name in scenario.priorities])
+    channels = (None if wave.channels is None else
+                [wave.channels.get(name, 0.0) for name in demand.channels])
+    return _draw(scenario, arrived, np.zeros(arrived.size, dtype=bool), stream,
+                 wave=index, priorities=priorities, channels=channels)
+
+
+def _merge(streams: list[TicketStream]) -> TicketStream:
+    """One stream in arrival order; the first stream's tickets first on a tie."""
+    arrived = np.concatenate([s.arrived_at for s in streams])
+    order = np.argsort(arrived, kind="stable")
+    # Per-ticket arrays only: the backlog's fields are set after the merge.
+    fields: dict[str, Any] = {
+        name: np.concatenate([getattr(s, name) for s in streams], axis=-1)[..., order]
+        for name in TicketStream.__dataclass_fields__
+        if isinstance(getattr(streams[0], name), np.ndarray)}
+    return dataclasses.replace(streams[0], **fields)
+
+
+def _draw(scenario: Scenario, arrived: np.ndarray, is_storm: np.ndarray,
+          stream: Callable[[str], np.random.Generator], *, wave: int = -1,
+          priorities: list[float] | None = None,
+          channels: list[float] | None = None) -> TicketStream:
+    """Every attribute of the tickets arriving at `arrived`, each from ``stream(name)``.
+
+    `priorities` and `channels` replace the scenario's shares (a wave's own).
+    """
+    n = arrived.size
+    priority = _categorical(stream("priority"), [p.share for p in scenario.priorities.values()]
+                            if priorities is None else priorities, n)
+    channel = _categorical(stream("channel"), [c.share for c in scenario.demand.channels.values()]
+                           if channels is None else channels, n)
+    need = _needs(scenario, stream("need"), priority)
+    return _attributes(scenario, stream, arrived, is_storm, priority, channel, need, wave)
+
+
 def _attributes(scenario: Scenario, stream: Callable[[str], np.random.Generator],
                 arrived: np.ndarray, is_storm: np.ndarray, priority: np.ndarray,
-                channel: np.ndarray, need: np.ndarray) -> TicketStream:
+                channel: np.ndarray, need: np.ndarray, wave: int = -1) -> TicketStream:
     """The rest of the tickets' attributes, each from its own stream."""
     n = arrived.size
     demand, work = scenario.demand, scenario.work
@@ -430,4 +534,5 @@ def _attributes(scenario: Scenario, stream: Callable[[str], np.random.Generator]
         learning_draw=stream("learning").random((3, n)),
         knowledge_draw=stream("knowledge").random(n),
         review=per_tier("review", review_specs, "triage" if review is None else ""),
+        wave=np.full(n, wave, dtype=np.int16),
     )

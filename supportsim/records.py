@@ -75,11 +75,23 @@ def _tickets(scenario: Scenario, runs: list[Run]) -> pd.DataFrame:
         "resolution_time": resolved - arrived,
         "warmup": (arrived < scenario.warmup) & ~initial,
         "storm": cat(lambda s, r: s.storm).astype(bool),
+        "wave": _wave_names(scenario, cat(lambda s, r: s.wave)),
         "swarm_size": cat(lambda s, r: r.swarm_size).astype(np.int8),
         "help_wait_time": cat(lambda s, r: r.help_wait),
         "agent": cat(lambda s, r: r.resolver).astype(np.int32),
         "initial": initial,
     })
+
+
+def _wave_names(scenario: Scenario, index: np.ndarray) -> pd.Series:
+    """The wave's name per ticket, missing for base and storm tickets.
+
+    Strings, not a categorical: a categorical without categories (no waves) comes back
+    from parquet as objects, so a table written by ``run --out`` would not read back equal.
+    """
+    names = np.array([w.name for w in scenario.demand.waves] + [""], dtype=object)
+    index = index.astype(np.int64)
+    return pd.Series(np.where(index >= 0, names[index], None), dtype=str)
 
 
 def _staff(runs: list[Run]) -> pd.DataFrame:

@@ -2,7 +2,7 @@
 
 The digests were computed from the code before the backlog existed (commit bc51627) with
 this very function: the ticket stream of replication 1 and the ticket table of two
-replications (seed 7, two weeks), the new ``initial`` column left out. A change to any
+replications (seed 7, two weeks), the new ``initial`` and ``wave`` columns left out. A change to any
 shipped scenario's draws or to the engine's handling of ordinary tickets fails here.
 """
 
@@ -55,7 +55,8 @@ def _digests(path: Path) -> tuple[str, str]:
         warnings.simplefilter("ignore")  # intended overloads warn; not the point here
         res = ss.simulate(scenario, 2, 7)
     table = res.tickets
-    table = table[[c for c in table.columns if c != "initial"]]
+    # Columns added since (the backlog's own, rollout waves') are not in the digests.
+    table = table[[c for c in table.columns if c not in ("initial", "wave")]]
     rows = hashlib.sha256(table.to_csv(index=False, float_format="%.17g").encode())
     return h.hexdigest(), rows.hexdigest()
 
@@ -65,5 +66,10 @@ def test_scenarios_without_backlog_are_unchanged(name: str) -> None:
     assert _digests(ROOT / "scenarios" / name) == GOLDEN[name]
 
 
+#: Shipped since the backlog: their draws have no earlier version to compare with.
+NEWER = {"rollout_waves.toml"}
+
+
 def test_every_shipped_scenario_has_a_digest() -> None:
-    assert sorted(GOLDEN) == sorted(p.name for p in (ROOT / "scenarios").glob("*.toml"))
+    shipped = {p.name for p in (ROOT / "scenarios").glob("*.toml")}
+    assert sorted(GOLDEN) == sorted(shipped - NEWER)

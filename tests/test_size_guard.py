@@ -28,7 +28,7 @@ from supportsim._size import (
 from supportsim.analysis import sla_attainment
 from supportsim.capacity import tier_loads
 from supportsim.cli import main
-from supportsim.demand import expected_arrivals, generate, rate_at
+from supportsim.demand import expected_arrivals, generate, rate_at, wave_rates
 from supportsim.engine import engine_stream, run_replication
 from supportsim.engine._hours import duty_groups
 from supportsim.records import build_tables
@@ -71,6 +71,8 @@ def _reference_arrivals(scenario: ss.Scenario, t0: float, t1: float, points: int
     lo, hi = edges[:-1, None], edges[1:, None]
     nodes = lo + (hi - lo) * (np.arange(points) + 0.5) / points
     rates = rate_at(scenario, nodes.ravel()).reshape(nodes.shape)
+    if scenario.demand.waves:  # shipped waves go live on the hour: no kink inside a piece
+        rates = rates + wave_rates(scenario, nodes.ravel()).sum(axis=0).reshape(nodes.shape)
     return float(np.sum(rates.mean(axis=1) * (hi - lo).ravel()))
 
 

@@ -33,6 +33,9 @@ GOLDEN = {
     "rollout_tiered": "5dd3ba950aaf69c5a1885b5f56ac4c8d",
     "shift_left": "5dd3ba950aaf69c5a1885b5f56ac4c8d",
 }
+#: Shipped scenarios written after per-priority work, with features it did not have
+#: (rollout waves): they have no tickets from before to compare with.
+NEWER = {"rollout_waves"}
 FIELDS = ("arrived_at", "priority", "channel", "need", "patience", "storm", "effort",
           "triage", "retriage", "bounce_draw", "learning_draw", "knowledge_draw")
 
@@ -47,7 +50,7 @@ def stream_digest(scenario: ss.Scenario) -> str:
 
 @pytest.mark.parametrize("name", sorted(GOLDEN))
 def test_scenarios_without_overrides_draw_the_same_tickets_as_before(name: str) -> None:
-    assert {p.stem for p in (ROOT / "scenarios").glob("*.toml")} == set(GOLDEN)
+    assert {p.stem for p in (ROOT / "scenarios").glob("*.toml")} == set(GOLDEN) | NEWER
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         scenario = ss.load_scenario(ROOT / "scenarios" / f"{name}.toml")

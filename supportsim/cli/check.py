@@ -122,6 +122,35 @@ def _queue_order_section(result: CheckResult) -> str:
             f"each by {within}; {started} by {within}")
 
 
+def _waves_section(result: CheckResult) -> str:
+    """Each rollout wave's expected tickets and share of all; empty without waves."""
+    import pandas as pd
+
+    from supportsim.curve import demand_curve
+
+    scenario = result.scenario
+    waves = scenario.demand.waves
+    if not waves:
+        return ""
+    curve = demand_curve(scenario)
+    widths = curve["t"].diff().shift(-1).fillna(scenario.horizon - curve["t"].iloc[-1])
+    tickets = curve.drop(columns="t").mul(widths, axis=0).sum()
+    start = scenario.start
+    rows = pd.DataFrame({
+        "wave": [w.name for w in waves] + ["base (with storms)"],
+        "go-live": [f"{start + pd.Timedelta(hours=w.at):%Y-%m-%d %H:%M}" for w in waves] + ["-"],
+        "users": [f"{w.users:,}" for w in waves] + ["-"],
+        "tickets": [f"{tickets[w.name]:,.0f}" for w in waves] + [f"{tickets['base']:,.0f}"],
+        "share": [f"{tickets[n] / tickets['total']:.1%}" if tickets["total"] > 0 else "-"
+                  for n in [*(w.name for w in waves), "base"]],
+        "peak/h": [f"{curve[w.name].max():.2f}" for w in waves] + [f"{curve['base'].max():.2f}"],
+    })
+    after = sum(1 for w in waves if w.at >= scenario.horizon)
+    note = f"; {after} wave(s) go live after the horizon" if after else ""
+    return ("Rollout waves (expected tickets over the horizon, share of all, peak hourly "
+            f"rate; `ss.demand_curve` has the curve{note})\n" + _table(rows))
+
+
 def _backlog_section(result: CheckResult) -> str:
     """One line: the [initial] backlog at start (or that the desk starts empty)."""
     import numpy as np
@@ -142,7 +171,8 @@ def _backlog_section(result: CheckResult) -> str:
 
 
 SECTIONS: list[Section] = [_loads_section, _demand_section, _size_section,
-                           _priorities_section, _queue_order_section, _backlog_section]
+                           _priorities_section, _queue_order_section, _waves_section,
+                           _backlog_section]
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -157,6 +187,8 @@ def _check(args: argparse.Namespace) -> int:
           f"horizon {_duration(scenario.horizon)}, warm-up {_duration(scenario.warmup)}, "
           f"structure {scenario.team.structure}, discipline {scenario.team.discipline}")
     for section in SECTIONS:
-        print()
-        print(section(result))
+        text = section(result)
+        if text:  # a section with nothing to say (no waves) is left out
+            print()
+            print(text)
     return 0

@@ -1,5 +1,6 @@
 """Standard figures of a :class:`~supportsim.SimulationResult`, of two side by side
-(:func:`comparison`) and of a breaking-point search.
+(:func:`comparison`), of a breaking-point search, and of a scenario's expected demand by
+rollout wave (:func:`demand`).
 
 Every function builds a :class:`matplotlib.figure.Figure` through the object-oriented API
 and returns it; nothing touches pyplot's global state, so the functions are safe in
@@ -29,6 +30,7 @@ from typing import Any
 from supportsim.plot._breakpoint import breaking_points
 from supportsim.plot._capacity import capacity
 from supportsim.plot._compare import comparison
+from supportsim.plot._demand import demand
 from supportsim.plot._distributions import (
     _sla_waits,  # noqa: F401  (kept reachable as plot._sla_waits for tests)
     resolution_distribution,
@@ -43,6 +45,7 @@ __all__ = [
     "breaking_points",
     "capacity",
     "comparison",
+    "demand",
     "resolution_distribution",
     "save_figures",
     "sla_bars",

@@ -17,6 +17,7 @@ import tomli_w
 from pydantic import (
     Field,
     PrivateAttr,
+    TypeAdapter,
     ValidationError,
     ValidationInfo,
     field_validator,
@@ -31,6 +32,7 @@ from supportsim.scenario._schema import (
     BUSINESS_DAY_HOURS,
     MAX_DURATION,
     MIN_DURATION,
+    SCENARIO_START,
     TIERS,
     CalendarSection,
     Count,
@@ -114,9 +116,18 @@ class Scenario(Section):
         _check_shares({k: p.share for k, p in self.priorities.items()}, "priorities")
         self._check_tiers()
         self._check_workforce()
+        self._check_wave_priorities()
         base = (info.context or {}).get(_BASE)
         self._backlog = resolve_backlog(self, Path(base) if base is not None else None)
         return self
+
+    def _check_wave_priorities(self) -> None:
+        for index, wave in enumerate(self.demand.waves):
+            for name in wave.priorities or ():
+                if name not in self.priorities:
+                    raise KeyedError(f"demand.waves.{index}.priorities.{name}",
+                                     "is not a priority of [priorities]"
+                                     + _did_you_mean(name, list(self.priorities)), name)
 
     def _check_tiers(self) -> None:
         levels = self.levels
@@ -227,6 +238,7 @@ class Scenario(Section):
                                 + (f" ({source})" if source else ""))
         data = dict(data)
         context = {BUSINESS_DAY_HOURS: _business_day_hours(data), _GIVEN: data,
+                   SCENARIO_START: _start_of(data),
                    # A backlog file is named relative to the scenario file, like a sweep's base.
                    _BASE: Path(source).parent if source else None}
         try:
@@ -492,6 +504,19 @@ def _as_given(data: Mapping[str, Any], key: str, hours: float) -> str:
         return value.strip()
     text = format_duration(hours)
     return text if isinstance(text, str) else f"{text:g}h"
+
+
+def _start_of(data: Mapping[str, Any]) -> datetime | None:
+    """The data's `start` as validated, None if it is invalid (it reports its own error).
+
+    Waves given by date are placed with it while the demand is validated.
+    """
+    try:
+        start = TypeAdapter(datetime).validate_python(
+            data.get("start", Scenario.model_fields["start"].default))
+        return Scenario._naive_start(start)
+    except (ValidationError, ValueError):
+        return None
 
 
 def _business_day_hours(data: Mapping[str, Any]) -> float | None:

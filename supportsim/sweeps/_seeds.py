@@ -5,6 +5,8 @@ section 7), never from the variant, task order, worker or executor:
 
 - demand: ``SeedSequence(seed, spawn_key=(replication, 0, stream))``
   (:func:`supportsim.demand.generate`);
+- a rollout wave's tickets: ``SeedSequence(seed, spawn_key=(replication, 2, key, stream))``,
+  `key` a CRC-32 of the wave's name (:func:`supportsim.waves.wave_key`);
 - engine (who leaves when, joiners' extra escalations, routing draws):
   ``SeedSequence(seed, spawn_key=(replication, 1))``
   (:func:`supportsim.engine.engine_stream`).
