@@ -98,6 +98,16 @@ class TicketStream:
     def __len__(self) -> int:
         return len(self.arrived_at)
 
+    def select(self, index: np.ndarray | slice) -> TicketStream:
+        """The tickets at `index` (a mask, positions or a slice) of a stream without a
+        backlog: every per-ticket array cut alike, in their order."""
+        if self.initial:
+            raise ValueError("a stream with an [initial] backlog cannot be cut: the "
+                             "backlog must stay its first tickets")
+        return dataclasses.replace(self, **{
+            f.name: getattr(self, f.name)[..., index] for f in dataclasses.fields(self)
+            if isinstance(getattr(self, f.name), np.ndarray)})
+
 
 def weekly_profile(profile: str | WeeklyProfile) -> np.ndarray:
     """168 hourly weights, Monday 00:00 first, with mean 1."""
