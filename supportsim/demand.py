@@ -28,14 +28,8 @@ import numpy as np
 from supportsim._size import DEFAULT_MAX_TICKETS, estimate_size
 from supportsim.distributions import draw
 from supportsim.scenario import Scenario
-from supportsim.scenario._schema import (
-    TIERS,
-    Burst,
-    Demand,
-    Distribution,
-    WeeklyProfile,
-    Work,
-)
+from supportsim.scenario._demand import Burst, Demand, WeeklyProfile
+from supportsim.scenario._schema import TIERS, Distribution, Work
 from supportsim.waves import integrate, wave_arrivals, wave_key, wave_terms, with_bursts
 
 __all__ = [

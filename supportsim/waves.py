@@ -29,7 +29,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from supportsim.scenario._schema import Burst, SettleCurve, Wave
+from supportsim.scenario._demand import Burst, SettleCurve, Wave
 
 __all__ = ["Term", "integrate", "wave_arrivals", "wave_key", "wave_terms", "with_bursts"]
 

@@ -26,7 +26,7 @@ from supportsim import Scenario, ScenarioError, load_scenario
 from supportsim.capacity import tier_loads
 from supportsim.demand import weekly_profile
 from supportsim.scenario import _schema
-from supportsim.scenario._schema import WeeklyProfile
+from supportsim.scenario._demand import WeeklyProfile
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 

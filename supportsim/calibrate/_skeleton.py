@@ -227,7 +227,7 @@ def build_skeleton(est: Estimates, source: str, fmt: str,
 
 
 def _profile_model(profile: dict[str, list[float]]) -> Any:
-    from supportsim.scenario._schema import WeeklyProfile
+    from supportsim.scenario._demand import WeeklyProfile
 
     return WeeklyProfile(hourly=tuple(profile["hourly"]), daily=tuple(profile["daily"]))
 

@@ -27,22 +27,20 @@ from pydantic import (
 from supportsim._errors import ScenarioError
 from supportsim._textfile import read_text
 from supportsim.calendar import Calendar
+from supportsim.scenario._demand import SCENARIO_START, Demand, _check_growth
 from supportsim.scenario._initial import Backlog, Initial, resolve_backlog
 from supportsim.scenario._schema import (
     BUSINESS_DAY_HOURS,
     MAX_DURATION,
     MIN_DURATION,
-    SCENARIO_START,
     TIERS,
     CalendarSection,
     Count,
-    Demand,
     Hours,
     KeyedError,
     Priority,
     Section,
     Work,
-    _check_growth,
     _check_shares,
     clock_hours,
 )
