@@ -188,6 +188,21 @@ def test_backlog_is_scored_by_default_even_with_a_warmup_and_can_be_left_out() -
     assert len(score_tickets(t, res.scenario, initial=False)) == 0
 
 
+@pytest.mark.parametrize("warmup", ["0h", "1w", "10d"])
+def test_weekly_attainment_counts_the_backlog_in_the_first_week_shown(warmup: str) -> None:
+    # The backlog is scored whatever the warm-up, so the weekly view counts it too: in
+    # the first week it shows (it was cut off with a warm-up of a week or more).
+    data = mmc(waiting(30), horizon="3w", warmup=warmup)
+    res = simulate(data, replications=2, seed=3)
+    weekly = ss.analysis.weekly_attainment(res.tickets, res.scenario)
+    first = weekly["week"].min()
+    fresh = ss.analysis.weekly_attainment(res.tickets[~res.tickets["initial"]], res.scenario)
+    extra = (weekly.groupby("week")["resolution_tickets"].sum()
+             - fresh.groupby("week")["resolution_tickets"].sum())
+    assert extra[first] == 2 * 30  # two replications of 30 backlog tickets
+    assert (extra.drop(first) == 0).all()
+
+
 @pytest.mark.parametrize("mode", ["drop", "spill"])
 def test_leaving_the_backlog_out_works_in_every_tickets_mode(mode: str, tmp_path: Path
                                                              ) -> None:

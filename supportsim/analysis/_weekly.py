@@ -20,7 +20,8 @@ def weekly_attainment(
 
     Tickets are scored by the rules of :func:`sla_attainment` and counted in the period
     in which they *arrived*, so a burst shows in the weeks it hit even when its tickets
-    were resolved later.
+    were resolved later. An ``[initial]`` backlog's tickets (opened before start) count in
+    the first period shown, whatever the warm-up.
 
     Parameters
     ----------
@@ -53,8 +54,10 @@ def weekly_attainment(
     first = min(int(scenario.warmup // period), periods - 1)
 
     def bucket_of(arrived: np.ndarray) -> np.ndarray:
+        # Tickets scored though they arrived before the first period shown (an
+        # [initial] backlog, opened before start) count in that first period.
         week = np.floor_divide(arrived, period).astype(np.intp)
-        return np.clip(week, 0, periods - 1, out=week)
+        return np.clip(week, first, periods - 1, out=week)
 
     rep_values, counts = tally(tickets, scenario, buckets=periods, bucket_of=bucket_of)
     counts = counts[:, :, first:]
