@@ -32,6 +32,20 @@ def mmc_dict(rate: float = 20.0, mean: float = 0.25, staff: int = 7, horizon: st
     }
 
 
+def two_tier_dict(l2_staff: int = 5) -> dict[str, Any]:
+    """A two-tier Jackson network: L1 at lambda 10/h on 4 agents, triage and effort both
+    exp(15 min); 30 % need L2, `l2_staff` agents with exp(1 h) effort; 24x7, fifo."""
+    data = mmc_dict(rate=10.0, mean=0.25, staff=4, horizon="12w")
+    data["work"] = {
+        "mix": {"l1": 0.7, "l2": 0.3},
+        "effort": {"l1": {"dist": "exponential", "mean": 0.25},
+                   "l2": {"dist": "exponential", "mean": 1.0}},
+        "triage": {"l1": {"dist": "exponential", "mean": 0.25}},
+    }
+    data["team"]["tiers"]["l2"] = {"staff": l2_staff, "hours": "24x7"}
+    return data
+
+
 def build(data: dict[str, Any], overrides: dict[str, Any] | None = None) -> ss.Scenario:
     """A Scenario from `data` with dotted overrides applied to a copy."""
     scenario = ss.Scenario.from_dict(copy.deepcopy(data))

@@ -12,7 +12,13 @@ import numpy as np
 import pytest
 
 import supportsim as ss
-from tests.support import assert_statistically_equal, build, mmc_dict, per_replication
+from tests.support import (
+    assert_statistically_equal,
+    build,
+    mmc_dict,
+    per_replication,
+    two_tier_dict,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -64,15 +70,7 @@ def test_utilisation_matches_offered_load(mm7: ss.SimulationResult) -> None:
 def jackson_dict() -> dict:
     # L1: lambda 10/h, 4 agents, triage and effort both exp(mean 15 min): M/M/4, a = 2.5.
     # 30 % need L2: arrivals 3/h, 5 agents, exp(mean 1 h): M/M/5, a = 3 (Burke: Poisson).
-    data = mmc_dict(rate=10.0, mean=0.25, staff=4, horizon="12w")
-    data["work"] = {
-        "mix": {"l1": 0.7, "l2": 0.3},
-        "effort": {"l1": {"dist": "exponential", "mean": 0.25},
-                   "l2": {"dist": "exponential", "mean": 1.0}},
-        "triage": {"l1": {"dist": "exponential", "mean": 0.25}},
-    }
-    data["team"]["tiers"]["l2"] = {"staff": 5, "hours": "24x7"}
-    return data
+    return two_tier_dict(l2_staff=5)
 
 
 def test_two_tier_chain_matches_jackson_network() -> None:

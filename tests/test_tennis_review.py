@@ -12,7 +12,12 @@ import pytest
 
 import supportsim as ss
 from supportsim.capacity import tier_loads
-from tests.support import assert_statistically_equal, build, mmc_dict, per_replication
+from tests.support import (
+    assert_statistically_equal,
+    build,
+    per_replication,
+    two_tier_dict,
+)
 from tests.test_engine_semantics import resolved, three_tier
 
 BOUNCE = 0.5
@@ -31,14 +36,7 @@ def tennis_network() -> dict:
     # L1: lambda 10/h, 4 agents; triage, retriage and effort all exp(15 min). 30 % need
     # L2: 6 agents, effort exp(1 h); half the escalations bounce once, after an L2 review
     # of exp(1 h), the same rate as L2's own work.
-    data = mmc_dict(rate=10.0, mean=0.25, staff=4, horizon="12w")
-    data["work"] = {
-        "mix": {"l1": 0.7, "l2": 0.3},
-        "effort": {"l1": {"dist": "exponential", "mean": 0.25},
-                   "l2": {"dist": "exponential", "mean": 1.0}},
-        "triage": {"l1": {"dist": "exponential", "mean": 0.25}},
-    }
-    data["team"]["tiers"]["l2"] = {"staff": 6, "hours": "24x7"}
+    data = two_tier_dict(l2_staff=6)
     data["team"]["tennis"] = {"bounce": BOUNCE,
                               "review": {"dist": "exponential", "mean": "1h"}}
     return data

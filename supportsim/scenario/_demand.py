@@ -13,11 +13,8 @@ from pydantic import (
     Discriminator,
     Field,
     ModelWrapValidatorHandler,
-    PrivateAttr,
-    SerializerFunctionWrapHandler,
     Tag,
     ValidationInfo,
-    model_serializer,
     model_validator,
 )
 
@@ -29,6 +26,7 @@ from supportsim.scenario._schema import (
     MAX_RATE,
     MAX_WEIGHT,
     MIN_DURATION,
+    AsWritten,
     Count,
     Hours,
     KeyedError,
@@ -139,7 +137,7 @@ Settle = Annotated[
 ]
 
 
-class Wave(Section):
+class Wave(AsWritten):
     """``[[demand.waves]]``: users who go live together and raise tickets as they learn.
 
     Each user raises ``rate / 168 * (1 + (early - 1) * exp(-(t - at) / settle))`` tickets
@@ -171,8 +169,6 @@ class Wave(Section):
     priorities: dict[str, Share] | None = Field(
         default=None, description="the wave's priority shares (default: [priorities]')")
 
-    _given: dict[str, Any] = PrivateAttr(default_factory=dict)
-
     @model_validator(mode="wrap")
     @classmethod
     def _place(cls, data: Any, handler: ModelWrapValidatorHandler[Wave],
@@ -196,12 +192,6 @@ class Wave(Section):
         wave = handler(data)
         wave._given = given
         return wave
-
-    @model_serializer(mode="wrap")
-    def _as_given(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
-        out: dict[str, Any] = handler(self)
-        out.update(self._given)
-        return out
 
     @model_validator(mode="after")
     def _check(self) -> Wave:

@@ -139,6 +139,21 @@ class Section(BaseModel):
         return self
 
 
+class AsWritten(Section):
+    """A section that goes out as it came in for the keys its validator converts: a
+    ``"3bd"`` target stays business days when the calendar changes (and ``"15min"`` reads
+    better than its coarsest unit), a wave's date stays a date when ``start`` moves. The
+    validator stores the written values in `_given`."""
+
+    _given: dict[str, Any] = PrivateAttr(default_factory=dict)
+
+    @model_serializer(mode="wrap")
+    def _as_given(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        out: dict[str, Any] = handler(self)
+        out.update(self._given)
+        return out
+
+
 def _check_shares(shares: dict[str, float], key: str) -> None:
     total = math.fsum(shares.values())
     # Rounded before the comparison: in binary 0.999999 misses 1 by a hair more than 1e-6
@@ -177,7 +192,7 @@ BUSINESS_DAY_HOURS = "business_day_hours"
 TARGETS: tuple[str, ...] = ("response", "resolution")
 
 
-class Priority(Section):
+class Priority(AsWritten):
     """``[priorities.NAME]``: share of tickets and SLA targets; file order is rank order.
 
     `response` and `resolution` are float hours. On a business clock they may be written
@@ -190,8 +205,6 @@ class Priority(Section):
     response: Hours = Field(ge=MIN_DURATION, le=MAX_DURATION)
     resolution: Hours = Field(ge=MIN_DURATION, le=MAX_DURATION)
     clock: Literal["24x7", "business"] = "24x7"
-
-    _given: dict[str, str] = PrivateAttr(default_factory=dict)
 
     @model_validator(mode="wrap")
     @classmethod
@@ -219,14 +232,6 @@ class Priority(Section):
         priority = handler(data)
         priority._given = given
         return priority
-
-    @model_serializer(mode="wrap")
-    def _as_given(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
-        # Targets go out as they came in: "3bd" must stay business days when the
-        # calendar changes, and "15min" reads better than its coarsest unit.
-        out: dict[str, Any] = handler(self)
-        out.update(self._given)
-        return out
 
     def target(self, kind: str) -> str:
         """The `kind` target (``"response"`` or ``"resolution"``) as written.
