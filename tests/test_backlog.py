@@ -367,15 +367,6 @@ def test_more_in_service_than_agents_on_duty_is_an_error() -> None:
         simulate(mmc(rows, horizon="1h", warmup="0h"), 1)
 
 
-def test_swarming_with_a_backlog_is_refused_not_guessed() -> None:
-    data = ss.load_scenario(ROOT / "scenarios" / "rollout_swarming.toml").to_dict()
-    data["initial"] = {"backlog": [{"id": "A", "opened_at": -1.0,
-                                    "priority": next(iter(data["priorities"])), "tier": "l1"}]}
-    data["horizon"], data["warmup"] = "1d", "0h"
-    with pytest.raises(ss.ScenarioError, match=re.escape("not supported with team.structure")):
-        simulate(data, 1)
-
-
 # --------------------------------------------------------------------------- placement
 
 

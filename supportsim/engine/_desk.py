@@ -232,7 +232,8 @@ class Desk(Duty):
         Events due at 0 (shifts starting) go first, so the agents on duty at start are
         known. Tickets in service take an idle agent of their tier each; the others then
         join their tier's queue in order of opening (or start at once on an idle agent),
-        where the queue discipline orders them. A ticket worked before start (in service,
+        where the queue discipline orders them (:meth:`_place_waiting`; a swarming desk
+        places them its own way). A ticket worked before start (in service,
         work done, or waiting above the first tier) counts as responded to at its
         opening: when is not known, only that it was.
         """
@@ -260,9 +261,7 @@ class Desk(Duty):
         for i in serving:
             self._start(self.idle[levels.index(int(stream.initial_tier[i]))].popleft(), i)
         in_service = set(serving)
-        for i in range(count):
-            if i not in in_service:
-                self._enter(queue[i], i)
+        self._place_waiting([i for i in range(count) if i not in in_service], queue)
         self.next_ticket = count
         # The snapshot at t = 0 was taken before the backlog was in place.
         self._snapshots[0] = self._state()
@@ -271,6 +270,11 @@ class Desk(Duty):
     def _backlog_queue(self, t: int) -> int:
         """The queue a backlog ticket waiting at tier index `t` joins."""
         return t
+
+    def _place_waiting(self, waiting: list[int], queue: list[int]) -> None:
+        """Backlog tickets `waiting` (in order of opening) join their queue at t = 0."""
+        for i in waiting:
+            self._enter(queue[i], i)
 
     # ------------------------------------------------------------------ tickets
 

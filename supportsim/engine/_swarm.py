@@ -11,6 +11,12 @@ levels in between join as well, up to ``max_size`` members. A swarm of k members
 the effort of the needed tier in ``effort x (1 + overhead (k - 1)) / k`` hours, so total
 effort grows by ``overhead`` per extra member. No ticket is ever handed off between
 queues: no escalations, no tennis.
+
+A backlog (``[initial]``) is placed as the swarm would hold it at t = 0: a ticket in
+service at a tier is owned by an idle agent of that tier (its remaining work drawn as
+for the tiered desk: the effort if its need is met there, else the rest of the
+diagnosis); one waiting at the lowest tier is in the queue; one waiting above it is a
+request for help at its need's level that nobody owns.
 """
 
 from __future__ import annotations
@@ -20,7 +26,6 @@ from collections import deque
 import numpy as np
 from simpy.events import Event
 
-from supportsim._errors import ScenarioError
 from supportsim.demand import TicketStream
 from supportsim.engine._desk import DIAGNOSE, HELP_WAIT, NAN, RESOLVE, SWARM, Desk
 from supportsim.scenario import Scenario
@@ -55,10 +60,33 @@ class SwarmDesk(Desk):
         super().__init__(scenario, tickets, rng)
         self.unwritten |= {"escalations", "bounces"}
 
-    def _place_backlog(self) -> int:
-        # NOTE: a swarm's owner and helpers at start are not in a backlog file's columns.
-        raise ScenarioError("initial.backlog is not supported with team.structure = "
-                            "'swarming' yet: start from an empty desk, or use 'tiered'")
+    # ------------------------------------------------------------------ backlog
+
+    def _place_waiting(self, waiting: list[int], queue: list[int]) -> None:
+        """Backlog tickets waiting at t = 0: at the lowest tier, in the one queue; above
+        it, as requests for help nobody owns (a ticket the lower levels have diagnosed).
+
+        `queue` holds the tier index each waits at. Requests go first, as a freed agent
+        answers them before it takes a new ticket; each group in order of opening.
+        """
+        for i in waiting:
+            if queue[i]:
+                self._backlog_help(i, self.levels[queue[i]])
+        for i in waiting:
+            if not queue[i]:
+                self._enter(0, i)
+
+    def _backlog_help(self, i: int, level: int) -> None:
+        """Backlog ticket `i`, waiting at `level`, asks for an agent of its need's level
+        (at least `level`), with no owner: the one who answers leads the swarm."""
+        needed = max(self.need[i], level)
+        self.help_level[i] = needed
+        self.help_since[i] = self.env._now  # waited before start: not known, not counted
+        for t, lv in enumerate(self.levels):
+            if lv >= needed and self.idle[t]:
+                self._form_swarm(self.idle[t].popleft(), i)
+                return
+        self.help_queues[needed - 1][self.queue_class[i]].append(i)
 
     # ------------------------------------------------------------------ owners
 
