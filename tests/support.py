@@ -106,3 +106,16 @@ def assert_ecdf_at_target_is_attainment(result: ss.SimulationResult, times: Any,
         assert len(mine) == len(expected)
         if len(mine):
             assert np.mean(mine <= getattr(spec, kind)) == pytest.approx(np.mean(expected))
+
+
+def assert_on_fluid_line(timeline: Any, n: int, c: int, mu: float, lam: float,
+                         reps: int, times: tuple[float, ...] = (2.0, 5.0, 10.0)) -> None:
+    """A desk started with `n` tickets waiting drains along the fluid line: while all `c`
+    agents are busy, departures are Poisson(c mu t) and arrivals Poisson(lambda t), so
+    E[open(t)] = n - (c mu - lambda) t with variance (lambda + c mu) t; the mean over
+    `reps` replications lies within Z standard errors of it at each of `times`."""
+    for t in times:
+        values = timeline.loc[timeline["t"] == t, "backlog"].to_numpy(dtype=float)
+        fluid = n - (c * mu - lam) * t
+        se = math.sqrt((lam + c * mu) * t / reps)
+        assert abs(values.mean() - fluid) < Z * se, (t, values.mean(), fluid)

@@ -27,6 +27,7 @@ from supportsim.cli import main
 from supportsim.demand import generate
 from supportsim.distributions import remaining
 from supportsim.scenario._schema import Distribution
+from tests.support import assert_on_fluid_line
 
 ROOT = Path(__file__).resolve().parent.parent
 MMC = ROOT / "scenarios" / "mmc.toml"
@@ -127,12 +128,7 @@ def test_mmc_backlog_drains_at_c_mu_minus_lambda() -> None:
     data = mmc(waiting(n), horizon="11h", warmup="0h", **{
         "demand.rate": lam, "team.tiers.l1.staff": c,
         "work.effort": {"l1": {"dist": "exponential", "mean": 1 / mu}}})
-    line = simulate(data, reps).timeline
-    for t in (2.0, 5.0, 10.0):
-        values = line.loc[line["t"] == t, "backlog"].to_numpy(dtype=float)
-        fluid = n - (c * mu - lam) * t
-        se = math.sqrt((lam + c * mu) * t / reps)
-        assert abs(values.mean() - fluid) < 4 * se, (t, values.mean(), fluid)
+    assert_on_fluid_line(simulate(data, reps).timeline, n, c, mu, lam, reps)
 
 
 # --------------------------------------------------------------------------- SLA clocks

@@ -7,7 +7,6 @@ need's level that nobody owns. Statistical checks use 4 standard errors.
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import numpy as np
@@ -16,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import supportsim as ss
+from tests.support import assert_on_fluid_line
 from tests.test_backlog import mmc, simulate, tiered, waiting
 
 
@@ -92,12 +92,7 @@ def test_all_l1_swarm_backlog_drains_at_c_mu_minus_lambda() -> None:
         "team.tiers": {"l1": {"staff": 2, "hours": "24x7"},
                        "l2": {"staff": 2, "hours": "24x7"}},
         "work.effort": {"l1": effort, "l2": effort}})
-    line = simulate(data, reps).timeline
-    for t in (2.0, 5.0, 10.0):
-        values = line.loc[line["t"] == t, "backlog"].to_numpy(dtype=float)
-        fluid = n - (c * mu - lam) * t
-        se = math.sqrt((lam + c * mu) * t / reps)
-        assert abs(values.mean() - fluid) < 4 * se, (t, values.mean(), fluid)
+    assert_on_fluid_line(simulate(data, reps).timeline, n, c, mu, lam, reps)
 
 
 # --------------------------------------------------------------------------- placement

@@ -9,6 +9,7 @@ from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
 from matplotlib.figure import Figure
 
 from supportsim.results import SimulationResult
+from supportsim.scenario import Scenario
 
 WIDTH = 8.0  # inches: a notebook cell at the default dpi
 HEIGHT = 4.5
@@ -46,14 +47,19 @@ def _time_values(result: SimulationResult, hours: np.ndarray, dates: bool) -> np
     return np.asarray(hours, dtype=float) / 24.0
 
 
-def _format_time_axis(ax: Axes, result: SimulationResult, dates: bool) -> None:
+def _label_time_axis(ax: Axes, scenario: Scenario, dates: bool) -> None:
+    """Calendar dates (concise ticks, the start named) or days since start on x."""
     if dates:
         locator = AutoDateLocator()
         ax.xaxis.set_major_locator(locator)
         ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))
-        ax.set_xlabel(f"date (simulation starts {result.scenario.start:%a %Y-%m-%d %H:%M})")
+        ax.set_xlabel(f"date (simulation starts {scenario.start:%a %Y-%m-%d %H:%M})")
     else:
         ax.set_xlabel("time since start [days]")
+
+
+def _format_time_axis(ax: Axes, result: SimulationResult, dates: bool) -> None:
+    _label_time_axis(ax, result.scenario, dates)
     start, end = _time_values(result, np.array([0.0, result.scenario.horizon]), dates)
     ax.set_xlim(start, end)
 

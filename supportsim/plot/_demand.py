@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
 from matplotlib.figure import Figure
 
-from supportsim.plot._common import _figure, _outside_legend
+from supportsim.plot._common import _figure, _label_time_axis, _outside_legend
 from supportsim.scenario import Scenario
 
 __all__ = ["demand"]
@@ -72,10 +71,7 @@ def demand(source: Scenario | pd.DataFrame, *, step: float = 24.0,
     ax.set_ylim(bottom=0)
     if use_dates:
         assert scenario is not None
-        locator = AutoDateLocator()
-        ax.xaxis.set_major_locator(locator)
-        ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))
-        ax.set_xlabel(f"date (simulation starts {scenario.start:%a %Y-%m-%d %H:%M})")
+        _label_time_axis(ax, scenario, dates=True)
     else:
         ax.set_xlabel("time since start [days]")
     ax.set_xlim(x[0], x[-1])
