@@ -105,3 +105,23 @@ def test_plot_module_never_imports_pyplot() -> None:
                  if isinstance(node, ast.ImportFrom) for alias in node.names}
     imported |= {node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
     assert not any("pyplot" in name for name in imported)
+
+
+def test_rolling_utilisation_leaves_weekends_of_business_hours_tiers_as_gaps() -> None:
+    # golive_tiered's L2 works business hours: over a weekend the only paid time is
+    # Friday's overtime, all of it busy, so a ratio over it read 100 % (and 0 % on Monday
+    # morning). Windows with under a quarter of a typical window's paid hours are gaps.
+    # (An agent who works a long ticket through the weekend still shows, at 100 %: L3 in
+    # this run's first weekend.)
+    from supportsim.plot._timeline import _tier_utilisation
+
+    result = simulated("golive_tiered")
+    _, rolling = _tier_utilisation(result.timeline, "l2", 24)
+    start = result.scenario.start  # a Monday, 00:00
+    assert start.weekday() == 0 and start.hour == 0
+    weekend = [24.0 * (7 * w + d) + h for w in range(2) for d, h in ((5, 12), (6, 0),
+                                                                          (6, 12))]
+    assert rolling.loc[weekend].isna().all()
+    wednesdays_noon = [24.0 * (7 * w + 2) + 12 for w in range(2)]
+    assert rolling.loc[wednesdays_noon].notna().all()
+    assert (rolling.dropna() <= 1.0).all()

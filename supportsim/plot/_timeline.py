@@ -74,6 +74,10 @@ def backlog(result: SimulationResult, *, dates: bool = True) -> Figure:
 # --------------------------------------------------------------------------- utilisation
 
 
+#: Share of a typical window's paid agent-hours below which no rolling value is drawn.
+MIN_PAID_SHARE = 0.25
+
+
 def _tier_utilisation(timeline: pd.DataFrame, name: str, window: int) -> tuple[
         pd.Series, pd.Series]:
     """Hourly and rolling utilisation of one tier, each the mean across replications.
@@ -81,7 +85,8 @@ def _tier_utilisation(timeline: pd.DataFrame, name: str, window: int) -> tuple[
     Utilisation is busy over paid agents: on duty plus those finishing a ticket after
     their duty ended (overtime), so it never exceeds 100 %. The rolling value is a ratio
     of sums over the hours when someone is paid (agent-hours busy / agent-hours paid),
-    not a mean of hourly ratios.
+    not a mean of hourly ratios, drawn where the window holds at least `MIN_PAID_SHARE`
+    of a typical window's paid hours.
     """
     busy = _wide(timeline, f"busy_{name}")
     duty = _wide(timeline, f"on_duty_{name}") + _wide(timeline, f"overtime_{name}")
@@ -89,7 +94,11 @@ def _tier_utilisation(timeline: pd.DataFrame, name: str, window: int) -> tuple[
     hourly = (busy / duty.where(staffed)).mean(axis=1)
     busy_sum = busy.where(staffed, 0.0).rolling(window, center=True, min_periods=1).sum()
     duty_sum = duty.rolling(window, center=True, min_periods=1).sum()
-    rolling = (busy_sum / duty_sum.where(duty_sum > 0)).mean(axis=1)
+    # A window with under a quarter of a typical window's paid agent-hours (a weekend of
+    # a business-hours tier: only Friday's overtime) is left as a gap: a ratio over a
+    # few paid hours reads 100 % or 0 % and says nothing about the tier.
+    typical = duty_sum.where(duty_sum > 0).median()
+    rolling = (busy_sum / duty_sum.where(duty_sum >= MIN_PAID_SHARE * typical)).mean(axis=1)
     return hourly, rolling
 
 
@@ -111,7 +120,9 @@ def utilisation(result: SimulationResult, *, window: float = 24.0,
         Faint lines: hourly utilisation (state at the top of each hour, busy / paid,
         where paid counts agents on duty and those finishing a ticket after their shift);
         bold lines: rolling utilisation over the paid hours of the window. Both are
-        means across replications with a gap where nobody is paid, and at most 100 %.
+        means across replications with a gap where nobody is paid (rolling: where the
+        window holds under a quarter of a typical window's paid hours, as over a weekend
+        of a business-hours tier), and at most 100 %.
     """
     steps = max(round(window), 1)
     fig = _figure()
