@@ -177,10 +177,11 @@ The backlog (open tickets) has a daily and weekly rhythm, since L2/L3 work busin
 and a sharp peak at the go-live that takes about two weeks to clear. Utilisation is busy
 agents over paid agents (on duty, plus those finishing the ticket in hand after their
 shift: overtime), over a rolling day: in the go-live week L1 and L2 run close to 100 %
-(L2 into the following week), while L3 is hit less, at about 75-95 %. Around weekends the
-L2 and L3 lines jump to 100 % (L3 also briefly to 0 %): nobody is on duty then, so a
-window holds only a few paid hours, of agents finishing a ticket started on Friday (busy by
-definition) or the first hour of Monday (before the first tickets reach L3).
+(L2 into the following week), while L3 is hit less, at about 75-95 %. The L2 and L3
+lines break at weekends: nobody is on duty then, and a window with under a quarter of a
+normal day's paid hours is left out rather than read as 100 %. Where an L3 line still
+touches 100 % next to a weekend, an agent is working a long ticket started on Friday
+through it (overtime, busy by definition).
 `res.summary()` reports the overtime per tier (here about 9, 48 and 78 agent-hours a week
 at L1, L2 and L3: an agent finishes the ticket in hand however long its effort, and L3
 efforts have a long tail).
