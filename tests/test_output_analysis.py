@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy import signal, stats
 
 import supportsim as ss
@@ -215,3 +217,19 @@ def test_warmup_figure(mmc_high_load):
     fig = warmup(mmc_high_load, "backlog").figure()
     ax = fig.axes[0]
     assert "MSER-5" in ax.get_title() and ax.get_ylabel() == "backlog (tickets)"
+
+
+@settings(max_examples=40, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), scale=st.floats(0.01, 100.0),
+       shift=st.floats(-1e3, 1e3), batches=st.integers(2, 40))
+def test_mser_and_batch_means_are_affine_equivariant(seed, scale, shift, batches):
+    # Changing the unit (hours to minutes) or the origin moves no cut and maps the
+    # interval; the grand mean of the batch means is the mean of what they cover.
+    x = _ar1(np.random.default_rng(seed), 400, 0.7, 0.0, stationary=False)[0]
+    assert mser(shift + scale * x).index == mser(x).index
+    a, b = batch_means_interval(x, batches), batch_means_interval(shift + scale * x, batches)
+    assert b.mean == pytest.approx(shift + scale * a.mean, rel=1e-9, abs=1e-6)
+    assert b.half_width == pytest.approx(scale * a.half_width, rel=1e-9)
+    kept = x[x.size - a.batch_size * batches:]
+    assert a.mean == pytest.approx(kept.mean(), abs=1e-12)
+    assert a.low <= a.mean <= a.high
