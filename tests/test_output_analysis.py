@@ -92,6 +92,10 @@ def test_mser_flags_an_overloaded_desk():
         found = warmup(res, metric)
         assert not found.settled
         assert "does not settle" in found.message
+    with pytest.raises(ValueError, match="no warm-up to cut"):
+        batch_means(res, "backlog", replication=0, warmup="mser")
+    with pytest.raises(ValueError, match="warmup must be"):
+        batch_means(res, "backlog", replication=0, warmup="auto")
 
 
 def test_mser_cuts_little_on_a_stationary_series():
