@@ -170,6 +170,19 @@ class SimulationResult:
             the wait and resolution times, which are wall-clock hours whatever a
             priority's SLA clock; empty otherwise). Metrics are listed in docs/results.md.
         """
+        out = []
+        for metric, (series, unit) in self.per_replication().items():
+            mean, low, high = mean_interval(series.to_numpy(dtype=float),
+                                            scale="logit" if unit == "share" else "log",
+                                            confidence=confidence)
+            out.append({"metric": metric, "value": float(mean), "low": float(low),
+                        "high": float(high), "unit": unit,
+                        "clock": "wall" if unit == "h" else ""})
+        return pd.DataFrame(out)
+
+    def per_replication(self) -> dict[str, tuple[pd.Series, str]]:
+        """The values behind :meth:`summary`: per metric, one value per replication
+        (a Series indexed by replication) and its unit."""
         per_rep = self.metrics  # per replication, computed as each one finished
         metrics: dict[str, tuple[pd.Series, str]] = {
             "tickets_per_replication": (per_rep["tickets_per_replication"], "tickets"),
@@ -207,15 +220,7 @@ class SimulationResult:
             for name, rows in att.groupby("priority", observed=False, sort=False):
                 metrics[f"{kind}_attainment_{name}"] = (
                     rows.set_index("replication")[f"{kind}_attainment"], "share")
-        out = []
-        for metric, (series, unit) in metrics.items():
-            mean, low, high = mean_interval(series.to_numpy(dtype=float),
-                                            scale="logit" if unit == "share" else "log",
-                                            confidence=confidence)
-            out.append({"metric": metric, "value": float(mean), "low": float(low),
-                        "high": float(high), "unit": unit,
-                        "clock": "wall" if unit == "h" else ""})
-        return pd.DataFrame(out)
+        return metrics
 
     def weekly_attainment(self, period: float = 168.0) -> pd.DataFrame:
         """Attainment per replication x priority x week of arrival

@@ -1,23 +1,45 @@
 """Pure functions over result tables: SLA scoring, intervals, weekly attainment, backlog by
-age, time percentiles and utilisation over time (scoring rules in docs/analysis.md)."""
+age, time percentiles and utilisation over time (scoring rules in docs/analysis.md); output
+analysis: MSER-5 warm-up, batch means and the replications a pilot says are needed."""
 
 from supportsim.analysis._backlog import AGE_EDGES, backlog_by_age
 from supportsim.analysis._intervals import bootstrap_interval, mean_interval, t_interval
 from supportsim.analysis._percentiles import time_percentiles
+from supportsim.analysis._precision import (
+    LAG1_BOUND,
+    BatchMeans,
+    ReplicationsNeeded,
+    batch_means,
+    batch_means_interval,
+    replications_for,
+    replications_needed,
+)
 from supportsim.analysis._sla import score_tickets, sla_attainment, sla_table
 from supportsim.analysis._utilisation import utilisation_over_time
+from supportsim.analysis._warmup import Mser, Warmup, mser, warmup
 from supportsim.analysis._weekly import weekly_attainment
 
 __all__ = [
     "AGE_EDGES",
+    "LAG1_BOUND",
+    "BatchMeans",
+    "Mser",
+    "ReplicationsNeeded",
+    "Warmup",
     "backlog_by_age",
+    "batch_means",
+    "batch_means_interval",
     "bootstrap_interval",
     "mean_interval",
+    "mser",
+    "replications_for",
+    "replications_needed",
     "score_tickets",
     "sla_attainment",
     "sla_table",
     "t_interval",
     "time_percentiles",
     "utilisation_over_time",
+    "warmup",
     "weekly_attainment",
 ]

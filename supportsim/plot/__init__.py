@@ -38,6 +38,7 @@ from supportsim.plot._distributions import (
 )
 from supportsim.plot._sla import sla_bars, weekly_attainment
 from supportsim.plot._timeline import backlog, utilisation
+from supportsim.plot._warmup import warmup
 from supportsim.results import SimulationResult
 
 __all__ = [
@@ -51,6 +52,7 @@ __all__ = [
     "sla_bars",
     "utilisation",
     "wait_distribution",
+    "warmup",
     "weekly_attainment",
 ]
 
