@@ -118,8 +118,8 @@ def escaped_stdout() -> Iterator[None]:
 def _warnings_to_stderr() -> Iterator[list[warnings.WarningMessage]]:
     """Collect warnings and print each once as ``supportsim: warning: ...`` on exit.
 
-    The caller may clear the yielded list to drop warnings that no longer apply (those of
-    a scenario that overrides have since replaced).
+    The caller may read the yielded list (``run --vs`` re-issues only the capacity
+    warnings of a variant that the base does not share).
     """
     with warnings.catch_warnings(record=True) as caught:
         # Every capacity warning, even a repeat from the same line; others as filtered.
@@ -227,15 +227,13 @@ def _add_scenario_args(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _load(args: argparse.Namespace, caught: list[warnings.WarningMessage]) -> Scenario:
+def _load(args: argparse.Namespace) -> Scenario:
     try:
         scenario = load_scenario(args.scenario)
     except ScenarioError:
         _not_a_sweep_file(args.scenario)
         raise
     if args.overrides:
-        # Only the final scenario's capacity matters: drop the file's own warnings.
-        caught.clear()
         scenario = scenario.with_overrides(dict(args.overrides))
     return scenario
 

@@ -203,8 +203,8 @@ def run(args: argparse.Namespace) -> int:
         from supportsim.cli._common import check_output
 
         check_output(args.out, directory=True)  # refused before the search runs, not after
-    with _warnings_to_stderr() as caught:
-        scenario = _load(args, caught)
+    with _warnings_to_stderr():
+        scenario = _load(args)
         warn_if_overloaded(scenario)  # shown before the search starts
     strategies = dict(args.strategies) if args.strategies else None
     if args.strategies and len(strategies or {}) != len(args.strategies):

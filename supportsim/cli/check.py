@@ -178,8 +178,8 @@ SECTIONS: list[Section] = [_loads_section, _demand_section, _size_section,
 def _check(args: argparse.Namespace) -> int:
     from supportsim.capacity import check
 
-    with _warnings_to_stderr() as caught:
-        scenario = _load(args, caught)
+    with _warnings_to_stderr():
+        scenario = _load(args)
         result = check(scenario)
         for message in result.warnings:
             warnings.warn(message, CapacityWarning, stacklevel=1)

@@ -43,7 +43,7 @@ __all__ = ["register", "run"]
 
 BASE = "base"
 _SHORT_LABEL = 16  # characters: longer labels show as "variant" in table columns
-#: Columns of :func:`supportsim.compare` besides the two labels: a label may not clash.
+#: Column names of the printed comparison: a label that reads like one would be ambiguous.
 _COMPARE_COLUMNS = ("priority", "metric", "difference", "low", "high", "better")
 _RULE = 72  # characters: the widest rule above a variant's section
 
@@ -319,11 +319,8 @@ def _headless() -> None:
 
 def _reproducible(result: Any) -> Scenario:
     """The scenario with the seed and replications actually used, so it reruns exactly."""
-    with warnings.catch_warnings():
-        # Its capacity was reported when it was loaded.
-        warnings.simplefilter("ignore", CapacityWarning)
-        scenario: Scenario = result.scenario.with_overrides(
-            {"seed": result.seed, "replications": result.replications})
+    scenario: Scenario = result.scenario.with_overrides(
+        {"seed": result.seed, "replications": result.replications})
     return scenario
 
 
@@ -411,7 +408,7 @@ def run(args: argparse.Namespace) -> int:
 
         check_output(args.out, directory=True)  # refused before the simulation, not after
     with _warnings_to_stderr() as caught:
-        scenario = _load(args, caught)
+        scenario = _load(args)
         warn_if_overloaded(scenario)
         variants = _variants(scenario, args.variants, caught)
     # A second collector, so the capacity warnings show before a long simulation starts.

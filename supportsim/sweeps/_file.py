@@ -25,13 +25,12 @@ from __future__ import annotations
 
 import difflib
 import os
-import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from supportsim._errors import CapacityWarning, ScenarioError
+from supportsim._errors import ScenarioError
 from supportsim.scenario import Scenario, load_scenario
 from supportsim.scenario._scenario import read_toml
 from supportsim.scenario._validation import shown
@@ -174,20 +173,18 @@ def load_sweep(path: str | Path) -> SweepFile:
     factors = _factors(data.get("factors", {}), path)
     strategies = _strategies(data["strategies"], path) if "strategies" in data else None
     seed = _count(data, "seed", 0, path)
-    with warnings.catch_warnings():
-        # Overload is what sweeps look for; variants report it as backlog growth.
-        warnings.simplefilter("ignore", CapacityWarning)
-        base = load_scenario(base_path)
-        replications = _count(data, "replications", 1, path) or base.replications
-        variants = build_variants(factors, strategies, str(path))
-        checker = Scenario.from_dict(base.to_dict(), source=str(path))
-        checked: set[str] = set()
-        for variant in variants:
-            if variant.strategy not in checked:
-                checked.add(variant.strategy)
-                try:
-                    checker.with_overrides(variant.overrides)
-                except ScenarioError as exc:
-                    raise ScenarioError(f"variant {variant.name!r}: {exc}") from None
+    # Loading and overriding never warn about capacity (that is for simulate and check).
+    base = load_scenario(base_path)
+    replications = _count(data, "replications", 1, path) or base.replications
+    variants = build_variants(factors, strategies, str(path))
+    checker = Scenario.from_dict(base.to_dict(), source=str(path))
+    checked: set[str] = set()
+    for variant in variants:
+        if variant.strategy not in checked:
+            checked.add(variant.strategy)
+            try:
+                checker.with_overrides(variant.overrides)
+            except ScenarioError as exc:
+                raise ScenarioError(f"variant {variant.name!r}: {exc}") from None
     return SweepFile(path=path, name=name, base=base, replications=replications,
                      factors=factors, strategies=strategies, seed=seed)
