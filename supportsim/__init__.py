@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from supportsim.capacity import CheckResult, check
     from supportsim.comparison import compare
     from supportsim.curve import demand_curve
+    from supportsim.planning import Plan, Roster, plan, roster, staffing_curve
     from supportsim.results import SimulationResult
     from supportsim.scenario import Scenario, load_scenario
     from supportsim.simulation import simulate
@@ -37,6 +38,8 @@ _LAZY = {
     "Calendar": "supportsim.calendar",
     "CapacityWarning": "supportsim._errors",
     "CheckResult": "supportsim.capacity",
+    "Plan": "supportsim.planning",
+    "Roster": "supportsim.planning",
     "Scenario": "supportsim.scenario",
     "ScenarioError": "supportsim._errors",
     "SimulationResult": "supportsim.results",
@@ -49,7 +52,10 @@ _LAZY = {
     "find_breaking_point": "supportsim.breakpoint",
     "load_scenario": "supportsim.scenario",
     "load_sweep": "supportsim.sweeps",
+    "plan": "supportsim.planning",
+    "roster": "supportsim.planning",
     "simulate": "supportsim.simulation",
+    "staffing_curve": "supportsim.planning",
     "sweep": "supportsim.sweeps",
 }
 _SUBPACKAGES = ("analysis", "analytic", "calibrate", "plot")
@@ -75,6 +81,8 @@ __all__ = [
     "Calendar",
     "CapacityWarning",
     "CheckResult",
+    "Plan",
+    "Roster",
     "Scenario",
     "ScenarioError",
     "SimulationResult",
@@ -91,7 +99,10 @@ __all__ = [
     "find_breaking_point",
     "load_scenario",
     "load_sweep",
+    "plan",
     "plot",
+    "roster",
     "simulate",
+    "staffing_curve",
     "sweep",
 ]

@@ -1,0 +1,123 @@
+"""What :func:`supportsim.plan` is asked: SLA targets and the decisions it may take."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from supportsim.scenario import Scenario
+
+__all__ = ["Decision", "Target", "default_decisions", "parse_decisions", "parse_targets"]
+
+KINDS = ("response", "resolution")
+
+
+@dataclass(frozen=True)
+class Target:
+    """Attainment of `kind` for `priority` whose lower confidence bound must reach `level`."""
+
+    priority: str
+    kind: str
+    level: float
+
+    @property
+    def key(self) -> str:
+        return f"{self.priority}.{self.kind}"
+
+
+@dataclass(frozen=True)
+class Decision:
+    """A scenario key the plan sets: numeric on a grid, or one of listed values."""
+
+    key: str
+    values: tuple[Any, ...]  # the grid (numeric, ascending) or the categories
+    categorical: bool
+
+    @property
+    def low(self) -> Any:
+        return self.values[0]
+
+    @property
+    def high(self) -> Any:
+        return self.values[-1]
+
+
+def parse_targets(targets: Mapping[str, Any], scenario: Scenario) -> list[Target]:
+    """``{"P1": {"response": 0.95}}`` or ``{"P1.response": 0.95}`` as a list of targets."""
+    if not isinstance(targets, Mapping) or not targets:
+        raise ValueError("plan: targets must be a non-empty mapping such as "
+                         "{'P1': {'response': 0.95}} or {'P1.response': 0.95}")
+    flat: dict[str, Any] = {}
+    for key, value in targets.items():
+        if isinstance(value, Mapping):
+            for kind, level in value.items():
+                flat[f"{key}.{kind}"] = level
+        else:
+            flat[str(key)] = value
+    out = []
+    for key, level in flat.items():
+        priority, _, kind = key.rpartition(".")
+        if priority not in scenario.priorities:
+            raise ValueError(f"plan: target {key!r}: priority must be one of "
+                             f"{scenario.priority_names}, got {priority!r}")
+        if kind not in KINDS:
+            raise ValueError(f"plan: target {key!r}: metric must be 'response' or "
+                             f"'resolution', got {kind!r}")
+        if isinstance(level, bool) or not isinstance(level, int | float) \
+                or not 0 < level < 1:
+            raise ValueError(f"plan: target {key!r} must be an attainment in (0, 1), got "
+                             f"{level!r}")
+        out.append(Target(priority, kind, float(level)))
+    return out
+
+
+def parse_decisions(decisions: Mapping[str, Any], scenario: Scenario) -> list[Decision]:
+    """Each decision as a grid: ``(low, high)`` integers step 1, ``(low, high, step)``,
+    or a list of values (a categorical choice such as ``team.structure``)."""
+    if not isinstance(decisions, Mapping) or not decisions:
+        raise ValueError("plan: decisions must be a non-empty mapping of dotted keys to "
+                         "(low, high), (low, high, step) or a list of values")
+    out = []
+    for key, spec in decisions.items():
+        if isinstance(spec, list):
+            if not spec or len(set(map(repr, spec))) != len(spec):
+                raise ValueError(f"plan: decision {key!r}: a categorical choice must list "
+                                 f"distinct values, got {spec!r}")
+            out.append(Decision(str(key), tuple(spec), True))
+            continue
+        if not isinstance(spec, tuple) or len(spec) not in (2, 3) or any(
+                isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v)
+                for v in spec):
+            raise ValueError(f"plan: decision {key!r} must be (low, high), (low, high, step) "
+                             f"with numbers, or a list of values, got {spec!r}")
+        low, high = spec[0], spec[1]
+        step = spec[2] if len(spec) == 3 else 1
+        if not low <= high or step <= 0:
+            raise ValueError(f"plan: decision {key!r} must have low <= high and step > 0, got "
+                             f"{spec!r}")
+        count = math.floor((high - low) / step + 1e-9) + 1
+        if count > 10_000:
+            raise ValueError(f"plan: decision {key!r} has {count} values; at most 10,000")
+        whole = all(isinstance(v, int) for v in (low, high, step))
+        values = tuple(low + k * step if whole else round(low + k * step, 12)
+                       for k in range(count))
+        out.append(Decision(str(key), values, False))
+    # Fail now on a key the scenario does not have, not after the first simulations.
+    scenario.with_overrides({d.key: d.low for d in out})
+    return out
+
+
+def default_decisions(scenario: Scenario, lower: Mapping[str, int]) -> list[Decision]:
+    """Staff per tier, from its analytic lower bound to at least twice today's head count."""
+    out = []
+    for name, tier in scenario.team.tiers.items():
+        low = lower[name]
+        high = max(2 * tier.headcount, low + 10)
+        out.append(Decision(f"team.tiers.{name}.staff", tuple(range(low, high + 1)), False))
+    return out
+
+
+def targets_text(targets: Sequence[Target]) -> str:
+    return ", ".join(f"{t.key} >= {t.level:g}" for t in targets)
