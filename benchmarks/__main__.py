@@ -19,7 +19,17 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from benchmarks import _common, analysis, core, flagship, memory, scaling, sweep, workforce
+from benchmarks import (
+    _common,
+    analysis,
+    core,
+    flagship,
+    memory,
+    planning,
+    scaling,
+    sweep,
+    workforce,
+)
 from benchmarks._common import Row, say
 
 FAMILIES: dict[str, Callable[[bool], list[Row]]] = {
@@ -30,6 +40,7 @@ FAMILIES: dict[str, Callable[[bool], list[Row]]] = {
     "flagship": flagship.run,
     "workforce": workforce.run,
     "sweep": sweep.run,
+    "planning": planning.run,
 }
 PROFILES: dict[str, Callable[[bool], str]] = {
     "core": core.profile_engine,

@@ -25,6 +25,7 @@ from supportsim._errors import ScenarioError
 from supportsim.cli import breakpoint as _breakpoint
 from supportsim.cli import calibrate as _calibrate
 from supportsim.cli import check as _check
+from supportsim.cli import plan as _plan
 from supportsim.cli import run as _run
 from supportsim.cli import sweep as _sweep
 from supportsim.cli._common import (
@@ -48,7 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog=PROG, description="Simulate IT service desks to plan capacity.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for command in (_run, _check, _sweep, _calibrate, _breakpoint):
+    for command in (_run, _check, _sweep, _calibrate, _breakpoint, _plan):
         command.register(commands)
     return parser
 

@@ -1,0 +1,166 @@
+"""``supportsim plan SCENARIO --target P1.response=0.95 ...``: the cheapest plan that meets
+the targets (:func:`supportsim.plan`).
+
+Registered by :mod:`supportsim.cli` through :func:`register`. Exit codes: 0 a plan was
+found (also when the fresh seeds disagree near a target: that is a warning), 1 the
+outputs could not be written, 2 a bad scenario, target or decision, or targets that no
+plan within the bounds meets (one line: which target and the best attainment reached).
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import warnings
+from pathlib import Path
+from typing import Any
+
+from supportsim.cli._common import (
+    _add_scenario_args,
+    _error,
+    _heading,
+    _load,
+    _positive_int,
+    _seed,
+    _share,
+    _table,
+    _warnings_to_stderr,
+    check_output,
+)
+from supportsim.cli.sweep import _address
+
+__all__ = ["register", "run"]
+
+
+def _target(text: str) -> tuple[str, float]:
+    key, sep, raw = text.partition("=")
+    try:
+        level = float(raw)
+    except ValueError:
+        level = math.nan
+    if not sep or "." not in key or not 0 < level < 1:
+        raise argparse.ArgumentTypeError(
+            f"must be PRIORITY.METRIC=LEVEL with a level in (0, 1), e.g. P1.response=0.95, "
+            f"got {text!r}")
+    return key.strip(), level
+
+
+def _number(text: str) -> int | float:
+    value = float(text)
+    return int(value) if value.is_integer() and "." not in text else value
+
+
+def _decision(text: str) -> tuple[str, Any]:
+    key, sep, raw = text.partition("=")
+    parts = raw.split(":")
+    try:
+        if not sep or not key.strip() or len(parts) not in (2, 3):
+            raise ValueError
+        spec: Any = tuple(_number(p) for p in parts)
+    except ValueError:
+        choices = raw.split(",")
+        if not sep or not key.strip() or len(choices) < 2 or not all(choices):
+            raise argparse.ArgumentTypeError(
+                f"must be KEY=LOW:HIGH, KEY=LOW:HIGH:STEP or KEY=A,B,... (a choice), e.g. "
+                f"team.tiers.l1.staff=8:20, got {text!r}") from None
+        spec = choices
+    return key.strip(), spec
+
+
+def register(commands: Any) -> None:
+    """Add the ``plan`` sub-command to the ``supportsim`` sub-parsers `commands`."""
+    parser = commands.add_parser(
+        "plan", help="the cheapest staffing that meets SLA targets (simulation in the loop)",
+        description="Search the decisions (default: every tier's staff) for the cheapest "
+                    "plan whose SLA attainment meets every target (its lower confidence "
+                    "bound), on common random numbers; verify it on fresh seeds. Prints "
+                    "the plan, its cost and SLA table; writes plan.toml and trace.csv.")
+    _add_scenario_args(parser)
+    parser.add_argument("--target", "-t", dest="targets", metavar="P.METRIC=LEVEL",
+                        type=_target, action="append", required=True,
+                        help="an attainment target, e.g. P1.response=0.95 (repeatable)")
+    parser.add_argument("--decide", "-d", dest="decisions", metavar="KEY=LOW:HIGH",
+                        type=_decision, action="append", default=[],
+                        help="a decision and its bounds (repeatable): KEY=LOW:HIGH "
+                             "(integers), KEY=LOW:HIGH:STEP, or KEY=A,B (a choice); "
+                             "default: every tier's staff")
+    parser.add_argument("--replications", "-r", type=_positive_int, metavar="N",
+                        help="replications per evaluated plan (default: the scenario's)")
+    parser.add_argument("--seed", type=_seed, metavar="S",
+                        help="root seed of the search; verification uses S + 1")
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--workers", "-w", type=_positive_int, metavar="N",
+                       help="local worker processes (default: all cores)")
+    where.add_argument("--scheduler", type=_address, metavar="ADDRESS",
+                       help="run on a Dask cluster, e.g. tcp://10.0.0.5:8786")
+    parser.add_argument("--out", type=Path, metavar="DIR",
+                        help="write plan.toml (the scenario with the plan), trace.csv "
+                             "and sla.csv to DIR")
+    parser.set_defaults(handler=run)
+
+
+def report(result: Any) -> str:
+    """The text printed for a plan: values, cost, and the targets on fresh seeds."""
+    import pandas as pd
+
+    values = pd.DataFrame({"decision": list(result.values),
+                           "value": [str(v) for v in result.values.values()]})
+    met = result.attainment()
+    sla = pd.DataFrame({
+        "target": met["target"],
+        "level": [f"{v:.1%}" for v in met["level"]],
+        "attainment (lower bound)": [f"{_share(a).strip()} ({lo:.1%})"
+                                     for a, lo in zip(met["attainment"], met["low"],
+                                                      strict=True)],
+        "met": ["yes" if m else "NO" for m in met["met"]],
+    })
+    unit = "paid agent-hours" if result.scenario.to_dict().get("costs") is None else (
+        result.scenario.to_dict()["costs"].get("currency", ""))
+    return "\n\n".join([
+        f"Plan\n{_table(values)}",
+        f"Cost: {result.cost:,.2f} {unit} per replication (mean on fresh seeds)",
+        "Targets on fresh seeds (not those searched)\n" + _table(sla),
+        f"{len(result.trace)} plans evaluated, {result.replications} replications simulated"
+        + ("" if result.verified else "; the plan misses a target on fresh seeds"),
+    ])
+
+
+def run(args: argparse.Namespace) -> int:
+    """Handle ``supportsim plan``; returns the exit code."""
+    from supportsim._errors import CapacityWarning
+    from supportsim.planning import PlanError, plan
+    from supportsim.sweeps._executors import SweepError
+
+    if args.out is not None:
+        check_output(args.out, directory=True)
+    with _warnings_to_stderr():
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", CapacityWarning)  # candidates are meant to vary
+            scenario = _load(args)
+        print(_heading(scenario, args.overrides))
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", CapacityWarning)
+                result = plan(scenario, dict(args.targets),
+                              decisions=dict(args.decisions) or None,
+                              replications=args.replications, seed=args.seed,
+                              executor=args.scheduler or args.workers)
+        except (PlanError, SweepError, ImportError) as exc:
+            _error(exc)
+            return 2
+        except ValueError as exc:  # a bad target or decision (a ScenarioError is handled
+            _error(exc)            # by the entry point the same way)
+            return 2
+        print()
+        print(report(result))
+        if args.out is not None:
+            try:
+                args.out.mkdir(parents=True, exist_ok=True)
+                result.scenario.to_toml(args.out / "plan.toml")
+                result.trace.to_csv(args.out / "trace.csv", index=False)
+                result.sla.to_csv(args.out / "sla.csv", index=False)
+            except OSError as exc:
+                _error(f"cannot write results to {args.out}: {exc.strerror or exc}")
+                return 1
+            print(f"\nWrote {args.out / 'plan.toml'}, trace.csv and sla.csv")
+    return 0

@@ -1,0 +1,72 @@
+"""``supportsim plan``: the plan, its cost and SLA table; plan.toml and the trace; one-line
+errors with exit 2 for bad or unreachable targets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import supportsim as ss
+from supportsim.cli import main
+from tests.support import assert_one_line_error
+
+ROOT = Path(__file__).resolve().parent.parent
+MMC = str(ROOT / "scenarios" / "mmc.toml")
+# Four weeks after a three-day warm-up, three replications, in this process.
+FAST = ["--set", 'horizon="4w"', "--set", 'warmup="3d"', "-r", "3", "--workers", "1",
+        "--seed", "3"]
+
+
+def cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, list[str]]:
+    code = main(list(argv))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err.splitlines()
+
+
+def test_plan_prints_the_plan_and_writes_plan_toml_and_trace(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    # mmc.toml: lambda 20/h, mu 4/h; 75 % answered within 5 min needs 7 agents
+    # (analytic.required_staff; 0.579 with 6, 0.834 with 7).
+    code, out, err = cli(capsys, "plan", MMC, *FAST, "--target", "P1.response=0.75",
+                         "--out", str(tmp_path / "out"))
+    assert code == 0, err
+    assert "team.tiers.l1.staff  7" in out
+    assert "Cost: " in out and "paid agent-hours" in out
+    assert "P1.response  75.0%" in out
+    planned = ss.load_scenario(tmp_path / "out" / "plan.toml")
+    assert planned.team.tiers["l1"].headcount == 7
+    trace = pd.read_csv(tmp_path / "out" / "trace.csv")
+    assert {"phase", "team.tiers.l1.staff", "cost", "feasible"} <= set(trace.columns)
+    assert trace["phase"].iloc[-1] == "verify"
+
+
+def test_plan_decide_sets_the_search_bounds(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = cli(capsys, "plan", MMC, *FAST, "--target", "P1.response=0.5",
+                         "--decide", "team.tiers.l1.staff=8:9")
+    assert code == 0, err
+    assert "team.tiers.l1.staff  8" in out  # the lower bound already meets 50 %
+
+
+def test_an_unreachable_target_is_one_line_and_exit_2(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = cli(capsys, "plan", MMC, *FAST, "--target", "P1.response=0.999",
+                       "--decide", "team.tiers.l1.staff=5:8")
+    assert code == 2
+    assert_one_line_error(err, ["P1.response >= 0.999", "the best reached is",
+                                "team.tiers.l1.staff=8"])
+
+
+@pytest.mark.parametrize(("argv", "fragments"), [
+    (["--target", "P1.response=1.5"], ["--target", "level in (0, 1)"]),
+    (["--target", "P7.response=0.9"], ["P7", "priority must be one of"]),
+    (["--target", "P1.response=0.9", "--decide", "team.tiers.l1.staff"],
+     ["--decide", "KEY=LOW:HIGH"]),
+    (["--target", "P1.response=0.9", "--decide", "team.tiers.l5.staff=1:3"], ["l5"]),
+])
+def test_bad_plan_arguments_are_one_line_and_exit_2(
+        capsys: pytest.CaptureFixture[str], argv: list[str], fragments: list[str]) -> None:
+    code, _, err = cli(capsys, "plan", MMC, *FAST, *argv)
+    assert code == 2
+    assert_one_line_error(err, fragments)
