@@ -261,6 +261,10 @@ class SimulationResult:
             for name, rows in att.groupby("priority", observed=False, sort=False):
                 metrics[f"{kind}_attainment_{name}"] = (
                     rows.set_index("replication")[f"{kind}_attainment"], "share")
+        if self.scenario.costs is not None:  # without [costs] there are no costs, not zeros
+            from supportsim.analysis._costs import summary_costs
+
+            metrics.update(summary_costs(self.costs(), self.scenario))
         return metrics
 
     def weekly_attainment(self, period: float = 168.0) -> pd.DataFrame:

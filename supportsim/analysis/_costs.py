@@ -36,7 +36,7 @@ from supportsim.scenario import Scenario
 from supportsim.scenario._costs import Costs
 from supportsim.scenario._schema import TIERS
 
-__all__ = ["COST_COLUMNS", "cost_table", "replication_costs", "require_costs"]
+__all__ = ["COST_COLUMNS", "cost_table", "replication_costs", "require_costs", "summary_costs"]
 
 #: Money columns of :func:`replication_costs` after the per-tier ``staff_lN`` columns.
 COST_COLUMNS: tuple[str, ...] = ("staff", "overtime", "reserve", "hiring", "penalties",
@@ -190,3 +190,12 @@ def cost_table(costs: pd.DataFrame, scenario: Scenario, confidence: float = 0.95
                      "unit": COUNT_UNITS.get(item, currency),
                      "share": mean / total if item in parts and total > 0 else np.nan})
     return pd.DataFrame(rows, columns=["item", "value", "low", "high", "unit", "share"])
+
+
+def summary_costs(costs: pd.DataFrame, scenario: Scenario) -> dict[str, tuple[pd.Series, str]]:
+    """The cost metrics of ``res.summary()``: ``cost_<column>`` for each column of
+    :data:`COST_COLUMNS`, one value per replication, in the scenario's currency."""
+    currency = require_costs(scenario).currency
+    frame = costs.set_index("replication")
+    return {f"cost_{column}": (frame[column], currency) for column in COST_COLUMNS}
+
