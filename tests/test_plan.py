@@ -147,3 +147,29 @@ def test_plan_scenario_is_the_input_with_the_plan_applied(tmp_path) -> None:
 def test_plan_rejects_bad_requests(targets, decisions, message) -> None:
     with pytest.raises(ValueError, match=message):
         ss.plan(_mmc(20.0), targets, decisions=decisions, replications=2, executor=1)
+
+
+def test_plan_cost_is_the_costs_total_with_a_costs_section() -> None:
+    # With [costs], a plan's cost is res.costs()'s total (staff at 40 per hour plus a
+    # credit of 5 per missed response), the mean over the verification replications.
+    desk = _mmc(20.0).with_overrides({"costs": {
+        "currency": "EUR", "tiers": {"l1": {"hourly": 40.0}},
+        "penalties": {"P1": {"response": 5.0}}}})
+    result = ss.plan(desk, {"P1.response": 0.75}, replications=3, executor=1, seed=3)
+    again = ss.simulate(result.scenario, replications=3, seed=4, tickets="drop")
+    assert result.cost == pytest.approx(again.costs()["total"].mean(), rel=1e-12)
+    # 7 agents x 40 per hour x (4 weeks + 3 days) is the staff part: the rest are credits.
+    assert result.cost > 7 * 40.0 * (4 * 168)
+
+
+def test_plan_searches_a_grid_decision_and_a_choice() -> None:
+    # A categorical choice is searched value by value; the cheaper feasible one wins.
+    # discipline "fifo" and "priority" give the one-priority M/M/c desk the same waits,
+    # so both need 7 agents and the tie goes to the first value found cheapest.
+    result = ss.plan(_mmc(20.0), {"P1.response": 0.75},
+                     decisions={"team.tiers.l1.staff": (5, 9),
+                                "team.discipline": ["priority", "fifo"]},
+                     replications=3, executor=1, seed=3)
+    assert result.values["team.tiers.l1.staff"] == 7
+    assert result.values["team.discipline"] in ("priority", "fifo")
+    assert set(result.trace["team.discipline"]) == {"priority", "fifo"}
