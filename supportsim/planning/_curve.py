@@ -86,7 +86,8 @@ def staffing_curve(
     (``backlog_lN``) at its end, ``h + 1``: the state the interval's demand has built (the
     snapshot at ``h`` is the previous hour's, which lags a rising or falling rate).
     Iteration stops when no interval changes by more than one agent between two
-    simulations (the last is returned). The simulated
+    simulations (the last is returned), or when it alternates between two staffings
+    (then the larger of the two in each interval is returned). The simulated
     staffing is a roster of shifts built from the curve (:func:`with_curve`): agents
     finish the ticket in hand when their hour ends, as on any roster.
 
@@ -128,8 +129,11 @@ def staffing_curve(
                            tickets="drop")
         following = _next_staffing(res.timeline, scenario, tier, target, period)
         history.append(following)
-        if np.max(np.abs(following - staff)) <= 1:
-            curve = following
+        cycling = len(history) >= 3 and np.array_equal(following, history[-3])
+        if np.max(np.abs(following - staff)) <= 1 or cycling:
+            # A two-cycle (few snapshots per hour make the quantiles coarse) settles on
+            # the larger staffing of the two in each hour.
+            curve = np.maximum(following, staff) if cycling else following
             frame = pd.DataFrame({"interval_start": np.arange(period, dtype=float),
                                   "staff": curve.astype(np.int64)})
             frame.attrs["iterations"] = iteration
