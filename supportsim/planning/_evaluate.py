@@ -59,11 +59,16 @@ class Evaluation:
     means: dict[str, float]
     feasible: bool
     shortfall: float  # sum over targets of how far the lower bound is below the target
-    extra: dict[str, Any] = field(default_factory=dict)
+
+    levels: dict[str, float] = field(default_factory=dict)  # target level per key
 
     @property
     def cost(self) -> float:
         return float(np.mean(self.costs))
+
+    def missing(self, key: str) -> bool:
+        """Whether the target `key` is not met here."""
+        return self.lows[key] < self.levels[key]
 
 
 class Evaluator:
@@ -115,4 +120,5 @@ class Evaluator:
         gaps = [max(0.0, t.level - lows[t.key]) for t in self.targets]
         return Evaluation(point=point, seed=seed, scenario=scenario, sla=table, costs=costs,
                           lows=lows, means=means, feasible=not any(gaps),
-                          shortfall=float(sum(gaps)))
+                          shortfall=float(sum(gaps)),
+                          levels={t.key: t.level for t in self.targets})

@@ -10,7 +10,7 @@ multiskill call centers via linear programming and simulation", Management Scien
    response target, :func:`supportsim.analytic.required_staff`);
 2. while a target is missed, add the unit of a decision (one agent, one grid step) with
    the largest gain in attainment per unit of cost, all candidates simulated together on
-   the same seeds;
+   the same seeds (when no single unit gains anything, every decision steps up at once);
 3. once every target is met, try removing a unit, then swapping a unit between
    decisions, keeping only moves that stay feasible and cost less, until none does;
 4. simulate the plan on fresh seeds and report that SLA table.
@@ -315,7 +315,17 @@ class _Search:
             if not ups:
                 current = top_eval
                 break
-            current = max(self.evaluate(ups, "add"), key=lambda e: _gain(current, e))
+            before = current
+            current = max(self.evaluate(ups, "add"), key=lambda e: _gain(before, e))
+            if _gain(before, current)[:2] <= (0.0, 0.0) and len(numeric) > 1:
+                # No single unit helps (the lower bounds are noisy or a target needs two
+                # decisions to move together): step every decision up at once, so the
+                # search heads for the top corner, which is feasible, rather than adding
+                # units that only cost; the removals trim what was not needed.
+                diagonal = before.point
+                for i in numeric:
+                    diagonal = self._step(diagonal, i, +1) or diagonal
+                (current,) = self.evaluate([diagonal], "add")
             self._mark(current.point)
         while True:  # remove, then swap
             downs = [p for i in numeric if (p := self._step(current.point, i, -1)) is not None]
@@ -334,10 +344,23 @@ class _Search:
 
 
 def _gain(before: Evaluation, after: Evaluation) -> tuple[float, float, float]:
-    """Shortfall closed per unit of extra cost (ties: mean attainment gained, then the
-    cheaper move); a move that closes shortfall for no extra cost ranks first."""
-    closed = before.shortfall - after.shortfall
+    """How good a one-unit increase is, as a sort key (larger is better).
+
+    First the shortfall of the lower bounds closed per unit of extra cost (a move closing
+    some for no extra cost ranks first). Where no move closes any, the lower bounds are
+    at the mercy of the spread across replications (a target with few tickets: more
+    staff can raise the mean and still widen the interval), so the mean attainment
+    gained on the targets still missed, per unit of extra cost, decides; then the
+    cheaper move.
+    """
     extra = after.cost - before.cost
-    ratio = math.inf if closed > 0 and extra <= 0 else closed / extra if extra > 0 else 0.0
-    gained = sum(after.means.values()) - sum(before.means.values())
-    return (ratio, gained, -extra)
+    closed = max(before.shortfall - after.shortfall, 0.0)
+    missed = [k for k in before.lows if before.missing(k)]
+    gained = sum(after.means[k] - before.means[k] for k in missed)
+    return (_per_cost(closed, extra), _per_cost(gained, extra), -extra)
+
+
+def _per_cost(amount: float, extra: float) -> float:
+    if amount <= 0:
+        return amount  # no gain: rank by how little is lost
+    return math.inf if extra <= 0 else amount / extra
