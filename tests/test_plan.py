@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 
 import numpy as np
+import pandas as pd
 import pytest
 
 import supportsim as ss
@@ -173,3 +174,15 @@ def test_plan_searches_a_grid_decision_and_a_choice() -> None:
     assert result.values["team.tiers.l1.staff"] == 7
     assert result.values["team.discipline"] in ("priority", "fifo")
     assert set(result.trace["team.discipline"]) == {"priority", "fifo"}
+
+
+@pytest.mark.filterwarnings("ignore::supportsim.planning.PlanWarning")  # 3 replications
+def test_plan_is_the_same_in_this_process_and_on_a_process_pool() -> None:
+    # Seeds belong to replications, not to workers, and the search's choices depend only
+    # on the evaluations: the trace must match to the bit.
+    targets = {"P1.response": 0.9, "P2.resolution": 0.8}
+    inline = ss.plan(_two_tier(), targets, replications=3, executor=1, seed=2)
+    pooled = ss.plan(_two_tier(), targets, replications=3, executor=2, seed=2)
+    assert inline.values == pooled.values
+    assert inline.cost == pooled.cost
+    pd.testing.assert_frame_equal(inline.trace, pooled.trace, check_exact=True)

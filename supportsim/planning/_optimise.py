@@ -207,7 +207,8 @@ def plan(
         warnings.warn(PlanWarning(
             "plan: on fresh seeds the plan misses " + ", ".join(
                 f"{t.key} (lower bound {check.lows[t.key]:.3f} < {t.level:g})" for t in missed)
-            + "; raise replications, or tighten the targets a little"), stacklevel=2)
+            + "; raise replications, or search with targets a little above those needed"),
+            stacklevel=2)
     return Plan(values={d.key: v for d, v in zip(chosen, best.point, strict=True)},
                 cost=check.cost, sla=check.sla, trace=table, scenario=check.scenario,
                 verified=check.feasible, replications=evaluator.simulated, targets=goals)
