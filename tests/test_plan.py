@@ -186,3 +186,24 @@ def test_plan_is_the_same_in_this_process_and_on_a_process_pool() -> None:
     assert inline.values == pooled.values
     assert inline.cost == pooled.cost
     pd.testing.assert_frame_equal(inline.trace, pooled.trace, check_exact=True)
+
+
+def test_plan_decides_the_staff_of_each_shift_of_a_roster() -> None:
+    # L1 on a day shift (08:00-20:00) and a night shift (20:00-08:00), each decided on
+    # its own; the office profile puts most tickets in the day, so the cheapest plan
+    # that answers P1 in time staffs the day shift more than the night.
+    data = _two_tier().to_dict()
+    data["demand"]["profile"] = "office"
+    data["team"]["tiers"]["l1"] = {"hours": [
+        {"name": "day", "start": "08:00", "end": "20:00", "staff": 3},
+        {"name": "night", "start": "20:00", "end": "08:00", "staff": 3}]}
+    desk = ss.Scenario.from_dict(data)
+    result = ss.plan(desk, {"P1.response": 0.8},
+                     decisions={"team.tiers.l1.hours.day.staff": (1, 6),
+                                "team.tiers.l1.hours.night.staff": (1, 6)},
+                     replications=3, executor=1, seed=4)
+    day = result.values["team.tiers.l1.hours.day.staff"]
+    night = result.values["team.tiers.l1.hours.night.staff"]
+    assert day > night
+    shifts = {s.name: s.staff for s in result.scenario.team.tiers["l1"].hours}
+    assert shifts == {"day": day, "night": night}
