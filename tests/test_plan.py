@@ -207,3 +207,15 @@ def test_plan_decides_the_staff_of_each_shift_of_a_roster() -> None:
     assert day > night
     shifts = {s.name: s.staff for s in result.scenario.team.tiers["l1"].hours}
     assert shifts == {"day": day, "night": night}
+
+
+def test_a_numeric_grid_decision_lists_its_values_as_written() -> None:
+    from supportsim.planning._targets import parse_decisions
+
+    desk = ss.load_scenario("scenarios/reserve_20pct.toml")
+    (grid, choice) = parse_decisions({"workforce.reserve.fraction": (0.0, 0.3, 0.1),
+                                      "team.structure": ["tiered", "swarming"]}, desk)
+    assert grid.values == (0.0, 0.1, 0.2, 0.3) and not grid.categorical
+    assert choice.values == ("tiered", "swarming") and choice.categorical
+    with pytest.raises(ValueError, match=r"workforce\.reserve\.fraction"):
+        parse_decisions({"workforce.reserve.fraction": (0.0, 3.0, 1.0)}, desk)

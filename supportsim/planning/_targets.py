@@ -104,8 +104,11 @@ def parse_decisions(decisions: Mapping[str, Any], scenario: Scenario) -> list[De
         values = tuple(low + k * step if whole else round(low + k * step, 12)
                        for k in range(count))
         out.append(Decision(str(key), values, False))
-    # Fail now on a key the scenario does not have, not after the first simulations.
-    scenario.with_overrides({d.key: d.low for d in out})
+    # Fail now on a key the scenario does not have or a value it refuses (each end of a
+    # range, each value of a choice), not after the first simulations.
+    for d in out:
+        for value in d.values if d.categorical else (d.low, d.high):
+            scenario.with_overrides({d.key: value})
     return out
 
 
