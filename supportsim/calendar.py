@@ -264,15 +264,16 @@ class Calendar:
         return m
 
     def _local_seconds(self, days: npt.NDArray[np.int64], minutes: int) -> FloatArray:
-        """Seconds from start to the local clock time `minutes` of each day of a zoned
-        calendar (day indices relative to the local date of start).
+        """Seconds from start to the local clock time `minutes` of each day (indices
+        relative to the local date of start; `minutes` may pass 1440, into the next day).
 
         A clock time skipped by a clock change is read with the offset before it (PEP
         495, fold 0): 02:30 on a spring-forward night is 03:30 by the new clock; one that
         occurs twice is its first occurrence."""
         k = self._cache
-        zone, base = k.zone, datetime.combine(k.day0, time())  # type: ignore[arg-type]
-        assert zone is not None
+        if k.zone is None or k.day0 is None:  # naive: every day 24 hours
+            return np.asarray((days * 1440 + minutes) * 60.0 - k.offset_s, dtype=np.float64)
+        zone, base = k.zone, datetime.combine(k.day0, time())
         utc = np.array([zone.utcoffset(base + timedelta(days=int(d), minutes=minutes))
                         .total_seconds() for d in days])  # type: ignore[union-attr]
         return (days * 1440 + minutes) * 60.0 - k.offset_s - (utc - k.utc0)
