@@ -70,13 +70,13 @@ def country_holidays(country: str, subdivision: str | None, years: Iterable[int]
 
     supported = holidays.list_supported_countries()
     if country not in supported:
-        raise ValueError(f"country {country!r} is not a country code of the holidays package "
+        raise ValueError(f"country: {country!r} is not a country code of the holidays package "
                          f"(e.g. {', '.join(sorted(supported)[:8])}, ...; see "
                          "holidays.list_supported_countries())")
     subdivisions = supported[country]
     if subdivision is not None and subdivision not in subdivisions:
         known = ", ".join(subdivisions[:12]) + (", ..." if len(subdivisions) > 12 else "")
-        raise ValueError(f"subdivision {subdivision!r} is not one of {country}'s "
+        raise ValueError(f"subdivision: {subdivision!r} is not one of {country}'s "
                          f"({known or 'none'})")
     table = holidays.country_holidays(country, subdiv=subdivision, years=list(years))
     return tuple(sorted(table))

@@ -168,6 +168,8 @@ class Wave(AsWritten):
         default=None, description="the wave's channel shares (default: demand.channels')")
     priorities: dict[str, Share] | None = Field(
         default=None, description="the wave's priority shares (default: [priorities]')")
+    site: str | None = Field(default=None, description="the site of [sites] whose users go "
+                             "live: its tickets are raised there (default: by demand.sites)")
 
     @model_validator(mode="wrap")
     @classmethod
@@ -244,6 +246,9 @@ class Demand(Section):
     storms: Storms | None = None
     waves: tuple[Wave, ...] = Field(
         default=(), description="rollout waves: users whose tickets add to the base rate")
+    sites: dict[str, Share] | None = Field(
+        default=None, description="share of tickets raised per site of [sites] (default: "
+        "all at the only site)")
 
     @model_validator(mode="after")
     def _check(self) -> Demand:
@@ -251,6 +256,10 @@ class Demand(Section):
             raise KeyedError("channels", "must define at least one channel")
         _check_shares({k: c.share for k, c in self.channels.items()}, "channels")
         _check_waves(self)
+        if self.sites is not None:
+            if not self.sites:
+                raise KeyedError("sites", "must give at least one share", {})
+            _check_shares(dict(self.sites), "sites")
         return self
 
 

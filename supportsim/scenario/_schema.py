@@ -227,7 +227,8 @@ class Priority(AsWritten):
                 day = (info.context or {}).get(BUSINESS_DAY_HOURS)
                 if day is None:
                     raise KeyedError(key, "is in business days, which need a valid "
-                                     "[calendar]", value)
+                                     "[calendar] (and sites whose business days are all "
+                                     "as long)", value)
                 data[key] = days * day
         priority = handler(data)
         priority._given = given
