@@ -70,9 +70,9 @@ def country_holidays(country: str, subdivision: str | None, years: Iterable[int]
 
     supported = holidays.list_supported_countries()
     if country not in supported:
+        some = ", ".join([c for c in sorted(supported) if len(c) == 2][:8])
         raise ValueError(f"country: {country!r} is not a country code of the holidays package "
-                         f"(e.g. {', '.join(sorted(supported)[:8])}, ...; see "
-                         "holidays.list_supported_countries())")
+                         f"(e.g. {some}, ...; see holidays.list_supported_countries())")
     subdivisions = supported[country]
     if subdivision is not None and subdivision not in subdivisions:
         known = ", ".join(subdivisions[:12]) + (", ..." if len(subdivisions) > 12 else "")

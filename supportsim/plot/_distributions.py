@@ -11,6 +11,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter
 
 from supportsim.analysis import score_tickets
+from supportsim.analysis._sla import business_elapsed, ticket_sites
 from supportsim.plot._common import (
     _ECDF_POINTS,
     _MINUTES_UP_TO,
@@ -50,8 +51,10 @@ def _sla_times(result: SimulationResult, kind: Literal["response", "resolution"]
         ).to_numpy(dtype=bool)
         if business.any():
             taken = taken.copy()
-            taken[business] = result.scenario.calendar.elapsed(arrived[business],
-                                                               done[business])
+            site = ticket_sites(scored, result.scenario)
+            taken[business] = business_elapsed(result.scenario,
+                                               None if site is None else site[business],
+                                               arrived[business], done[business])
     missed = np.isnan(done) | scored["abandoned"].to_numpy()
     taken = np.where(missed, np.inf, taken)
     return pd.DataFrame({"priority": scored["priority"].to_numpy(), name: taken})
