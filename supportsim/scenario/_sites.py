@@ -45,12 +45,14 @@ ZoneName = Annotated[str, BeforeValidator(check_zone)]
 
 
 class HolidayRules(Section):
-    """A site's public holidays: a country's (and subdivision's) from the `holidays`
-    package, plus explicit local dates."""
+    """A site's public holidays, closing its business hours: a country's (and
+    subdivision's) from the `holidays` package, plus explicit local dates. Short forms:
+    ``holidays = "DE"`` (a country code) or ``holidays = [2026-12-24, ...]`` (dates)."""
 
     country: str | None = Field(default=None, description="ISO 3166 code, e.g. \"DE\"")
     subdivision: str | None = Field(default=None, description="e.g. \"BY\"; needs country")
-    dates: tuple[date, ...] = ()
+    dates: tuple[date, ...] = Field(default=(), description="local dates closed, as TOML "
+                                    "dates (2026-12-24)")
 
     @model_validator(mode="after")
     def _check(self) -> HolidayRules:
