@@ -21,7 +21,8 @@ explicit local dates.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import date
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 import numpy as np
 import numpy.typing as npt
@@ -29,7 +30,7 @@ import numpy.typing as npt
 from supportsim.calendar import Calendar
 
 __all__ = ["IMPLICIT_SITE", "business_intervals", "country_holidays", "elapsed_by_site",
-           "shift_intervals"]
+           "hours_between", "shift_intervals"]
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -86,6 +87,19 @@ def holiday_years(start_year: int, end_year: int) -> range:
     """Years whose holidays a site needs: a year either side of the simulated period
     (tickets of a backlog opened before start, deadlines running past the horizon)."""
     return range(max(start_year - 1, 1), min(end_year + 1, 9998) + 1)
+
+
+def hours_between(start: datetime, when: datetime, zone: str | None) -> float:
+    """Real hours from `start` to `when`, both local (naive) date-times of `zone`.
+
+    Across a clock change this is not the naive difference: from 00:00 on the Saturday
+    to 00:00 on the Monday after the spring change in Berlin is 47 hours. None: naive.
+    """
+    if zone is None:
+        return (when - start).total_seconds() / 3600
+    z = ZoneInfo(zone)
+    return (when.replace(tzinfo=z).astimezone(UTC)
+            - start.replace(tzinfo=z).astimezone(UTC)).total_seconds() / 3600
 
 
 def business_intervals(calendar: Calendar, horizon: float) -> FloatArray:

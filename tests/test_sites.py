@@ -378,3 +378,20 @@ def test_zoned_business_time_matches_an_aware_day_by_day_oracle(
     assert float(cal.elapsed(a, d)) == pytest.approx(total, abs=1e-9)
     if iv.size:
         assert cal.is_open(iv[:, 0]).all() and cal.is_open((iv[:, 0] + iv[:, 1]) / 2).all()
+
+
+def test_dates_of_waves_and_backlogs_are_real_hours_in_the_start_zone() -> None:
+    # Berlin's clocks go forward on Sunday 29 March 2026: from Monday 23 March 00:00 CET
+    # to Monday 30 March 00:00 CEST is 7 * 24 - 1 = 167 real hours; back to Saturday 21
+    # March 00:00 CET (no change between) is -48 h. Without a zone, naive: 168 h.
+    wave = {"name": "w", "at": "2026-03-30", "users": 10, "rate": 1.0, "settle": "1w"}
+    backlog = [{"id": "a", "opened_at": datetime(2026, 3, 21), "priority": "P1", "tier": "l1"}]
+    sited = desk(start="2026-03-23T00:00", sites={"berlin": {"timezone": "Europe/Berlin"}},
+                 demand={"waves": [wave]}, initial={"backlog": backlog})
+    assert sited.demand.waves[0].at == 167.0
+    assert sited.backlog is not None and sited.backlog.opened.tolist() == [-48.0]
+    plain = desk(start="2026-03-23T00:00", demand={"waves": [wave]})
+    assert plain.demand.waves[0].at == 168.0
+    autumn = desk(start="2026-10-19T00:00", start_zone="Europe/Berlin",
+                  demand={"waves": [{**wave, "at": "2026-10-26"}]})
+    assert autumn.demand.waves[0].at == 169.0  # the clocks go back an hour on 25 October

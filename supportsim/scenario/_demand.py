@@ -35,6 +35,7 @@ from supportsim.scenario._schema import (
     Share,
     _check_shares,
 )
+from supportsim.sites import hours_between
 from supportsim.units import format_duration
 
 
@@ -105,6 +106,8 @@ class Storms(Section):
 
 #: Validation context key: the scenario's `start` (a datetime), to place waves given by date.
 SCENARIO_START = "scenario_start"
+#: Validation context key: the time zone `start` is read in (None: start's own clock).
+SCENARIO_ZONE = "scenario_zone"
 MAX_USERS = 10_000_000  # users in one wave
 MAX_USER_RATE = 100.0  # tickets per user per week
 MAX_EARLY = 100.0  # first-day multiplier of a wave's rate
@@ -185,7 +188,8 @@ class Wave(AsWritten):
             if start is None:
                 raise KeyedError("at", "is a date, which needs a valid `start`", at)
             when = _as_datetime(at)
-            hours = (when - start).total_seconds() / 3600
+            # In start's zone: real hours, a clock change between them included.
+            hours = hours_between(start, when, (info.context or {}).get(SCENARIO_ZONE))
             if hours < 0:
                 raise KeyedError("at", f"is before start ({start.isoformat(timespec='minutes')})"
                                  ": a wave must go live at or after start (tickets raised "

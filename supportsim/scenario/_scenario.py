@@ -27,7 +27,7 @@ from pydantic import (
 from supportsim._errors import ScenarioError
 from supportsim._textfile import read_text
 from supportsim.calendar import Calendar
-from supportsim.scenario._demand import SCENARIO_START, Demand, _check_growth
+from supportsim.scenario._demand import SCENARIO_START, SCENARIO_ZONE, Demand, _check_growth
 from supportsim.scenario._initial import Backlog, Initial, resolve_backlog
 from supportsim.scenario._schema import (
     BUSINESS_DAY_HOURS,
@@ -50,6 +50,7 @@ from supportsim.scenario._sites import (
     check_sites,
     site_calendars,
     site_day_hours,
+    zone_of_data,
 )
 from supportsim.scenario._team import Team, scale_roster
 from supportsim.scenario._validation import _did_you_mean, keyed_error, scenario_error
@@ -250,7 +251,7 @@ class Scenario(Section):
                                 + (f" ({source})" if source else ""))
         data = dict(data)
         context = {BUSINESS_DAY_HOURS: _business_day_hours(data), _GIVEN: data,
-                   SCENARIO_START: _start_of(data),
+                   SCENARIO_START: _start_of(data), SCENARIO_ZONE: zone_of_data(data),
                    # A backlog file is named relative to the scenario file, like a sweep's base.
                    _BASE: Path(source).parent if source else None}
         try:

@@ -159,6 +159,20 @@ def site_day_hours(sites: object, default: float) -> float | None:
     return lengths.pop() if len(lengths) == 1 else None if lengths else default
 
 
+def zone_of_data(data: Any) -> str | None:
+    """The zone `start` is read in, from the raw data (as :attr:`Scenario.zone_of_start`);
+    None where a zone is invalid (it reports its own error) or there is none."""
+    sites = data.get("sites") if isinstance(data, dict) else None
+    zone = data.get("start_zone") if isinstance(data, dict) else None
+    if zone is None and isinstance(sites, dict) and sites:
+        only = next(iter(sites.values()))
+        zone = only.get("timezone") if len(sites) == 1 and isinstance(only, dict) else "UTC"
+    try:
+        return check_zone(zone) if zone is not None else None
+    except ValueError:
+        return None
+
+
 def check_sites(scenario: Any) -> None:
     """The rules between [sites] and the rest of a scenario: every site named by
     ``demand.sites`` and a wave's ``site`` exists, and `start` exists in its zone."""
