@@ -284,8 +284,11 @@ class Calendar:
         k = self._cache
         days, flag = self._business(d0, d1)
         midnight = self._local_seconds(np.arange(d0, d1 + 1, dtype=np.int64), 0)
-        opens = self._local_seconds(days, k.open_min)
-        closes = self._local_seconds(days, k.close_min)
+        # Each window is kept inside its local day: a date a zone skips entirely (Samoa,
+        # 30 December 2011) has no business time, whatever fold 0 makes of its hours.
+        day_lo, day_hi = midnight[:-1], midnight[1:]
+        opens = np.clip(self._local_seconds(days, k.open_min), day_lo, day_hi)
+        closes = np.clip(self._local_seconds(days, k.close_min), day_lo, day_hi)
         dur_s = np.where(flag, closes - opens, 0.0)  # whole seconds: sums stay exact
         end_s = np.cumsum(dur_s)
         o = np.where(flag, opens, midnight[:-1]) / 3600.0

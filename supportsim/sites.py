@@ -156,6 +156,8 @@ def shift_intervals(calendar: Calendar, start: str, end: str, days: Sequence[str
     wanted = np.isin((day0.weekday() + local) % 7, [_DAY_NAMES.index(d) for d in days])
     if holidays_off:
         wanted &= ~np.isin(local, calendar._cache.holidays)
+    # A local date the zone skips entirely (Samoa, 30 December 2011) has no shift.
+    wanted &= calendar._local_seconds(local + 1, 0) > calendar._local_seconds(local, 0)
     local = local[wanted]
     on = calendar._local_seconds(local, open_min) / 3600.0
     off = calendar._local_seconds(local, close_min) / 3600.0

@@ -300,7 +300,8 @@ def oracle_shift(zone: str, start: datetime, start_zone: str, on: str, off: str,
     first = t0.astimezone(z).date() - timedelta(days=3)
     for k in range(int(horizon // 24) + 7):
         d = first + timedelta(days=k)
-        if WEEK[d.weekday()] not in days:
+        if WEEK[d.weekday()] not in days or instant(d, "00:00") == instant(
+                d + timedelta(days=1), "00:00"):  # not worked on a date the zone skips
             continue
         a = instant(d, on)
         b = instant(d + timedelta(days=1) if off <= on else d, off)
@@ -395,3 +396,46 @@ def test_dates_of_waves_and_backlogs_are_real_hours_in_the_start_zone() -> None:
     autumn = desk(start="2026-10-19T00:00", start_zone="Europe/Berlin",
                   demand={"waves": [{**wave, "at": "2026-10-26"}]})
     assert autumn.demand.waves[0].at == 169.0  # the clocks go back an hour on 25 October
+
+
+YEAR = 365.25 * 24
+ZONED = [Calendar(datetime(2011, 12, 26), timezone="Pacific/Apia", start_zone="UTC"),
+         Calendar(datetime(2026, 3, 23, 13, 37), ("00:00", "24:00"), WEEK,
+                  timezone="Australia/Lord_Howe", start_zone="Europe/Berlin"),
+         Calendar(datetime(2026, 10, 19), ("01:30", "02:30"), ("Sun",),
+                  timezone="Europe/London", start_zone="Asia/Kolkata"),
+         Calendar(datetime(2026, 1, 5), holidays=[date(2026, 5, 1), date(2025, 12, 25)],
+                  timezone="America/Santiago", start_zone="UTC")]
+
+
+@given(st.sampled_from(ZONED), st.floats(-3 * YEAR, 3 * YEAR), st.floats(0, 3000),
+       st.floats(-3 * YEAR, 3 * YEAR))
+@settings(deadline=None, max_examples=150)
+def test_zoned_deadline_inverts_elapsed_and_is_additive(cal: Calendar, a: float, h: float,
+                                                         b: float) -> None:
+    import dataclasses
+
+    cal = dataclasses.replace(cal)  # cold cache: the first query sizes the table around a
+    d = float(cal.deadline(a, h))
+    assert d >= a
+    assert float(cal.elapsed(a, d)) == pytest.approx(h, abs=1e-9)
+    if d - 1e-6 >= a:  # earliest such instant
+        assert float(cal.elapsed(a, d - 1e-6)) < h
+    ab, bd, ad = (float(cal.elapsed(x, y)) for x, y in ((a, b), (b, d), (a, d)))
+    assert ab + bd == pytest.approx(ad, abs=1e-9)
+    lo, hi = sorted((a, b))
+    assert -1e-9 <= float(cal.elapsed(lo, hi)) <= hi - lo + 1e-9
+
+
+def test_samoa_skipped_friday_30_december_2011_has_no_business_hours() -> None:
+    # Samoa moved west of the date line: Thursday 29 December 2011 23:59 (UTC-10) was
+    # followed by Saturday 31 December 00:00 (UTC+14). From Monday 26 December 00:00 UTC
+    # (= Sunday 25 December 14:00 local, UTC-10): Mon 26 to Thu 29 open 08:00–17:00
+    # local = 18:00–03:00 UTC = [18 + 24 k, 27 + 24 k], k = 0..3; Friday 30 does not
+    # exist; Monday 2 January 2012 08:00 (UTC+14) = Sunday 1 January 18:00 UTC = 162 h,
+    # and Tuesday's opening (186 h) is cut at the 192 h asked for.
+    cal = ZONED[0]
+    assert cal.open_intervals(0, 24 * 8).tolist() == [
+        [18, 27], [42, 51], [66, 75], [90, 99], [162, 171], [186, 192]]
+    assert shift_intervals(cal, "08:00", "17:00", WEEK, 24 * 8)[5:7].tolist() == [
+        [114, 123], [138, 147]]  # Saturday 31 and Sunday 1 (every day but the skipped one)
