@@ -84,6 +84,24 @@ def _flat(x: npt.ArrayLike, y: npt.ArrayLike) -> tuple[FloatArray, FloatArray]:
     return bx.reshape(-1), by.reshape(-1)
 
 
+def _local_day(ds: FloatArray, t: FloatArray, guess: npt.NDArray[np.int64]
+               ) -> npt.NDArray[np.int64]:
+    """Table index of the local day holding each instant: ``ds[j] <= t < ds[j + 1]``.
+
+    `guess` is the day by start's UTC offset, off by at most the change of offset since
+    (a day across a clock change, two where a zone crossed the date line): a step or
+    two fix it, about four times cheaper than a search of the whole table."""
+    j = np.clip(guess, 0, ds.size - 2, out=guess)
+    for _ in range(4):
+        early, late = t < np.take(ds, j), t >= np.take(ds, j + 1)
+        if not (early.any() or late.any()):
+            return j
+        j -= early
+        j += late
+        np.clip(j, 0, ds.size - 2, out=j)
+    return np.searchsorted(ds, t, side="right") - 1  # not reached for real zones
+
+
 def _zone_info(name: str, argument: str) -> ZoneInfo:
     """The IANA zone `name`; a ValueError naming `argument` if there is none such."""
     try:
@@ -300,13 +318,12 @@ class Calendar:
 
     def _b(self, m: _Map, t: FloatArray) -> FloatArray:
         """Cumulative business hours B(t) for finite ``t`` inside ``m`` (in-place for speed)."""
+        x = t + self._cache.offset
+        x /= 24
+        j = np.floor(x, out=x).astype(np.int64)  # same floor formula as _day_range
+        j -= m.d0
         if m.ds is not None:
-            j = np.searchsorted(m.ds, t, side="right") - 1
-        else:
-            x = t + self._cache.offset
-            x /= 24
-            j = np.floor(x, out=x).astype(np.int64)  # same floor formula as _day_range
-            j -= m.d0
+            j = _local_day(m.ds, t, j)
         x = np.take(m.o, j)
         np.subtract(t, x, out=x)
         np.maximum(x, 0.0, out=x)
@@ -457,7 +474,8 @@ class Calendar:
                 return np.zeros(x.shape, dtype=bool)
             m = self._map(float(x.min()), float(x.max()))
             assert m.ds is not None
-            j = np.searchsorted(m.ds, x, side="right") - 1
+            guess = np.floor((x + k.offset) / 24).astype(np.int64) - m.d0
+            j = _local_day(m.ds, x, guess)
             on, dur = m.o[j], m.dur[j]
             return np.asarray((x >= on) & (x < on + dur) & (dur > 0) & fin)
         d = np.floor((x + k.offset) / 24)
