@@ -439,3 +439,30 @@ def test_samoa_skipped_friday_30_december_2011_has_no_business_hours() -> None:
         [18, 27], [42, 51], [66, 75], [90, 99], [162, 171], [186, 192]]
     assert shift_intervals(cal, "08:00", "17:00", WEEK, 24 * 8)[5:7].tolist() == [
         [114, 123], [138, 147]]  # Saturday 31 and Sunday 1 (every day but the skipped one)
+
+
+def test_simulated_sla_scores_use_each_tickets_site_clock() -> None:
+    # Shanghai (UTC+8) and Berlin tickets on a 4-business-hour resolution target; the
+    # reference scores every ticket on its own site's calendar, row by row.
+    sc = desk(start="2026-04-27T00:00", horizon="1w",
+              sites={"berlin": {"timezone": "Europe/Berlin", "holidays": "DE"},
+                     "shanghai": {"timezone": "Asia/Shanghai", "holidays": "CN"}},
+              demand={"rate": 4.0, "sites": {"berlin": 0.5, "shanghai": 0.5}},
+              priorities={"P1": {"share": 1.0, "response": "2h", "resolution": "4h",
+                                 "clock": "business"}},
+              team={"tiers": {"l1": {"staff": 1, "hours": "24x7"}}})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        tickets = ss.simulate(sc, 1, 3).tickets
+    out = score_tickets(tickets, sc)
+    done = tickets["resolved_at"].to_numpy()
+    finished = ~np.isnan(done)
+    expected = [float(sc.site_calendars[str(s)].elapsed(a, d)) <= 4.0
+                for s, a, d in zip(tickets["site"][finished], tickets["arrived_at"][finished],
+                                   done[finished], strict=True)]
+    got = out["resolution_met"].to_numpy()[finished]
+    np.testing.assert_array_equal(got, expected)
+    # Both clocks matter: one shared clock would score some tickets differently.
+    berlin = sc.site_calendars["berlin"]
+    alone = berlin.elapsed(tickets["arrived_at"][finished], done[finished]) <= 4.0
+    assert (alone != np.array(expected)).sum() > 10
