@@ -102,6 +102,23 @@ def _local_day(ds: FloatArray, t: FloatArray, guess: npt.NDArray[np.int64]
     return np.searchsorted(ds, t, side="right") - 1  # not reached for real zones
 
 
+def _offsets(zone: ZoneInfo, when: npt.NDArray[np.datetime64], *, utc: bool
+             ) -> npt.NDArray[np.timedelta64]:
+    """UTC offsets of `zone` at instants (`utc`: UTC datetimes; else local wall clock,
+    fold 0), looked up once per quarter hour present (clock changes fall on them)."""
+    quarter = when.astype("datetime64[s]").astype(np.int64) // 900
+    keys, inverse = np.unique(quarter, return_inverse=True)
+    epoch = datetime(1970, 1, 1)
+    seconds = []
+    for k in keys:
+        at = epoch + timedelta(seconds=int(k) * 900)
+        offset = (at.replace(tzinfo=UTC).astimezone(zone).utcoffset() if utc
+                  else zone.utcoffset(at))
+        seconds.append(offset.total_seconds() if offset is not None else 0.0)
+    table = (np.array(seconds) * 1e6).astype(np.int64).astype("timedelta64[us]")
+    return table[inverse.reshape(quarter.shape)]
+
+
 def _zone_info(name: str, argument: str) -> ZoneInfo:
     """The IANA zone `name`; a ValueError naming `argument` if there is none such."""
     try:
@@ -536,8 +553,17 @@ class Calendar:
         keep = on < off
         return np.column_stack((on[keep], off[keep])).astype(np.float64)
 
+    def _home(self) -> tuple[ZoneInfo, np.datetime64] | None:
+        """The zone of start and start in UTC (naive datetime64), for a zoned calendar."""
+        if self.timezone is None:
+            return None
+        home = ZoneInfo(self.start_zone or self.timezone)
+        utc = self.start.replace(tzinfo=home).astimezone(UTC).replace(tzinfo=None)
+        return home, np.datetime64(utc, "us")
+
     def datetime_at(self, t: npt.ArrayLike) -> npt.NDArray[np.datetime64]:
-        """Wall-clock datetimes ``start + t`` hours.
+        """Wall-clock datetimes ``start + t`` hours (of `start_zone` on a zoned calendar,
+        where a clock change moves the wall clock by its change).
 
         Parameters
         ----------
@@ -557,7 +583,12 @@ class Calendar:
         x = np.asarray(t, dtype=np.float64)
         fin = np.isfinite(x)
         us = np.where(fin, np.round(x * 3.6e9), 0).astype(np.int64).astype("timedelta64[us]")
-        out = np.datetime64(self.start, "us") + us
+        home = self._home()
+        if home is None:
+            out = np.datetime64(self.start, "us") + us
+        else:
+            utc = home[1] + us
+            out = utc + _offsets(home[0], utc, utc=True)
         return np.where(fin, out, np.datetime64("NaT", "us"))
 
     def hours_since_start(
@@ -582,5 +613,11 @@ class Calendar:
         [-12.0]
         """
         d = np.asarray(datetimes, dtype="datetime64[us]")
-        delta = (d - np.datetime64(self.start, "us")).astype(np.int64) / 3.6e9
+        home = self._home()
+        if home is None:
+            delta = (d - np.datetime64(self.start, "us")).astype(np.int64) / 3.6e9
+        else:  # wall clock of start_zone; a repeated hour reads as its first occurrence
+            safe = np.where(np.isnat(d), home[1], d)
+            shift = _offsets(home[0], safe, utc=False) + (home[1] - np.datetime64(0, "us"))
+            delta = (safe - np.datetime64(0, "us") - shift).astype(np.int64) / 3.6e9
         return np.asarray(np.where(np.isnat(d), np.nan, delta), dtype=np.float64)

@@ -466,3 +466,22 @@ def test_simulated_sla_scores_use_each_tickets_site_clock() -> None:
     berlin = sc.site_calendars["berlin"]
     alone = berlin.elapsed(tickets["arrived_at"][finished], done[finished]) <= 4.0
     assert (alone != np.array(expected)).sum() > 10
+
+
+def test_wall_clock_of_a_zoned_calendar_follows_the_start_zone() -> None:
+    # Start Monday 23 March 2026 00:00 CET = Sunday 22 March 23:00 UTC. 145 h later is
+    # Sunday 29 March 00:00 UTC = 01:00 CET; 146 h is 01:00 UTC, the instant the clocks
+    # go 02:00 -> 03:00 CEST: the wall clock reads 03:00. 168 h after start is Monday 30
+    # March 01:00 CEST (a naive calendar would say 00:00).
+    cal = Calendar(datetime(2026, 3, 23), timezone="Asia/Shanghai", start_zone="Europe/Berlin")
+    out = cal.datetime_at([0.0, 145.0, 146.0, 168.0, np.nan])
+    assert out[:4].tolist() == [datetime(2026, 3, 23), datetime(2026, 3, 29, 1),
+                                datetime(2026, 3, 29, 3), datetime(2026, 3, 30, 1)]
+    assert np.isnat(out[4])
+    t = np.random.default_rng(5).uniform(-3 * YEAR, 3 * YEAR, 1000)
+    # Round trip, except in the repeated autumn hour (read as its first occurrence).
+    back = cal.hours_since_start(cal.datetime_at(t))
+    assert np.mean(np.abs(back - t) < 1e-9) > 0.99
+    assert np.all((np.abs(back - t) < 1e-9) | (np.abs(back - t + 1.0) < 1e-9))
+    # 02:30 on 29 March does not exist: read with the winter offset, = 01:30 UTC = 146.5.
+    assert cal.hours_since_start([datetime(2026, 3, 29, 2, 30)]).tolist() == [146.5]
