@@ -96,6 +96,11 @@ def test_berlin_hours_on_the_last_sundays_of_march_and_october() -> None:
                       start_zone="UTC")
     assert autumn.open_intervals(0, 9 * 24).tolist()[5:7] == [[126.0, 135.0], [151.0, 160.0]]
     assert shift_intervals(autumn, "22:00", "06:00", ["Sat"], 9 * 24).tolist() == [[140, 149]]
+    # A Monday-to-Sunday 08:00–17:00 shift: CEST (06:00–15:00 UTC) to Saturday, CET
+    # (07:00–16:00 UTC) from Sunday 25 October; 9 hours every day.
+    week = shift_intervals(autumn, "08:00", "17:00", WEEK, 10 * 24).tolist()
+    assert week == [[6 + 24 * k, 15 + 24 * k] for k in range(6)] + \
+        [[7 + 24 * k, 16 + 24 * k] for k in range(6, 10)]
     # Business time across the change counts local hours: Fri 16:00 CET (day 4, 15:00
     # UTC = 111) to Mon 09:00 CEST (day 7, 07:00 UTC = 175) is 1 + 9 + 9 + 1 = 20 h.
     assert float(berlin.elapsed(111.0, 175.0)) == 20.0
