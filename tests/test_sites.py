@@ -230,6 +230,15 @@ def test_round_trip_and_defaults_from_calendar() -> None:
     oslo, sh = sc.site_calendars["oslo"], sc.site_calendars["sh"]
     assert oslo.business_hours == ("09:00", "18:00") and oslo.holidays == (date(2026, 1, 6),)
     assert sh.business_days == ("Mon", "Tue") and sh.holidays == ()
+    # Overrides and pickling (sweep variants and workers) keep the sites.
+    moved = sc.with_overrides({"sites.sh.timezone": "Europe/Berlin", "start_zone": "UTC"})
+    assert moved.site_calendars["sh"].timezone == "Europe/Berlin"
+    # [calendar]'s 09:00–18:00 in Berlin on Monday 5 January (CET) = 08:00–17:00 UTC.
+    assert moved.site_calendars["sh"].open_intervals(0, 24).tolist() == [[8.0, 17.0]]
+    import pickle
+
+    copy = pickle.loads(pickle.dumps(moved))
+    assert copy == moved and copy.site_calendars == moved.site_calendars
 
 
 def test_elapsed_by_site_picks_each_tickets_calendar() -> None:
