@@ -372,7 +372,7 @@ def test_a_naive_calendar_gives_the_old_shift_intervals(
 
 @given(st.sampled_from(ZONES), st.dates(date(1995, 1, 1), date(2090, 1, 1)),
        st.floats(-24 * 60, 24 * 400), st.floats(0, 24 * 60))
-@settings(deadline=None, max_examples=150)
+@settings(deadline=None, max_examples=60)
 def test_zoned_business_time_matches_an_aware_day_by_day_oracle(
         zone: str, day: date, a: float, span: float) -> None:
     cal = Calendar(datetime.combine(day, time()), ("07:45", "16:20"), WEEK[:6],
@@ -424,7 +424,7 @@ ZONED = [Calendar(datetime(2011, 12, 26), timezone="Pacific/Apia", start_zone="U
 
 @given(st.sampled_from(ZONED), st.floats(-3 * YEAR, 3 * YEAR), st.floats(0, 3000),
        st.floats(-3 * YEAR, 3 * YEAR))
-@settings(deadline=None, max_examples=150)
+@settings(deadline=None, max_examples=80)
 def test_zoned_deadline_inverts_elapsed_and_is_additive(cal: Calendar, a: float, h: float,
                                                          b: float) -> None:
     import dataclasses
