@@ -43,7 +43,9 @@ class Browser:
         to_child, self._send = os.pipe()
         self._receive, from_child = os.pipe()
         executable = chromium()
-        assert executable is not None
+        if executable is None:
+            raise RuntimeError("no Chromium on PATH (chromium, chromium-browser, "
+                               "google-chrome): apt-get install chromium, or make browser")
         flags = ["--headless", "--disable-gpu", "--remote-debugging-pipe", "--no-first-run",
                  "--no-default-browser-check", "--proxy-server=127.0.0.1:9",
                  "--proxy-bypass-list=<-loopback>", f"--user-data-dir={profile}",
