@@ -214,3 +214,27 @@ def test_sweep_report(capsys, tmp_path: Path) -> None:
     assert "Sweep report" in html and "<script" not in html
     assert "supportsim sweep scenarios/sweeps/staffing_vs_load.toml --seed" in html
     assert html.count("<tr>") > 18  # 18 variants, then per priority
+
+
+def test_templates_are_package_data() -> None:
+    # A wheel ships only what [tool.setuptools.package-data] names: every template must
+    # match one of its patterns, or an installed supportsim could not render a report.
+    import fnmatch
+    import tomllib
+
+    root = Path(__file__).resolve().parents[1]
+    patterns = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"][
+        "package-data"]["supportsim"]
+    templates = sorted((root / "supportsim" / "report" / "templates").iterdir())
+    assert {p.suffix for p in templates} >= {".j2", ".css"}
+    for path in templates:
+        relative = path.relative_to(root / "supportsim").as_posix()
+        assert any(fnmatch.fnmatch(relative, pattern) for pattern in patterns), relative
+
+
+def test_check_result_displays_as_a_card() -> None:
+    scenario = ss.load_scenario("scenarios/rollout_tiered.toml").with_overrides(
+        {"team.tiers.l2.staff": 2})
+    html = ss.check(scenario)._repr_html_()
+    assert 'class="ss-card"' in html and 'class="overloaded"' in html
+    assert "the queue will grow" in html  # the capacity warning, in words

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from supportsim.report._display import Table, hours, render, share, table_from_frame
-from supportsim.report._figures import embed, result_figures
+from supportsim.report._figures import embed, result_figures, sweep_figures
 from supportsim.report._result import (
     headline_facts,
     sla_table,
@@ -202,6 +202,7 @@ def render_sweep_report(sweep: SweepResult, *, command: str | None = None) -> st
         for name, overrides in sweep.strategies.items())
     failures = (table_from_frame(sweep.failures, "Failed tasks")
                 if len(sweep.failures) else None)
+    figures, missing = sweep_figures(sweep)
     return render(
         "report.html.j2", title=scenario.name, kind="Sweep report",
         generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
@@ -214,7 +215,8 @@ def render_sweep_report(sweep: SweepResult, *, command: str | None = None) -> st
         run=f"{sweep.replications} replications per variant, seed {sweep.seed}",
         tables=[sweep_summary_table(sweep), sweep_sla_table(sweep),
                 *([failures] if failures is not None else [])],
-        load=load_table(scenario), workforce=None, costs=None, figures=[], missing=[],
+        load=load_table(scenario), workforce=None, costs=None, figures=figures,
+        missing=missing,
         variants=[], assumptions=ASSUMPTIONS.format(replications=sweep.replications),
         command=command or "supportsim sweep SWEEP_FILE  # the sweep file that ran it",
         python="", toml=scenario.with_overrides({"seed": sweep.seed}).to_toml(),

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 
     from supportsim.results import SimulationResult
 
-__all__ = ["Embedded", "embed", "result_figures"]
+__all__ = ["SWEEP_FIGURES", "Embedded", "embed", "result_figures", "sweep_figures"]
 
 #: Figures are drawn at this resolution: 8 in x 100 dpi is 800 px, a page's width.
 DPI = 100
@@ -70,6 +70,26 @@ def result_figures(result: SimulationResult) -> tuple[list[Embedded], list[str]]
             if "no ticket table" not in str(exc):
                 raise
             missing.append(f"{name}: {exc}".split(";")[0])
+            continue
+        drawn.append(embed(figure, name, caption))
+    return drawn, missing
+
+
+#: Figures of a sweep's report: (name, caption, function of the SweepResult). Empty until
+#: the sweep figures exist; a function raising ValueError (e.g. a heat map of a sweep
+#: without two factors) is left out of the report with its reason.
+SWEEP_FIGURES: list[tuple[str, str, Callable[[Any], Figure]]] = []
+
+
+def sweep_figures(sweep: Any) -> tuple[list[Embedded], list[str]]:
+    """The figures of :data:`SWEEP_FIGURES` that apply to `sweep`, and why the others
+    do not."""
+    drawn, missing = [], []
+    for name, caption, draw in SWEEP_FIGURES:
+        try:
+            figure = draw(sweep)
+        except ValueError as exc:
+            missing.append(f"{name}: {exc}")
             continue
         drawn.append(embed(figure, name, caption))
     return drawn, missing
