@@ -238,3 +238,20 @@ def test_check_result_displays_as_a_card() -> None:
     html = ss.check(scenario)._repr_html_()
     assert 'class="ss-card"' in html and 'class="overloaded"' in html
     assert "the queue will grow" in html  # the capacity warning, in words
+
+
+def test_a_new_result_object_plugs_into_the_displays() -> None:
+    from supportsim.report._display import Card, CardDisplay, Table
+
+    class Plan(CardDisplay):
+        def _short(self) -> tuple[str, str, list[str]]:
+            return "Plan", "rollout", ["cost 1,200", "every target met"]
+
+        def _card(self) -> Card:
+            return Card("Plan", "rollout", [("cost", "1,200 <EUR>")],
+                        [Table(["tier", "staff"], [["l1", "14"]], "Staffing")])
+
+    assert repr(Plan()) == "<Plan 'rollout': cost 1,200; every target met>"
+    html = Plan()._repr_html_()
+    assert "<caption>Staffing</caption>" in html and "<td>l1</td>" in html
+    assert "1,200 &lt;EUR&gt;" in html  # text is escaped, never markup

@@ -53,6 +53,7 @@ def command_line(verb: str, path: str, seed: int, replications: int,
 def write_html(write: Any, path: Path) -> Path:
     """Call ``write(path)`` (a report writer), turning a failed write into one line."""
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)  # as --out creates its directory
         write(path)
     except OSError as exc:
         raise _OutputError(f"cannot write {path}: {exc.strerror or exc}") from exc

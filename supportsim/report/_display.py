@@ -3,7 +3,8 @@
 A result object builds a :class:`Card` (a title, a line of facts, a few tables, notes) and
 returns :func:`render_card` from its ``_repr_html_``; its ``__repr__`` is
 :func:`short_repr`. New result objects (a plan, a selection, a cost table) plug in the
-same way: no HTML of their own, and the look stays one look. The CSS uses the
+same way, most simply by inheriting :class:`CardDisplay` and defining ``_card`` and
+``_short``: no HTML of their own, and the look stays one look. The CSS uses the
 notebook's own text colour (``currentColor``, ``inherit``) on a transparent
 background, so a card reads in a light and a dark theme alike; there is no JavaScript.
 """
@@ -20,7 +21,8 @@ if TYPE_CHECKING:
     import jinja2
     import pandas as pd
 
-__all__ = ["Card", "Table", "hours", "render_card", "share", "short_repr", "table_from_frame"]
+__all__ = ["Card", "CardDisplay", "Table", "hours", "render_card", "share", "short_repr",
+           "table_from_frame"]
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,30 @@ class Card:
     notes: Sequence[str] = ()
     subtitle: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+
+
+class CardDisplay:
+    """Mixin for a result object: ``_card()`` returns its :class:`Card`, ``_short()`` the
+    parts of its one-line repr; ``__repr__`` and ``_repr_html_`` follow.
+
+    Examples
+    --------
+    >>> class Plan(CardDisplay):  # doctest: +SKIP
+    ...     def _short(self): return "Plan", "rollout", [f"cost {self.cost:,.0f}"]
+    ...     def _card(self): return Card("Plan", "rollout", [("cost", f"{self.cost:,.0f}")])
+    """
+
+    def _card(self) -> Card:
+        raise NotImplementedError
+
+    def _short(self) -> tuple[str, str, list[str]]:
+        raise NotImplementedError
+
+    def __repr__(self) -> str:
+        return short_repr(*self._short())
+
+    def _repr_html_(self) -> str:
+        return render_card(self._card())
 
 
 @cache
