@@ -213,7 +213,9 @@ def render_sweep_report(sweep: SweepResult, *, command: str | None = None) -> st
                ("tasks", f"{sweep.tasks_run} run, {sweep.tasks_reused} reused, "
                          f"{len(sweep.failures)} failed")],
         run=f"{sweep.replications} replications per variant, seed {sweep.seed}",
-        tables=[sweep_summary_table(sweep), sweep_sla_table(sweep),
+        # With one priority the table per priority would repeat the one over all.
+        tables=[sweep_summary_table(sweep),
+                *([sweep_sla_table(sweep)] if len(scenario.priorities) > 1 else []),
                 *([failures] if failures is not None else [])],
         load=load_table(scenario), workforce=None, costs=None, figures=figures,
         missing=missing,
