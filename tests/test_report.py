@@ -213,8 +213,9 @@ def test_sweep_report(capsys, tmp_path: Path) -> None:
     html = path.read_text(encoding="utf-8")
     assert "Sweep report" in html and "<script" not in html
     assert "supportsim sweep scenarios/sweeps/staffing_vs_load.toml --seed" in html
-    # A header and 18 variants; one priority, so no table per priority.
-    assert html.count("<tr>") == 1 + 18
+    # The load check (header, l1), then a header and 18 variants; one priority, so no
+    # table per priority.
+    assert html.count("<tr>") == 2 + 1 + 18
 
 
 def test_templates_are_package_data() -> None:
