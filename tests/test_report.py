@@ -257,3 +257,26 @@ def test_a_new_result_object_plugs_into_the_displays() -> None:
     html = Plan()._repr_html_()
     assert "<caption>Staffing</caption>" in html and "<td>l1</td>" in html
     assert "1,200 &lt;EUR&gt;" in html  # text is escaped, never markup
+
+
+def test_sla_table_gives_each_goal_its_verdict(mmc) -> None:
+    from supportsim.report._result import sla_table, verdict
+
+    # The interval [low, high] above, across or below the goal.
+    assert [verdict(0.9, 0.92, 0.97), verdict(0.9, 0.85, 0.95), verdict(0.9, 0.8, 0.89)] \
+        == ["holds", "uncertain", "fails"]
+    sla = mmc.sla()
+    row = sla.iloc[0]
+    plain = sla_table(sla, mmc.scenario)
+    assert "response goal" not in plain.columns  # no goal stated: no verdict shown
+    # A scenario that states goals (priorities.P1.goal), as a mapping: one goal the
+    # interval clears, one it cannot reach.
+    target = mmc.scenario.priorities["P1"]
+    priority = SimpleNamespace(target=target.target, goal={
+        "response": row.response_attainment_low - 0.01,
+        "resolution": min(row.resolution_attainment_high + 0.01, 1.0)})
+    table = sla_table(sla, SimpleNamespace(priorities={"P1": priority}))
+    cells = dict(zip(table.columns, table.rows[0], strict=True))
+    assert cells["response goal"].endswith("holds")
+    assert cells["resolution goal"].endswith("fails")
+    assert table.row_class == ["missed"]

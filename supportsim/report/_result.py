@@ -3,6 +3,8 @@ tables shared with the report (SLA against targets, utilisation, headline, workf
 
 from __future__ import annotations
 
+import math
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from supportsim.report._display import Card, Table, hours, number, share, short_repr
@@ -12,8 +14,8 @@ if TYPE_CHECKING:
 
     from supportsim.results import SimulationResult
 
-__all__ = ["headline_facts", "result_card", "result_repr", "sla_table", "utilisation_table",
-           "workforce_table"]
+__all__ = ["goal_of", "headline_facts", "result_card", "result_repr", "sla_table",
+           "utilisation_table", "verdict", "workforce_table"]
 
 
 def _plural(count: int, word: str) -> str:
@@ -31,24 +33,55 @@ def result_repr(result: SimulationResult) -> str:
     return f"{head}\n  response / resolution met: {met}"
 
 
+def goal_of(priority: object, kind: str) -> float | None:
+    """The attainment goal of a priority for `kind` (``priorities.P1.goal``), or None.
+
+    Read defensively, as a mapping or an object, so the display works whether or not the
+    scenario schema has goals yet."""
+    goal = getattr(priority, "goal", None)
+    if goal is None:
+        return None
+    value = goal.get(kind) if isinstance(goal, Mapping) else getattr(goal, kind, None)
+    return None if value is None else float(value)
+
+
+def verdict(goal: float, low: float, high: float) -> str:
+    """``holds`` (the interval lies above the goal), ``fails`` (below) or ``uncertain``."""
+    if math.isnan(low) or math.isnan(high):
+        return "n/a"
+    if low >= goal:
+        return "holds"
+    return "fails" if high < goal else "uncertain"
+
+
 def sla_table(sla: pd.DataFrame, scenario: object, caption: str | None = None) -> Table:
-    """Per priority: each target as written and the share met with its interval."""
+    """Per priority: each target as written, the share met with its interval and, where
+    the scenario states goals, the goal and its verdict; a failed goal marks the row."""
     priorities = scenario.priorities  # type: ignore[attr-defined]
+    goals = any(goal_of(p, kind) is not None for p in priorities.values()
+                for kind in ("response", "resolution"))
     rows, classes = [], []
     for r in sla.itertuples():
         p = priorities[str(r.priority)]
-        rows.append([str(r.priority), r.clock, str(p.target("response")),
-                     share(r.response_attainment, r.response_attainment_low,
-                           r.response_attainment_high),
-                     str(p.target("resolution")),
-                     share(r.resolution_attainment, r.resolution_attainment_low,
-                           r.resolution_attainment_high),
-                     number(r.tickets_per_replication, 0)])
-        classes.append("")
+        row = [str(r.priority), r.clock]
+        failed = False
+        for kind in ("response", "resolution"):
+            value, low, high = (getattr(r, f"{kind}_attainment{end}")
+                                for end in ("", "_low", "_high"))
+            row += [str(p.target(kind)), share(value, low, high)]
+            if goals:
+                goal = goal_of(p, kind)
+                said = "-" if goal is None else verdict(goal, low, high)
+                failed = failed or said == "fails"
+                row.append("-" if goal is None else f"{goal:.0%} {said}")
+        rows.append([*row, number(r.tickets_per_replication, 0)])
+        classes.append("missed" if failed else "")
+    columns = ["priority", "clock"]
+    for kind in ("response", "resolution"):
+        columns += [f"{kind} target", f"{kind} met [95% CI]"]
+        columns += [f"{kind} goal"] if goals else []
     return Table(
-        ["priority", "clock", "response target", "response met [95% CI]",
-         "resolution target", "resolution met [95% CI]", "tickets/replication"],
-        rows, caption if caption is not None else
+        [*columns, "tickets/replication"], rows, caption if caption is not None else
         "SLA attainment: share of tickets within target, mean across replications",
         frozenset({"response met [95% CI]", "resolution met [95% CI]",
                    "tickets/replication"}), classes)
