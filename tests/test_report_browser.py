@@ -82,6 +82,16 @@ def test_report_renders_offline_with_every_figure_and_the_sla_numbers(results, b
     shot = browser.screenshot(tmp_path / "report.png")
     pdf = browser.pdf(tmp_path / "report.pdf")
     assert pdf.read_bytes().startswith(b"%PDF")
+    # On paper no table or figure is split across pages, and a figure fits on one.
+    browser.call("Emulation.setEmulatedMedia", session=True, media="print")
+    breaks = browser.evaluate(
+        "[...document.querySelectorAll('table, figure')].map(e => getComputedStyle(e)"
+        ".breakInside)")
+    # Load check, SLA, utilisation; the variant's SLA and comparison; the figures.
+    assert set(breaks) == {"avoid"} and len(breaks) == 3 + 2 + RESULT_FIGURES + 1
+    heights = browser.evaluate("[...document.images].map(i => i.getBoundingClientRect()"
+                               ".height)")
+    assert 0 < max(heights) <= 9 / 2.54 * 96 + 1  # at most 9 cm (96 CSS px per inch)
     print(f"\nreport screenshot: {shot}\nprinted: {pdf}")
 
 
