@@ -135,6 +135,9 @@ def test_report_command_reruns_an_unchanged_file(tmp_path: Path) -> None:
     unchanged = ss.SimulationResult(**{**result.__dict__, "scenario": scenario})
     html = ss.report.render_report(unchanged)
     assert "supportsim run scenarios/mmc.toml --seed 4 --replications 2" in html
+    assert "ss.load_scenario(&#39;scenarios/mmc.toml&#39;), seed=4, replications=2)" in html
+    edited = ss.report.render_report(result)
+    assert "ss.load_scenario(&#39;scenario.toml&#39;), seed=4, replications=2)" in edited
 
 
 def test_report_without_tickets_names_the_figures_left_out(workforce) -> None:

@@ -62,22 +62,34 @@ def _reproducible(result: Any) -> Scenario:
     return scenario
 
 
+def _as_filed(scenario: Scenario) -> bool:
+    """True when `scenario` is still its file's content (no override, file unedited)."""
+    from supportsim.scenario import load_scenario
+
+    if scenario.source is None:
+        return False
+    try:
+        return bool(load_scenario(scenario.source) == scenario)
+    except (OSError, ValueError):  # moved or edited since: the embedded copy is exact
+        return False
+
+
 def default_command(scenario: Scenario, seed: int, replications: int,
                     verb: str = "run") -> str:
     """``supportsim run FILE --seed S --replications R`` when `scenario` is still its file's
     content (else the command on the scenario embedded in the report)."""
-    from supportsim.scenario import load_scenario
-
-    source = scenario.source
-    if source is not None:
-        try:
-            same = load_scenario(source) == scenario
-        except (OSError, ValueError):  # moved or edited since: the embedded copy is exact
-            same = False
-        if same:
-            return (f"supportsim {verb} {shlex.quote(source)} --seed {seed} "
-                    f"--replications {replications}")
+    if scenario.source is not None and _as_filed(scenario):
+        return (f"supportsim {verb} {shlex.quote(scenario.source)} --seed {seed} "
+                f"--replications {replications}")
     return f"supportsim {verb} scenario.toml  # the scenario below, saved as scenario.toml"
+
+
+def _python(scenario: Scenario, seed: int, replications: int) -> str:
+    """The Python call that reruns the result."""
+    source = scenario.source if _as_filed(scenario) else "scenario.toml"
+    return (f"ss.simulate(ss.load_scenario({source!r}), seed={seed}, "
+            f"replications={replications})"
+            + ("" if source == scenario.source else "  # the scenario below"))
 
 
 def _costs(result: SimulationResult) -> Table | None:
@@ -146,8 +158,7 @@ def render_report(result: SimulationResult, *,
         costs=_costs(result), figures=figures, missing=missing, variants=variants,
         assumptions=ASSUMPTIONS.format(replications=result.replications),
         command=command or default_command(scenario, result.seed, result.replications),
-        python=(f"ss.simulate(ss.load_scenario({scenario.source!r}), seed={result.seed}, "
-                f"replications={result.replications})" if scenario.source else ""),
+        python=_python(scenario, result.seed, result.replications),
         toml=_reproducible(result).to_toml(), fingerprint=scenario.fingerprint())
 
 
