@@ -88,6 +88,13 @@ pd.DataFrame([
     for name, tier in sc.team.tiers.items()
 ])""",
     """md:
+A scenario also displays itself: a cell that ends with it shows its demand, team,
+workforce mechanisms, SLA targets and the analytic load check of section 2 (`repr(sc)`
+stays one line).
+""",
+    """\
+sc""",
+    """md:
 ## 2. Before simulating: offered load per tier
 
 `ss.check` is the analytic sanity view that `supportsim check` prints: the mean arrival
@@ -119,6 +126,15 @@ quick = sc.with_overrides({"horizon": "12w"})
 res = ss.simulate(quick, replications=4, seed=1)
 print(f"{len(res.tickets):,} ticket rows in {res.replications} replications (seed {res.seed})")
 res.tickets.head()""",
+    """md:
+A result displays itself as a card: where it came from (scenario, seed, replications),
+the headline numbers, the SLA table with intervals and utilisation. To send it to
+someone, `res.to_html("report.html")` writes the same and the figures into one
+self-contained HTML file that opens offline and prints to PDF
+(`supportsim run ... --report report.html` on the command line).
+""",
+    """\
+res""",
     """md:
 ## 4. SLA attainment
 

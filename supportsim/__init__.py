@@ -10,7 +10,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from supportsim import analysis, analytic, calibrate, plot
+    from supportsim import analysis, analytic, calibrate, plot, report
     from supportsim._errors import CapacityWarning, ScenarioError
     from supportsim.breakpoint import BreakingPoints, find_breaking_point
     from supportsim.calendar import Calendar
@@ -52,7 +52,7 @@ _LAZY = {
     "simulate": "supportsim.simulation",
     "sweep": "supportsim.sweeps",
 }
-_SUBPACKAGES = ("analysis", "analytic", "calibrate", "plot")
+_SUBPACKAGES = ("analysis", "analytic", "calibrate", "plot", "report")
 
 
 def __getattr__(name: str) -> Any:
@@ -92,6 +92,7 @@ __all__ = [
     "load_scenario",
     "load_sweep",
     "plot",
+    "report",
     "simulate",
     "sweep",
 ]

@@ -100,8 +100,16 @@ class BreakingPoints:
     def __len__(self) -> int:
         return len(self.table)
 
-    def _repr_html_(self) -> str | None:
-        return self.table._repr_html_()
+    def __repr__(self) -> str:
+        from supportsim.report._others import breakpoints_repr
+
+        return breakpoints_repr(self)
+
+    def _repr_html_(self) -> str:
+        from supportsim.report._display import render_card
+        from supportsim.report._others import breakpoints_card
+
+        return render_card(breakpoints_card(self))
 
     def __str__(self) -> str:
         return (f"Breaking point of {self.metric} attainment "

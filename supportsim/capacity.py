@@ -14,7 +14,6 @@ the layers above it.
 
 from __future__ import annotations
 
-import html
 import warnings
 from dataclasses import dataclass, field
 
@@ -259,8 +258,15 @@ class CheckResult:
                 "warm-up>")
 
     def _repr_html_(self) -> str:
-        return (f"<p>{html.escape(repr(self))}</p>"
-                + self.loads.to_html(index=False, float_format=lambda v: f"{v:.3g}"))
+        from supportsim.report._display import Card, render_card
+        from supportsim.report._scenario import load_table
+
+        return render_card(Card(
+            "CheckResult", self.scenario.name,
+            [("tickets expected", f"{self.tickets:,.0f} ({self.scored_tickets:,.0f} after "
+                                  "warm-up)"),
+             ("overloaded", ", ".join(self.overloaded) or "no tier")],
+            [load_table(self.scenario)], list(self.warnings)))
 
 
 def check(scenario: Scenario) -> CheckResult:

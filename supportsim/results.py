@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -101,6 +102,27 @@ class SimulationResult:
     ticket_table: pd.DataFrame | None = field(default=None, repr=False)
     ticket_files: tuple[Path, ...] = field(default=(), repr=False)
     fresh_scores: pd.DataFrame | None = field(default=None, repr=False)
+
+    def __repr__(self) -> str:
+        from supportsim.report._result import result_repr
+
+        return result_repr(self)
+
+    def _repr_html_(self) -> str:
+        from supportsim.report._display import render_card
+        from supportsim.report._result import result_card
+
+        return render_card(result_card(self))
+
+    def to_html(self, path: str | Path | None = None, *,
+                vs: Mapping[str, SimulationResult] | None = None,
+                command: str | None = None) -> str:
+        """A self-contained HTML report (:func:`supportsim.report.write_report`): the
+        scenario in words, SLA against targets, figures, reproduction; with `vs`, a paired
+        comparison with each labelled variant. Written to `path` if given; returns the HTML."""
+        from supportsim.report import write_report
+
+        return write_report(self, path, vs=vs, command=command)
 
     @property
     def tickets(self) -> pd.DataFrame:

@@ -35,6 +35,7 @@ from supportsim.cli._common import (
     parse_variant,
 )
 from supportsim.cli._costs import COST_NAMES, costs_section, is_cost, money, money_difference
+from supportsim.cli._report import add_report_argument, check_report, command_line, write_html
 from supportsim.scenario import Scenario
 
 if TYPE_CHECKING:
@@ -86,8 +87,10 @@ def register(commands: Any) -> None:
              "--vs 'swarm30:team.structure=swarming;team.swarm.overhead=0.3'")
     parser.add_argument("--out", type=Path, metavar="DIR",
                         help="write tickets.parquet, sla.csv, summary.csv, scenario.toml, "
-                             "costs.csv (with [costs]) and figures (PNG) to DIR; with --vs also compare_LABEL.csv, "
-                             "compare_LABEL.png and scenario_LABEL.toml per variant")
+                             "costs.csv (with [costs]) and figures (PNG) to DIR; with --vs "
+                             "also compare_LABEL.csv, compare_LABEL.png and "
+                             "scenario_LABEL.toml per variant")
+    add_report_argument(parser, "run (and of each --vs comparison)")
     parser.set_defaults(handler=run)
 
 
@@ -415,6 +418,7 @@ def run(args: argparse.Namespace) -> int:
         from supportsim.cli._common import check_output
 
         check_output(args.out, directory=True)  # refused before the simulation, not after
+    check_report(args.report)
     with _warnings_to_stderr() as caught:
         scenario = _load(args)
         warn_if_overloaded(scenario)
@@ -427,7 +431,7 @@ def run(args: argparse.Namespace) -> int:
         replications = args.replications or scenario.replications
         # The report needs only per-replication summaries; ticket tables only for the
         # files of --out and the paired comparisons of --vs.
-        keep = args.out is not None or bool(variants)
+        keep = args.out is not None or bool(variants) or args.report is not None
         tickets = "keep" if keep else "drop"
         limit = args.max_tickets or DEFAULT_MAX_TICKETS
         for checked in [scenario, *(v for _, v in variants)]:  # all before the first run
@@ -451,4 +455,11 @@ def run(args: argparse.Namespace) -> int:
                                              args.out)
             print(f"\nWrote {len(written)} files:")
             print("\n".join(f"  {path}" for path in written))
+        if args.report is not None:
+            _headless()
+            command = command_line("run", args.scenario, seed, replications, args.overrides,
+                                   args.variants)
+            vs = {label: variant for label, variant, _ in compared}
+            write_html(lambda path: result.to_html(path, vs=vs, command=command), args.report)
+            print(f"\nWrote the report {args.report}")
     return 0

@@ -26,6 +26,7 @@ from supportsim.cli._common import (
     _warnings_to_stderr,
 )
 from supportsim.cli._common import _share as _share_text
+from supportsim.cli._report import add_report_argument, check_report, command_line, write_html
 
 if TYPE_CHECKING:
     pass
@@ -77,6 +78,7 @@ def register(commands: Any) -> None:
                         help="continue the sweep in --out DIR: reuse finished tasks, run "
                              "the rest")
     parser.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+    add_report_argument(parser, "sweep")
     parser.set_defaults(handler=run)
 
 
@@ -244,6 +246,7 @@ def run(args: argparse.Namespace) -> int:
         from supportsim.cli._common import check_output
 
         check_output(args.out, directory=True)  # refused before the sweep runs, not after
+    check_report(args.report)
     store = None if args.out is None else args.out / "store"
     if store is not None and not args.resume and store.exists() and any(store.iterdir()):
         _error(f"{store} already holds a sweep; pass --resume to continue it, or choose "
@@ -284,6 +287,11 @@ def run(args: argparse.Namespace) -> int:
                 return 1
             print(f"\nWrote {len(written)} files and the task store:")
             print("\n".join(f"  {path}" for path in [*written, store]))
+        if args.report is not None:
+            command = command_line("sweep", args.sweep, result.seed, result.replications,
+                                   args.overrides)
+            write_html(lambda path: result.to_html(path, command=command), args.report)
+            print(f"\nWrote the report {args.report}")
     if len(result.failures):
         _failures(result)
         return 1

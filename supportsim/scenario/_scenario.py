@@ -332,6 +332,18 @@ class Scenario(Section):
     def __hash__(self) -> int:
         return hash(self.fingerprint())
 
+    def __repr__(self) -> str:
+        # One line, never the whole model (the dict is `to_dict()`).
+        from supportsim.report._scenario import scenario_repr
+
+        return scenario_repr(self)
+
+    def _repr_html_(self) -> str:
+        from supportsim.report._display import render_card
+        from supportsim.report._scenario import scenario_card
+
+        return render_card(scenario_card(self))
+
     # ------------------------------------------------------------------ derived views
 
     @property

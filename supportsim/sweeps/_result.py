@@ -129,6 +129,24 @@ class SweepResult:
     executor: str = ""
     store: Path | None = None
 
+    def __repr__(self) -> str:
+        from supportsim.report._others import sweep_repr
+
+        return sweep_repr(self)
+
+    def _repr_html_(self) -> str:
+        from supportsim.report._display import render_card
+        from supportsim.report._others import sweep_card
+
+        return render_card(sweep_card(self))
+
+    def to_html(self, path: str | Path | None = None, *, command: str | None = None) -> str:
+        """A self-contained HTML report of the sweep
+        (:func:`supportsim.report.write_sweep_report`); written to `path` if given."""
+        from supportsim.report import write_sweep_report
+
+        return write_sweep_report(self, path, command=command)
+
     # ------------------------------------------------------------------ helpers
 
     @property
