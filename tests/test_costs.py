@@ -325,3 +325,18 @@ def test_cost_columns_are_documented_in_results_md() -> None:
     for metric in res.summary()["metric"]:
         if metric.startswith("cost_"):
             assert f"`{metric}`" in summary_section, metric
+
+
+def test_planning_page_costs_table_is_a_valid_section() -> None:
+    import re
+    import tomllib
+
+    text = (SCENARIOS.parent / "docs" / "planning.md").read_text(encoding="utf-8")
+    block = re.search(r"^```toml\n(.*?)^```$", text, flags=re.S | re.M)
+    assert block is not None
+    costs = tomllib.loads(block[1])["costs"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        sc = ss.load_scenario(SCENARIOS / "rollout_tiered.toml")
+    priced = sc.with_overrides({"costs": costs})
+    assert priced.costs is not None and priced.costs.tiers["l2"].hourly == 55.0
