@@ -107,3 +107,19 @@ def test_run_prints_a_costs_block_only_with_costs(tmp_path: Path,
     code = main(["run", str(ROOT / "scenarios" / "mmc.toml"), "-r", "1", "--set",
                  'horizon="1w"', "--set", 'warmup="1d"'])
     assert code == 0 and "Costs" not in capsys.readouterr().out
+
+
+def test_sweep_command_prints_costs_and_writes_the_frontier(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    scenario_of(rostered_desk()).to_toml(tmp_path / "desk.toml")
+    (tmp_path / "sweep.toml").write_text(
+        'name = "l2"\nbase = "desk.toml"\nreplications = 2\n'
+        '[factors]\n"team.tiers.l2.staff" = [3, 4]\n', encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["sweep", str(tmp_path / "sweep.toml"), "--workers", "1", "--quiet",
+                 "--out", str(out)]) == 0
+    text = capsys.readouterr().out
+    assert "Costs per variant (EUR per replication" in text
+    frontier = pd.read_csv(out / "frontier.csv")
+    assert list(frontier["variant"]) == ["staff=3", "staff=4"]  # cheapest first
+    assert {"cost", "cost_low", "attainment_high", "dominated"} <= set(frontier.columns)
