@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from supportsim.analysis import mean_interval
+from supportsim.analysis import mean_interval, t_interval
 from supportsim.analysis._costs import COST_COLUMNS, require_costs
 from supportsim.results import SimulationResult
 from supportsim.sweeps import SweepResult
@@ -56,6 +56,22 @@ def dominated(cost: Sequence[float] | np.ndarray, attainment: Sequence[float] | 
     return out
 
 
+def _clearly(better: pd.DataFrame, worse: pd.DataFrame, confidence: float) -> bool:
+    """Whether `better` dominates `worse` beyond the noise: on common random numbers (one
+    seed, the same replications), the paired t-interval of the cost difference lies at or
+    below 0 and that of the attainment difference at or above 0, one of them strictly."""
+    if (better["seed"].iloc[0] != worse["seed"].iloc[0]
+            or sorted(better.index) != sorted(worse.index) or len(better) < 2):
+        return False
+    worse = worse.reindex(better.index)
+    _, _, cost_high = t_interval((better["cost"] - worse["cost"]).to_numpy(dtype=float),
+                                 confidence=confidence)
+    _, att_low, _ = t_interval(
+        (better["attainment"] - worse["attainment"]).to_numpy(dtype=float),
+        confidence=confidence)
+    return bool(cost_high <= 0 and att_low >= 0 and (cost_high < 0 or att_low > 0))
+
+
 def _per_replication(result: SimulationResult, cost: str, metric: str,
                      priority: str | None) -> pd.DataFrame:
     """``replication``, ``cost``, ``attainment``, ``scored`` of one result."""
@@ -90,7 +106,7 @@ def _from_sweep(sw: SweepResult, cost: str, metric: str, priority: str | None
     for name, rows in sw.table.groupby("variant", observed=True, sort=False):
         frame = _attainment(rows, metric, priority)
         frame["cost"] = rows.groupby("replication")[column].first()
-        parts[str(name)] = frame
+        parts[str(name)] = frame.assign(seed=sw.seed)
     return keys, parts
 
 
@@ -114,7 +130,7 @@ def _from_results(results: Mapping[str, SimulationResult] | Sequence[SimulationR
         raise ValueError(f"the results price their costs in different currencies "
                          f"({', '.join(sorted(currencies))})")
     keys = pd.DataFrame({"variant": list(named), "strategy": list(named)})
-    return keys, {label: _per_replication(r, cost, metric, priority)
+    return keys, {label: _per_replication(r, cost, metric, priority).assign(seed=r.seed)
                   for label, r in named.items()}
 
 
@@ -153,10 +169,14 @@ def frontier(
         ``cost_high`` (mean per replication, t-interval on the log scale), ``attainment``
         with ``attainment_low`` and ``attainment_high`` (mean across replications, the
         intervals of ``res.sla()``), ``replications``, ``dominated`` (bool) and
-        ``dominated_by`` (the cheapest variant dominating it, ``""`` on the frontier).
-        Dominance is judged on the means; the intervals show how firm it is (for a
-        paired test of two variants use :func:`supportsim.compare`). ``attrs`` holds
-        ``currency``, ``metric``, ``priority``, ``cost`` and ``confidence``.
+        ``dominated_by`` (the cheapest variant dominating it, ``""`` on the frontier) and
+        ``clearly_dominated``: dominated beyond the noise, where the paired t-intervals
+        (common random numbers: one seed, the same replications) of ``dominated_by``'s
+        cost and attainment minus this variant's lie at or below and at or above 0, one
+        strictly (False where they do not, or the two are not on common random numbers).
+        Dominance is judged on the means; ``clearly_dominated`` says where it is firm.
+        ``attrs`` holds ``currency``, ``metric``, ``priority``, ``cost`` and
+        ``confidence``.
 
     Raises
     ------
@@ -204,6 +224,9 @@ def frontier(
     out["dominated"] = beaten >= 0
     names = out["variant"].to_numpy(dtype=object)
     out["dominated_by"] = [names[j] if j >= 0 else "" for j in beaten]
+    out["clearly_dominated"] = [
+        j >= 0 and _clearly(parts[str(names[j])], parts[str(names[i])], confidence)
+        for i, j in enumerate(beaten)]
     out = out.sort_values(["cost", "attainment"], ascending=[True, False], kind="stable",
                           ignore_index=True)
     out.attrs.update(currency=require_costs(scenario).currency, metric=metric,

@@ -147,3 +147,21 @@ def test_plot_frontier_draws_strategies_with_dominated_faint(sweep: ss.SweepResu
     assert again.axes[0].get_title() == ax.get_title()
     with pytest.raises(ValueError, match=r"table of supportsim\.frontier"):
         ss.plot.frontier(pd.DataFrame({"variant": ["a"]}))
+
+
+def test_clearly_dominated_needs_common_random_numbers() -> None:
+    # The same desk at dearer rates: the same simulation (costs change no draw), so the
+    # attainment is identical replication by replication and the cost higher in each: on
+    # common random numbers it is clearly dominated; on another seed the pairing means
+    # nothing, so it is dominated on the means only.
+    sc = scenario_of(rostered_desk())
+    dear = sc.with_overrides({"costs.tiers.l1.hourly": 45.0})
+    cheap = ss.simulate(sc, seed=1, replications=3, tickets="drop")
+    table = ss.frontier({"cheap": cheap,
+                         "dear": ss.simulate(dear, seed=1, replications=3, tickets="drop")})
+    row = table.set_index("variant").loc["dear"]
+    assert row["dominated"] and row["dominated_by"] == "cheap" and row["clearly_dominated"]
+    assert not table.set_index("variant").loc["cheap", "clearly_dominated"]
+    other = ss.frontier({"cheap": cheap,
+                         "dear": ss.simulate(dear, seed=2, replications=3, tickets="drop")})
+    assert not other["clearly_dominated"].any()

@@ -8,9 +8,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
-from supportsim.plot._common import _figure, _outside_legend
+from supportsim.plot._common import _figure
 
 if TYPE_CHECKING:
     from supportsim.results import SimulationResult
@@ -72,6 +73,9 @@ def frontier(
     strategies = ([str(c) for c in column.cat.categories if (column == c).any()]
                   if isinstance(column.dtype, pd.CategoricalDtype)
                   else list(dict.fromkeys(column.astype(str))))
+    # Legend entries are made by hand, in this order: error-bar containers would
+    # otherwise come after every line, whatever the drawing order.
+    handles: list[Line2D] = []
     for k, strategy in enumerate(strategies):
         rows = table[table["strategy"].astype(str) == strategy]
         colour, marker = f"C{k % 10}", _MARKERS[k % len(_MARKERS)]
@@ -81,25 +85,27 @@ def frontier(
                 continue
             x = part["cost"].to_numpy(dtype=float)
             y = part["attainment"].to_numpy(dtype=float)
-            xerr = _errors(part, "cost", x)
-            yerr = _errors(part, "attainment", y)
-            ax.errorbar(x, y, xerr=xerr, yerr=yerr, fmt=marker, color=colour, ms=6,
-                        elinewidth=1.0, capsize=2, alpha=_FAINT if faint else 1.0,
-                        label=None if faint else strategy)
-            if faint and not (rows["dominated"] == False).any():  # noqa: E712
-                ax.plot([], [], marker, color=colour, alpha=_FAINT, label=strategy)
+            ax.errorbar(x, y, xerr=_errors(part, "cost", x), yerr=_errors(part, "attainment", y),
+                        fmt=marker, color=colour, ms=6, elinewidth=1.0, capsize=2,
+                        alpha=_FAINT if faint else 1.0, zorder=2 if faint else 3)
+        handles.append(Line2D([], [], marker=marker, color=colour, ls="none", label=strategy))
     front = table[~table["dominated"].to_numpy(dtype=bool)].sort_values("cost")
     if len(front):
         ax.step(front["cost"], front["attainment"], where="post", color="0.3", lw=1.0,
-                ls="-", zorder=0, label="frontier (not dominated)")
+                zorder=1)
+        handles.append(Line2D([], [], color="0.3", lw=1.0, label="frontier (not dominated)"))
         if labels:
-            for row in front.itertuples(index=False):
+            for k, row in enumerate(front.itertuples(index=False)):
+                # Alternately below and above: neighbours on the frontier are often close.
                 ax.annotate(str(row.variant), (row.cost, row.attainment), fontsize="x-small",
-                            xytext=(4, -10), textcoords="offset points")
-    if (table["dominated"] == True).any():  # noqa: E712
-        ax.plot([], [], "o", color="0.5", alpha=_FAINT, label="dominated (faint)")
+                            xytext=(4, -11 if k % 2 == 0 else 5), textcoords="offset points")
+    if table["dominated"].to_numpy(dtype=bool).any():
+        handles.append(Line2D([], [], marker="o", color="0.5", alpha=_FAINT, ls="none",
+                              label="dominated (faint)"))
     if target is not None:
-        ax.axhline(target, color="C3", ls="--", lw=1.0, label=f"goal {target:.0%}")
+        ax.axhline(target, color="C3", ls="--", lw=1.0)
+        handles.append(Line2D([], [], color="C3", ls="--", lw=1.0,
+                              label=f"goal {target:.0%}"))
     who = attrs.get("priority") or "all priorities"
     currency = attrs.get("currency", "")
     ax.set_xlabel(f"{attrs.get('cost', 'total')} cost per replication [{currency}]")
@@ -107,11 +113,14 @@ def frontier(
     ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
     level = attrs.get("confidence", 0.95)
+    clearly = (f", {int(table['clearly_dominated'].sum())} clearly dominated"
+               if "clearly_dominated" in table.columns else "")
     ax.set_title(f"Cost against {attrs.get('metric', '')} attainment ({who}): "
                  f"{int((~table['dominated']).sum())} of {len(table)} variants on the "
-                 f"frontier\nmeans across replications, {level:.0%} intervals",
+                 f"frontier{clearly}\nmeans across replications, {level:.0%} intervals",
                  fontsize="medium")
-    _outside_legend(ax)
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0),
+              fontsize="small", frameon=False)  # outside, as _common._outside_legend
     return fig
 
 
