@@ -75,7 +75,12 @@ def _clearly(better: pd.DataFrame, worse: pd.DataFrame, confidence: float) -> bo
 def _per_replication(result: SimulationResult, cost: str, metric: str,
                      priority: str | None) -> pd.DataFrame:
     """``replication``, ``cost``, ``attainment``, ``scored`` of one result."""
-    costs = result.costs().set_index("replication")[cost]
+    table = result.costs()
+    if cost not in table.columns:
+        raise ValueError(f"cost must be a column of res.costs() "
+                         f"({', '.join(c for c in table.columns if c != 'replication')}), "
+                         f"got {cost!r}")
+    costs = table.set_index("replication")[cost]
     scores = result.attainment()
     return _attainment(scores, metric, priority).join(costs.rename("cost"), how="outer")
 
@@ -97,10 +102,12 @@ def _attainment(scores: pd.DataFrame, metric: str, priority: str | None) -> pd.D
 def _from_sweep(sw: SweepResult, cost: str, metric: str, priority: str | None
                 ) -> tuple[pd.DataFrame, dict[str, pd.DataFrame]]:
     column = f"cost_{cost}"
+    # The base's [costs] names the currency of every variant (a strategy may change the
+    # prices, and then the frontier shows what they cost).
+    require_costs(sw.scenario)
     if column not in sw.table.columns:
-        require_costs(sw.scenario)  # the base has none: say so
-        raise ValueError(f"the sweep table has no {column!r} column: its variants have no "
-                         "[costs] section")
+        raise ValueError(f"the sweep table has no {column!r} column (the tiers it prices "
+                         f"are {[c for c in sw.table.columns if c.startswith('cost_staff_')]})")
     keys = sw.variants[["variant", "strategy", *sw.factors]].copy()
     parts = {}
     for name, rows in sw.table.groupby("variant", observed=True, sort=False):

@@ -113,6 +113,8 @@ def test_frontier_errors() -> None:
         ss.frontier([res], priority="P7")
     with pytest.raises(ValueError, match="cost must be a column"):
         ss.frontier([res], cost="salary")
+    with pytest.raises(ValueError, match="cost must be a column"):
+        ss.frontier([res], cost="staff_l4")
     with pytest.raises(ValueError, match="distinct scenario names"):
         ss.frontier([res, res])
     data = rostered_desk()
