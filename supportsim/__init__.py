@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from supportsim.capacity import CheckResult, check
     from supportsim.comparison import compare
     from supportsim.curve import demand_curve
+    from supportsim.pareto import frontier
     from supportsim.results import SimulationResult
     from supportsim.scenario import Scenario, load_scenario
     from supportsim.simulation import simulate
@@ -47,6 +48,7 @@ _LAZY = {
     "compare": "supportsim.comparison",
     "demand_curve": "supportsim.curve",
     "find_breaking_point": "supportsim.breakpoint",
+    "frontier": "supportsim.pareto",
     "load_scenario": "supportsim.scenario",
     "load_sweep": "supportsim.sweeps",
     "simulate": "supportsim.simulation",
@@ -89,6 +91,7 @@ __all__ = [
     "compare",
     "demand_curve",
     "find_breaking_point",
+    "frontier",
     "load_scenario",
     "load_sweep",
     "plot",

@@ -72,8 +72,9 @@ def register(commands: Any) -> None:
     where.add_argument("--scheduler", type=_address, metavar="ADDRESS",
                        help="run on a Dask cluster, e.g. tcp://10.0.0.5:8786")
     parser.add_argument("--out", type=Path, metavar="DIR",
-                        help="write sweep.parquet, sweep.csv, sla.csv, summary.csv and "
-                             "failures.csv to DIR, and keep finished tasks in DIR/store")
+                        help="write sweep.parquet, sweep.csv, sla.csv, summary.csv, "
+                             "failures.csv and (with [costs]) frontier.csv to DIR, and keep "
+                             "finished tasks in DIR/store")
     parser.add_argument("--resume", action="store_true",
                         help="continue the sweep in --out DIR: reuse finished tasks, run "
                              "the rest")
@@ -199,8 +200,11 @@ def report(spec: Any, result: Any, overrides: Any = ()) -> str:
     if result.table.empty:
         return head
     summary = result.summary()
+    from supportsim.cli._costs import sweep_costs_section
+
+    costs = sweep_costs_section(result, summary)
     return "\n\n".join([head, _sla_section(result), _capacity_section(summary),
-                        _headline(result, summary)])
+                        *([costs] if costs is not None else []), _headline(result, summary)])
 
 
 # --------------------------------------------------------------------------- outputs
@@ -215,6 +219,11 @@ def _write(result: Any, directory: Path) -> list[Path]:
     result.sla().to_csv(paths["sla.csv"], index=False)
     result.summary().to_csv(paths["summary.csv"], index=False)
     result.failures.to_csv(paths["failures.csv"], index=False)
+    if any(c.startswith("cost_") for c in result.table.columns):
+        from supportsim.pareto import frontier
+
+        paths["frontier.csv"] = directory / "frontier.csv"
+        frontier(result).to_csv(paths["frontier.csv"], index=False)
     return list(paths.values())
 
 

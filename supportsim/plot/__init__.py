@@ -1,6 +1,6 @@
 """Standard figures of a :class:`~supportsim.SimulationResult`, of two side by side
-(:func:`comparison`), of a breaking-point search, and of a scenario's expected demand by
-rollout wave (:func:`demand`).
+(:func:`comparison`), of a breaking-point search, of a scenario's expected demand by
+rollout wave (:func:`demand`), and the cost–SLA frontier of variants (:func:`frontier`).
 
 Every function builds a :class:`matplotlib.figure.Figure` through the object-oriented API
 and returns it; nothing touches pyplot's global state, so the functions are safe in
@@ -36,6 +36,7 @@ from supportsim.plot._distributions import (
     resolution_distribution,
     wait_distribution,
 )
+from supportsim.plot._frontier import frontier
 from supportsim.plot._sla import sla_bars, weekly_attainment
 from supportsim.plot._timeline import backlog, utilisation
 from supportsim.plot._warmup import warmup
@@ -47,6 +48,7 @@ __all__ = [
     "capacity",
     "comparison",
     "demand",
+    "frontier",
     "resolution_distribution",
     "save_figures",
     "sla_bars",
