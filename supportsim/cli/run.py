@@ -34,6 +34,13 @@ from supportsim.cli._common import (
     _warnings_to_stderr,
     parse_variant,
 )
+from supportsim.cli._verdicts import (
+    abandonment_section,
+    add_window_arg,
+    verdict_section,
+    window_heading,
+    window_of,
+)
 from supportsim.scenario import Scenario
 
 if TYPE_CHECKING:
@@ -87,6 +94,10 @@ def register(commands: Any) -> None:
                         help="write tickets.parquet, sla.csv, summary.csv, scenario.toml "
                              "and figures (PNG) to DIR; with --vs also compare_LABEL.csv, "
                              "compare_LABEL.png and scenario_LABEL.toml per variant")
+    add_window_arg(parser)
+    parser.add_argument("--quiet", "-q", action="store_true",
+                        help="no progress bar (shown on a terminal for runs that take more "
+                             "than a couple of seconds)")
     parser.set_defaults(handler=run)
 
 
@@ -188,16 +199,24 @@ def _workforce_section(scenario: Scenario, summary: pd.DataFrame) -> str | None:
     return "\n".join(lines)
 
 
-def _run_report(result: Any, overrides: Sequence[tuple[str, Any]] = ()) -> str:
+def _run_report(result: Any, overrides: Sequence[tuple[str, Any]] = (),
+                window: tuple[float, float] | None = None) -> str:
     scenario = result.scenario
     summary = result.summary()
     head = (f"{_heading(scenario, overrides)}\n"
             f"horizon {_duration(scenario.horizon)}, warm-up {_duration(scenario.warmup)}, "
             f"{result.replications} replication{'s' if result.replications != 1 else ''}, "
             f"seed {result.seed}")
-    parts = [head, _sla_section(result.sla(), result.scenario), _summary_section(summary)]
-    workforce = _workforce_section(scenario, summary)
-    return "\n\n".join(parts if workforce is None else [*parts, workforce])
+    if window is not None:
+        head += f"\n{window_heading(window, scenario)}; utilisation, headline and " \
+                "workforce cover the whole run"
+    parts = [head, _sla_section(result.sla(window=window), result.scenario)]
+    overall = result.abandonment(by=(), window=window)["abandoned_share"]
+    parts += [verdict_section(result.verdicts(window=window)),
+              abandonment_section(result.abandonment(window=window),
+                                  float(overall.iloc[0]) if len(overall) else math.nan),
+              _summary_section(summary), _workforce_section(scenario, summary) or ""]
+    return "\n\n".join(part for part in parts if part)
 
 
 # --------------------------------------------------------------------------- comparison
@@ -264,11 +283,11 @@ def _comparison_section(frame: pd.DataFrame, label: str, seed: int, replications
 
 
 def _variant_report(base: Any, variant: Any, label: str, overrides: dict[str, Any],
-                    frame: pd.DataFrame) -> str:
+                    frame: pd.DataFrame, window: tuple[float, float] | None = None) -> str:
     import pandas as pd
 
     changed = ", ".join(f"{key}={value!r}" for key, value in overrides.items())
-    sla = variant.sla()
+    sla = variant.sla(window=window)
     rows = pd.DataFrame({
         "priority": sla["priority"].astype(str),
         "response met (95% CI)": [_share(r.response_attainment, r.response_attainment_low,
@@ -292,11 +311,30 @@ def _variant_report(base: Any, variant: Any, label: str, overrides: dict[str, An
              f"  utilisation {util}; backlog at end {backlog:.1f}\n"
              f"  overtime (agent-h/week) {overtime}",
              _comparison_section(frame, label, base.seed, base.replications)]
+    verdicts = _verdict_change(base, variant, label, window)
+    if verdicts:
+        parts.append(verdicts)
     # The base's block already describes a workforce the variant leaves alone.
     changes_workforce = any(key.split(".")[0] == "workforce" for key in overrides)
     workforce = (_workforce_section(variant.scenario, summary_frame)
                  if changes_workforce else None)
     return "\n\n".join(parts if workforce is None else [*parts, workforce])
+
+
+def _verdict_change(base: Any, variant: Any, label: str,
+                    window: tuple[float, float] | None) -> str:
+    """The variant's verdicts with the base's next to them; ``""`` without goals."""
+    mine = variant.verdicts(window=window)
+    if mine.empty:
+        return ""
+    theirs = base.verdicts(window=window).set_index(["priority", "target"])["verdict"]
+    text = verdict_section(mine, label=_short(label))
+    was = [theirs.get((p, t), "-") for p, t in zip(mine["priority"], mine["target"],
+                                                    strict=True)]
+    changed = [f"{p} {t}: {w} -> {v}" for p, t, w, v in zip(
+        mine["priority"], mine["target"], was, mine["verdict"], strict=True) if w != v]
+    return text + (f"\n  against the {BASE}: " + "; ".join(changed) if changed
+                   else f"\n  the same verdicts as the {BASE}")
 
 
 # --------------------------------------------------------------------------- outputs
@@ -418,23 +456,25 @@ def run(args: argparse.Namespace) -> int:
         seed = resolve_seed(scenario, args.seed)
         replications = args.replications or scenario.replications
         # The report needs only per-replication summaries; ticket tables only for the
-        # files of --out and the paired comparisons of --vs.
-        keep = args.out is not None or bool(variants)
+        # files of --out, the paired comparisons of --vs and the scoring of --window.
+        window = window_of(args, scenario)
+        keep = args.out is not None or bool(variants) or window is not None
         tickets = "keep" if keep else "drop"
         limit = args.max_tickets or DEFAULT_MAX_TICKETS
         for checked in [scenario, *(v for _, v in variants)]:  # all before the first run
             estimate_size(checked, replications, keep=keep).check(limit, checked.source)
+        progress = False if args.quiet else None
         result = simulate(scenario, replications=replications, seed=seed, tickets=tickets,
-                          max_tickets=limit)
-        print(_run_report(result, args.overrides), flush=True)
+                          max_tickets=limit, progress=progress)
+        print(_run_report(result, args.overrides, window), flush=True)
         compared = []
         for (label, variant_scenario), (_, overrides) in zip(variants, args.variants,
                                                               strict=True):
             variant = simulate(variant_scenario, replications=replications, seed=seed,
-                               tickets=tickets, max_tickets=limit)
+                               tickets=tickets, max_tickets=limit, progress=progress)
             frame = compare(result, variant, labels=(BASE, label))
-            print(f"\n\n{_variant_report(result, variant, label, overrides, frame)}",
-                  flush=True)
+            text = _variant_report(result, variant, label, overrides, frame, window)
+            print(f"\n\n{text}", flush=True)
             compared.append((label, variant, frame))
         if args.out is not None:
             written = _write_outputs(result, args.out)

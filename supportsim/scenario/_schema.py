@@ -192,6 +192,25 @@ BUSINESS_DAY_HOURS = "business_day_hours"
 TARGETS: tuple[str, ...] = ("response", "resolution")
 
 
+class Goal(Section):
+    """``goal = {response = 0.95, resolution = 0.9}`` of a priority: the share of its
+    tickets that must meet each target for the priority to pass a readiness review
+    (:meth:`supportsim.SimulationResult.verdicts`). A target without a goal is not judged.
+    """
+
+    response: Share | None = Field(
+        default=None, description="share of tickets that must meet the response target")
+    resolution: Share | None = Field(
+        default=None, description="share of tickets that must meet the resolution target")
+
+    @model_validator(mode="after")
+    def _check(self) -> Goal:
+        if self.response is None and self.resolution is None:
+            raise KeyedError("response", "or resolution must be given: a goal names the "
+                             "share of tickets that must meet a target", {})
+        return self
+
+
 class Priority(AsWritten):
     """``[priorities.NAME]``: share of tickets and SLA targets; file order is rank order.
 
@@ -205,6 +224,8 @@ class Priority(AsWritten):
     response: Hours = Field(ge=MIN_DURATION, le=MAX_DURATION)
     resolution: Hours = Field(ge=MIN_DURATION, le=MAX_DURATION)
     clock: Literal["24x7", "business"] = "24x7"
+    goal: Goal | None = Field(
+        default=None, description="attainment goal per target, judged by res.verdicts()")
 
     @model_validator(mode="wrap")
     @classmethod
