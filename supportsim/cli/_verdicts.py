@@ -14,7 +14,8 @@ if TYPE_CHECKING:
 
     from supportsim.scenario import Scenario
 
-__all__ = ["abandonment_section", "add_window_arg", "verdict_section", "window_of"]
+__all__ = ["abandonment_section", "add_window_arg", "sweep_verdict_section", "verdict_section",
+           "window_heading", "window_of"]
 
 #: Abandoned shares at or above this are flagged in the run report.
 HIGH_ABANDONMENT = 0.10
@@ -69,7 +70,7 @@ def window_heading(window: tuple[float, float] | None, scenario: Scenario) -> st
 
     start, end = (scenario.start + _hours(t) for t in (window[0], window[0] + window[1]))
     return (f"Window: tickets that arrived from {start:%Y-%m-%d %H:%M} to "
-            f"{end:%Y-%m-%d %H:%M} ({_duration(window[1])}), scored on their whole outcome")
+            f"{end:%Y-%m-%d %H:%M} ({_duration(window[1])}),\nscored on their whole outcome")
 
 
 def _hours(t: float) -> Any:
@@ -123,5 +124,26 @@ def abandonment_section(table: pd.DataFrame, overall: float) -> str:
         "": ["<- high" if h else "" for h in high],
     })
     note = "" if math.isnan(overall) else f" (all tickets: {overall:.1%})"
-    return (f"Abandonment by channel and priority{note}; channels where nobody hangs up "
-            "left out,\ntickets per replication\n" + _table(rows))
+    return (f"Abandonment by channel and priority{note};\nchannels where nobody hangs up "
+            "left out, tickets per replication\n" + _table(rows))
+
+
+def sweep_verdict_section(verdicts: pd.DataFrame) -> str:
+    """One row per variant, one verdict column per goal; ``""`` when no goal is stated."""
+    import pandas as pd
+
+    if verdicts.empty:
+        return ""
+    goal_names = [f"{p} {t} {g:.0%}" for p, t, g in zip(
+        verdicts["priority"], verdicts["target"], verdicts["goal"], strict=True)]
+    frame = verdicts.assign(goal_name=goal_names, variant=verdicts["variant"].astype(str))
+    wide = frame.pivot(index="variant", columns="goal_name", values="verdict")
+    wide = wide.reindex(index=list(dict.fromkeys(frame["variant"])),
+                        columns=list(dict.fromkeys(goal_names)))
+    counts = frame.groupby("variant", sort=False)["verdict"].agg(
+        lambda v: f"{(v == 'holds').sum()}/{len(v)}")
+    rows = pd.DataFrame({"variant": wide.index, **{c: wide[c].fillna("-").to_numpy()
+                                                   for c in wide.columns},
+                         "holds": counts.reindex(wide.index).to_numpy()})
+    return ("Goals per variant ('holds' where the whole 95% interval is at or above the "
+            "goal, 'fails'\nwhere below, 'uncertain' where it straddles it)\n" + _table(rows))

@@ -208,8 +208,8 @@ def _run_report(result: Any, overrides: Sequence[tuple[str, Any]] = (),
             f"{result.replications} replication{'s' if result.replications != 1 else ''}, "
             f"seed {result.seed}")
     if window is not None:
-        head += f"\n{window_heading(window, scenario)}; utilisation, headline and " \
-                "workforce cover the whole run"
+        head += (f"\n{window_heading(window, scenario)};\nutilisation, headline and "
+                 "workforce cover the whole run")
     parts = [head, _sla_section(result.sla(window=window), result.scenario)]
     overall = result.abandonment(by=(), window=window)["abandoned_share"]
     parts += [verdict_section(result.verdicts(window=window)),
@@ -333,8 +333,9 @@ def _verdict_change(base: Any, variant: Any, label: str,
                                                     strict=True)]
     changed = [f"{p} {t}: {w} -> {v}" for p, t, w, v in zip(
         mine["priority"], mine["target"], was, mine["verdict"], strict=True) if w != v]
-    return text + (f"\n  against the {BASE}: " + "; ".join(changed) if changed
-                   else f"\n  the same verdicts as the {BASE}")
+    if not changed:
+        return f"{text}\n  the same verdicts as the {BASE}"
+    return f"{text}\n  against the {BASE}:\n" + "\n".join(f"    {c}" for c in changed)
 
 
 # --------------------------------------------------------------------------- outputs

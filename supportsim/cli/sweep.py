@@ -197,8 +197,11 @@ def report(spec: Any, result: Any, overrides: Any = ()) -> str:
     if result.table.empty:
         return head
     summary = result.summary()
-    return "\n\n".join([head, _sla_section(result), _capacity_section(summary),
-                        _headline(result, summary)])
+    from supportsim.cli._verdicts import sweep_verdict_section
+
+    goals = sweep_verdict_section(result.verdicts())
+    return "\n\n".join([head, _sla_section(result), *([goals] if goals else []),
+                        _capacity_section(summary), _headline(result, summary)])
 
 
 # --------------------------------------------------------------------------- outputs

@@ -193,15 +193,19 @@ TARGETS: tuple[str, ...] = ("response", "resolution")
 
 
 class Goal(Section):
-    """``goal = {response = 0.95, resolution = 0.9}`` of a priority: the share of its
-    tickets that must meet each target for the priority to pass a readiness review
-    (:meth:`supportsim.SimulationResult.verdicts`). A target without a goal is not judged.
+    """``goal = {response = 0.95, resolution = 0.9}``: the share of a priority's tickets
+    that must meet each target. ``res.verdicts()``, ``run`` and ``sweep`` judge it: holds
+    when the whole 95 % interval of the attainment is at or above the goal, fails when it
+    is below, uncertain when it straddles it; the weekly attainment figure draws it. A
+    target without a goal is not judged.
     """
 
-    response: Share | None = Field(
-        default=None, description="share of tickets that must meet the response target")
-    resolution: Share | None = Field(
-        default=None, description="share of tickets that must meet the resolution target")
+    response: Real | None = Field(
+        default=None, ge=0.0, le=1.0,
+        description="share of tickets that must meet the response target")
+    resolution: Real | None = Field(
+        default=None, ge=0.0, le=1.0,
+        description="share of tickets that must meet the resolution target")
 
     @model_validator(mode="after")
     def _check(self) -> Goal:
