@@ -71,8 +71,10 @@ def register(commands: Any) -> None:
     where.add_argument("--scheduler", type=_address, metavar="ADDRESS",
                        help="run on a Dask cluster, e.g. tcp://10.0.0.5:8786")
     parser.add_argument("--out", type=Path, metavar="DIR",
-                        help="write sweep.parquet, sweep.csv, sla.csv, summary.csv and "
-                             "failures.csv to DIR, and keep finished tasks in DIR/store")
+                        help="write sweep.parquet, sweep.csv, sla.csv, summary.csv, "
+                             "failures.csv, verdicts.csv (with goals), lines.png and "
+                             "heatmap.png (two factors) to DIR, and keep finished tasks in "
+                             "DIR/store")
     parser.add_argument("--resume", action="store_true",
                         help="continue the sweep in --out DIR: reuse finished tasks, run "
                              "the rest")
@@ -216,7 +218,32 @@ def _write(result: Any, directory: Path) -> list[Path]:
     result.sla().to_csv(paths["sla.csv"], index=False)
     result.summary().to_csv(paths["summary.csv"], index=False)
     result.failures.to_csv(paths["failures.csv"], index=False)
-    return list(paths.values())
+    written = list(paths.values())
+    verdicts = result.verdicts()
+    if not verdicts.empty:
+        written.append(directory / "verdicts.csv")
+        verdicts.to_csv(written[-1], index=False)
+    return written + _write_figures(result, directory)
+
+
+def _write_figures(result: Any, directory: Path) -> list[Path]:
+    """``lines.png`` over the first factor; ``heatmap.png`` over the first two."""
+    if result.table.empty or not result.factors:
+        return []
+    import matplotlib
+
+    if "matplotlib.pyplot" not in sys.modules:  # never switch a notebook's backend
+        matplotlib.use("Agg")
+    from supportsim.plot import sweep_heatmap, sweep_lines
+
+    figures = {"lines.png": lambda: sweep_lines(result)}
+    if len(result.factors) >= 2 and all(len(v) == 1 for v in list(result.factors.values())[2:]):
+        figures["heatmap.png"] = lambda: sweep_heatmap(result)
+    written = []
+    for name, draw in figures.items():
+        written.append(directory / name)
+        draw().savefig(written[-1], dpi=150)
+    return written
 
 
 def _failures(result: Any) -> None:

@@ -1,6 +1,10 @@
 """Standard figures of a :class:`~supportsim.SimulationResult`, of two side by side
-(:func:`comparison`), of a breaking-point search, and of a scenario's expected demand by
-rollout wave (:func:`demand`).
+(:func:`comparison`), of a breaking-point search, of a sweep (:func:`sweep_heatmap`,
+:func:`sweep_lines`), and of a scenario's expected demand by rollout wave (:func:`demand`).
+
+One house style (:mod:`supportsim.plot._style`) gives every figure its colours, a title
+naming its subject, units on the axes and the legend outside the data; SLA figures mark
+each priority's goal and colour bars by the verdict.
 
 Every function builds a :class:`matplotlib.figure.Figure` through the object-oriented API
 and returns it; nothing touches pyplot's global state, so the functions are safe in
@@ -37,6 +41,7 @@ from supportsim.plot._distributions import (
     wait_distribution,
 )
 from supportsim.plot._sla import sla_bars, weekly_attainment
+from supportsim.plot._sweep import sweep_heatmap, sweep_lines
 from supportsim.plot._timeline import backlog, utilisation
 from supportsim.plot._warmup import warmup
 from supportsim.results import SimulationResult
@@ -50,6 +55,8 @@ __all__ = [
     "resolution_distribution",
     "save_figures",
     "sla_bars",
+    "sweep_heatmap",
+    "sweep_lines",
     "utilisation",
     "wait_distribution",
     "warmup",
