@@ -40,11 +40,14 @@ from supportsim.plot._distributions import (
     resolution_distribution,
     wait_distribution,
 )
+from supportsim.plot._inline import enable_inline
 from supportsim.plot._sla import sla_bars, weekly_attainment
 from supportsim.plot._sweep import sweep_heatmap, sweep_lines
 from supportsim.plot._timeline import backlog, utilisation
 from supportsim.plot._warmup import warmup
 from supportsim.results import SimulationResult
+
+enable_inline()  # a returned Figure shows in Jupyter without %matplotlib inline
 
 __all__ = [
     "backlog",
