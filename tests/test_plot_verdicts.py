@@ -151,3 +151,29 @@ def test_sweep_out_writes_the_figures(capsys: pytest.CaptureFixture[str],
     for name in ("lines.png", "heatmap.png"):
         assert (out / name).read_bytes()[:8] == PNG_SIGNATURE
     assert (out / "verdicts.csv").read_text().startswith("variant,strategy,demand.rate")
+
+
+@pytest.mark.parametrize("name", ["backlog", "sla", "utilisation", "weekly_attainment",
+                                  "capacity"])
+def test_standard_figures_share_the_house_look(name: str) -> None:
+    from supportsim.plot import _STANDARD
+    from supportsim.plot._style import FONT_SIZE
+
+    fig = _STANDARD[name](golive())
+    first = fig.axes[0]
+    heading = first.title if first.get_title() else fig._suptitle
+    assert heading is not None and heading.get_text()
+    assert heading.get_fontsize() == pytest.approx(
+        matplotlib_size(FONT_SIZE))  # the house title size
+    for ax in fig.axes:
+        assert ax.get_ylabel(), f"{name}: an axis without a label"
+        legend = ax.get_legend()
+        if legend is not None:  # outside the data, to the right
+            anchor = legend.get_bbox_to_anchor().transformed(ax.transAxes.inverted())
+            assert anchor.x0 >= 1.0, name
+
+
+def matplotlib_size(name: str) -> float:
+    from matplotlib.font_manager import FontProperties
+
+    return float(FontProperties(size=name).get_size_in_points())
