@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import math
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -153,3 +154,39 @@ def test_check_prints_peak_load(capsys: pytest.CaptureFixture[str]) -> None:
     assert "hour     Mon 2026-02-16 10:00" in section
     assert "week     Mon 2026-02-16 00:00" in section
     assert "<- over capacity" in section
+
+
+def test_run_out_writes_verdicts_and_abandonment_of_the_window(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    import pandas as pd
+
+    out = tmp_path / "results"
+    code, _, err = cli(capsys, "run", GOLIVE, "-r", "2", "--seed", "3", "-q", "--window",
+                       "2026-02-16,30d", "--out", str(out))
+    assert code == 0, err
+    verdicts = pd.read_csv(out / "verdicts.csv")
+    abandonment = pd.read_csv(out / "abandonment.csv")
+    res = ss.simulate(ss.load_scenario(GOLIVE), replications=2, seed=3)
+    window = ("2026-02-16", "30d")
+    expected = res.verdicts(window=window)
+    assert verdicts["verdict"].tolist() == expected["verdict"].tolist()
+    assert verdicts["attainment"].to_numpy() == pytest.approx(expected["attainment"])
+    assert abandonment["abandoned_share"].to_numpy() == pytest.approx(
+        res.abandonment(window=window)["abandoned_share"])
+
+
+def test_verdict_changes_pair_two_results() -> None:
+    from supportsim.analysis import verdict_changes
+
+    base = ss.simulate(build(mmc_dict(horizon="1w", warmup="1d")), replications=3, seed=2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ss.CapacityWarning)  # the point of the variant
+        lean = ss.simulate(build(mmc_dict(horizon="1w", warmup="1d", staff=5)),
+                           replications=3, seed=2)
+    changes = verdict_changes(base.verdicts(0.7), lean.verdicts(0.7))
+    # 7 agents at 71 % load answer 83 % of tickets within 5 min (Erlang C: 1 - 0.324
+    # e^(-8 x 5/60)); 5 agents at 100 % load fall ever further behind.
+    row = changes.set_index("target").loc["response"]
+    assert (row["baseline_verdict"], row["verdict"], bool(row["changed"])) == (
+        "holds", "fails", True)
+    assert row["baseline_attainment"] > 0.7 > row["attainment"]

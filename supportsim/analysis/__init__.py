@@ -18,7 +18,7 @@ from supportsim.analysis._precision import (
 )
 from supportsim.analysis._sla import score_tickets, sla_attainment, sla_table
 from supportsim.analysis._utilisation import utilisation_over_time
-from supportsim.analysis._verdict import VERDICTS, goals, verdict, verdicts
+from supportsim.analysis._verdict import VERDICTS, goals, verdict, verdict_changes, verdicts
 from supportsim.analysis._warmup import Mser, Warmup, mser, warmup
 from supportsim.analysis._weekly import weekly_attainment
 from supportsim.analysis._window import parse_window, window_attainment
@@ -50,6 +50,7 @@ __all__ = [
     "time_percentiles",
     "utilisation_over_time",
     "verdict",
+    "verdict_changes",
     "verdicts",
     "warmup",
     "weekly_attainment",

@@ -16,7 +16,7 @@ import pandas as pd
 
 from supportsim.scenario import Scenario
 
-__all__ = ["VERDICTS", "goals", "verdict", "verdicts"]
+__all__ = ["VERDICTS", "goals", "verdict", "verdict_changes", "verdicts"]
 
 #: The verdicts, best first.
 VERDICTS: tuple[str, ...] = ("holds", "uncertain", "fails", "n/a")
@@ -144,3 +144,38 @@ def verdicts(sla: pd.DataFrame, scenario: Scenario, goal: GoalSpec = None) -> pd
     columns = [*keys, "priority", "target", "target_time", "clock", "goal", "attainment",
                "low", "high", "verdict"]
     return pd.DataFrame(rows, columns=columns)
+
+
+def verdict_changes(baseline: pd.DataFrame, other: pd.DataFrame) -> pd.DataFrame:
+    """Two results' verdicts side by side (e.g. a variant against the base of
+    :func:`supportsim.compare`), one row per goal of `other`.
+
+    Parameters
+    ----------
+    baseline, other : DataFrame
+        :func:`verdicts` of the two results.
+
+    Returns
+    -------
+    DataFrame
+        ``priority``, ``target``, ``target_time``, ``goal``, ``baseline_attainment``,
+        ``attainment``, ``baseline_verdict`` (``"-"`` where the baseline has no such
+        goal), ``verdict`` and ``changed`` (the verdicts differ). The layout of
+        :func:`supportsim.compare`: ``baseline_*`` columns for the first result.
+    """
+    keys = ["priority", "target"]
+    base = baseline.set_index(keys)
+    rows = []
+    for record in other.to_dict("records"):
+        key = (record["priority"], record["target"])
+        found = key in base.index
+        before = base.loc[key, "verdict"] if found else "-"
+        rows.append({"priority": record["priority"], "target": record["target"],
+                     "target_time": record["target_time"], "goal": record["goal"],
+                     "baseline_attainment": float(base.loc[key, "attainment"]) if found
+                     else float("nan"),
+                     "attainment": record["attainment"], "baseline_verdict": before,
+                     "verdict": record["verdict"], "changed": before != record["verdict"]})
+    return pd.DataFrame(rows, columns=["priority", "target", "target_time", "goal",
+                                       "baseline_attainment", "attainment",
+                                       "baseline_verdict", "verdict", "changed"])

@@ -91,8 +91,10 @@ def register(commands: Any) -> None:
              "read like --set, e.g. --vs team.structure=swarming or "
              "--vs 'swarm30:team.structure=swarming;team.swarm.overhead=0.3'")
     parser.add_argument("--out", type=Path, metavar="DIR",
-                        help="write tickets.parquet, sla.csv, summary.csv, scenario.toml "
-                             "and figures (PNG) to DIR; with --vs also compare_LABEL.csv, "
+                        help="write tickets.parquet, sla.csv, summary.csv, scenario.toml, "
+                             "abandonment.csv, verdicts.csv (with goals) and figures (PNG) "
+                             "to DIR (sla, abandonment and verdicts over --window if given); "
+                             "with --vs also compare_LABEL.csv, "
                              "compare_LABEL.png and scenario_LABEL.toml per variant")
     add_window_arg(parser)
     parser.add_argument("--quiet", "-q", action="store_true",
@@ -324,15 +326,15 @@ def _variant_report(base: Any, variant: Any, label: str, overrides: dict[str, An
 def _verdict_change(base: Any, variant: Any, label: str,
                     window: tuple[float, float] | None) -> str:
     """The variant's verdicts with the base's next to them; ``""`` without goals."""
+    from supportsim.analysis import verdict_changes
+
     mine = variant.verdicts(window=window)
     if mine.empty:
         return ""
-    theirs = base.verdicts(window=window).set_index(["priority", "target"])["verdict"]
     text = verdict_section(mine, label=_short(label))
-    was = [theirs.get((p, t), "-") for p, t in zip(mine["priority"], mine["target"],
-                                                    strict=True)]
-    changed = [f"{p} {t}: {w} -> {v}" for p, t, w, v in zip(
-        mine["priority"], mine["target"], was, mine["verdict"], strict=True) if w != v]
+    changes = verdict_changes(base.verdicts(window=window), mine)
+    changed = [f"{r.priority} {r.target}: {r.baseline_verdict} -> {r.verdict}"
+               for r in changes[changes["changed"]].itertuples()]
     if not changed:
         return f"{text}\n  the same verdicts as the {BASE}"
     return f"{text}\n  against the {BASE}:\n" + "\n".join(f"    {c}" for c in changed)
@@ -363,18 +365,24 @@ def _reproducible(result: Any) -> Scenario:
     return scenario
 
 
-def _write_outputs(result: Any, directory: Path) -> list[Path]:
+def _write_outputs(result: Any, directory: Path,
+                   window: tuple[float, float] | None = None) -> list[Path]:
     _headless()
     from supportsim.plot import save_figures
 
     try:
         directory.mkdir(parents=True, exist_ok=True)
         paths = [directory / name for name in ("tickets.parquet", "sla.csv", "summary.csv",
-                                               "scenario.toml")]
+                                               "scenario.toml", "abandonment.csv")]
         result.tickets.to_parquet(paths[0], index=False)
-        result.sla().to_csv(paths[1], index=False)
+        result.sla(window=window).to_csv(paths[1], index=False)
         result.summary().to_csv(paths[2], index=False)
         _reproducible(result).to_toml(paths[3])
+        result.abandonment(window=window).to_csv(paths[4], index=False)
+        verdicts = result.verdicts(window=window)
+        if not verdicts.empty:
+            paths.append(directory / "verdicts.csv")
+            verdicts.to_csv(paths[-1], index=False)
         return paths + save_figures(result, directory)
     except OSError as exc:
         raise _OutputError(f"cannot write results to {directory}: {exc.strerror or exc}") from exc
@@ -478,7 +486,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"\n\n{text}", flush=True)
             compared.append((label, variant, frame))
         if args.out is not None:
-            written = _write_outputs(result, args.out)
+            written = _write_outputs(result, args.out, window)
             for label, variant, frame in compared:
                 written += _write_comparison(result, variant, label, _slug(label), frame,
                                              args.out)
