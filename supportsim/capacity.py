@@ -22,6 +22,7 @@ import pandas as pd
 
 from supportsim import analytic
 from supportsim._errors import CapacityWarning
+from supportsim._peak import peak_loads
 from supportsim.demand import expected_arrivals, wave_integrals
 from supportsim.distributions import moments
 from supportsim.engine._hours import duty_groups, on_duty_hours
@@ -223,6 +224,10 @@ class CheckResult:
         on a business clock).
     warnings : tuple of str
         One message per overloaded tier, as :class:`~supportsim.CapacityWarning` words it.
+    peaks : DataFrame
+        Offered load against agents on duty in the busiest hour, day and week of the
+        demand curve, per tier (:func:`supportsim._peak.peak_loads`): what the horizon's
+        averages in `loads` hide.
     """
 
     scenario: Scenario
@@ -231,6 +236,7 @@ class CheckResult:
     scored_tickets: float
     priorities: pd.DataFrame
     _overloads: tuple[tuple[str, str], ...] = field(default=(), repr=False)
+    peaks: pd.DataFrame | None = field(default=None, repr=False)
 
     @property
     def overloaded(self) -> tuple[str, ...]:
@@ -320,4 +326,5 @@ def check(scenario: Scenario) -> CheckResult:
         scenario=scenario, loads=loads, tickets=expected_arrivals(scenario),
         scored_tickets=expected_arrivals(scenario, scenario.warmup), priorities=table,
         _overloads=tuple(_overload_messages(scenario, loads)),
+        peaks=peak_loads(scenario, loads),
     )

@@ -73,7 +73,8 @@ def register(commands: Any) -> None:
                        help="run on a Dask cluster, e.g. tcp://10.0.0.5:8786")
     parser.add_argument("--out", type=Path, metavar="DIR",
                         help="write sweep.parquet, sweep.csv, sla.csv, summary.csv, "
-                             "failures.csv and (with [costs]) frontier.csv to DIR, and keep "
+                             "failures.csv, (with [costs]) frontier.csv, verdicts.csv (with "
+                             "goals), lines.png and heatmap.png (two factors) to DIR, and keep "
                              "finished tasks in DIR/store")
     parser.add_argument("--resume", action="store_true",
                         help="continue the sweep in --out DIR: reuse finished tasks, run "
@@ -201,10 +202,13 @@ def report(spec: Any, result: Any, overrides: Any = ()) -> str:
         return head
     summary = result.summary()
     from supportsim.cli._costs import sweep_costs_section
+    from supportsim.cli._verdicts import sweep_verdict_section
 
     costs = sweep_costs_section(result, summary)
-    return "\n\n".join([head, _sla_section(result), _capacity_section(summary),
-                        *([costs] if costs is not None else []), _headline(result, summary)])
+    goals = sweep_verdict_section(result.verdicts())
+    return "\n\n".join([head, _sla_section(result), *([goals] if goals else []),
+                        _capacity_section(summary), *([costs] if costs is not None else []),
+                        _headline(result, summary)])
 
 
 # --------------------------------------------------------------------------- outputs
@@ -219,12 +223,37 @@ def _write(result: Any, directory: Path) -> list[Path]:
     result.sla().to_csv(paths["sla.csv"], index=False)
     result.summary().to_csv(paths["summary.csv"], index=False)
     result.failures.to_csv(paths["failures.csv"], index=False)
+    written = list(paths.values())
     if any(c.startswith("cost_") for c in result.table.columns):
         from supportsim.pareto import frontier
 
-        paths["frontier.csv"] = directory / "frontier.csv"
-        frontier(result).to_csv(paths["frontier.csv"], index=False)
-    return list(paths.values())
+        written.append(directory / "frontier.csv")
+        frontier(result).to_csv(written[-1], index=False)
+    verdicts = result.verdicts()
+    if not verdicts.empty:
+        written.append(directory / "verdicts.csv")
+        verdicts.to_csv(written[-1], index=False)
+    return written + _write_figures(result, directory)
+
+
+def _write_figures(result: Any, directory: Path) -> list[Path]:
+    """``lines.png`` over the first factor; ``heatmap.png`` over the first two."""
+    if result.table.empty or not result.factors:
+        return []
+    import matplotlib
+
+    if "matplotlib.pyplot" not in sys.modules:  # never switch a notebook's backend
+        matplotlib.use("Agg")
+    from supportsim.plot import sweep_heatmap, sweep_lines
+
+    figures = {"lines.png": lambda: sweep_lines(result)}
+    if len(result.factors) >= 2 and all(len(v) == 1 for v in list(result.factors.values())[2:]):
+        figures["heatmap.png"] = lambda: sweep_heatmap(result)
+    written = []
+    for name, draw in figures.items():
+        written.append(directory / name)
+        draw().savefig(written[-1], dpi=150)
+    return written
 
 
 def _failures(result: Any) -> None:

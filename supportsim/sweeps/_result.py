@@ -239,6 +239,27 @@ class SweepResult:
                    if len(out) else [])
         return self._with_keys(out)
 
+    def verdicts(self, goal: Any = None, confidence: float = 0.95) -> pd.DataFrame:
+        """Holds / fails / uncertain per variant, priority and target against the goals.
+
+        Parameters
+        ----------
+        goal : float or mapping, optional
+            None: the base scenario's ``priorities.NAME.goal`` (a factor or strategy that
+            changes goals is not followed); otherwise as in
+            :meth:`supportsim.SimulationResult.verdicts`.
+        confidence : float, default 0.95
+
+        Returns
+        -------
+        DataFrame
+            ``variant``, ``strategy``, the factors, then the columns of
+            :func:`supportsim.analysis.verdicts`.
+        """
+        from supportsim.analysis import verdicts
+
+        return verdicts(self.sla(confidence), self.scenario, goal)
+
     def overload(self, confidence: float = 0.95) -> pd.DataFrame:
         """Per variant: offered load against capacity, the backlog trend, and whether
         either says the desk is overloaded (:func:`supportsim.sweeps._overload.overload`).
