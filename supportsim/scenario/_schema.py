@@ -321,7 +321,7 @@ class Distribution(Section):
                 for k in range(1, len(q)):
                     if q[k] < q[k - 1]:
                         raise KeyedError(f"quantiles.{k}", "must not be below the one "
-                                         f"before ({q[k - 1]:g} h)", q[k])
+                                         f"before ({_duration_text(q[k - 1])})", q[k])
         if self.dist in ("uniform", "empirical"):
             from supportsim.distributions import moments
 
