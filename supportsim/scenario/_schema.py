@@ -263,7 +263,7 @@ DIST_KEYS: dict[str, tuple[str, ...]] = {
 
 
 class Distribution(Section):
-    """An effort distribution: ``{ dist = "lognormal", mean = "2h", cv = 1.2 }``.
+    """A distribution of durations: ``{ dist = "lognormal", mean = "2h", cv = 1.2 }``.
 
     ``uniform`` takes `low` and `high`; ``empirical`` either `values` (resampled with
     equal weight) or `quantiles` (the inverse distribution function at the evenly spaced
@@ -277,18 +277,18 @@ class Distribution(Section):
     mean: Hours | None = Field(default=None, ge=MIN_DURATION, le=MAX_DURATION)
     cv: Real | None = Field(default=None, ge=MIN_CV, le=MAX_CV)
     low: Hours | None = Field(default=None, ge=0, le=MAX_DURATION,
-                              description="uniform: lower end")
+                              description="uniform: lower end; mean (low + high) / 2 >= 1s")
     high: Hours | None = Field(default=None, ge=0, le=MAX_DURATION,
                                description="uniform: upper end, above low")
     values: tuple[Duration0, ...] | None = Field(
         default=None,
         description=f"empirical: observed values, each drawn with equal weight; 1 to "
-                    f"{MAX_EMPIRICAL:,} durations >= 0")
+                    f"{MAX_EMPIRICAL:,} durations, each in [0, 520w], mean >= 1s")
     quantiles: tuple[Duration0, ...] | None = Field(
         default=None,
-        description=f"empirical: 2 to {MAX_EMPIRICAL:,} non-decreasing durations >= 0, "
-                    "q_0..q_m, the values at "
-                    "probabilities 0, 1/m, ..., 1; linear in between")
+        description=f"empirical: 2 to {MAX_EMPIRICAL:,} non-decreasing durations in "
+                    "[0, 520w], q_0..q_m, the values at probabilities 0, 1/m, ..., 1, linear "
+                    "in between (docs/assumptions.md); mean >= 1s")
 
     @model_validator(mode="after")
     def _check(self) -> Distribution:
