@@ -285,3 +285,23 @@ def test_bad_retry_keys_are_one_line_errors(case: str) -> None:
         build(data)
     assert "\n" not in str(info.value)
     assert str(info.value).startswith(expected), str(info.value)
+
+
+def test_more_persistent_customers_keep_their_draws() -> None:
+    # Common random numbers across a sweep over `retry`: one uniform per ticket, so a
+    # larger probability never lowers a ticket's budget, and the other draws stay put.
+    low, high = (generate(build(erlang_a_desk(p)), 0, 3) for p in (0.3, 0.7))
+    assert low.retry_budget is not None and high.retry_budget is not None
+    assert (high.retry_budget >= low.retry_budget).all()
+    assert (high.retry_budget > low.retry_budget).any()
+    np.testing.assert_array_equal(low.patience, high.patience)
+    np.testing.assert_array_equal(low.effort, high.effort)
+
+
+def test_retry_keys_round_trip() -> None:
+    data = erlang_a_desk(0.5, after={"dist": "uniform", "low": "1min", "high": "9min"})
+    sc = build(data)
+    again = ss.Scenario.from_dict(sc.to_dict())
+    assert again == sc
+    assert sc.to_dict()["demand"]["channels"]["phone"]["retry_after"] == {
+        "dist": "uniform", "low": "1min", "high": "9min"}
