@@ -59,14 +59,21 @@ def test_retrials_are_abandonments_times_probability(p: float) -> None:
     # counted (one 12 h old needs ~36 abandonments in a row, well under 1e-9 here).
     sc = build(erlang_a_desk(p))
     trials = successes = 0
+    kept = []
     for rep in range(3):
         _, t = run(sc, rep, 5)
         t = t[t.arrived_at < sc.horizon - 12]
+        kept.append(t.assign(warmup=False))
         successes += int(t.retrials.sum())
         trials += int(t.retrials.sum() + t.abandoned.sum())
     sd = math.sqrt(trials * p * (1 - p))
     assert trials > 5000  # power: sd / trials < 1 %
     assert abs(successes - p * trials) <= Z * sd, (successes, p * trials, sd)
+    # The analysis view counts the same: its realised retry share is S / N.
+    shares = ss.analysis.abandonment_shares(pd.concat(kept), by=None)
+    assert shares.retrials.sum() == successes
+    assert shares.abandoned_attempts.sum() == trials
+    assert (shares.attempt_abandoned_share > shares.abandoned_share).all()
 
 
 def test_retrials_never_exceed_the_cap_and_only_abandoning_tickets_retry() -> None:
@@ -95,6 +102,11 @@ def test_retry_zero_is_todays_model_and_erlang_a() -> None:
     assert (zero.tickets.retrials == 0).all()
     assert_statistically_equal(per_replication(zero.tickets, "abandoned"), 0.154036,
                                max_se=0.004)
+    # Every ticket is one attempt: both shares are Erlang A's, and nobody retries.
+    shares = ss.analysis.abandonment_shares(zero.tickets, by=None)
+    np.testing.assert_array_equal(shares.attempt_abandoned_share, shares.abandoned_share)
+    assert (shares.retry_share == 0).all()
+    assert_statistically_equal(shares.attempt_abandoned_share, 0.154036, max_se=0.004)
 
 
 def test_no_retry_draws_nothing() -> None:

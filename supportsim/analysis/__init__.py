@@ -1,7 +1,9 @@
 """Pure functions over result tables: SLA scoring, intervals, weekly attainment, backlog by
-age, time percentiles and utilisation over time (scoring rules in docs/analysis.md); output
-analysis: MSER-5 warm-up, batch means and the replications a pilot says are needed."""
+age, time percentiles, utilisation over time and abandonment with retrials (scoring rules
+in docs/analysis.md); output analysis: MSER-5 warm-up, batch means and the replications a
+pilot says are needed."""
 
+from supportsim.analysis._abandonment import abandonment_shares
 from supportsim.analysis._backlog import AGE_EDGES, backlog_by_age
 from supportsim.analysis._intervals import bootstrap_interval, mean_interval, t_interval
 from supportsim.analysis._percentiles import time_percentiles
@@ -26,6 +28,7 @@ __all__ = [
     "Mser",
     "ReplicationsNeeded",
     "Warmup",
+    "abandonment_shares",
     "backlog_by_age",
     "batch_means",
     "batch_means_interval",
