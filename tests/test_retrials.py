@@ -19,9 +19,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import supportsim as ss
-from supportsim._retrials import MAX_RETRIALS
+from supportsim._retrials import MAX_RETRIALS, mean_budget
+from supportsim._size import estimate_size
 from supportsim.analysis import score_tickets
-from supportsim.demand import TicketStream, generate
+from supportsim.demand import TicketStream, expected_arrivals, generate
 from supportsim.engine import engine_stream, run_replication
 from supportsim.records import replication_tables
 from tests.support import Z, assert_statistically_equal, build, mmc_dict, per_replication
@@ -317,3 +318,23 @@ def test_retry_keys_round_trip() -> None:
     assert again == sc
     assert sc.to_dict()["demand"]["channels"]["phone"]["retry_after"] == {
         "dist": "uniform", "low": "1min", "high": "9min"}
+
+
+def test_budgets_are_geometric_and_the_size_estimate_counts_their_delays() -> None:
+    # R = min(floor(ln U / ln p), 100): P(R >= k) = p^k, so E[R] = p (1 - p^100) / (1 - p)
+    # (9.0 at p = 0.9) and Var R = p / (1 - p)^2 (uncapped; the cap only lowers it).
+    p = 0.9
+    sc = build(erlang_a_desk(p), {"horizon": "4w"})
+    stream = generate(sc, 0, 6)
+    assert stream.retry_budget is not None and stream.retry_delays is not None
+    n = len(stream)
+    mean = p * (1 - p**MAX_RETRIALS) / (1 - p)
+    assert mean_budget(p) == pytest.approx(mean)
+    assert abs(stream.retry_budget.mean() - mean) <= Z * math.sqrt(p / (1 - p) ** 2 / n)
+    assert stream.retry_delays.size == int(stream.retry_budget.sum())
+    # P(R >= 1) = p: the share of tickets that would retry at all.
+    assert abs((stream.retry_budget >= 1).mean() - p) <= Z * math.sqrt(p * (1 - p) / n)
+    # The size estimate adds the expected draws: 60 B per ticket and 18 B per delay.
+    extra = (estimate_size(sc, 1).peak_bytes
+             - estimate_size(build(erlang_a_desk(), {"horizon": "4w"}), 1).peak_bytes)
+    assert extra == pytest.approx(expected_arrivals(sc) * (60 + 18 * mean))
