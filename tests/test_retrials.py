@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import warnings
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -22,10 +23,18 @@ import supportsim as ss
 from supportsim._retrials import MAX_RETRIALS, mean_budget
 from supportsim._size import estimate_size
 from supportsim.analysis import score_tickets
+from supportsim.cli import main
 from supportsim.demand import TicketStream, expected_arrivals, generate
 from supportsim.engine import engine_stream, run_replication
 from supportsim.records import replication_tables
-from tests.support import Z, assert_statistically_equal, build, mmc_dict, per_replication
+from tests.support import (
+    Z,
+    assert_one_line_error,
+    assert_statistically_equal,
+    build,
+    mmc_dict,
+    per_replication,
+)
 
 
 def erlang_a_desk(retry: float | None = None, after: Any = "20min") -> dict[str, Any]:
@@ -338,3 +347,45 @@ def test_budgets_are_geometric_and_the_size_estimate_counts_their_delays() -> No
     extra = (estimate_size(sc, 1).peak_bytes
              - estimate_size(build(erlang_a_desk(), {"horizon": "4w"}), 1).peak_bytes)
     assert extra == pytest.approx(expected_arrivals(sc) * (60 + 18 * mean))
+
+
+RETRY_TOML = """
+name = "retry demo"
+horizon = "1w"
+[demand]
+rate = 18.0
+[demand.channels.phone]
+share = 0.5
+patience = "10min"
+retry = RETRY
+retry_after = { dist = "uniform", low = "5min", high = "25min" }
+[demand.channels.portal]
+share = 0.5
+[priorities.P1]
+share = 1.0
+response = "5min"
+resolution = "1h"
+[work]
+mix = { l1 = 1.0 }
+effort = { l1 = { dist = "empirical", quantiles = ["2min", "10min", "15min", "40min"] } }
+[team.tiers.l1]
+staff = 5
+hours = "24x7"
+"""
+
+
+def test_check_states_the_retrials_and_run_refuses_bad_ones(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    good = tmp_path / "retry.toml"
+    good.write_text(RETRY_TOML.replace("RETRY", "0.6"))
+    assert main(["check", str(good)]) == 0
+    lines = [x for x in capsys.readouterr().out.splitlines() if x.startswith("Retrials")]
+    # The mean of uniform(5 min, 25 min) is 15 min.
+    assert lines == ["Retrials: phone 60% after 15min on average; each abandonment retries "
+                     "with that probability, at most 100 times a ticket (same ticket and "
+                     "patience, SLA clocks from the first arrival)"]
+    bad = tmp_path / "bad.toml"
+    bad.write_text(RETRY_TOML.replace("RETRY", "1.5"))
+    assert main(["run", str(bad)]) == 2
+    assert_one_line_error(capsys.readouterr().err.splitlines(),
+                          ["demand.channels.phone.retry", "<= 1", "1.5", str(bad)])
