@@ -53,13 +53,13 @@ STREAMS: dict[str, int] = {
     "effort": 6, "triage": 7, "retriage": 8, "bounce": 9, "learning": 10, "knowledge": 11,
     "review": 12, "retry": 13, "retry_after": 14,
 }
+#: TicketStream arrays that are not one element per ticket.
+_FLAT = ("retry_delays",)
 
 # Stylised service-desk contact pattern: quiet nights, a mid-morning peak, a lunch dip, a
 # smaller afternoon peak; Monday busiest, weekends light (shape of typical desk reports).
 _OFFICE_HOURLY = (0.10, 0.08, 0.07, 0.07, 0.08, 0.12, 0.25, 0.60, 1.40, 1.90, 2.00, 1.80,
                   1.25, 1.60, 1.80, 1.60, 1.20, 0.70, 0.40, 0.30, 0.22, 0.18, 0.14, 0.12)
-#: TicketStream arrays that are not one element per ticket.
-_FLAT = ("retry_delays",)
 _OFFICE_DAILY = (1.25, 1.10, 1.05, 1.00, 0.90, 0.20, 0.15)
 
 
