@@ -389,3 +389,12 @@ def test_check_states_the_retrials_and_run_refuses_bad_ones(
     assert main(["run", str(bad)]) == 2
     assert_one_line_error(capsys.readouterr().err.splitlines(),
                           ["demand.channels.phone.retry", "<= 1", "1.5", str(bad)])
+
+
+def test_a_cut_stream_keeps_each_tickets_delays() -> None:
+    stream = generate(build(erlang_a_desk(0.8), {"horizon": "3d", "warmup": 0}), 0, 2)
+    cut = stream.select(np.arange(len(stream)) % 3 == 0)
+    assert stream.retry_first is not None and cut.retry_first is not None
+    assert cut.retry_delays is stream.retry_delays  # shared, not cut per ticket
+    np.testing.assert_array_equal(cut.retry_first, stream.retry_first[::3])
+    np.testing.assert_array_equal(cut.retry_budget, stream.retry_budget[::3])  # type: ignore[index]
