@@ -236,6 +236,7 @@ def retry_scenarios(draw: st.DrawFn) -> ss.Scenario:
         return ss.Scenario.from_dict(data)
 
 
+@pytest.mark.slow
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(scenario=retry_scenarios(), seed=st.integers(0, 2**32 - 1))
 def test_conservation_and_determinism_with_retrials(scenario: ss.Scenario, seed: int) -> None:
