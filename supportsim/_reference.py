@@ -52,7 +52,7 @@ Priority.resolution: Target from arrival to resolution; business days ("3bd") on
 Priority.clock: Clock of both targets: wall hours or [calendar] business hours.
 Work.mix: Share of tickets whose fix needs tier lN.
 Distribution.dist: Shape.
-Distribution.mean: Mean.
+Distribution.mean: Mean; required for "exponential", "lognormal", "gamma", "fixed", else left out.
 Distribution.cv: Coefficient of variation; required for "lognormal" and "gamma", else left out.
 Team.structure: How the desk is organised.
 Team.discipline: "priority": rank, then order of joining; "preemptive": may take an agent.

@@ -25,6 +25,7 @@ from typing import Any
 
 import numpy as np
 
+from supportsim._retrials import draw_retrials
 from supportsim._size import DEFAULT_MAX_TICKETS, estimate_size
 from supportsim.distributions import draw
 from supportsim.scenario import Scenario
@@ -50,8 +51,10 @@ GROWTH_PERIOD = 672.0  # growth is quoted per 4 weeks
 STREAMS: dict[str, int] = {
     "arrivals": 0, "storms": 1, "priority": 2, "channel": 3, "need": 4, "patience": 5,
     "effort": 6, "triage": 7, "retriage": 8, "bounce": 9, "learning": 10, "knowledge": 11,
-    "review": 12, "site": 13,
+    "review": 12, "site": 13, "retry": 14, "retry_after": 15,
 }
+#: TicketStream arrays that are not one element per ticket.
+_FLAT = ("retry_delays",)
 
 # Stylised service-desk contact pattern: quiet nights, a mid-morning peak, a lunch dip, a
 # smaller afternoon peak; Monday busiest, weekends light (shape of typical desk reports).
@@ -89,6 +92,12 @@ class TicketStream:
     initial_tier: np.ndarray | None = None  # (initial,) int8 level it waits or is worked at
     in_service: np.ndarray | None = None  # (initial,) bool: an agent works it at start
     responded: np.ndarray | None = None  # (initial,) bool: responded to before start
+    #: Retrials (:mod:`supportsim._retrials`), set only when a channel retries: per
+    #: ticket its budget (int8) and the index of its first delay in the flat
+    #: `retry_delays` (hours, shared by the whole stream, not one per ticket).
+    retry_budget: np.ndarray | None = None
+    retry_first: np.ndarray | None = None
+    retry_delays: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.arrived_at)
@@ -101,7 +110,7 @@ class TicketStream:
                              "backlog must stay its first tickets")
         return dataclasses.replace(self, **{
             f.name: getattr(self, f.name)[..., index] for f in dataclasses.fields(self)
-            if isinstance(getattr(self, f.name), np.ndarray)})
+            if isinstance(getattr(self, f.name), np.ndarray) and f.name not in _FLAT})
 
 
 def weekly_profile(profile: str | WeeklyProfile) -> np.ndarray:
@@ -465,7 +474,13 @@ def _merge(streams: list[TicketStream]) -> TicketStream:
     fields: dict[str, Any] = {
         name: np.concatenate([getattr(s, name) for s in streams], axis=-1)[..., order]
         for name in TicketStream.__dataclass_fields__
-        if isinstance(getattr(streams[0], name), np.ndarray)}
+        if isinstance(getattr(streams[0], name), np.ndarray) and name not in _FLAT}
+    if streams[0].retry_delays is not None:
+        # Each stream's delays follow the ones before; its tickets' indices shift alike.
+        shifts = np.cumsum([0, *(s.retry_delays.size for s in streams[:-1])])  # type: ignore[union-attr]
+        fields["retry_first"] = np.concatenate(
+            [s.retry_first + shift for s, shift in zip(streams, shifts, strict=True)])[order]
+        fields["retry_delays"] = np.concatenate([s.retry_delays for s in streams])
     return dataclasses.replace(streams[0], **fields)
 
 
@@ -541,6 +556,7 @@ def _attributes(scenario: Scenario, stream: Callable[[str], np.random.Generator]
                     else dict.fromkeys(TIERS, review))
 
     bounce_rng = stream("bounce")
+    retrials = draw_retrials(scenario, channel, stream)
     return TicketStream(
         arrived_at=arrived,
         priority=priority,
@@ -557,4 +573,7 @@ def _attributes(scenario: Scenario, stream: Callable[[str], np.random.Generator]
         review=per_tier("review", review_specs, "triage" if review is None else ""),
         wave=np.full(n, wave, dtype=np.int16),
         site=_sites(scenario, stream, n, site),
+        retry_budget=None if retrials is None else retrials[0],
+        retry_first=None if retrials is None else retrials[1],
+        retry_delays=None if retrials is None else retrials[2],
     )

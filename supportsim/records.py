@@ -83,6 +83,7 @@ def _tickets(scenario: Scenario, runs: list[Run]) -> pd.DataFrame:
         "help_wait_time": cat(lambda s, r: r.help_wait),
         "agent": cat(lambda s, r: r.resolver).astype(np.int32),
         "initial": initial,
+        "retrials": cat(lambda s, r: r.retrials).astype(np.int8),
     })
 
 

@@ -1,10 +1,11 @@
 """Pure functions over result tables: SLA scoring, intervals, weekly attainment, scoring
-over a window, verdicts against goals, abandonment by channel and priority, backlog by
-age, time percentiles, utilisation over time and costs (scoring rules in
-docs/analysis.md); output analysis: MSER-5 warm-up, batch means and the replications a
+over a window, verdicts against goals, abandonment by channel and priority and with
+retrials, backlog by age, time percentiles, utilisation over time and costs (scoring rules
+in docs/analysis.md); output analysis: MSER-5 warm-up, batch means and the replications a
 pilot says are needed."""
 
 from supportsim.analysis._abandonment import abandonment_counts, abandonment_table
+from supportsim.analysis._attempts import abandonment_shares
 from supportsim.analysis._backlog import AGE_EDGES, backlog_by_age
 from supportsim.analysis._costs import cost_table, replication_costs
 from supportsim.analysis._intervals import bootstrap_interval, mean_interval, t_interval
@@ -34,6 +35,7 @@ __all__ = [
     "ReplicationsNeeded",
     "Warmup",
     "abandonment_counts",
+    "abandonment_shares",
     "abandonment_table",
     "backlog_by_age",
     "batch_means",

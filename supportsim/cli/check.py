@@ -193,9 +193,28 @@ def _backlog_section(result: CheckResult) -> str:
             f"opened {_duration(-float(backlog.opened.min()))} before start")
 
 
+def _retrials_section(result: CheckResult) -> str:
+    """One line on the channels whose customers retry; empty when none does."""
+    from supportsim._retrials import MAX_RETRIALS
+    from supportsim.distributions import moments
+
+    channels = [(name, c) for name, c in result.scenario.demand.channels.items() if c.retry > 0]
+    if not channels:
+        return ""
+    parts = []
+    for name, c in channels:
+        after = c.retry_after
+        assert after is not None
+        mean = after if isinstance(after, float) else moments(after)[0]
+        parts.append(f"{name} {c.retry:.0%} after {_duration(mean)} on average")
+    return (f"Retrials: {', '.join(parts)}; each abandonment retries with that probability, "
+            f"at most {MAX_RETRIALS} times a ticket (same ticket and patience, SLA clocks "
+            "from the first arrival)")
+
+
 SECTIONS: list[Section] = [_loads_section, _peaks_section, _demand_section, _size_section,
-                           _priorities_section, _queue_order_section, _waves_section,
-                           _backlog_section]
+                           _priorities_section, _queue_order_section, _retrials_section,
+                           _waves_section, _backlog_section]
 
 
 def _check(args: argparse.Namespace) -> int:

@@ -28,6 +28,7 @@ from supportsim.scenario._schema import (
     MIN_DURATION,
     AsWritten,
     Count,
+    Distribution,
     Hours,
     KeyedError,
     Real,
@@ -39,11 +40,42 @@ from supportsim.sites import hours_between
 from supportsim.units import format_duration
 
 
+def _delay_kind(value: Any) -> str:
+    return "table" if isinstance(value, dict | Distribution) else "duration"
+
+
+#: ``retry_after``: the mean of an exponential delay (a duration, as for `patience`), or
+#: a distribution table.
+RetryDelay = Annotated[
+    Annotated[Hours, Field(ge=MIN_DURATION, le=MAX_DURATION), Tag("duration")]
+    | Annotated[Distribution, Tag("table")],
+    Discriminator(_delay_kind),
+]
+
+
 class Channel(Section):
-    """``[demand.channels.NAME]``: how tickets come in; channels with patience abandon."""
+    """``[demand.channels.NAME]``: how tickets come in; channels with patience abandon.
+
+    With `retry`, a customer who abandons tries again after `retry_after`: the same
+    ticket, re-entering the queue with the same patience (docs/assumptions.md).
+    """
 
     share: Share
     patience: Hours | None = Field(default=None, ge=MIN_DURATION, le=MAX_DURATION)
+    retry: Share = Field(default=0.0, description="probability that a customer who "
+                         "abandons tries again (each time; at most 100 retrials)")
+    retry_after: RetryDelay | None = Field(
+        default=None, description="delay before a retrial: the mean of an exponential "
+        "(a duration in [1s, 520w]) or a distribution table; required with retry > 0")
+
+    @model_validator(mode="after")
+    def _check(self) -> Channel:
+        if self.retry > 0 and self.patience is None:
+            raise KeyedError("retry", "needs patience: only customers who abandon retry",
+                             self.retry)
+        if self.retry > 0 and self.retry_after is None:
+            raise KeyedError("retry_after", f"is required with retry = {self.retry:g} > 0")
+        return self
 
 
 class WeeklyProfile(Section):
