@@ -36,6 +36,8 @@ from tests.support import (
     per_replication,
 )
 
+ROOT = Path(__file__).resolve().parent.parent
+
 
 def erlang_a_desk(retry: float | None = None, after: Any = "20min") -> dict[str, Any]:
     # M/M/5+M: lambda 18/h, mu 4/h, patience exp(mean 10 min), as in
@@ -328,6 +330,20 @@ def test_retry_keys_round_trip() -> None:
     assert again == sc
     assert sc.to_dict()["demand"]["channels"]["phone"]["retry_after"] == {
         "dist": "uniform", "low": "1min", "high": "9min"}
+
+
+def test_scenarios_without_retrials_keep_their_fingerprints() -> None:
+    # Fingerprints name sweep stores: a channel nobody retries on dumps without `retry`, so
+    # these are the values from before retrials existed (commit e6cc670).
+    before = {
+        "mmc": "6c303c386aa7639efbe3d2c0983d5244966028827f27ba749dcdec6283ee6464",
+        "growth_year": "143b1a0732cd2a28f12b7f4b127c3a104115fcbd20368153302a6bb90eb6be8f",
+        "shift_left": "fd2ed77925e50ddde15c92b77d8ee191ab884a326b32fde0ed222403869bde41",
+    }
+    for name, fingerprint in before.items():
+        sc = ss.load_scenario(ROOT / "scenarios" / f"{name}.toml")
+        assert sc.fingerprint() == fingerprint, name
+    assert "retry" in build(erlang_a_desk(0.5)).to_dict()["demand"]["channels"]["phone"]
 
 
 def test_budgets_are_geometric_and_the_size_estimate_counts_their_delays() -> None:

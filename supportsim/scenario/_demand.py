@@ -13,8 +13,10 @@ from pydantic import (
     Discriminator,
     Field,
     ModelWrapValidatorHandler,
+    SerializerFunctionWrapHandler,
     Tag,
     ValidationInfo,
+    model_serializer,
     model_validator,
 )
 
@@ -76,6 +78,15 @@ class Channel(Section):
         if self.retry > 0 and self.retry_after is None:
             raise KeyedError("retry_after", f"is required with retry = {self.retry:g} > 0")
         return self
+
+    @model_serializer(mode="wrap")
+    def _dump(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        # A channel nobody retries on dumps as before retrials existed, so the fingerprints
+        # of scenarios without them (sweep stores, caches) do not change.
+        data: dict[str, Any] = handler(self)
+        if self.retry == 0 and self.retry_after is None:
+            data.pop("retry", None)
+        return data
 
 
 class WeeklyProfile(Section):
