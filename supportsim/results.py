@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from supportsim.analysis import mean_interval, sla_table
 from supportsim.scenario import Scenario
+
+if TYPE_CHECKING:
+    from supportsim.analysis import Warmup
+    from supportsim.sequential import PrecisionReport
 
 __all__ = ["SimulationResult", "ticket_metrics"]
 
@@ -78,6 +83,13 @@ class SimulationResult:
     fresh_scores : DataFrame or None
         As `scores` without the ``[initial]`` backlog's tickets; None without a backlog
         (then `scores` has none to leave out).
+    auto_warmup : Warmup or None
+        With ``warmup = "auto"``: the MSER-5 cut applied (its ``hours``, and ``settled``
+        with a ``message`` when the series does not settle); `scenario` then holds the
+        cut as its ``warmup``.
+    precision : PrecisionReport or None
+        With ``simulate(..., precision=...)``: per target, the half-width reached and the
+        replications it took (:class:`supportsim.sequential.PrecisionReport`).
 
     Notes
     -----
@@ -97,6 +109,8 @@ class SimulationResult:
     ticket_table: pd.DataFrame | None = field(default=None, repr=False)
     ticket_files: tuple[Path, ...] = field(default=(), repr=False)
     fresh_scores: pd.DataFrame | None = field(default=None, repr=False)
+    auto_warmup: Warmup | None = field(default=None, repr=False)
+    precision: PrecisionReport | None = field(default=None, repr=False)
 
     @property
     def tickets(self) -> pd.DataFrame:

@@ -1,0 +1,21 @@
+"""Sequential drivers beside :func:`supportsim.simulate` (DESIGN section 10): precision on
+demand, ``warmup = "auto"``, and selecting the best strategy (Kim & Nelson's KN)."""
+
+from supportsim.sequential._auto_warmup import AUTO_SERIES, AutoWarmupWarning
+from supportsim.sequential._driver import simulate_sequentially
+from supportsim.sequential._precision import (
+    DEFAULT_MAX_REPLICATIONS,
+    PrecisionReport,
+    PrecisionTarget,
+    PrecisionWarning,
+)
+
+__all__ = [
+    "AUTO_SERIES",
+    "DEFAULT_MAX_REPLICATIONS",
+    "AutoWarmupWarning",
+    "PrecisionReport",
+    "PrecisionTarget",
+    "PrecisionWarning",
+    "simulate_sequentially",
+]
