@@ -72,17 +72,35 @@ class Selection:
         """Replications simulated over all strategies."""
         return sum(self.replications.values())
 
-    def __repr__(self) -> str:
-        lines = [f"Selection on {self.metric} ({'higher' if self.higher_is_better else 'lower'}"
-                 f" is better): best = {self.best!r}", f"  {self.guarantee}"]
-        order = [*self.contenders, *self.eliminated]
-        width = max(len(name) for name in order)
-        for name in order:
+    def _rows(self) -> list[tuple[str, float, int, str]]:
+        """(name, mean, replications, fate) per strategy: contenders, then by elimination."""
+        out = []
+        for name in [*self.contenders, *self.eliminated]:
             fate = ("selected" if name == self.best else "in contention"
                     if name in self.contenders else
                     f"eliminated after {self.eliminated[name]} replications")
-            lines.append(f"  {name:<{width}}  mean {self.means[name]:.4g}  "
-                         f"({self.replications[name]} replications)  {fate}")
+            out.append((name, self.means[name], self.replications[name], fate))
+        return out
+
+    def _repr_html_(self) -> str:
+        from html import escape
+
+        rows = "".join(f"<tr><td>{escape(name)}</td><td>{mean:.4g}</td><td>{count}</td>"
+                       f"<td>{escape(fate)}</td></tr>"
+                       for name, mean, count, fate in self._rows())
+        return (f"<p><b>Selection on {escape(self.metric)}</b>: best = "
+                f"<b>{escape(self.best)}</b><br>{escape(self.guarantee)}</p>"
+                "<table><thead><tr><th>strategy</th><th>mean (own replications)</th>"
+                f"<th>replications</th><th></th></tr></thead><tbody>{rows}</tbody></table>"
+                f"<p>{self.total_replications} replications in all</p>")
+
+    def __repr__(self) -> str:
+        lines = [f"Selection on {self.metric} ({'higher' if self.higher_is_better else 'lower'}"
+                 f" is better): best = {self.best!r}", f"  {self.guarantee}"]
+        rows = self._rows()
+        width = max(len(row[0]) for row in rows)
+        for name, mean, count, fate in rows:
+            lines.append(f"  {name:<{width}}  mean {mean:.4g}  ({count} replications)  {fate}")
         lines.append(f"  {self.total_replications} replications in all")
         return "\n".join(lines)
 
