@@ -230,6 +230,7 @@ def test_replications_needed_on_a_pilot(mmc_high_load):
     assert out.replications > out.pilot  # the pilot's half-width is above 0.01
     wait = replications_needed(res, "mean_wait", 0.05)
     assert wait.mean == pytest.approx(res.metrics["mean_wait"].mean())
+    assert replications_needed(res, "wait", 0.05).replications == wait.replications
     assert replications_needed(res, "response_attainment_P1", 0.01).replications == \
         out.replications
     with pytest.raises(ValueError, match="unknown metric"):

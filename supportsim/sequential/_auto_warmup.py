@@ -14,7 +14,7 @@ import warnings
 
 import pandas as pd
 
-from supportsim.analysis import Warmup, sla_attainment, warmup
+from supportsim.analysis import sla_attainment, warmup
 from supportsim.results import SimulationResult, ticket_metrics
 
 __all__ = ["AUTO_SERIES", "AutoWarmupWarning", "apply_auto_warmup"]
@@ -76,8 +76,3 @@ def _ticket_frames(res: SimulationResult) -> list[tuple[pd.DataFrame, object]]:
     return [(frame.reset_index(drop=True), None)
             for _, frame in table.groupby("replication", sort=True)]
 
-
-def describe(found: Warmup) -> str:
-    """One line for reports: the cut and whether it is to be trusted."""
-    text = f"warm-up found by MSER-5 on {found.metric}: {found.hours:.1f} h"
-    return text if found.settled else text + " (does not settle: " + found.message + ")"
