@@ -119,6 +119,12 @@ def test_auto_warmup_scenario_keeps_its_value():
         simulate_replications(sc, [0], 1)
 
 
+def test_auto_warmup_cannot_be_swept():
+    sc = build(mmc_dict(horizon="1w", warmup="auto"))
+    with pytest.raises(ss.SweepError, match="cannot be swept"):
+        ss.sweep(sc, factors={"team.tiers.l1.staff": [6, 7]}, replications=2, executor=1)
+
+
 def test_auto_warmup_warns_on_an_overloaded_desk():
     # 5.25 Erlangs on 5 agents: the wait grows without bound, MSER-5 finds no steady state.
     sc = build(mmc_dict(rate=21.0, mean=0.25, staff=5, horizon="2w", warmup="auto"),
