@@ -153,6 +153,26 @@ def test_auto_warmup_equals_the_explicit_cut(tmp_path):
     pd.testing.assert_frame_equal(spilled.scores, explicit.scores)
 
 
+def test_precision_with_auto_warmup_equals_a_one_shot_auto_run():
+    # The cut is found again on the replications kept, so the result is that of
+    # simulate(warmup="auto") with the count reached.
+    sc = build(mmc_dict(rate=19.0, mean=0.25, staff=6, horizon="1w", warmup="auto"))
+    res = ss.simulate(sc, replications=2, seed=6, precision={"wait": 0.025},
+                      max_replications=25)
+    assert res.precision.met and res.replications > 2
+    one = ss.simulate(sc, replications=res.replications, seed=6)
+    _assert_same_tables(res, one)
+    assert res.auto_warmup.hours == one.auto_warmup.hours
+
+
+def test_precision_refuses_batches_beyond_the_ticket_limit(short_mmc):
+    # About 3,200 tickets per replication: a cap of 10,000 held admits the pilot of 3
+    # and refuses the next batch before it runs.
+    with pytest.raises(ss.simulation.SizeLimitError):
+        ss.simulate(short_mmc, replications=3, seed=1, precision={"P1.response": 0.001},
+                    max_replications=50, max_tickets=10_000)
+
+
 # --------------------------------------------------------------------------- KN core
 
 
@@ -297,6 +317,15 @@ def test_select_best_on_a_sweep_file(tmp_path):
         encoding="utf-8")
     sel = ss.select_best(tmp_path / "sweep.toml", "wait", indifference=0.05, first_stage=5)
     assert sel.best == "l1.staff=8" or sel.best.endswith("=8"), repr(sel)
+
+
+def test_select_best_on_a_sweep_result():
+    sc = build(mmc_dict(rate=19.0, mean=0.25, staff=6, horizon="2d", warmup="12h"))
+    sw = ss.sweep(sc, factors={"team.tiers.l1.staff": [6, 9]}, replications=2, seed=8,
+                  executor=1)
+    sel = ss.select_best(sw, "P1.response", indifference=0.02, first_stage=5)
+    assert set(sel.replications) == set(sw.variants["variant"])
+    assert sel.best == "staff=9", repr(sel)
 
 
 @pytest.mark.parametrize(("candidates", "kwargs", "match"), [

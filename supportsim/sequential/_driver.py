@@ -9,7 +9,7 @@ from supportsim.results import SimulationResult
 from supportsim.scenario import Scenario
 from supportsim.sequential._merge import merge_results
 from supportsim.sequential._precision import run_sequential
-from supportsim.simulation import Tickets, simulate_replications
+from supportsim.simulation import Tickets, estimate_size, simulate_replications
 
 __all__ = ["batch_runner", "simulate_sequentially"]
 
@@ -21,7 +21,12 @@ def batch_runner(scenario: Scenario, seed: int, *, tickets: Tickets = "keep",
     `executor` is None, else one task per replication on it
     (:func:`supportsim.sweeps._executors.open_executor`)."""
 
+    held = [0]  # replications run so far: with tickets kept, all of them are in memory
+
     def run(numbers: range) -> SimulationResult:
+        held[0] += len(numbers)
+        if tickets == "keep":  # refused before the batch runs, as simulate refuses
+            estimate_size(scenario, held[0], keep=True).check(max_tickets, scenario.source)
         if executor is None:
             return simulate_replications(scenario, numbers, seed, tickets=tickets,
                                          max_tickets=max_tickets)
