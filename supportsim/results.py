@@ -34,11 +34,12 @@ def ticket_metrics(tickets: pd.DataFrame) -> pd.DataFrame:
         ``tickets_per_replication``, ``resolved_share``, ``abandoned_share``,
         ``mean_wait``, ``median_wait``, ``p90_wait``, ``mean_resolution_time``,
         ``median_resolution_time``, ``p90_resolution_time``, ``escalations_per_ticket``,
-        ``bounces_per_ticket``.
+        ``bounces_per_ticket``; and ``resolved_tickets``, tickets resolved before the
+        horizon over the whole run, warm-up included (for :meth:`SimulationResult.costs`).
     """
     scored = tickets[~tickets["warmup"]]
     per_rep = scored.groupby("replication")
-    return pd.DataFrame({
+    metrics = pd.DataFrame({
         "tickets_per_replication": per_rep.size(),
         "resolved_share": per_rep["resolved_at"].apply(lambda s: s.notna().mean()),
         "abandoned_share": per_rep["abandoned"].mean(),
@@ -51,6 +52,9 @@ def ticket_metrics(tickets: pd.DataFrame) -> pd.DataFrame:
         "escalations_per_ticket": per_rep["escalations"].mean(),
         "bounces_per_ticket": per_rep["bounces"].mean(),
     })
+    resolved = tickets["resolved_at"].notna().groupby(tickets["replication"]).sum()
+    metrics["resolved_tickets"] = resolved.reindex(metrics.index).astype(float)
+    return metrics
 
 
 @dataclass(frozen=True)
@@ -169,6 +173,43 @@ class SimulationResult:
         sums["overtime_share"] = sums["overtime_time"] / paid
         return sums.reset_index()
 
+    def costs(self) -> pd.DataFrame:
+        """What each replication cost, by the scenario's ``[costs]``.
+
+        People are paid for the whole horizon (warm-up included), penalties follow the
+        SLA scoring (warm-up tickets are not scored); the rules are in
+        :mod:`supportsim.analysis._costs` and docs/results.md. Works in every
+        ``tickets=`` mode.
+
+        Returns
+        -------
+        DataFrame
+            One row per replication (:func:`supportsim.analysis.replication_costs`):
+            ``replication``, ``staff_lN`` per tier, ``staff``, ``overtime``, ``reserve``,
+            ``hiring``, ``penalties``, ``total``, ``per_resolved_ticket`` (money) and
+            ``joiners``, ``missed_response``, ``missed_resolution``,
+            ``resolved_tickets`` (counts).
+
+        Raises
+        ------
+        ValueError
+            The scenario has no ``[costs]`` section.
+        """
+        from supportsim.analysis import replication_costs
+
+        replications = sorted(self.timeline["replication"].unique().tolist())
+        resolved = self.metrics.get("resolved_tickets")
+        return replication_costs(self.staff, self.scores, self.scenario, resolved=resolved,
+                                 replications=replications)
+
+    def cost_table(self, confidence: float = 0.95) -> pd.DataFrame:
+        """Mean and interval across replications of each column of :meth:`costs`
+        (:func:`supportsim.analysis.cost_table`: ``item``, ``value``, ``low``, ``high``,
+        ``unit``, ``share`` of the total)."""
+        from supportsim.analysis import cost_table
+
+        return cost_table(self.costs(), self.scenario, confidence)
+
     def summary(self, confidence: float = 0.95) -> pd.DataFrame:
         """Headline figures, one row per metric: mean across replications with an interval.
 
@@ -234,6 +275,10 @@ class SimulationResult:
             for name, rows in att.groupby("priority", observed=False, sort=False):
                 metrics[f"{kind}_attainment_{name}"] = (
                     rows.set_index("replication")[f"{kind}_attainment"], "share")
+        if self.scenario.costs is not None:  # without [costs] there are no costs, not zeros
+            from supportsim.analysis._costs import summary_costs
+
+            metrics.update(summary_costs(self.costs(), self.scenario))
         return metrics
 
     def weekly_attainment(self, period: float = 168.0) -> pd.DataFrame:

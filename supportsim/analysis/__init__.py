@@ -1,8 +1,9 @@
 """Pure functions over result tables: SLA scoring, intervals, weekly attainment, backlog by
-age, time percentiles and utilisation over time (scoring rules in docs/analysis.md); output
-analysis: MSER-5 warm-up, batch means and the replications a pilot says are needed."""
+age, time percentiles, utilisation over time and costs (scoring rules in docs/analysis.md);
+output analysis: MSER-5 warm-up, batch means and the replications a pilot says are needed."""
 
 from supportsim.analysis._backlog import AGE_EDGES, backlog_by_age
+from supportsim.analysis._costs import cost_table, replication_costs
 from supportsim.analysis._intervals import bootstrap_interval, mean_interval, t_interval
 from supportsim.analysis._percentiles import time_percentiles
 from supportsim.analysis._precision import (
@@ -30,8 +31,10 @@ __all__ = [
     "batch_means",
     "batch_means_interval",
     "bootstrap_interval",
+    "cost_table",
     "mean_interval",
     "mser",
+    "replication_costs",
     "replications_for",
     "replications_needed",
     "score_tickets",

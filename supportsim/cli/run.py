@@ -34,6 +34,7 @@ from supportsim.cli._common import (
     _warnings_to_stderr,
     parse_variant,
 )
+from supportsim.cli._costs import COST_NAMES, costs_section, is_cost, money, money_difference
 from supportsim.scenario import Scenario
 
 if TYPE_CHECKING:
@@ -107,8 +108,8 @@ def register(commands: Any) -> None:
              "read like --set, e.g. --vs team.structure=swarming or "
              "--vs 'swarm30:team.structure=swarming;team.swarm.overhead=0.3'")
     parser.add_argument("--out", type=Path, metavar="DIR",
-                        help="write tickets.parquet, sla.csv, summary.csv, scenario.toml "
-                             "and figures (PNG) to DIR; with --vs also compare_LABEL.csv, "
+                        help="write tickets.parquet, sla.csv, summary.csv, scenario.toml, "
+                             "costs.csv (with [costs]) and figures (PNG) to DIR; with --vs also compare_LABEL.csv, "
                              "compare_LABEL.png and scenario_LABEL.toml per variant")
     parser.set_defaults(handler=run)
 
@@ -226,7 +227,8 @@ def _run_report(result: Any, overrides: Sequence[tuple[str, Any]] = ()) -> str:
         head += "\n" + str(result.precision)
     parts = [head, _sla_section(result.sla(), result.scenario), _summary_section(summary)]
     workforce = _workforce_section(scenario, summary)
-    return "\n\n".join(parts if workforce is None else [*parts, workforce])
+    costs = costs_section(result)
+    return "\n\n".join(p for p in [*parts, workforce, costs] if p is not None)
 
 
 # --------------------------------------------------------------------------- comparison
@@ -236,6 +238,7 @@ _METRIC_NAMES = {
     "resolution_attainment": "resolution met",
     "mean_resolution_time": "mean resolution",
     "p90_resolution_time": "p90 resolution",
+    **COST_NAMES,
 }
 
 
@@ -243,10 +246,12 @@ def _short(label: str) -> str:
     return label if len(label) <= _SHORT_LABEL else "variant"
 
 
-def _level(value: float, share: bool) -> str:
+def _level(value: float, metric: str) -> str:
     if math.isnan(value):
         return "n/a"
-    return f"{value:.1%}" if share else _wait(value)
+    if is_cost(metric):
+        return money(value, 2 if metric == "cost_per_resolved_ticket" else 0)
+    return f"{value:.1%}" if metric.endswith("attainment") else _wait(value)
 
 
 def _difference(row: Any, share: bool) -> str:
@@ -274,11 +279,11 @@ def _comparison_section(frame: pd.DataFrame, label: str, seed: int, replications
     rows = pd.DataFrame({
         "priority": frame["priority"].astype(str),
         "metric": [_METRIC_NAMES.get(m, m) for m in frame["metric"]],
-        BASE: [_level(v, m.endswith("attainment"))
-               for v, m in zip(frame["baseline_value"], frame["metric"], strict=True)],
-        name: [_level(v, m.endswith("attainment"))
-               for v, m in zip(frame["value"], frame["metric"], strict=True)],
-        "difference [95% CI]": [_difference(r, r.metric.endswith("attainment"))
+        BASE: [_level(v, m) for v, m in zip(frame["baseline_value"], frame["metric"],
+                                            strict=True)],
+        name: [_level(v, m) for v, m in zip(frame["value"], frame["metric"], strict=True)],
+        "difference [95% CI]": [money_difference(r) if is_cost(r.metric)
+                                else _difference(r, r.metric.endswith("attainment"))
                                 for r in frame.itertuples()],
         "better": [{BASE: BASE, label: name}.get(b, "-") for b in frame["better"]],
     })
@@ -365,6 +370,9 @@ def _write_outputs(result: Any, directory: Path) -> list[Path]:
         result.sla().to_csv(paths[1], index=False)
         result.summary().to_csv(paths[2], index=False)
         _reproducible(result).to_toml(paths[3])
+        if result.scenario.costs is not None:
+            paths.append(directory / "costs.csv")
+            result.costs().to_csv(paths[-1], index=False)
         return paths + save_figures(result, directory)
     except OSError as exc:
         raise _OutputError(f"cannot write results to {directory}: {exc.strerror or exc}") from exc

@@ -27,6 +27,7 @@ from pydantic import (
 from supportsim._errors import ScenarioError
 from supportsim._textfile import read_text
 from supportsim.calendar import Calendar
+from supportsim.scenario._costs import Costs, check_costs
 from supportsim.scenario._demand import SCENARIO_START, Demand, _check_growth
 from supportsim.scenario._initial import Backlog, Initial, resolve_backlog
 from supportsim.scenario._schema import (
@@ -87,6 +88,7 @@ class Scenario(Section):
     team: Team
     workforce: Workforce | None = None
     initial: Initial | None = None
+    costs: Costs | None = None
 
     _backlog: Backlog | None = PrivateAttr(default=None)
     _source: str | None = PrivateAttr(default=None)
@@ -129,6 +131,7 @@ class Scenario(Section):
         self._check_tiers()
         self._check_workforce()
         self._check_wave_priorities()
+        check_costs(self)
         base = (info.context or {}).get(_BASE)
         self._backlog = resolve_backlog(self, Path(base) if base is not None else None)
         return self

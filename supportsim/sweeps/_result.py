@@ -28,7 +28,11 @@ _DIRECTION = {"response_attainment": True, "resolution_attainment": True,
               "resolved_share": True, "abandoned_share": False, "mean_wait": False,
               "median_wait": False, "p90_wait": False, "mean_resolution_time": False,
               "median_resolution_time": False, "p90_resolution_time": False,
-              "backlog_at_end": False, "backlog_growth": False}
+              "backlog_at_end": False, "backlog_growth": False,
+              # Costs: lower is better (per tier, parts, total, per resolved ticket).
+              **{f"cost_{c}": False for c in (
+                  "staff_l1", "staff_l2", "staff_l3", "staff", "overtime", "reserve",
+                  "hiring", "penalties", "total", "per_resolved_ticket")}}
 
 
 def _scale(column: str) -> str:
@@ -183,11 +187,13 @@ class SweepResult:
             ``variant``, ``strategy``, the factors, ``tickets`` (after the warm-up, all
             replications), then each of ``tickets_per_replication``,
             ``response_attainment``, ``resolution_attainment``, ``abandoned_share``,
-            ``utilisation_l*``, ``overtime_l*``, ``backlog_at_end``, ``backlog_growth`` with
+            ``utilisation_l*``, ``overtime_l*``, the ``cost_*`` columns of the table
+            (with ``[costs]``), ``backlog_at_end``, ``backlog_growth`` with
             ``_low``/``_high``, and ``replications``.
         """
         table = self.table
-        tiers = [c for c in table.columns if c.startswith(("utilisation_", "overtime_"))]
+        tiers = [c for c in table.columns
+                 if c.startswith(("utilisation_", "overtime_", "cost_"))]
         per_rep = table.groupby(["variant", "replication"], observed=True, sort=True)
         weighted = table.assign(
             _response=table["response_attainment"].fillna(0) * table["response_tickets"],
