@@ -328,6 +328,20 @@ def test_select_best_on_a_sweep_result():
     assert sel.best == "staff=9", repr(sel)
 
 
+def test_select_best_on_cost():
+    # [costs] (issue 13): L1 at 30 EUR/h on 24x7 rosters, 2 days: staff cost is
+    # 48 h x 30 EUR x agents = 10,080 EUR for 7 agents, 12,960 for 9 (no overtime, no
+    # penalties): the same in every replication, so KN decides on the first stage.
+    data = mmc_dict(rate=19.0, mean=0.25, staff=7, horizon="2d", warmup="12h")
+    data["costs"] = {"currency": "EUR", "tiers": {"l1": {"hourly": 30.0}}}
+    sc = build(data)
+    sel = ss.select_best({"c=7": sc, "c=9": sc.with_overrides({"team.tiers.l1.staff": 9})},
+                         "cost", indifference=10.0, seed=1, first_stage=3)
+    assert sel.best == "c=7" and sel.eliminated == {"c=9": 3}
+    assert sel.means == pytest.approx({"c=7": 10_080.0, "c=9": 12_960.0})
+    assert "within 10 EUR of the best on cost" in sel.guarantee
+
+
 @pytest.mark.parametrize(("candidates", "kwargs", "match"), [
     ("one", {}, "at least 2"),
     ("desks", {"metric": "P9.response"}, "unknown metric"),

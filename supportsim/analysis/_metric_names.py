@@ -3,18 +3,13 @@
 One grammar for :func:`supportsim.simulate` (``precision=``), :func:`supportsim.select_best`
 and :func:`~supportsim.analysis.replications_needed`:
 
-=============================  =================================================  ========
-name                           per replication                                    better
-=============================  =================================================  ========
-``PRIORITY.response``          response attainment of that priority (share)       higher
-``PRIORITY.resolution``        resolution attainment of that priority (share)     higher
-``wait``                       mean waiting time, hours (= ``mean_wait``)         lower
-``abandoned``                  share of tickets abandoned (= ``abandoned_share``)  lower
-``resolved``                   share of tickets resolved (= ``resolved_share``)    higher
-``resolution_time``            mean resolution time, hours                        lower
-``backlog``                    open tickets at the horizon (= ``backlog_at_end``)  lower
-any ``res.summary()`` metric   e.g. ``p90_wait``, ``utilisation_l1``              see below
-=============================  =================================================  ========
+- ``PRIORITY.response``, ``PRIORITY.resolution``: attainment of that priority, a share
+  (0.01 is one point); higher is better;
+- ``wait`` (= ``mean_wait``, hours), ``resolution_time`` (= ``mean_resolution_time``),
+  ``abandoned`` (= ``abandoned_share``), ``backlog`` (= ``backlog_at_end``): lower;
+- ``resolved`` (= ``resolved_share``): higher;
+- ``cost`` (= ``cost_total``) and every ``cost_*`` metric, with ``[costs]``: lower;
+- any other metric of ``res.summary()``, e.g. ``p90_wait``, ``utilisation_l1``.
 
 Summary metrics that are times, shares abandoned, backlogs, hand-offs or overtime are
 better lower; attainment and ``resolved_share`` higher; the others (utilisation, head
@@ -80,6 +75,12 @@ def _known(scenario: Scenario) -> dict[str, tuple[str, bool | None, str]]:
     for level in scenario.levels:
         known[f"utilisation_l{level}"] = (f"utilisation_l{level}", None, "share")
         known[f"overtime_l{level}"] = (f"overtime_l{level}", False, "agent-h/week")
+    if getattr(scenario, "costs", None) is not None:  # [costs]: money, lower is better
+        from supportsim.analysis._costs import COST_COLUMNS
+
+        for column in COST_COLUMNS:
+            known[f"cost_{column}"] = (f"cost_{column}", False, scenario.costs.currency)
+        known["cost"] = known["cost_total"]
     for alias, target in ALIASES.items():
         known[alias] = known[target]
     for priority in scenario.priority_names:

@@ -109,7 +109,8 @@ def register(commands: Any) -> None:
              "--vs 'swarm30:team.structure=swarming;team.swarm.overhead=0.3'")
     parser.add_argument("--out", type=Path, metavar="DIR",
                         help="write tickets.parquet, sla.csv, summary.csv, scenario.toml, "
-                             "costs.csv (with [costs]) and figures (PNG) to DIR; with --vs also compare_LABEL.csv, "
+                             "costs.csv (with [costs]) and figures (PNG) to DIR; with --vs "
+                             "also compare_LABEL.csv, "
                              "compare_LABEL.png and scenario_LABEL.toml per variant")
     parser.set_defaults(handler=run)
 
