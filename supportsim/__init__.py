@@ -10,13 +10,14 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from supportsim import analysis, analytic, calibrate, plot
+    from supportsim import analysis, analytic, calibrate, plot, report
     from supportsim._errors import CapacityWarning, ScenarioError
     from supportsim.breakpoint import BreakingPoints, find_breaking_point
     from supportsim.calendar import Calendar
     from supportsim.capacity import CheckResult, check
     from supportsim.comparison import compare
     from supportsim.curve import demand_curve
+    from supportsim.pareto import frontier
     from supportsim.results import SimulationResult
     from supportsim.scenario import Scenario, load_scenario
     from supportsim.sequential import (
@@ -58,13 +59,14 @@ _LAZY = {
     "compare": "supportsim.comparison",
     "demand_curve": "supportsim.curve",
     "find_breaking_point": "supportsim.breakpoint",
+    "frontier": "supportsim.pareto",
     "load_scenario": "supportsim.scenario",
     "load_sweep": "supportsim.sweeps",
     "select_best": "supportsim.sequential",
     "simulate": "supportsim.simulation",
     "sweep": "supportsim.sweeps",
 }
-_SUBPACKAGES = ("analysis", "analytic", "calibrate", "plot")
+_SUBPACKAGES = ("analysis", "analytic", "calibrate", "plot", "report")
 
 
 def __getattr__(name: str) -> Any:
@@ -105,9 +107,11 @@ __all__ = [
     "compare",
     "demand_curve",
     "find_breaking_point",
+    "frontier",
     "load_scenario",
     "load_sweep",
     "plot",
+    "report",
     "select_best",
     "simulate",
     "sweep",

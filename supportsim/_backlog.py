@@ -117,7 +117,7 @@ def with_backlog(scenario: Scenario, seed: int, replication: int, tickets: Ticke
         triage=np.concatenate([triage, tickets.triage], axis=1),
         retriage=cat("retriage", 1), bounce_draw=cat("bounce_draw", 1),
         learning_draw=cat("learning_draw", 1), knowledge_draw=cat("knowledge_draw"),
-        review=cat("review", 1), wave=cat("wave"),
+        review=cat("review", 1), wave=cat("wave"), site=cat("site"),
         initial=n, initial_tier=backlog.tier.copy(), in_service=backlog.in_service.copy(),
         responded=responded,
     )

@@ -10,8 +10,9 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from supportsim._progress import progress_bar
 from supportsim._size import DEFAULT_MAX_TICKETS, SizeEstimate, SizeLimitError, estimate_size
-from supportsim.analysis import sla_attainment
+from supportsim.analysis import abandonment_counts, sla_attainment
 from supportsim.capacity import warn_if_overloaded
 from supportsim.demand import generate
 from supportsim.engine import engine_stream, run_replication
@@ -48,6 +49,7 @@ def simulate(
     precision: Mapping[str, float] | None = None,
     max_replications: int | None = None,
     executor: Any = None,
+    progress: bool | None = None,
 ) -> SimulationResult:
     """Simulate `scenario` for a number of independent replications.
 
@@ -89,6 +91,10 @@ def simulate(
         an integer (processes), a ``concurrent.futures.Executor`` or a Dask scheduler
         address. None (default) runs them here, one after the other. The tables are the
         same either way.
+    progress : bool or None, default None
+        A bar counting replications (tqdm; a widget in Jupyter): None shows it on a
+        terminal or in a notebook once the run has taken a couple of seconds, True
+        always, False never.
 
     Returns
     -------
@@ -143,12 +149,13 @@ def simulate(
     warn_if_overloaded(scenario)
     if precision is None and executor is None and not scenario.auto_warmup:
         return simulate_replications(scenario, range(count), root, tickets=tickets,
-                                     max_tickets=max_tickets)
+                                     max_tickets=max_tickets, progress=progress)
     from supportsim.sequential import simulate_sequentially
 
     return simulate_sequentially(scenario, count, root, tickets=tickets,
                                  max_tickets=max_tickets, precision=precision,
-                                 max_replications=max_replications, executor=executor)
+                                 max_replications=max_replications, executor=executor,
+                                 progress=progress)
 
 
 def resolve_seed(scenario: Scenario, seed: int | None) -> int:
@@ -168,6 +175,7 @@ def simulate_replications(
     *,
     tickets: Tickets = "keep",
     max_tickets: int | None = DEFAULT_MAX_TICKETS,
+    progress: bool | None = False,
 ) -> SimulationResult:
     """Simulate the given replication numbers of `scenario` from root `seed`.
 
@@ -185,6 +193,8 @@ def simulate_replications(
         As in :func:`simulate`.
     max_tickets : int or None, default 8 million
         As in :func:`simulate`.
+    progress : bool or None, default False
+        As in :func:`simulate`; off by default (sweep workers run this).
 
     Returns
     -------
@@ -204,11 +214,13 @@ def simulate_replications(
     if directory is not None:
         directory.mkdir(parents=True, exist_ok=True)
     tables = {name: _Frames(keep_index=name == "metrics")
-              for name in ("staff", "timeline", "events", "scores", "metrics")}
+              for name in ("staff", "timeline", "events", "scores", "metrics",
+                           "abandonment_counts")}
     # With a backlog, each replication is also scored without it, so res.sla(initial=False)
     # works whatever happened to the tickets (kept, dropped or spilled).
     fresh = _Frames() if scenario.backlog is not None else None
     kept, files = _Frames(), []
+    bar = progress_bar(len(numbers), desc="simulate", unit="replication", progress=progress)
     for rep in numbers:
         stream = generate(scenario, rep, seed, max_tickets=max_tickets)
         record = run_replication(scenario, stream, engine_stream(seed, rep))
@@ -217,6 +229,7 @@ def simulate_replications(
         frame = parts.pop("tickets")
         parts["scores"] = sla_attainment(frame, scenario)
         parts["metrics"] = ticket_metrics(frame)
+        parts["abandonment_counts"] = abandonment_counts(frame)
         if fresh is not None:
             fresh.add(sla_attainment(frame, scenario, initial=False))
         for name, part in parts.items():
@@ -227,6 +240,8 @@ def simulate_replications(
             files.append(directory / f"tickets-r{rep:06d}.parquet")
             frame.to_parquet(files[-1], index=False)
         del frame, parts
+        bar.update(1)
+    bar.close()
     return SimulationResult(
         scenario=scenario, seed=seed, replications=len(numbers),
         **{name: frames.join() for name, frames in tables.items()},

@@ -75,11 +75,12 @@ def _known(scenario: Scenario) -> dict[str, tuple[str, bool | None, str]]:
     for level in scenario.levels:
         known[f"utilisation_l{level}"] = (f"utilisation_l{level}", None, "share")
         known[f"overtime_l{level}"] = (f"overtime_l{level}", False, "agent-h/week")
-    if getattr(scenario, "costs", None) is not None:  # [costs]: money, lower is better
+    costs = getattr(scenario, "costs", None)
+    if costs is not None:  # [costs]: money, lower is better
         from supportsim.analysis._costs import COST_COLUMNS
 
         for column in COST_COLUMNS:
-            known[f"cost_{column}"] = (f"cost_{column}", False, scenario.costs.currency)
+            known[f"cost_{column}"] = (f"cost_{column}", False, costs.currency)
         known["cost"] = known["cost_total"]
     for alias, target in ALIASES.items():
         known[alias] = known[target]

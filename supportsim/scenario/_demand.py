@@ -35,6 +35,7 @@ from supportsim.scenario._schema import (
     Share,
     _check_shares,
 )
+from supportsim.sites import hours_between
 from supportsim.units import format_duration
 
 
@@ -105,6 +106,8 @@ class Storms(Section):
 
 #: Validation context key: the scenario's `start` (a datetime), to place waves given by date.
 SCENARIO_START = "scenario_start"
+#: Validation context key: the time zone `start` is read in (None: start's own clock).
+SCENARIO_ZONE = "scenario_zone"
 MAX_USERS = 10_000_000  # users in one wave
 MAX_USER_RATE = 100.0  # tickets per user per week
 MAX_EARLY = 100.0  # first-day multiplier of a wave's rate
@@ -168,6 +171,8 @@ class Wave(AsWritten):
         default=None, description="the wave's channel shares (default: demand.channels')")
     priorities: dict[str, Share] | None = Field(
         default=None, description="the wave's priority shares (default: [priorities]')")
+    site: str | None = Field(default=None, description="the site of [sites] whose users go "
+                             "live: its tickets are raised there (default: by demand.sites)")
 
     @model_validator(mode="wrap")
     @classmethod
@@ -183,7 +188,8 @@ class Wave(AsWritten):
             if start is None:
                 raise KeyedError("at", "is a date, which needs a valid `start`", at)
             when = _as_datetime(at)
-            hours = (when - start).total_seconds() / 3600
+            # In start's zone: real hours, a clock change between them included.
+            hours = hours_between(start, when, (info.context or {}).get(SCENARIO_ZONE))
             if hours < 0:
                 raise KeyedError("at", f"is before start ({start.isoformat(timespec='minutes')})"
                                  ": a wave must go live at or after start (tickets raised "
@@ -244,6 +250,9 @@ class Demand(Section):
     storms: Storms | None = None
     waves: tuple[Wave, ...] = Field(
         default=(), description="rollout waves: users whose tickets add to the base rate")
+    sites: dict[str, Share] | None = Field(
+        default=None, description="share of tickets raised per site of [sites] (default: "
+        "all at the only site)")
 
     @model_validator(mode="after")
     def _check(self) -> Demand:
@@ -251,6 +260,10 @@ class Demand(Section):
             raise KeyedError("channels", "must define at least one channel")
         _check_shares({k: c.share for k, c in self.channels.items()}, "channels")
         _check_waves(self)
+        if self.sites is not None:
+            if not self.sites:
+                raise KeyedError("sites", "must give at least one share", {})
+            _check_shares(dict(self.sites), "sites")
         return self
 
 

@@ -192,6 +192,29 @@ BUSINESS_DAY_HOURS = "business_day_hours"
 TARGETS: tuple[str, ...] = ("response", "resolution")
 
 
+class Goal(Section):
+    """``goal = {response = 0.95, resolution = 0.9}``: the share of a priority's tickets
+    that must meet each target. ``res.verdicts()``, ``run`` and ``sweep`` judge it: holds
+    when the whole 95 % interval of the attainment is at or above the goal, fails when it
+    is below, uncertain when it straddles it; the weekly attainment figure draws it. A
+    target without a goal is not judged.
+    """
+
+    response: Real | None = Field(
+        default=None, ge=0.0, le=1.0,
+        description="share of tickets that must meet the response target")
+    resolution: Real | None = Field(
+        default=None, ge=0.0, le=1.0,
+        description="share of tickets that must meet the resolution target")
+
+    @model_validator(mode="after")
+    def _check(self) -> Goal:
+        if self.response is None and self.resolution is None:
+            raise KeyedError("response", "or resolution must be given: a goal names the "
+                             "share of tickets that must meet a target", {})
+        return self
+
+
 class Priority(AsWritten):
     """``[priorities.NAME]``: share of tickets and SLA targets; file order is rank order.
 
@@ -205,6 +228,8 @@ class Priority(AsWritten):
     response: Hours = Field(ge=MIN_DURATION, le=MAX_DURATION)
     resolution: Hours = Field(ge=MIN_DURATION, le=MAX_DURATION)
     clock: Literal["24x7", "business"] = "24x7"
+    goal: Goal | None = Field(
+        default=None, description="attainment goal per target, judged by res.verdicts()")
 
     @model_validator(mode="wrap")
     @classmethod
@@ -227,7 +252,8 @@ class Priority(AsWritten):
                 day = (info.context or {}).get(BUSINESS_DAY_HOURS)
                 if day is None:
                     raise KeyedError(key, "is in business days, which need a valid "
-                                     "[calendar]", value)
+                                     "[calendar] (and sites whose business days are all "
+                                     "as long)", value)
                 data[key] = days * day
         priority = handler(data)
         priority._given = given

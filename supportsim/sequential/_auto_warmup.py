@@ -14,7 +14,7 @@ import warnings
 
 import pandas as pd
 
-from supportsim.analysis import sla_attainment, warmup
+from supportsim.analysis import abandonment_counts, sla_attainment, warmup
 from supportsim.results import SimulationResult, ticket_metrics
 
 __all__ = ["AUTO_SERIES", "AutoWarmupWarning", "apply_auto_warmup"]
@@ -48,13 +48,14 @@ def apply_auto_warmup(res: SimulationResult) -> SimulationResult:
                       f"{found.hours:.1f} h is applied but the figures are not steady-state.",
                       AutoWarmupWarning, stacklevel=4)
     scenario = res.scenario.with_overrides({"warmup": found.hours})
-    scores, metrics, fresh = [], [], []
+    scores, metrics, fresh, abandonment = [], [], [], []
     tickets = []
     for frame, path in _ticket_frames(res):
         frame = frame.assign(warmup=(frame["arrived_at"].to_numpy() < found.hours)
                              & ~frame["initial"].to_numpy(dtype=bool))
         scores.append(sla_attainment(frame, scenario))
         metrics.append(ticket_metrics(frame))
+        abandonment.append(abandonment_counts(frame))
         if scenario.backlog is not None:
             fresh.append(sla_attainment(frame, scenario, initial=False))
         if path is not None:
@@ -64,6 +65,7 @@ def apply_auto_warmup(res: SimulationResult) -> SimulationResult:
     return dataclasses.replace(
         res, scenario=scenario, scores=pd.concat(scores, ignore_index=True),
         metrics=pd.concat(metrics), auto_warmup=found,
+        abandonment_counts=pd.concat(abandonment, ignore_index=True),
         ticket_table=pd.concat(tickets, ignore_index=True) if tickets else None,
         fresh_scores=pd.concat(fresh, ignore_index=True) if fresh else None)
 

@@ -15,8 +15,8 @@ __all__ = ["batch_runner", "simulate_sequentially"]
 
 
 def batch_runner(scenario: Scenario, seed: int, *, tickets: Tickets = "keep",
-                 max_tickets: int | None = None, executor: Any = None
-                 ) -> Any:
+                 max_tickets: int | None = None, executor: Any = None,
+                 progress: bool | None = False) -> Any:
     """A function simulating ``range(a, b)`` of `scenario` from `seed`: here when
     `executor` is None, else one task per replication on it
     (:func:`supportsim.sweeps._executors.open_executor`)."""
@@ -29,7 +29,7 @@ def batch_runner(scenario: Scenario, seed: int, *, tickets: Tickets = "keep",
             estimate_size(scenario, held[0], keep=True).check(max_tickets, scenario.source)
         if executor is None:
             return simulate_replications(scenario, numbers, seed, tickets=tickets,
-                                         max_tickets=max_tickets)
+                                         max_tickets=max_tickets, progress=progress)
         from supportsim.sweeps._executors import open_executor
 
         with open_executor(executor, len(numbers)) as backend:
@@ -44,7 +44,8 @@ def batch_runner(scenario: Scenario, seed: int, *, tickets: Tickets = "keep",
 def simulate_sequentially(scenario: Scenario, count: int, seed: int, *,
                           tickets: Tickets, max_tickets: int | None,
                           precision: Mapping[str, float] | None,
-                          max_replications: int | None, executor: Any) -> SimulationResult:
+                          max_replications: int | None, executor: Any,
+                          progress: bool | None = None) -> SimulationResult:
     """:func:`supportsim.simulate` with `precision`, an `executor` or ``warmup = "auto"``
     (arguments as there)."""
     keep = tickets == "keep"
@@ -56,7 +57,7 @@ def simulate_sequentially(scenario: Scenario, count: int, seed: int, *,
         if tickets == "drop":
             tickets = "keep"
     run = batch_runner(base, seed, tickets=tickets, max_tickets=max_tickets,
-                       executor=executor)
+                       executor=executor, progress=progress)
     return run_sequential(scenario, count, seed, run, precision=precision,
                           max_replications=max_replications, keep_tickets=keep or
                           tickets != "keep")

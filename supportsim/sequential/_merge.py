@@ -12,6 +12,8 @@ from supportsim.results import SimulationResult
 __all__ = ["first_replications", "merge_results"]
 
 _TABLES = ("staff", "timeline", "events", "scores")
+#: Per-replication tables a result may lack (None): joined and cut only when present.
+_OPTIONAL = ("abandonment_counts",)
 
 
 def merge_results(parts: Sequence[SimulationResult]) -> SimulationResult:
@@ -24,6 +26,9 @@ def merge_results(parts: Sequence[SimulationResult]) -> SimulationResult:
     joined = {name: pd.concat([getattr(p, name) for p in order], ignore_index=True)
               for name in _TABLES}
     joined["metrics"] = pd.concat([p.metrics for p in order])
+    for name in _OPTIONAL:
+        if getattr(first, name) is not None:
+            joined[name] = pd.concat([getattr(p, name) for p in order], ignore_index=True)
     tickets = None
     if first.ticket_table is not None:
         tickets = pd.concat([p.tickets for p in order], ignore_index=True)
@@ -58,6 +63,8 @@ def first_replications(res: SimulationResult, count: int, *, delete: bool = Fals
         res, replications=count,
         **{name: cut(getattr(res, name)) for name in _TABLES},
         metrics=cut(res.metrics, index=True),
+        **{name: cut(getattr(res, name)) for name in _OPTIONAL
+           if getattr(res, name) is not None},
         ticket_table=None if res.ticket_table is None else cut(res.ticket_table),
         ticket_files=tuple(files),
         fresh_scores=None if res.fresh_scores is None else cut(res.fresh_scores))

@@ -254,15 +254,11 @@ def _open_store(root: str | Path, base: Scenario, seed: int, factors: dict[str, 
 
 @contextmanager
 def _progress_bar(total: int, done: int, enabled: bool) -> Iterator[Any]:
-    """A tqdm bar (tqdm.auto: a widget in Jupyter) counting tasks, with failures shown."""
-    # tqdm.auto builds a Jupyter widget, and warns without ipywidgets even when disabled:
-    # a silent sweep uses the plain class.
-    if enabled:
-        from tqdm.auto import tqdm
-    else:
-        from tqdm import tqdm
-    bar = tqdm(total=total, initial=done, disable=not enabled, unit="task", desc="sweep",
-               dynamic_ncols=True)
+    """A bar (:func:`supportsim._progress.progress_bar`: a widget in Jupyter) counting
+    tasks, with failures shown."""
+    from supportsim._progress import progress_bar
+
+    bar = progress_bar(total, initial=done, desc="sweep", unit="task", progress=enabled)
     if enabled:
         bar.set_postfix(failed=0)
     try:
