@@ -309,6 +309,16 @@ def test_select_best_on_finished_results_cannot_add_replications():
         ss.select_best(results, "wait", indifference=0.01)
 
 
+def test_select_best_says_when_its_cap_is_reached():
+    # Two desks a few minutes of wait apart and a zone of 0.0001 h: KN's region is far
+    # wider than 4 replications can close, so the cap of 4 is reached undecided.
+    with pytest.warns(ss.SelectionWarning, match="max_replications=4 was reached"):
+        sel = ss.select_best(_desks((6, 7), "1d"), "wait", indifference=1e-4, seed=1,
+                             first_stage=3, max_replications=4)
+    assert not sel.decided and sel.replications == {"c=6": 4, "c=7": 4}
+    assert sel.best == "c=7" and "no guarantee" in repr(sel)
+
+
 def test_select_best_on_a_sweep_file(tmp_path):
     build(mmc_dict(rate=19.0, mean=0.25, staff=6, horizon="2d", warmup="12h")).to_toml(
         tmp_path / "base.toml")
