@@ -20,6 +20,13 @@ if TYPE_CHECKING:
     from supportsim.pareto import frontier
     from supportsim.results import SimulationResult
     from supportsim.scenario import Scenario, load_scenario
+    from supportsim.sequential import (
+        AutoWarmupWarning,
+        PrecisionWarning,
+        Selection,
+        SelectionWarning,
+        select_best,
+    )
     from supportsim.simulation import simulate
     from supportsim.sweeps import (
         SweepError,
@@ -34,12 +41,16 @@ __version__ = "0.1.0"
 # NOTE: every public name is imported on first use (PEP 562), so `import supportsim` and
 # the command line's --help and --version do not pay for pandas, scipy and pyarrow.
 _LAZY = {
+    "AutoWarmupWarning": "supportsim.sequential",
     "BreakingPoints": "supportsim.breakpoint",
     "Calendar": "supportsim.calendar",
     "CapacityWarning": "supportsim._errors",
     "CheckResult": "supportsim.capacity",
+    "PrecisionWarning": "supportsim.sequential",
     "Scenario": "supportsim.scenario",
     "ScenarioError": "supportsim._errors",
+    "Selection": "supportsim.sequential",
+    "SelectionWarning": "supportsim.sequential",
     "SimulationResult": "supportsim.results",
     "SweepError": "supportsim.sweeps",
     "SweepFailureWarning": "supportsim.sweeps",
@@ -51,6 +62,7 @@ _LAZY = {
     "frontier": "supportsim.pareto",
     "load_scenario": "supportsim.scenario",
     "load_sweep": "supportsim.sweeps",
+    "select_best": "supportsim.sequential",
     "simulate": "supportsim.simulation",
     "sweep": "supportsim.sweeps",
 }
@@ -73,12 +85,16 @@ def __dir__() -> list[str]:
 
 
 __all__ = [
+    "AutoWarmupWarning",
     "BreakingPoints",
     "Calendar",
     "CapacityWarning",
     "CheckResult",
+    "PrecisionWarning",
     "Scenario",
     "ScenarioError",
+    "Selection",
+    "SelectionWarning",
     "SimulationResult",
     "SweepError",
     "SweepFailureWarning",
@@ -96,6 +112,7 @@ __all__ = [
     "load_sweep",
     "plot",
     "report",
+    "select_best",
     "simulate",
     "sweep",
 ]

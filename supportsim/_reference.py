@@ -27,7 +27,7 @@ FALLBACK = dict(line.split(": ", 1) for line in """
 Scenario.name: Title shown in reports and figures.
 Scenario.start: Local date-time (no UTC offset) of t = 0; from 1900-01-01 to 2199-12-31.
 Scenario.horizon: Simulated time; tickets open at the horizon stay open.
-Scenario.warmup: Tickets arriving earlier are flagged `warmup` and not scored.
+Scenario.warmup: Earlier arrivals are flagged `warmup`, not scored; "auto": MSER-5 after the run.
 Scenario.replications: Independent replications `simulate` runs by default.
 Scenario.seed: Root of every random stream; not set: a fresh one, recorded in the result.
 CalendarSection.business_hours: Opening and closing time of every business day.

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -21,6 +22,10 @@ from supportsim.analysis import (
 from supportsim.analysis._verdict import GoalSpec
 from supportsim.analysis._window import Window
 from supportsim.scenario import Scenario
+
+if TYPE_CHECKING:
+    from supportsim.analysis import Warmup
+    from supportsim.sequential import PrecisionReport
 
 __all__ = ["SimulationResult", "ticket_metrics"]
 
@@ -93,6 +98,13 @@ class SimulationResult:
     fresh_scores : DataFrame or None
         As `scores` without the ``[initial]`` backlog's tickets; None without a backlog
         (then `scores` has none to leave out).
+    auto_warmup : Warmup or None
+        With ``warmup = "auto"``: the MSER-5 cut applied (its ``hours``, and ``settled``
+        with a ``message`` when the series does not settle); `scenario` then holds the
+        cut as its ``warmup``.
+    precision : PrecisionReport or None
+        With ``simulate(..., precision=...)``: per target, the half-width reached and the
+        replications it took (:class:`supportsim.sequential.PrecisionReport`).
     abandonment_counts : DataFrame or None
         Per replication x channel x priority: tickets and abandoned tickets after the
         warm-up (:func:`supportsim.analysis.abandonment_counts`), counted as each
@@ -117,6 +129,8 @@ class SimulationResult:
     ticket_table: pd.DataFrame | None = field(default=None, repr=False)
     ticket_files: tuple[Path, ...] = field(default=(), repr=False)
     fresh_scores: pd.DataFrame | None = field(default=None, repr=False)
+    auto_warmup: Warmup | None = field(default=None, repr=False)
+    precision: PrecisionReport | None = field(default=None, repr=False)
     abandonment_counts: pd.DataFrame | None = field(default=None, repr=False)
 
     def __repr__(self) -> str:

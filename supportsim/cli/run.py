@@ -71,6 +71,22 @@ def _variant(text: str) -> tuple[str, dict[str, Any]]:
     return label, overrides
 
 
+def _precision(text: str) -> tuple[str, float]:
+    """``METRIC=HALF_WIDTH`` -> (metric, half-width > 0); the name is checked later
+    against the scenario (:mod:`supportsim.analysis._metric_names`)."""
+    name, sep, value = text.partition("=")
+    try:
+        number = float(value)
+    except ValueError:
+        number = math.nan
+    if not sep or not name.strip() or not math.isfinite(number) or number <= 0:
+        raise argparse.ArgumentTypeError(
+            f"must be METRIC=HALF_WIDTH with a positive half-width in the metric's unit, "
+            f"e.g. P1.response=0.01 (one point of attainment) or wait=0.05 (hours), "
+            f"got {text!r}")
+    return name.strip(), number
+
+
 def register(commands: Any) -> None:
     """Add the ``run`` sub-command to the ``supportsim`` sub-parsers `commands`."""
     parser = commands.add_parser(
@@ -86,6 +102,13 @@ def register(commands: Any) -> None:
     parser.add_argument("--max-tickets", type=_positive_int, metavar="N",
                         help="refuse to start if more than N tickets are expected in memory "
                              "at once (default 8,000,000; `check` prints the estimate)")
+    parser.add_argument(
+        "--precision", metavar="METRIC=HALF_WIDTH", type=_precision, action="append",
+        default=[], help="add replications until the 95%% interval of METRIC is at most "
+                         "HALF_WIDTH wide on each side (repeatable), e.g. "
+                         "P1.response=0.01 or wait=0.05; --replications is then the pilot")
+    parser.add_argument("--max-replications", type=_positive_int, metavar="N",
+                        help="cap of --precision (default 200)")
     parser.add_argument(
         "--vs", dest="variants", metavar="[LABEL:]KEY=VALUE;...", type=_variant,
         action="append", default=[],
@@ -208,10 +231,16 @@ def _run_report(result: Any, overrides: Sequence[tuple[str, Any]] = (),
                 window: tuple[float, float] | None = None) -> str:
     scenario = result.scenario
     summary = result.summary()
+    found = getattr(result, "auto_warmup", None)
+    auto = "" if found is None else (" (found by MSER-5)" if found.settled
+                                     else " (MSER-5; the series does not settle)")
     head = (f"{_heading(scenario, overrides)}\n"
-            f"horizon {_duration(scenario.horizon)}, warm-up {_duration(scenario.warmup)}, "
+            f"horizon {_duration(scenario.horizon)}, warm-up {_duration(scenario.warmup)}"
+            f"{auto}, "
             f"{result.replications} replication{'s' if result.replications != 1 else ''}, "
             f"seed {result.seed}")
+    if getattr(result, "precision", None) is not None:
+        head += "\n" + str(result.precision)
     if window is not None:
         head += (f"\n{window_heading(window, scenario)};\nutilisation, headline, "
                  "workforce and costs cover the whole run")
@@ -454,6 +483,30 @@ def _variants(scenario: Scenario, specs: list[tuple[str, dict[str, Any]]],
     return out
 
 
+def _checked_precision(scenario: Scenario, args: argparse.Namespace
+                       ) -> dict[str, float] | None:
+    """``--precision`` as ``simulate(precision=...)``, names checked before anything runs."""
+    if not args.precision:
+        if args.max_replications is not None:
+            raise _UsageError("--max-replications is the cap of --precision; without it "
+                              "give the count with --replications")
+        return None
+    from supportsim.sequential._precision import parse_precision
+
+    precision = dict(args.precision)
+    try:
+        parse_precision(precision, scenario)
+    except ValueError as exc:
+        raise _UsageError(f"--precision: {exc}") from None
+    pilot = args.replications or scenario.replications
+    if pilot < 2:
+        raise _UsageError(f"--precision needs a pilot of at least 2 replications, got {pilot}")
+    if args.max_replications is not None and args.max_replications < pilot:
+        raise _UsageError(f"--max-replications {args.max_replications} is below the pilot "
+                          f"of {pilot} replications")
+    return precision
+
+
 def run(args: argparse.Namespace) -> int:
     """Handle ``supportsim run``; returns the exit code."""
     from supportsim.capacity import warn_if_overloaded
@@ -469,6 +522,7 @@ def run(args: argparse.Namespace) -> int:
         scenario = _load(args)
         warn_if_overloaded(scenario)
         variants = _variants(scenario, args.variants, caught)
+        precision = _checked_precision(scenario, args)
     # A second collector, so the capacity warnings show before a long simulation starts.
     with _warnings_to_stderr():
         warnings.simplefilter("ignore", CapacityWarning)  # reported just above
@@ -487,7 +541,9 @@ def run(args: argparse.Namespace) -> int:
             estimate_size(checked, replications, keep=keep).check(limit, checked.source)
         progress = False if args.quiet else None
         result = simulate(scenario, replications=replications, seed=seed, tickets=tickets,
-                          max_tickets=limit, progress=progress)
+                          max_tickets=limit, progress=progress, precision=precision,
+                          max_replications=args.max_replications if precision else None)
+        replications = result.replications  # the variants run as many as the base needed
         print(_run_report(result, args.overrides, window), flush=True)
         compared = []
         for (label, variant_scenario), (_, overrides) in zip(variants, args.variants,

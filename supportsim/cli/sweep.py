@@ -80,8 +80,72 @@ def register(commands: Any) -> None:
                         help="continue the sweep in --out DIR: reuse finished tasks, run "
                              "the rest")
     parser.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+    parser.add_argument(
+        "--select", metavar="METRIC",
+        help="instead of running the whole grid, select the best variant on METRIC (e.g. "
+             "P1.response, wait) by Kim & Nelson's KN: replications are added only for "
+             "the variants still in contention (docs/analysis.md)")
+    parser.add_argument("--indifference", type=_positive_float, metavar="X",
+                        help="with --select: the smallest difference worth detecting, in "
+                             "the metric's unit (default 0.01, one point, for shares)")
     add_report_argument(parser, "sweep")
     parser.set_defaults(handler=run)
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"must be a positive number, got {text!r}")
+    return value
+
+
+def _select(args: argparse.Namespace) -> int:
+    """``--select METRIC``: KN on the sweep file's variants; prints the selection."""
+    from supportsim.analysis._metric_names import resolve_metric
+    from supportsim.sequential import select_best
+    from supportsim.sweeps._file import load_sweep
+
+    clashes = [flag for flag, given in (("--out", args.out), ("--resume", args.resume),
+                                        ("--replications", args.replications),
+                                        ("--workers", args.workers),
+                                        ("--scheduler", args.scheduler)) if given]
+    if clashes:
+        _error(f"--select runs its own replications, one at a time, in this process; "
+               f"it does not take {', '.join(clashes)}")
+        return 2
+    with _warnings_to_stderr():
+        spec = load_sweep(args.sweep)
+        if args.overrides:
+            spec = replace(spec, base=spec.base.with_overrides(dict(args.overrides)))
+        try:
+            metric = resolve_metric(args.select, spec.base)
+        except ValueError as exc:
+            _error(f"--select: {exc}")
+            return 2
+        delta = args.indifference
+        if delta is None:
+            if metric.unit != "share":
+                _error(f"--select {args.select}: give --indifference in the metric's unit "
+                       f"({metric.unit or 'its own'})")
+                return 2
+            delta = 0.01
+        from supportsim.sweeps._grid import build_variants
+
+        variants = build_variants(spec.factors, spec.strategies, str(spec.path))
+        candidates = {v.name: spec.base.with_overrides(v.overrides) if v.overrides
+                      else spec.base for v in variants}
+        seed = args.seed if args.seed is not None else spec.seed
+        try:
+            selection = select_best(candidates, args.select, indifference=delta, seed=seed)
+        except ValueError as exc:
+            _error(f"--select: {exc}")
+            return 2
+        print(f"Sweep {spec.name} ({spec.path}): {len(candidates)} variants\n")
+        print(repr(selection))
+    return 0
 
 
 # --------------------------------------------------------------------------- report
@@ -276,6 +340,11 @@ def run(args: argparse.Namespace) -> int:
     from supportsim.sweeps._file import load_sweep
     from supportsim.sweeps._run import SweepFailureWarning
 
+    if args.select is not None:
+        return _select(args)
+    if args.indifference is not None:
+        _error("--indifference goes with --select METRIC")
+        return 2
     if args.resume and args.out is None:
         _error("--resume needs --out DIR, the directory of the sweep to continue "
                f"(see '{PROG} sweep --help')")

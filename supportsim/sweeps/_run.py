@@ -18,7 +18,7 @@ from supportsim._errors import ScenarioError
 from supportsim.capacity import warn_if_overloaded
 from supportsim.scenario import Scenario
 from supportsim.simulation import resolve_seed
-from supportsim.sweeps._executors import Backend, open_executor
+from supportsim.sweeps._executors import Backend, SweepError, open_executor
 from supportsim.sweeps._grid import BASE_STRATEGY, Task, Variant, build_variants
 from supportsim.sweeps._result import SweepResult
 from supportsim.sweeps._store import FORMAT, Store, read_manifest
@@ -114,6 +114,12 @@ def sweep(
     started = time.perf_counter()
     if not isinstance(base, Scenario):
         raise TypeError(f"base must be a Scenario, got {type(base).__name__}")
+    if base.auto_warmup:  # each task scores its replication alone; "auto" needs them all
+        raise SweepError("warmup = 'auto' cannot be swept: each task scores one replication "
+                         "on its own, and MSER-5 needs them all. Find the warm-up with "
+                         "warmup = 'auto' in ss.simulate on the base (res.scenario.warmup) "
+                         "and sweep with that explicit value" + (f" ({base.source})"
+                                                                 if base.source else ""))
     variants = build_variants(factors or {}, strategies, base.source)
     grid = {key: list(values) for key, values in (factors or {}).items()}
     count = base.replications if replications is None else replications
