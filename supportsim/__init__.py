@@ -10,16 +10,24 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from supportsim import analysis, analytic, calibrate, plot
+    from supportsim import analysis, analytic, calibrate, plot, report
     from supportsim._errors import CapacityWarning, ScenarioError
     from supportsim.breakpoint import BreakingPoints, find_breaking_point
     from supportsim.calendar import Calendar
     from supportsim.capacity import CheckResult, check
     from supportsim.comparison import compare
     from supportsim.curve import demand_curve
+    from supportsim.pareto import frontier
     from supportsim.planning import Plan, Roster, plan, roster, staffing_curve
     from supportsim.results import SimulationResult
     from supportsim.scenario import Scenario, load_scenario
+    from supportsim.sequential import (
+        AutoWarmupWarning,
+        PrecisionWarning,
+        Selection,
+        SelectionWarning,
+        select_best,
+    )
     from supportsim.simulation import simulate
     from supportsim.sweeps import (
         SweepError,
@@ -34,14 +42,18 @@ __version__ = "0.1.0"
 # NOTE: every public name is imported on first use (PEP 562), so `import supportsim` and
 # the command line's --help and --version do not pay for pandas, scipy and pyarrow.
 _LAZY = {
+    "AutoWarmupWarning": "supportsim.sequential",
     "BreakingPoints": "supportsim.breakpoint",
     "Calendar": "supportsim.calendar",
     "CapacityWarning": "supportsim._errors",
     "CheckResult": "supportsim.capacity",
     "Plan": "supportsim.planning",
+    "PrecisionWarning": "supportsim.sequential",
     "Roster": "supportsim.planning",
     "Scenario": "supportsim.scenario",
     "ScenarioError": "supportsim._errors",
+    "Selection": "supportsim.sequential",
+    "SelectionWarning": "supportsim.sequential",
     "SimulationResult": "supportsim.results",
     "SweepError": "supportsim.sweeps",
     "SweepFailureWarning": "supportsim.sweeps",
@@ -50,15 +62,17 @@ _LAZY = {
     "compare": "supportsim.comparison",
     "demand_curve": "supportsim.curve",
     "find_breaking_point": "supportsim.breakpoint",
+    "frontier": "supportsim.pareto",
     "load_scenario": "supportsim.scenario",
     "load_sweep": "supportsim.sweeps",
     "plan": "supportsim.planning",
     "roster": "supportsim.planning",
+    "select_best": "supportsim.sequential",
     "simulate": "supportsim.simulation",
     "staffing_curve": "supportsim.planning",
     "sweep": "supportsim.sweeps",
 }
-_SUBPACKAGES = ("analysis", "analytic", "calibrate", "plot")
+_SUBPACKAGES = ("analysis", "analytic", "calibrate", "plot", "report")
 
 
 def __getattr__(name: str) -> Any:
@@ -77,14 +91,18 @@ def __dir__() -> list[str]:
 
 
 __all__ = [
+    "AutoWarmupWarning",
     "BreakingPoints",
     "Calendar",
     "CapacityWarning",
     "CheckResult",
     "Plan",
+    "PrecisionWarning",
     "Roster",
     "Scenario",
     "ScenarioError",
+    "Selection",
+    "SelectionWarning",
     "SimulationResult",
     "SweepError",
     "SweepFailureWarning",
@@ -97,11 +115,14 @@ __all__ = [
     "compare",
     "demand_curve",
     "find_breaking_point",
+    "frontier",
     "load_scenario",
     "load_sweep",
     "plan",
     "plot",
+    "report",
     "roster",
+    "select_best",
     "simulate",
     "staffing_curve",
     "sweep",

@@ -77,10 +77,13 @@ def _tickets(scenario: Scenario, runs: list[Run]) -> pd.DataFrame:
         "warmup": (arrived < scenario.warmup) & ~initial,
         "storm": cat(lambda s, r: s.storm).astype(bool),
         "wave": _wave_names(scenario, cat(lambda s, r: s.wave)),
+        "site": pd.Categorical.from_codes(cat(lambda s, r: s.site).astype(np.int8),
+                                          scenario.site_names),
         "swarm_size": cat(lambda s, r: r.swarm_size).astype(np.int8),
         "help_wait_time": cat(lambda s, r: r.help_wait),
         "agent": cat(lambda s, r: r.resolver).astype(np.int32),
         "initial": initial,
+        "retrials": cat(lambda s, r: r.retrials).astype(np.int8),
     })
 
 

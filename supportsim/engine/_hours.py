@@ -15,6 +15,7 @@ import numpy as np
 from supportsim.scenario import Scenario
 from supportsim.scenario._schema import DAYS, clock_hours
 from supportsim.scenario._team import Shift, Tier
+from supportsim.sites import business_intervals, shift_intervals
 
 __all__ = ["DutyGroup", "duty_groups"]
 
@@ -42,10 +43,17 @@ def _shift_intervals(shift: Shift, start: datetime, horizon: float) -> np.ndarra
     return np.column_stack([np.maximum(on[keep], 0.0), np.minimum(off[keep], horizon)])
 
 
-def duty_groups(scenario: Scenario, tier: Tier) -> list[DutyGroup]:
-    """The duty groups of `tier`, in agent order (agents are numbered group by group)."""
+def duty_groups(scenario: Scenario, tier: Tier, site: str | None = None) -> list[DutyGroup]:
+    """The duty groups of `tier`, in agent order (agents are numbered group by group).
+
+    `site` names the site of [sites] whose local clock, business hours and holidays
+    the hours follow (:func:`supportsim.sites.shift_intervals`); None: the first site,
+    or, in a scenario without [sites] and `start_zone`, `start`'s own clock as always.
+    """
     if tier.hours == "24x7":
         return [DutyGroup("24x7", tier.headcount, None)]
+    if site is not None or scenario.sites or scenario.start_zone is not None:
+        return _site_groups(scenario, tier, site)
     if tier.hours == "business":
         intervals = scenario.calendar.open_intervals(0.0, scenario.horizon)
         return [DutyGroup("business", tier.headcount, np.asarray(intervals, dtype=float))]
@@ -53,6 +61,26 @@ def duty_groups(scenario: Scenario, tier: Tier) -> list[DutyGroup]:
     return [
         DutyGroup(shift.name or f"shift{k + 1}", shift.staff,
                   _shift_intervals(shift, scenario.start, scenario.horizon))
+        for k, shift in enumerate(tier.hours)
+    ]
+
+
+def _site_groups(scenario: Scenario, tier: Tier, site: str | None) -> list[DutyGroup]:
+    """Duty groups of `tier` working at `site` (default the first), on its local clock."""
+    names = scenario.site_names
+    name = names[0] if site is None else site
+    if name not in names:
+        raise ValueError(f"site: {name!r} is not a site of the scenario ({', '.join(names)})")
+    calendar = scenario.site_calendars[name]
+    horizon = scenario.horizon
+    if tier.hours == "business":
+        return [DutyGroup("business", tier.headcount, business_intervals(calendar, horizon))]
+    assert isinstance(tier.hours, tuple)
+    off = scenario.sites is not None and scenario.sites[name].holiday_shifts == "off"
+    return [
+        DutyGroup(shift.name or f"shift{k + 1}", shift.staff,
+                  shift_intervals(calendar, shift.start, shift.end, shift.days, horizon,
+                                  holidays_off=off))
         for k, shift in enumerate(tier.hours)
     ]
 
