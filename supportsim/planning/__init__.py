@@ -12,7 +12,7 @@ See docs/planning.md for the methods and what they guarantee.
 """
 
 from supportsim.planning._curve import staffing_curve
-from supportsim.planning._optimise import Plan, PlanError, plan
+from supportsim.planning._optimise import Plan, PlanError, PlanWarning, plan
 from supportsim.planning._roster import Roster, roster
 
-__all__ = ["Plan", "PlanError", "Roster", "plan", "roster", "staffing_curve"]
+__all__ = ["Plan", "PlanError", "PlanWarning", "Roster", "plan", "roster", "staffing_curve"]
