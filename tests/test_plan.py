@@ -219,3 +219,20 @@ def test_a_numeric_grid_decision_lists_its_values_as_written() -> None:
     assert choice.values == ("tiered", "swarming") and choice.categorical
     with pytest.raises(ValueError, match=r"workforce\.reserve\.fraction"):
         parse_decisions({"workforce.reserve.fraction": (0.0, 3.0, 1.0)}, desk)
+
+
+def test_default_decisions_start_where_the_scenario_is_valid_and_can_keep_up() -> None:
+    from supportsim.planning._optimise import lower_bounds
+    from supportsim.planning._targets import default_decisions
+
+    for name in ("rollout_tiered", "rollout_swarming"):
+        desk = ss.load_scenario(f"scenarios/{name}.toml")
+        lower, _ = lower_bounds(desk, [])
+        loads = ss.check(desk.with_overrides({"team.structure": "tiered"})).loads
+        for decision in default_decisions(desk, lower):
+            tier = decision.key.split(".")[2]
+            # Above the tier's offered load (Erlangs) however its hours spread the agents.
+            assert decision.low > loads.set_index("tier").loc[tier, "offered_load"]
+            desk.with_overrides({decision.key: decision.low})  # valid: no error
+        # initial_joiners = {l1 = 4} in both files: L1 never goes below 4 agents.
+        assert default_decisions(desk, {"l1": 0, "l2": 1, "l3": 1})[0].low == 4

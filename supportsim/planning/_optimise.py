@@ -229,18 +229,19 @@ def lower_bounds(scenario: Scenario, targets: list[Target]
     from supportsim import analytic
     from supportsim.capacity import tier_loads
 
-    loads = tier_loads(scenario).set_index("tier")
+    swarming = scenario.team.structure == "swarming"
+    # A swarm pools the tiers, with overhead: each tier's work as if tiered is still
+    # work its own agents must do, so the tiered loads bound the swarm's tiers too.
+    tiered = scenario.with_overrides({"team.structure": "tiered"}) if swarming else scenario
+    loads = tier_loads(tiered).set_index("tier")
     out: dict[str, int] = {}
     starts: dict[str, int] = {}
     for name, tier in scenario.team.tiers.items():
-        if name not in loads.index:  # swarming: one team row; no per-tier bound
-            out[name] = starts[name] = 0
-            continue
         row = loads.loc[name]
         share = float(row["on_duty"]) / tier.headcount if tier.headcount else 1.0
         load = float(row["offered_load"])
         bound = out[name] = math.floor(load / share) + 1 if load > 0 and share > 0 else 0
-        if row["model"] == "M/M/c" and len(scenario.priorities) == 1:
+        if row["model"] == "M/M/c" and len(scenario.priorities) == 1 and not swarming:
             for t in targets:
                 priority = scenario.priorities[t.priority]
                 if t.kind == "response" and priority.clock == "24x7":

@@ -117,9 +117,23 @@ def default_decisions(scenario: Scenario, lower: Mapping[str, int]) -> list[Deci
     out = []
     for name, tier in scenario.team.tiers.items():
         low = lower[name]
+        # Other keys may ask for more (initial joiners must fit the tier): the smallest
+        # head count the scenario accepts.
+        while low < tier.headcount and not _accepts(scenario, f"team.tiers.{name}.staff", low):
+            low += 1
         high = max(2 * tier.headcount, low + 10)
         out.append(Decision(f"team.tiers.{name}.staff", tuple(range(low, high + 1)), False))
     return out
+
+
+def _accepts(scenario: Scenario, key: str, value: Any) -> bool:
+    from supportsim._errors import ScenarioError
+
+    try:
+        scenario.with_overrides({key: value})
+    except ScenarioError:
+        return False
+    return True
 
 
 def targets_text(targets: Sequence[Target]) -> str:
