@@ -14,9 +14,9 @@ import numpy as np
 
 from supportsim.scenario import Scenario
 from supportsim.scenario._schema import DAYS, clock_hours
-from supportsim.scenario._team import Shift, Tier
+from supportsim.scenario._team import AgentGroup, Shift, Tier
 
-__all__ = ["DutyGroup", "duty_groups"]
+__all__ = ["DutyGroup", "duty_groups", "staffing_duty_groups"]
 
 
 @dataclass(frozen=True)
@@ -43,17 +43,33 @@ def _shift_intervals(shift: Shift, start: datetime, horizon: float) -> np.ndarra
 
 
 def duty_groups(scenario: Scenario, tier: Tier) -> list[DutyGroup]:
-    """The duty groups of `tier`, in agent order (agents are numbered group by group)."""
-    if tier.hours == "24x7":
-        return [DutyGroup("24x7", tier.headcount, None)]
-    if tier.hours == "business":
+    """The duty groups of `tier`, in agent order (agents are numbered group by group).
+
+    A tier split into agent groups (``team.tiers.lN.groups``) has each group's duty
+    groups in turn, in file order.
+    """
+    if tier.groups is not None:
+        return [duty for group in tier.groups.values()
+                for duty in staffing_duty_groups(scenario, group)]
+    return staffing_duty_groups(scenario, tier)
+
+
+def staffing_duty_groups(scenario: Scenario, staffing: Tier | AgentGroup) -> list[DutyGroup]:
+    """The duty groups of a tier without agent groups, or of one agent group.
+
+    NOTE: the one place where hours and shifts become intervals: a site's calendar (time
+    zone, holidays; ``[sites]``) is to be applied here, to the agent group's own hours.
+    """
+    if staffing.hours == "24x7":
+        return [DutyGroup("24x7", staffing.headcount, None)]
+    if staffing.hours == "business":
         intervals = scenario.calendar.open_intervals(0.0, scenario.horizon)
-        return [DutyGroup("business", tier.headcount, np.asarray(intervals, dtype=float))]
-    assert isinstance(tier.hours, tuple)
+        return [DutyGroup("business", staffing.headcount, np.asarray(intervals, dtype=float))]
+    assert isinstance(staffing.hours, tuple)
     return [
         DutyGroup(shift.name or f"shift{k + 1}", shift.staff,
                   _shift_intervals(shift, scenario.start, scenario.horizon))
-        for k, shift in enumerate(tier.hours)
+        for k, shift in enumerate(staffing.hours)
     ]
 
 

@@ -29,6 +29,7 @@ from supportsim._textfile import read_text
 from supportsim.calendar import Calendar
 from supportsim.scenario._demand import SCENARIO_START, Demand, _check_growth
 from supportsim.scenario._initial import Backlog, Initial, resolve_backlog
+from supportsim.scenario._routing import check_routing
 from supportsim.scenario._schema import (
     BUSINESS_DAY_HOURS,
     MAX_DURATION,
@@ -115,6 +116,7 @@ class Scenario(Section):
         self._check_tiers()
         self._check_workforce()
         self._check_wave_priorities()
+        check_routing(self)
         base = (info.context or {}).get(_BASE)
         self._backlog = resolve_backlog(self, Path(base) if base is not None else None)
         return self
