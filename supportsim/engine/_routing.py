@@ -187,6 +187,7 @@ class RoutedDesk(TieredDesk):
         self.enqueued_at[i] = self.env._now
         self._queue_up(t * self.skills + s, i)
         if self.overflow_after is not None and s != self.fallback:
+            self.overflowed[i] = False  # in this wait (a ticket may wait at several tiers)
             self.entries += 1
             self.waiting_entry[i] = self.entries
             Timeout(self.env, self.overflow_after, (t, i, self.entries)).callbacks.append(

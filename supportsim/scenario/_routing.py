@@ -141,7 +141,7 @@ def check_routing(scenario: Scenario) -> None:
                              "nobody could take an overflowing ticket", overflow.skill)
 
 
-def _check_reach(scenario: Scenario, skills: list[str], grouped: Mapping[str, Any]) -> None:
+def _check_reach(scenario: Scenario, skills: list[str], grouped: Mapping[Any, Any]) -> None:
     """Every skill a ticket can bring to a tier with groups is held by one of them."""
     if not grouped:
         return
