@@ -72,7 +72,7 @@ def _error(data: dict[str, Any]) -> str:
     (lambda d: d["team"]["tiers"]["l1"]["groups"]["bi"].update(effort={"fr": 2.0}),
      ["team.tiers.l1.groups.bi.effort.fr", "does not serve"]),
     (lambda d: d["team"]["tiers"]["l1"]["groups"]["bi"].update(effort={"de": 0.0}),
-     ["team.tiers.l1.groups.bi.effort.de", "multiplier"]),
+     ["team.tiers.l1.groups.bi.effort.de", ">= 0.01", "got 0.0"]),
     (lambda d: d["team"].update(discipline="preemptive"),
      ["team.discipline", "not supported yet"]),
     (lambda d: d["team"].update(structure="swarming"),

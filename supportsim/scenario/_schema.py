@@ -276,8 +276,8 @@ def _level_order(tiers: dict[str, Any] | None) -> dict[str, Any] | None:
 class PriorityWork(Section):
     """``[work.priorities.NAME]``: the work of a priority of [priorities] where it differs
     from [work]: `mix` replaces the whole mix; `effort` and `triage` replace the tiers they
-    name and keep [work]'s other tiers. Per-skill overrides (``[work.skills.NAME]``, when
-    they come) are to apply on top: [work], then the priority's, then the skill's.
+    name and keep [work]'s other tiers. A ticket whose skill has its own
+    ``[work.skills.NAME]`` takes that on top: [work], then the priority's, then the skill's.
     """
 
     mix: dict[TierName, Share] | None = Field(
@@ -299,6 +299,21 @@ class PriorityWork(Section):
         return self
 
 
+class SkillWork(PriorityWork):
+    """``[work.skills.NAME]``: the work of a skill of [demand.skills] where it differs from
+    [work], applied after the ticket's priority's (``[work.priorities.NAME]``): the skill's
+    `mix` replaces the whole mix, its `effort` and `triage` the tiers they name; a tier the
+    skill leaves out keeps the priority's (or [work]'s) distribution.
+    """
+
+    mix: dict[TierName, Share] | None = Field(
+        default=None, description="replaces the mix for tickets of this skill")
+    effort: dict[TierName, Distribution] = Field(
+        default_factory=dict, description="replaces work.effort.lN for the tiers named")
+    triage: dict[TierName, Distribution] = Field(
+        default_factory=dict, description="replaces work.triage.lN for the tiers named")
+
+
 class Work(Section):
     """``[work]``: which tier each ticket needs and the effort it takes."""
 
@@ -307,7 +322,7 @@ class Work(Section):
     triage: dict[TierName, Distribution] = Field(default_factory=dict)
     priorities: dict[str, PriorityWork] = Field(
         default_factory=dict, description="overrides of mix, effort and triage per priority")
-    skills: dict[str, PriorityWork] | None = Field(
+    skills: dict[str, SkillWork] | None = Field(
         default=None, description="overrides of mix, effort and triage per skill of "
                                   "[demand.skills], applied after the priority's")
 

@@ -100,6 +100,10 @@ def _check_staffing(owner: Tier | AgentGroup) -> None:
         raise KeyedError("staff", "is required (or give `hours` as a list of shifts)")
 
 
+#: A group's effort multiplier for one skill.
+SkillEffort = Annotated[Real, Field(ge=MIN_SKILL_EFFORT, le=MAX_SKILL_EFFORT)]
+
+
 class AgentGroup(Section):
     """``[team.tiers.lN.groups.NAME]``: agents of a tier who serve the same skills
     (skills-based routing; see docs/assumptions.md, "Routing")."""
@@ -112,21 +116,12 @@ class AgentGroup(Section):
         description="agents in the group; with `hours` as shifts it may be left out")
     hours: StaffHours = Field(
         default="24x7", description="when the group's agents are on duty, as a tier's `hours`")
-    effort: dict[SkillName, Real] = Field(
+    effort: dict[SkillName, SkillEffort] = Field(
         default_factory=dict,
         description="effort multiplier per skill the group serves (a second language is "
                     "slower); in [0.01, 100]; 1 where not given")
     site: SkillName | None = Field(
         default=None, description="the group's site ([sites]; not supported yet)")
-
-    @field_validator("effort")
-    @classmethod
-    def _bounded(cls, effort: dict[str, float]) -> dict[str, float]:
-        for skill, factor in effort.items():
-            if not MIN_SKILL_EFFORT <= factor <= MAX_SKILL_EFFORT:
-                raise KeyedError(skill, f"must be a multiplier in [{MIN_SKILL_EFFORT:g}, "
-                                 f"{MAX_SKILL_EFFORT:g}]", factor)
-        return effort
 
     @model_validator(mode="after")
     def _check(self) -> AgentGroup:
