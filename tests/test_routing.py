@@ -73,8 +73,6 @@ def _error(data: dict[str, Any]) -> str:
      ["team.tiers.l1.groups.bi.effort.fr", "does not serve"]),
     (lambda d: d["team"]["tiers"]["l1"]["groups"]["bi"].update(effort={"de": 0.0}),
      ["team.tiers.l1.groups.bi.effort.de", ">= 0.01", "got 0.0"]),
-    (lambda d: d["team"].update(discipline="preemptive"),
-     ["team.discipline", "not supported yet"]),
     (lambda d: d["team"].update(structure="swarming"),
      ["team.structure", "not supported yet"]),
 ])
@@ -237,7 +235,7 @@ def layouts(draw: st.DrawFn) -> ss.Scenario:
         routing["overflow"] = {"after": draw(st.sampled_from([0, "5min", "30min"])),
                                "skill": draw(st.sampled_from(names))}
     data = _data(groups, skills=skills, routing=routing,
-                 discipline=draw(st.sampled_from(["fifo", "priority"])))
+                 discipline=draw(st.sampled_from(["fifo", "priority", "preemptive"])))
     data["demand"]["rate"] = draw(st.floats(2.0, 30.0))
     data["demand"]["channels"] = {"phone": {"share": 0.5, "patience": "20min"},
                                   "mail": {"share": 0.5}}
@@ -315,3 +313,28 @@ def test_workforce_mechanisms_work_per_group() -> None:
     for group, count in hired.items():
         assert count <= left.get(group, 0), (group, count)
     assert set(staff.loc[staff["origin"] == "reserve", "group"]) == {"en", "bi"}
+
+
+def test_preemption_takes_only_agents_holding_the_skill() -> None:
+    # One English and one German agent; P1 tickets preempt P2 ones of their own skill.
+    groups = {"en": {"skills": ["en"], "staff": 1}, "de": {"skills": ["de"], "staff": 1}}
+    data = _data(groups, skills={"en": 0.5, "de": 0.5}, discipline="preemptive")
+    data["demand"]["rate"] = 5.0
+    data["priorities"] = {"P1": {"share": 0.3, "response": "5min", "resolution": "1h"},
+                          "P2": {"share": 0.7, "response": "1h", "resolution": "8h"}}
+    data["team"]["tiers"]["l1"]["groups"]["de"]["effort"] = {"de": 1.5}
+    desk, starts = _run(ss.Scenario.from_dict(data))
+    seen: dict[int, int] = {}
+    for a, i, *_ in starts:
+        assert desk.skill[i] in desk.team_skills[desk.agent_team[a]]
+        seen[i] = seen.get(i, 0) + 1
+    resumed = [i for i, count in seen.items() if count > 1]
+    assert resumed  # preemption happened
+    assert all(desk.rank[i] == 1 for i in resumed)  # only P2 tickets are interrupted
+    in_hand = sum(1 for i in desk.agent_ticket if i >= 0)
+    assert desk.next_ticket - desk.closed == sum(desk.queued) + in_hand
+    # Preempted German work resumes at the German rate: effort = 1.5 x the drawn effort.
+    stream = generate(ss.Scenario.from_dict(data), 0, 3)
+    for i in resumed:
+        if desk.resolved_at[i] == desk.resolved_at[i] and desk.skill[i] == 1:
+            assert desk.effort_spent[i] == pytest.approx(1.5 * stream.effort[0][i], abs=1e-9)

@@ -96,6 +96,7 @@ class RoutedDesk(TieredDesk):
         self.team_queues = [[t * S + s for s in skills]
                             for t, skills in zip(self.team_tier, self.team_skills, strict=True)]
         self.agent_team: list[int] = []
+        self.team_members: list[list[int]] = [[] for _ in self.team_tier]
         self.idle_since: list[float] = []
         self.enqueued_at = [0.0] * len(tickets)
         self.team_shots: list[tuple[int, ...]] = []
@@ -136,6 +137,7 @@ class RoutedDesk(TieredDesk):
                   ) -> int:
         # The team first: joining may put the agent to work at once.
         self.agent_team.append(self.duty_team[g])
+        self.team_members[self.duty_team[g]].append(len(self.agent_team) - 1)
         self.idle_since.append(self.env._now)
         return super().add_agent(t, g, origin, learner=learner, active=active)
 
@@ -184,14 +186,58 @@ class RoutedDesk(TieredDesk):
         if a >= 0:
             self._start(a, i)
             return
-        self.enqueued_at[i] = self.env._now
-        self._queue_up(t * self.skills + s, i)
+        q = t * self.skills + s
+        if self.preemptive and self._preempt(q, i):
+            return
+        self._join(q, i, self.env._now)
+
+    def _join(self, q: int, i: int, since: float, *, first: bool = False) -> None:
+        """Ticket `i` waits in queue `q` (at the head of its class if `first`), as having
+        joined at `since`; with overflow, its timer starts now."""
+        self.enqueued_at[i] = since
+        waiting = self.queues[q][self._queue_class(q, i)]
+        if first:
+            waiting.appendleft(i)
+        else:
+            waiting.append(i)
+        self.queued[q] += 1
+        s = self.skill[i]
         if self.overflow_after is not None and s != self.fallback:
             self.overflowed[i] = False  # in this wait (a ticket may wait at several tiers)
             self.entries += 1
             self.waiting_entry[i] = self.entries
-            Timeout(self.env, self.overflow_after, (t, i, self.entries)).callbacks.append(
-                self._overflow)
+            Timeout(self.env, self.overflow_after, (q // self.skills, i, self.entries)
+                    ).callbacks.append(self._overflow)
+
+    def _preempt(self, q: int, i: int) -> bool:
+        """Take an agent holding `i`'s skill from the least urgent ticket less urgent than
+        `i` (the most recently started among equals), if any; that ticket waits at the
+        head of its class in its own skill's queue, as having joined when its service
+        started, to resume its remaining work with any eligible agent."""
+        rank, ticket, started = self.rank, self.agent_ticket, self.agent_started
+        victim, victim_key = -1, (rank[i], _INF)
+        t = q // self.skills
+        for p in self.teams_for[t][self.skill[i]]:
+            for a in self.team_members[p]:
+                j = ticket[a]
+                if j >= 0 and self.agent_on[a] and (rank[j], started[a]) > victim_key:
+                    victim, victim_key = a, (rank[j], started[a])
+        if victim < 0:
+            return False
+        mode = self.agent_mode[victim]
+        since = started[victim]
+        # The work left, in the ticket's own effort (the next agent applies its group's
+        # multiplier to it).
+        remaining = self.agent_end[victim] - self.env._now
+        if self.scaled:
+            remaining /= self.team_effort[self.agent_team[victim]][self.skill[ticket[victim]]]
+        j, worked = self._stop(victim)
+        self.effort_spent[j] += worked
+        self.remaining[j] = (remaining, mode)
+        self.agent_event[victim] = None
+        self._join(t * self.skills + self.skill[j], j, since, first=True)
+        self._start(victim, i)
+        return True
 
     def _queue_class(self, q: int, i: int) -> int:
         if q >= self.skills or self.channel_classes == 1:
@@ -304,7 +350,7 @@ class RoutedDesk(TieredDesk):
 
     # ------------------------------------------------------------------ timeline
 
-    QUEUE_CHANGES = ("_queue_up", "_take", "_patience_over", "_overflow")
+    QUEUE_CHANGES = ("_join", "_take", "_patience_over", "_overflow")
 
     def tier_queued(self) -> list[int]:
         S = self.skills

@@ -114,9 +114,6 @@ def check_routing(scenario: Scenario) -> None:
     if grouped and scenario.initial is not None:
         raise KeyedError("initial", "an [initial] backlog with agent groups "
                          "(team.tiers.lN.groups) is not supported yet")
-    if grouped and team.discipline == "preemptive":
-        raise KeyedError("team.discipline", "preemption with agent groups "
-                         "(team.tiers.lN.groups) is not supported yet", "preemptive")
     _check_reach(scenario, skills, grouped)
     routing = team.routing
     if routing is None:
