@@ -156,7 +156,9 @@ def _row(scenario: Scenario, name: str, rate: float, parts: Parts, tiers: list[T
     offered = rate * reach * mean_work
     # Poisson arrivals: stationary demand, always open, and no feedback from tennis.
     first = name in ("team", f"l{scenario.levels[0]}")
-    poisson = (_poisson_stationary(scenario) and all(t.hours == "24x7" for t in tiers)
+    # NOTE: a tier split into several agent groups is not one M/M/c (skills split the
+    # pool), so it gets no Erlang figures; one group with every skill is the plain tier.
+    poisson = (_poisson_stationary(scenario) and all(_one_pool(t) for t in tiers)
                and (first or scenario.team.tennis.bounce == 0))
     exponential = (all(abs(cv - 1) < 1e-12 for _, _, cv in parts)
                    and len({m for _, m, _ in parts}) == 1)
@@ -173,6 +175,13 @@ def _row(scenario: Scenario, name: str, rate: float, parts: Parts, tiers: list[T
         "utilisation": offered / on_duty if on_duty else np.inf,
         "model": model, "wait_probability": wait_p, "mean_wait": mean_wait,
     }
+
+
+def _one_pool(tier: Tier) -> bool:
+    """Whether `tier` is one pool of agents always on duty (24x7, at most one group)."""
+    if tier.groups is None:
+        return tier.hours == "24x7"
+    return len(tier.groups) == 1 and all(g.hours == "24x7" for g in tier.groups.values())
 
 
 def _key(tier: str) -> str:

@@ -209,6 +209,13 @@ def test_timeline_and_staff_report_groups() -> None:
     assert (timeline["busy_l1_en"] + timeline["busy_l1_bi"] == timeline["busy_l1"]).all()
     assert (timeline["queued_l1_en"] + timeline["queued_l1_de"] == timeline["queued_l1"]).all()
     assert list(result.staff["group"]) == ["en"] * 3 + ["bi"] * 3
+    util = result.utilisation(groups=True)
+    assert list(util["group"]) == ["bi", "en"]
+    per_tier = result.utilisation()
+    assert util["busy_time"].sum() == pytest.approx(per_tier["busy_time"].sum())
+    # Several groups are not one M/M/c: the analytic view gives no Erlang figures.
+    from supportsim.capacity import tier_loads
+    assert tier_loads(scenario)["model"].tolist() == [""]
 
 
 # ------------------------------------------------------------------ properties
