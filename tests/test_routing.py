@@ -345,3 +345,18 @@ def test_preemption_takes_only_agents_holding_the_skill() -> None:
     for i in resumed:
         if desk.resolved_at[i] == desk.resolved_at[i] and desk.skill[i] == 1:
             assert desk.effort_spent[i] == pytest.approx(1.5 * stream.effort[0][i], abs=1e-9)
+
+
+def test_grouped_scenario_round_trips_and_overrides_a_group() -> None:
+    scenario = ss.Scenario.from_dict(_data(copy.deepcopy(GROUPS)))
+    assert ss.Scenario.from_dict(scenario.to_dict()) == scenario
+    bigger = scenario.with_overrides({"team.tiers.l1.groups.en.staff": 5})
+    assert bigger.team.tiers["l1"].headcount == 8
+    text = _error_of(lambda: scenario.with_overrides({"team.tiers.l1.staff": 5}))
+    assert "team.tiers.l1.staff" in text and "left out" in text
+
+
+def _error_of(action: Any) -> str:
+    with pytest.raises(ss.ScenarioError) as err:
+        action()
+    return str(err.value)

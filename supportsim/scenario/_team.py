@@ -6,7 +6,15 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import Discriminator, Field, Tag, field_validator, model_validator
+from pydantic import (
+    Discriminator,
+    Field,
+    SerializerFunctionWrapHandler,
+    Tag,
+    field_validator,
+    model_serializer,
+    model_validator,
+)
 
 from supportsim.scenario._routing import (
     MAX_SKILL_EFFORT,
@@ -176,6 +184,15 @@ class Tier(Section):
             return self
         _check_staffing(self)
         return self
+
+    @model_serializer(mode="wrap")
+    def _without_own_hours(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        # A tier with groups has no hours of its own: written back without them, so the
+        # dump loads again (and overrides of a group's staff work).
+        out: dict[str, Any] = handler(self)
+        if self.groups is not None:
+            out.pop("hours", None)
+        return out
 
     @property
     def headcount(self) -> int:
