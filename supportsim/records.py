@@ -181,8 +181,9 @@ def _group_timeline(scenario: Scenario, rec: ReplicationRecord) -> dict[str, np.
         columns[f"on_duty_{TIERS[level - 1]}_{name}"] = rec.group_on_duty[:, k]
     skills = skill_names(scenario)
     grouped = {int(level) for level in rec.group_tier.tolist()}
-    for t, level in enumerate(scenario.levels):
-        if level in grouped:
+    # A swarming desk's skill queues are its one queue's, counted at the lowest tier.
+    for t, level in enumerate(scenario.levels[:rec.skill_queued.shape[1] // len(skills)]):
+        if level in grouped or rec.skill_queued.shape[1] == len(skills):
             for s, skill in enumerate(skills):
                 columns[f"queued_{TIERS[level - 1]}_{skill}"] = rec.skill_queued[
                     :, t * len(skills) + s]

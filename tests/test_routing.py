@@ -17,6 +17,7 @@ import supportsim as ss
 from supportsim.demand import generate
 from supportsim.engine import engine_stream
 from supportsim.engine._records import ReplicationRecord
+from supportsim.engine._routed_swarm import RoutedSwarmDesk
 from supportsim.engine._routing import RoutedDesk
 from tests.support import mmc_dict
 
@@ -73,8 +74,11 @@ def _error(data: dict[str, Any]) -> str:
      ["team.tiers.l1.groups.bi.effort.fr", "does not serve"]),
     (lambda d: d["team"]["tiers"]["l1"]["groups"]["bi"].update(effort={"de": 0.0}),
      ["team.tiers.l1.groups.bi.effort.de", ">= 0.01", "got 0.0"]),
-    (lambda d: d["team"].update(structure="swarming"),
-     ["team.structure", "not supported yet"]),
+    (lambda d: d["team"].update(structure="swarming", discipline="preemptive"),
+     ["team.discipline", "not supported yet"]),
+    (lambda d: d["team"].update(structure="swarming",
+                                routing={"overflow": {"after": "5min", "skill": "en"}}),
+     ["team.routing.overflow", "not supported yet"]),
 ])
 def test_bad_layouts_fail_with_one_line(change: Any, fragments: list[str]) -> None:
     data = _data(copy.deepcopy(GROUPS))
@@ -140,11 +144,12 @@ def test_channel_skill_shares_and_skill_work_overrides() -> None:
 Start = tuple[int, int, float, float, bool]
 
 
-def _run(scenario: ss.Scenario, seed: int = 3) -> tuple[RoutedDesk, list[Start]]:
+def _run(scenario: ss.Scenario, seed: int = 3) -> tuple[Any, list[Start]]:
     """The routed desk after a run, and every start: (agent, ticket, now, when the ticket
     joined the queue, whether it overflowed while waiting there)."""
     stream = generate(scenario, 0, seed)
-    desk = RoutedDesk(scenario, stream, engine_stream(seed, 0))
+    kind = RoutedSwarmDesk if scenario.team.structure == "swarming" else RoutedDesk
+    desk: Any = kind(scenario, stream, engine_stream(seed, 0))
     starts: list[Start] = []
     start = desk._start
     overflows = scenario.team.routing is not None and scenario.team.routing.overflow
@@ -360,3 +365,74 @@ def _error_of(action: Any) -> str:
     with pytest.raises(ss.ScenarioError) as err:
         action()
     return str(err.value)
+
+
+@PROPERTY
+@given(st.integers(0, 2**31), st.sampled_from(["fifo", "priority"]),
+       st.sampled_from(["longest_idle", "random", "ordered"]))
+def test_swarms_are_formed_only_of_agents_holding_the_skill(seed: int, discipline: str,
+                                                            agent: str) -> None:
+    # Two tiers split by language; half the tickets need L2, whose experts join a swarm.
+    groups = {"en": {"skills": ["en"], "staff": 2}, "bi": {"skills": ["en", "de"], "staff": 1},
+              "de": {"skills": ["de"], "staff": 1}}
+    data = _data(groups, structure="swarming", discipline=discipline,
+                 routing={"agent": agent})
+    data["demand"]["rate"] = 12.0
+    data["work"] = {"mix": {"l1": 0.5, "l2": 0.5},
+                    "effort": {"l1": {"mean": "10min"}, "l2": {"mean": "20min"}},
+                    "triage": {"l1": {"mean": "5min"}}}
+    data["team"]["tiers"]["l2"] = {"groups": {"en2": {"skills": ["en"], "staff": 1},
+                                              "de2": {"skills": ["de"], "staff": 1}}}
+    scenario = ss.Scenario.from_dict(data)
+    stream = generate(scenario, 0, seed)
+    desk = RoutedSwarmDesk(scenario, stream, engine_stream(seed, 0))
+    swarms: list[tuple[int, list[int]]] = []
+    form, start = desk._form_swarm, desk._start
+
+    def formed(expert: int, i: int) -> None:
+        owner = desk.help_owner[i]
+        form(expert, i)
+        lead = owner if owner >= 0 else expert
+        swarms.append((i, [lead, *desk.members[lead]]))
+
+    def started(a: int, i: int) -> None:
+        swarms.append((i, [a]))
+        start(a, i)
+
+    desk._form_swarm, desk._start = formed, started
+    desk.run()
+    assert any(len(members) > 1 for _, members in swarms)
+    for i, members in swarms:
+        for a in members:
+            assert desk.skill[i] in desk.team_skills[desk.agent_team[a]], (i, a)
+    # Conservation: open = waiting in the skill queues + held or waiting for help.
+    held = {i for i in desk.agent_ticket if i >= 0}
+    held |= {i for level in desk.skill_help for queues in level for w in queues for i in w}
+    assert desk.next_ticket - desk.closed == sum(desk.queued) + len(held)
+    result = ss.simulate(scenario, replications=1, seed=seed)
+    assert result.tickets["swarm_size"].max() >= 2
+
+
+def test_swarming_with_one_group_per_tier_is_the_plain_swarm() -> None:
+    # Exact: one group holding every skill per tier routes as the tiers without groups.
+    data = mmc_dict(rate=10.0, staff=3, horizon="1w", warmup="1d")
+    data["demand"]["skills"] = {"a": 0.6, "b": 0.4}
+    data["demand"]["channels"] = {"phone": {"share": 0.5, "patience": "10min"},
+                                  "mail": {"share": 0.5}}
+    data["priorities"] = {"P1": {"share": 0.3, "response": "5min", "resolution": "1h"},
+                          "P2": {"share": 0.7, "response": "1h", "resolution": "8h"}}
+    data["work"] = {"mix": {"l1": 0.6, "l2": 0.4},
+                    "effort": {"l1": {"mean": "10min"}, "l2": {"mean": "30min"}},
+                    "triage": {"l1": {"mean": "5min"}}}
+    data["team"].update(structure="swarming", discipline="priority")
+    data["team"]["tiers"]["l2"] = {"staff": 2}
+    plain = ss.Scenario.from_dict(copy.deepcopy(data))
+    for tier, staff in (("l1", 3), ("l2", 2)):
+        data["team"]["tiers"][tier] = {"groups": {f"all_{tier}": {"skills": ["a", "b"],
+                                                                  "staff": staff}}}
+    grouped = ss.Scenario.from_dict(data)
+    a = ss.simulate(plain, replications=2, seed=9).tickets
+    b = ss.simulate(grouped, replications=2, seed=9).tickets
+    assert (b["swarm_size"] > 1).any()
+    columns = [c for c in a.columns if c != "group"]
+    pd.testing.assert_frame_equal(a[columns], b[columns])

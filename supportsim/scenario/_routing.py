@@ -108,9 +108,14 @@ def check_routing(scenario: Scenario) -> None:
                                      "[demand.skills]" + known(skill), list(group.skills))
             if group.site is not None:
                 raise KeyedError(f"{key}.site", "sites are not supported yet", group.site)
-    if grouped and team.structure == "swarming":
-        raise KeyedError("team.structure", "swarming with agent groups (team.tiers.lN.groups) "
-                         "is not supported yet", "swarming")
+    swarming = team.structure == "swarming"
+    if grouped and swarming and team.discipline == "preemptive":
+        raise KeyedError("team.discipline", "preemption in a swarming desk with agent groups "
+                         "(team.tiers.lN.groups) is not supported yet", "preemptive")
+    if (grouped and swarming and team.routing is not None
+            and team.routing.overflow is not None):
+        raise KeyedError("team.routing.overflow", "overflow in a swarming desk is not "
+                         "supported yet")
     if grouped and scenario.initial is not None:
         raise KeyedError("initial", "an [initial] backlog with agent groups "
                          "(team.tiers.lN.groups) is not supported yet")
