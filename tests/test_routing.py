@@ -426,13 +426,43 @@ def test_swarming_with_one_group_per_tier_is_the_plain_swarm() -> None:
                     "triage": {"l1": {"mean": "5min"}}}
     data["team"].update(structure="swarming", discipline="priority")
     data["team"]["tiers"]["l2"] = {"staff": 2}
+    for skills in ({"a": 0.6, "b": 0.4}, None):
+        if skills is None:  # one skill: with an [initial] backlog at both tiers too
+            del data["demand"]["skills"]
+            data["initial"] = {"backlog": [
+                {"id": f"T{k}", "opened_at": -1.0 - k, "priority": "P2",
+                 "tier": "l1" if k % 2 else "l2", "in_service": k < 2} for k in range(12)]}
+        data["team"]["tiers"] = {"l1": {"staff": 3}, "l2": {"staff": 2}}
+        plain = ss.Scenario.from_dict(copy.deepcopy(data))
+        held = list(skills or ["any"])
+        for tier, staff in (("l1", 3), ("l2", 2)):
+            data["team"]["tiers"][tier] = {"groups": {f"all_{tier}": {"skills": held,
+                                                                      "staff": staff}}}
+        grouped = ss.Scenario.from_dict(data)
+        a = ss.simulate(plain, replications=2, seed=9).tickets
+        b = ss.simulate(grouped, replications=2, seed=9).tickets
+        assert (b["swarm_size"] > 1).any()
+        columns = [c for c in a.columns if c != "group"]
+        pd.testing.assert_frame_equal(a[columns], b[columns])
+
+
+def test_backlog_with_groups_of_one_skill_is_the_plain_tier() -> None:
+    # Exact: two groups holding the one skill "any" route as the plain tier of 7, with an
+    # [initial] backlog in service and waiting at start (ties at t = 0 go to the first
+    # group, as the plain tier takes its agents in order).
+    data = mmc_dict(rate=20.0, staff=7, horizon="3d", warmup="6h")
+    data["initial"] = {"backlog": [
+        {"id": f"T{k}", "opened_at": -1.0 - k, "priority": "P1", "tier": "l1",
+         "in_service": k < 5} for k in range(30)]}
     plain = ss.Scenario.from_dict(copy.deepcopy(data))
-    for tier, staff in (("l1", 3), ("l2", 2)):
-        data["team"]["tiers"][tier] = {"groups": {f"all_{tier}": {"skills": ["a", "b"],
-                                                                  "staff": staff}}}
+    data["team"]["tiers"]["l1"] = {"groups": {"a": {"skills": ["any"], "staff": 4},
+                                              "b": {"skills": ["any"], "staff": 3}}}
     grouped = ss.Scenario.from_dict(data)
-    a = ss.simulate(plain, replications=2, seed=9).tickets
-    b = ss.simulate(grouped, replications=2, seed=9).tickets
-    assert (b["swarm_size"] > 1).any()
+    a = ss.simulate(plain, replications=2, seed=4).tickets
+    b = ss.simulate(grouped, replications=2, seed=4).tickets
+    assert b["initial"].sum() == 60
     columns = [c for c in a.columns if c != "group"]
     pd.testing.assert_frame_equal(a[columns], b[columns])
+    data["demand"]["skills"] = {"any": 0.5, "other": 0.5}
+    data["team"]["tiers"]["l1"]["groups"]["b"]["skills"] = ["other"]
+    assert "backlog rows carry no skill" in _error(data)

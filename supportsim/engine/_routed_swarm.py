@@ -46,6 +46,21 @@ class RoutedSwarmDesk(Teams, SwarmDesk):
         super().__init__(scenario, tickets, rng)
         self._setup_queues(scenario, tickets)
 
+    def _backlog_help(self, i: int, level: int) -> None:
+        """Backlog ticket `i`, waiting at `level`, asks for an agent of its need's level
+        holding its skill, with no owner (as :meth:`SwarmDesk._backlog_help`)."""
+        needed = max(self.need[i], level)
+        self.help_level[i] = needed
+        self.help_since[i] = self.env._now
+        s = self.skill[i]
+        for t, lv in enumerate(self.levels):
+            if lv >= needed:
+                expert = self._idle_agent(self.teams_for[t][s])
+                if expert >= 0:
+                    self._form_swarm(expert, i)
+                    return
+        self.skill_help[needed - 1][s][self.queue_class[i]].append(i)
+
     def _enter(self, q: int, i: int) -> None:
         # The lowest tier with an idle agent holding the skill takes it (experts stay free).
         s = self.skill[i]

@@ -142,6 +142,16 @@ class Teams(_Base):
         self.idle_since.append(self.env._now)
         return super().add_agent(t, g, origin, learner=learner, active=active)
 
+    def _idle_count(self, t: int) -> int:
+        return sum(len(self.team_idle[p]) for p in range(len(self.team_tier))
+                   if self.team_tier[p] == t)
+
+    def _idle_take(self, t: int) -> int:
+        # A backlog ticket in service at start: only with one skill, which every team
+        # holds, so any idle agent of the tier (the longest idle) may have it.
+        return self._idle_agent([p for p in range(len(self.team_tier))
+                                 if self.team_tier[p] == t])
+
     def _drop_idle(self, a: int, t: int) -> None:
         self.team_idle[self.agent_team[a]].remove(a)
 

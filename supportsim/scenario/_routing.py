@@ -116,9 +116,9 @@ def check_routing(scenario: Scenario) -> None:
             and team.routing.overflow is not None):
         raise KeyedError("team.routing.overflow", "overflow in a swarming desk is not "
                          "supported yet")
-    if grouped and scenario.initial is not None:
-        raise KeyedError("initial", "an [initial] backlog with agent groups "
-                         "(team.tiers.lN.groups) is not supported yet")
+    if scenario.initial is not None and len(skills) > 1:
+        raise KeyedError("initial", "an [initial] backlog with several skills "
+                         "([demand.skills]) is not supported yet: backlog rows carry no skill")
     _check_reach(scenario, skills, grouped)
     routing = team.routing
     if routing is None:
