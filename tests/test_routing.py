@@ -466,3 +466,27 @@ def test_backlog_with_groups_of_one_skill_is_the_plain_tier() -> None:
     data["demand"]["skills"] = {"any": 0.5, "other": 0.5}
     data["team"]["tiers"]["l1"]["groups"]["b"]["skills"] = ["other"]
     assert "backlog rows carry no skill" in _error(data)
+
+
+def test_capacity_check_sees_each_skill_and_sets_of_skills() -> None:
+    # 20 tickets/h x 15 min = 5 Erlangs. German alone (2 Erlangs) on 1 agent: warned,
+    # though the tier (5 on 6) keeps up.
+    groups = {"en": {"skills": ["en"], "staff": 5}, "de": {"skills": ["de"], "staff": 1}}
+    warned = ss.check(ss.Scenario.from_dict(_data(groups))).warnings
+    assert len(warned) == 1
+    assert "skill de 2.00 Erlangs >= 1.00 agents" in warned[0]
+    # a and b (1.5 Erlangs each) keep up alone (2 agents each can serve them), not
+    # together (3.0 on the 3 agents of x, y, z): Hall's condition on the set.
+    groups = {"x": {"skills": ["a", "b"], "staff": 1}, "y": {"skills": ["a"], "staff": 1},
+              "z": {"skills": ["b"], "staff": 1}, "w": {"skills": ["c"], "staff": 5}}
+    warned = ss.check(ss.Scenario.from_dict(
+        _data(groups, skills={"a": 0.3, "b": 0.3, "c": 0.4}))).warnings
+    assert len(warned) == 1 and "skills a, b 3.00 Erlangs >= 3.00 agents" in warned[0]
+    # Enough agents: no warning. A skill's own work counts in the tier's load.
+    groups = {"en": {"skills": ["en"], "staff": 5}, "bi": {"skills": ["en", "de"], "staff": 3}}
+    data = _data(groups)
+    assert ss.check(ss.Scenario.from_dict(data)).warnings == ()
+    data["work"]["skills"] = {"de": {"effort": {"l1": {"dist": "fixed", "mean": "1h"}}}}
+    loads = ss.check(ss.Scenario.from_dict(data)).loads
+    # 20/h x (0.6 x 0.25 h + 0.4 x 1 h) = 11 Erlangs.
+    assert loads["offered_load"].iloc[0] == pytest.approx(11.0)

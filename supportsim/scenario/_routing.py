@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from supportsim.scenario._scenario import Scenario
 
 __all__ = ["DEFAULT_SKILL", "Overflow", "Routing", "check_routing", "check_skill_work",
-           "skill_names"]
+           "skill_names", "skill_shares"]
 
 #: The one skill of a scenario without ``[demand.skills]``.
 DEFAULT_SKILL = "any"
@@ -81,6 +81,19 @@ def skill_names(scenario: Scenario) -> list[str]:
     """The skills of `scenario`, in file order (``["any"]`` without ``[demand.skills]``)."""
     skills = scenario.demand.skills
     return list(skills) if skills else [DEFAULT_SKILL]
+
+
+def skill_shares(scenario: Scenario) -> dict[str, float]:
+    """Each skill's share of the tickets: [demand.skills], or a channel's own shares for
+    its tickets, weighted by the channels' shares (waves' own channel shares aside)."""
+    names = skill_names(scenario)
+    base = scenario.demand.skills or {DEFAULT_SKILL: 1.0}
+    shares = dict.fromkeys(names, 0.0)
+    for channel in scenario.demand.channels.values():
+        own = channel.skills or base
+        for name in names:
+            shares[name] += channel.share * own.get(name, 0.0)
+    return shares
 
 
 def check_routing(scenario: Scenario) -> None:

@@ -356,6 +356,10 @@ class Work(Section):
         """The work of skill `name`: [work] with its ``[work.skills.NAME]`` applied."""
         return self._with((self.skills or {}).get(name))
 
+    def then(self, override: PriorityWork | None) -> Work:
+        """This work with `override` (a priority's or a skill's table) applied on top."""
+        return self._with(override)
+
     def _with(self, override: PriorityWork | None) -> Work:
         if override is None:
             return self
