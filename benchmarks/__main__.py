@@ -19,7 +19,17 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from benchmarks import _common, analysis, core, flagship, memory, scaling, sweep, workforce
+from benchmarks import (
+    _common,
+    analysis,
+    core,
+    flagship,
+    memory,
+    routing,
+    scaling,
+    sweep,
+    workforce,
+)
 from benchmarks._common import Row, say
 
 FAMILIES: dict[str, Callable[[bool], list[Row]]] = {
@@ -29,6 +39,7 @@ FAMILIES: dict[str, Callable[[bool], list[Row]]] = {
     "analysis": analysis.run,
     "flagship": flagship.run,
     "workforce": workforce.run,
+    "routing": routing.run,
     "sweep": sweep.run,
 }
 PROFILES: dict[str, Callable[[bool], str]] = {

@@ -118,6 +118,8 @@ def with_backlog(scenario: Scenario, seed: int, replication: int, tickets: Ticke
         retriage=cat("retriage", 1), bounce_draw=cat("bounce_draw", 1),
         learning_draw=cat("learning_draw", 1), knowledge_draw=cat("knowledge_draw"),
         review=cat("review", 1), wave=cat("wave"), site=cat("site"),
+        # Agent groups refuse a backlog for now (scenario/_routing.py): skill 0 is unread.
+        skill=np.concatenate([np.zeros(n, dtype=np.int8), tickets.skill]),
         initial=n, initial_tier=backlog.tier.copy(), in_service=backlog.in_service.copy(),
         responded=responded,
     )

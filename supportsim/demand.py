@@ -50,7 +50,7 @@ GROWTH_PERIOD = 672.0  # growth is quoted per 4 weeks
 STREAMS: dict[str, int] = {
     "arrivals": 0, "storms": 1, "priority": 2, "channel": 3, "need": 4, "patience": 5,
     "effort": 6, "triage": 7, "retriage": 8, "bounce": 9, "learning": 10, "knowledge": 11,
-    "review": 12, "site": 13,
+    "review": 12, "site": 13, "skill": 14,
 }
 
 # Stylised service-desk contact pattern: quiet nights, a mid-morning peak, a lunch dip, a
@@ -83,6 +83,7 @@ class TicketStream:
     review: np.ndarray  # (3, n) upper-tier work before a bounce (team.tennis.review)
     wave: np.ndarray  # int16 index into demand.waves; -1 for base, storm and backlog tickets
     site: np.ndarray  # int8 index into scenario.site_names: where the ticket was raised
+    skill: np.ndarray  # int8 index into the scenario's skills (0 = "any" without skills)
     #: The first `initial` tickets are the [initial] backlog (negative arrival times);
     #: the arrays below are set only when there is one.
     initial: int = 0
@@ -365,7 +366,8 @@ def _mix_shares(work: Work) -> list[float]:
     return [mix.get(t, 0.0) for t in TIERS]
 
 
-def _needs(scenario: Scenario, rng: np.random.Generator, priority: np.ndarray) -> np.ndarray:
+def _needs(scenario: Scenario, rng: np.random.Generator, priority: np.ndarray,
+           skill: np.ndarray) -> np.ndarray:
     """Needed tier level (1..3) per ticket, from its priority's mix.
 
     One uniform per ticket, mapped through the mix of the ticket's priority: without
@@ -380,7 +382,43 @@ def _needs(scenario: Scenario, rng: np.random.Generator, priority: np.ndarray) -
         if override is not None and override.mix is not None:
             mine = priority == rank
             need[mine] = _choose(_mix_shares(work.for_priority(name)), uniforms[mine])
+    # A skill's own mix applies after the priority's (the same uniforms: CRN).
+    for index, name in _skill_overrides(scenario, "mix"):
+        mine = skill == index
+        need[mine] = _choose(_mix_shares(work.for_skill(name)), uniforms[mine])
     return need + np.int8(1)
+
+
+def _skill_overrides(scenario: Scenario, table: str) -> list[tuple[int, str]]:
+    """(index, name) of the skills whose ``[work.skills.NAME]`` sets `table`."""
+    own = scenario.work.skills
+    if not own:
+        return []
+    names = list(scenario.demand.skills or ())
+    return [(names.index(name), name) for name, override in own.items()
+            if (override.mix is not None if table == "mix" else getattr(override, table))]
+
+
+def _skills(scenario: Scenario, rng: Callable[[], np.random.Generator],
+            channel: np.ndarray) -> np.ndarray:
+    """Skill index per ticket: by [demand.skills], or its channel's own shares.
+
+    Drawn only when the scenario has skills, from a stream of its own: a scenario
+    without them draws every other attribute exactly as before.
+    """
+    demand = scenario.demand
+    n = channel.size
+    if not demand.skills:
+        return np.zeros(n, dtype=np.int8)
+    names = list(demand.skills)
+    uniforms = rng().random(n)
+    skill = _choose(list(demand.skills.values()), uniforms)
+    for c, spec in enumerate(demand.channels.values()):
+        if spec.skills:
+            mine = channel == c
+            skill[mine] = _choose([spec.skills.get(name, 0.0) for name in names],
+                                  uniforms[mine])
+    return skill
 
 
 def generate(scenario: Scenario, replication: int, seed: int, *,
@@ -483,9 +521,10 @@ def _draw(scenario: Scenario, arrived: np.ndarray, is_storm: np.ndarray,
                             if priorities is None else priorities, n)
     channel = _categorical(stream("channel"), [c.share for c in scenario.demand.channels.values()]
                            if channels is None else channels, n)
-    need = _needs(scenario, stream("need"), priority)
+    skill = _skills(scenario, lambda: stream("skill"), channel)
+    need = _needs(scenario, stream("need"), priority, skill)
     return _attributes(scenario, stream, arrived, is_storm, priority, channel, need, wave,
-                       site)
+                       site, skill)
 
 
 def _sites(scenario: Scenario, stream: Callable[[str], np.random.Generator], n: int,
@@ -503,16 +542,20 @@ def _sites(scenario: Scenario, stream: Callable[[str], np.random.Generator], n: 
 def _attributes(scenario: Scenario, stream: Callable[[str], np.random.Generator],
                 arrived: np.ndarray, is_storm: np.ndarray, priority: np.ndarray,
                 channel: np.ndarray, need: np.ndarray, wave: int = -1,
-                site: int | None = None) -> TicketStream:
+                site: int | None = None, skill: np.ndarray | None = None) -> TicketStream:
     """The rest of the tickets' attributes, each from its own stream."""
     n = arrived.size
     demand, work = scenario.demand, scenario.work
+    if skill is None:
+        skill = np.zeros(n, dtype=np.int8)
     patience_mean = np.array([c.patience if c.patience is not None else np.inf
                               for c in demand.channels.values()])[channel]
     patience = stream("patience").exponential(1.0, n) * patience_mean
 
     overrides = [(rank, work.priorities[name]) for rank, name in enumerate(scenario.priorities)
                  if name in work.priorities]
+    skill_overrides = ([(names.index(name), name) for name in work.skills]
+                       if work.skills and (names := list(demand.skills or ())) else [])
 
     def per_tier(name: str, specs: Mapping[Any, Distribution], table: str = "") -> np.ndarray:
         rng = stream(name)
@@ -531,6 +574,14 @@ def _attributes(scenario: Scenario, stream: Callable[[str], np.random.Generator]
                 if spec is not None:
                     mine = priority == rank
                     sub = np.random.default_rng([int(key), rank + 1])
+                    rows[level, mine] = draw(spec, sub, int(mine.sum()))
+            # A skill's override applies after the priority's, from a sub-stream of its
+            # own (keyed past every priority rank, which are < 128).
+            for index, skill_name in skill_overrides if table else ():
+                spec = getattr(work.skills[skill_name], table).get(tier)  # type: ignore[index]
+                if spec is not None:
+                    mine = skill == index
+                    sub = np.random.default_rng([int(key), 1000 + index])
                     rows[level, mine] = draw(spec, sub, int(mine.sum()))
         return rows
 
@@ -557,4 +608,5 @@ def _attributes(scenario: Scenario, stream: Callable[[str], np.random.Generator]
         review=per_tier("review", review_specs, "triage" if review is None else ""),
         wave=np.full(n, wave, dtype=np.int16),
         site=_sites(scenario, stream, n, site),
+        skill=skill,
     )

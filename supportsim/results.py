@@ -140,19 +140,27 @@ class SimulationResult:
             return self.fresh_scores.copy()
         return self.scores.copy()
 
-    def utilisation(self) -> pd.DataFrame:
-        """Busy time over paid time, per replication and tier.
+    def utilisation(self, *, groups: bool = False) -> pd.DataFrame:
+        """Busy time over paid time, per replication and tier (and agent group).
+
+        Parameters
+        ----------
+        groups : bool, default False
+            One row per agent group of ``team.tiers.lN.groups`` too (``group`` empty for
+            a tier without groups).
 
         Returns
         -------
         DataFrame
-            ``replication``, ``tier``, ``busy_time``, ``on_duty_time`` (rostered),
+            ``replication``, ``tier`` (and ``group`` with `groups`), ``busy_time``,
+            ``on_duty_time`` (rostered),
             ``overtime_time`` (after the end of duty, finishing the ticket in hand: all of
             it busy), ``utilisation`` = busy / (on duty + overtime), which cannot exceed 1,
             and ``overtime_share`` = overtime / (on duty + overtime). Agent-hours over the
             whole horizon, warm-up included.
         """
-        grouped = self.staff.groupby(["replication", "tier"], observed=True)
+        keys = ["replication", "tier", "group"] if groups else ["replication", "tier"]
+        grouped = self.staff.groupby(keys, observed=True)
         sums = grouped[["busy_time", "on_duty_time", "overtime_time"]].sum()
         paid = sums["on_duty_time"] + sums["overtime_time"]
         sums["utilisation"] = sums["busy_time"] / paid

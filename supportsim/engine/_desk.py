@@ -251,21 +251,29 @@ class Desk(Duty):
         serving = np.flatnonzero(stream.in_service).tolist()
         for t, level in enumerate(levels):
             wanted = sum(1 for i in serving if stream.initial_tier[i] == level)
-            if wanted > len(self.idle[t]):
+            if wanted > self._idle_count(t):
                 raise ScenarioError(
                     f"initial.backlog: {wanted} ticket(s) in service at "
-                    f"{TIER_NAMES[level - 1]} at start, but only {len(self.idle[t])} "
+                    f"{TIER_NAMES[level - 1]} at start, but only {self._idle_count(t)} "
                     f"{TIER_NAMES[level - 1]} agents are on duty then; mark fewer in service "
                     "or put more agents on duty at start"
                     + (f" ({self.scenario.source})" if self.scenario.source else ""))
         for i in serving:
-            self._start(self.idle[levels.index(int(stream.initial_tier[i]))].popleft(), i)
+            self._start(self._idle_take(levels.index(int(stream.initial_tier[i]))), i)
         in_service = set(serving)
         self._place_waiting([i for i in range(count) if i not in in_service], queue)
         self.next_ticket = count
         # The snapshot at t = 0 was taken before the backlog was in place.
         self._snapshots[0] = self._state()
         return count
+
+    def _idle_count(self, t: int) -> int:
+        """Idle agents of tier index `t` (for the backlog at start)."""
+        return len(self.idle[t])
+
+    def _idle_take(self, t: int) -> int:
+        """The longest idle agent of tier index `t`, taken off the idle list."""
+        return self.idle[t].popleft()
 
     def _backlog_queue(self, t: int) -> int:
         """The queue a backlog ticket waiting at tier index `t` joins."""
