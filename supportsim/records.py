@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from supportsim._site_records import agent_sites, site_timeline
 from supportsim.demand import TicketStream
 from supportsim.engine import ReplicationRecord
 from supportsim.scenario import Scenario
@@ -38,7 +39,7 @@ def build_tables(scenario: Scenario, runs: list[Run]) -> dict[str, pd.DataFrame]
     """The ``tickets``, ``staff``, ``timeline`` and ``events`` tables of `runs`."""
     return {
         "tickets": _tickets(scenario, runs),
-        "staff": _staff(runs),
+        "staff": _staff(runs, scenario),
         "timeline": _timeline(scenario, runs),
         "events": _events(runs),
     }
@@ -116,10 +117,13 @@ def _wave_names(scenario: Scenario, index: np.ndarray) -> pd.Series:
     return pd.Series(names.take(positions).to_pandas(), dtype=str)
 
 
-def _staff(runs: list[Run]) -> pd.DataFrame:
+def _staff(runs: list[Run], scenario: Scenario) -> pd.DataFrame:
     frames = []
+    where = agent_sites(scenario)
     for rep, _, rec in runs:
         agents = len(rec.agent_tier)
+        sites = [where[(int(level), group)]
+                 for level, group in zip(rec.agent_tier.tolist(), rec.agent_group, strict=True)]
         frames.append(pd.DataFrame({
             "replication": np.full(agents, rep, dtype=np.int32),
             "agent": np.arange(agents, dtype=np.int32),
@@ -134,6 +138,7 @@ def _staff(runs: list[Run]) -> pd.DataFrame:
             "phase": pd.Categorical(rec.phase, categories=["learning", "improvement", "stable"]),
             "reason": pd.Categorical(rec.leave_reason, categories=LEAVE_REASONS),
             "group": rec.agent_group,
+            "site": pd.Categorical(sites, categories=scenario.site_names),
         }))
     return pd.concat(frames, ignore_index=True)
 
@@ -189,6 +194,7 @@ def _group_timeline(scenario: Scenario, rec: ReplicationRecord) -> dict[str, np.
             for s, skill in enumerate(skills):
                 columns[f"queued_{TIERS[level - 1]}_{skill}"] = rec.skill_queued[
                     :, t * len(skills) + s]
+    columns.update(site_timeline(scenario, rec))
     return columns
 
 

@@ -140,7 +140,7 @@ class SimulationResult:
             return self.fresh_scores.copy()
         return self.scores.copy()
 
-    def utilisation(self, *, groups: bool = False) -> pd.DataFrame:
+    def utilisation(self, *, groups: bool = False, sites: bool = False) -> pd.DataFrame:
         """Busy time over paid time, per replication and tier (and agent group).
 
         Parameters
@@ -148,18 +148,23 @@ class SimulationResult:
         groups : bool, default False
             One row per agent group of ``team.tiers.lN.groups`` too (``group`` empty for
             a tier without groups).
+        sites : bool, default False
+            One row per site agents work at too (``site``: the group's, else the first
+            site; follow-the-sun desks).
 
         Returns
         -------
         DataFrame
-            ``replication``, ``tier`` (and ``group`` with `groups`), ``busy_time``,
+            ``replication``, ``tier`` (and ``group`` with `groups`, ``site`` with
+            `sites`), ``busy_time``,
             ``on_duty_time`` (rostered),
             ``overtime_time`` (after the end of duty, finishing the ticket in hand: all of
             it busy), ``utilisation`` = busy / (on duty + overtime), which cannot exceed 1,
             and ``overtime_share`` = overtime / (on duty + overtime). Agent-hours over the
             whole horizon, warm-up included.
         """
-        keys = ["replication", "tier", "group"] if groups else ["replication", "tier"]
+        keys = ["replication", "tier", *(["group"] if groups else []),
+                *(["site"] if sites else [])]
         grouped = self.staff.groupby(keys, observed=True)
         sums = grouped[["busy_time", "on_duty_time", "overtime_time"]].sum()
         paid = sums["on_duty_time"] + sums["overtime_time"]

@@ -56,7 +56,7 @@ def _error(data: dict[str, Any]) -> str:
     (lambda d: d["team"]["tiers"]["l1"]["groups"]["en"].update(skills=["fr"]),
      ["team.tiers.l1.groups.en.skills", "'fr'", "not a skill"]),
     (lambda d: d["team"]["tiers"]["l1"]["groups"]["en"].update(site="berlin"),
-     ["team.tiers.l1.groups.en.site", "berlin", "sites are not supported yet"]),
+     ["team.tiers.l1.groups.en.site", "berlin", "is not a site of [sites]"]),
     (lambda d: d["team"].update(routing={"agent": "ordered", "order": ["en", "xx"]}),
      ["team.routing.order", "'xx'", "not a group"]),
     (lambda d: d["team"].update(routing={"order": ["en"]}),

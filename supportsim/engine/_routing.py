@@ -106,12 +106,13 @@ class RoutedDesk(Teams, TieredDesk):
         return True
 
     def _overflow(self, event: Timeout) -> None:
-        """Ticket `i` has waited `after` at tier `t`: the fallback skill's teams may take it."""
+        """Ticket `i` has waited `after` at tier `t`: the fallback skill's teams (or the
+        overflow site's) may take it."""
         t, i, entry = event._value
         if self.waiting_entry[i] != entry or self.abandoned[i]:
             return  # taken, or gone, meanwhile
         self.overflowed[i] = True
-        a = self._idle_agent(self.teams_for[t][self.fallback])
+        a = self._idle_agent(self.overflow_teams[t])
         if a >= 0:
             self._unqueue(t, i)
             self._start(a, i)

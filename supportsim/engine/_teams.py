@@ -27,6 +27,7 @@ from simpy.events import Timeout
 from supportsim.demand import TicketStream
 from supportsim.engine._hours import staffing_duty_groups
 from supportsim.scenario import Scenario
+from supportsim.scenario._group_sites import group_site
 from supportsim.scenario._routing import skill_names
 
 if TYPE_CHECKING:
@@ -59,25 +60,32 @@ class Teams(_Base):
                             ) == "priority"
         overflow = routing.overflow if routing is not None else None
         self.overflow_after = overflow.after if overflow is not None else None
-        self.fallback = self.skill_names.index(overflow.skill) if overflow is not None else -1
+        # An overflow to a skill goes to its holders; to a site (fallback -1: every
+        # ticket's timer runs) to the groups working there.
+        self.fallback = (self.skill_names.index(overflow.skill)
+                         if overflow is not None and overflow.skill is not None else -1)
+        overflow_site = overflow.site if overflow is not None else None
 
         # -- teams: (tier index, name, skills) in file order; duty group -> team
         self.team_tier: list[int] = []
         self.team_names: list[str] = []
         self.team_skills: list[list[int]] = []
         self.team_effort: list[list[float]] = []
+        self.team_site: list[str] = []
         self.duty_team: list[int] = []
         tiers = list(scenario.team.tiers.items())
-        for t, (_, tier) in enumerate(tiers):
+        for t, (tier_name, tier) in enumerate(tiers):
             if tier.groups is None:
                 self._add_team(t, "", list(range(S)), [1.0] * S,
                                len(staffing_duty_groups(scenario, tier)))
+                self.team_site.append(scenario.site_names[0])
                 continue
             for name, group in tier.groups.items():
                 skills = [self.skill_names.index(s) for s in group.skills]
                 effort = [group.effort.get(s, 1.0) for s in self.skill_names]
                 self._add_team(t, name, skills, effort,
                                len(staffing_duty_groups(scenario, group)))
+                self.team_site.append(group_site(scenario, tier_name, name))
         self.scaled = any(f != 1.0 for effort in self.team_effort for f in effort)
         order = list(routing.order) if routing is not None else []
         rank = {name: k for k, name in enumerate(order)}
@@ -87,6 +95,11 @@ class Teams(_Base):
                                    if self.team_tier[p] == t and s in self.team_skills[p]),
                                   key=lambda p: rank.get(self.team_names[p], len(order)))
                            for s in range(S)] for t in range(len(tiers))]
+        # Teams of tier t an overflowing ticket may also go to.
+        self.overflow_teams = [
+            [p for p in range(len(self.team_tier)) if self.team_tier[p] == t
+             and (self.team_site[p] == overflow_site if overflow_site is not None
+                  else self.fallback in self.team_skills[p])] for t in range(len(tiers))]
         self.team_idle: list[deque[int]] = [deque() for _ in self.team_tier]
         # Queues a team's agents take work from (its tier's queues of its skills).
         self.team_queues = [[(0 if shared else t) * S + s for s in skills]
@@ -119,8 +132,8 @@ class Teams(_Base):
             self.waiting_entry = [-1] * len(tickets)
             self.entries = 0
             self.overflowed = [False] * len(tickets)
-            for p in range(len(self.team_tier)):
-                if self.fallback in self.team_skills[p]:
+            for teams in self.overflow_teams:
+                for p in teams:
                     self.team_queues[p].append(-1 - self.team_tier[p])  # -1 - t: overflow
 
     def _add_team(self, t: int, name: str, skills: list[int], effort: list[float],

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import Field, StringConstraints, model_validator
 
+from supportsim.scenario._group_sites import check_group_sites
 from supportsim.scenario._schema import (
     MAX_DURATION,
     TIERS,
@@ -40,11 +41,22 @@ SkillName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_\-]{
 
 class Overflow(Section):
     """``[team.routing.overflow]``: a ticket waiting longer than `after` in a tier's queue
-    also becomes eligible for the groups of that tier holding `skill`."""
+    also becomes eligible for the groups of that tier holding `skill`, or (follow the
+    sun) for the groups of that tier working at `site`."""
 
     after: Hours = Field(ge=0, le=MAX_DURATION,
                          description="wait in the tier's queue after which it overflows")
-    skill: SkillName = Field(description="the fallback skill (e.g. a common language)")
+    skill: SkillName | None = Field(
+        default=None, description="the fallback skill (e.g. a common language)")
+    site: SkillName | None = Field(
+        default=None, description="or: the site whose groups take it, whatever its skill")
+
+    @model_validator(mode="after")
+    def _one_target(self) -> Overflow:
+        if (self.skill is None) == (self.site is None):
+            raise KeyedError("skill", "give exactly one of skill and site (where an "
+                             "overflowing ticket goes)", self.skill)
+        return self
 
 
 class Routing(Section):
@@ -119,8 +131,6 @@ def check_routing(scenario: Scenario) -> None:
                 if skill not in skills:
                     raise KeyedError(f"{key}.skills", f"names {skill!r}, not a skill of "
                                      "[demand.skills]" + known(skill), list(group.skills))
-            if group.site is not None:
-                raise KeyedError(f"{key}.site", "sites are not supported yet", group.site)
     swarming = team.structure == "swarming"
     if grouped and swarming and team.discipline == "preemptive":
         raise KeyedError("team.discipline", "preemption in a swarming desk with agent groups "
@@ -133,6 +143,7 @@ def check_routing(scenario: Scenario) -> None:
         raise KeyedError("initial", "an [initial] backlog with several skills "
                          "([demand.skills]) is not supported yet: backlog rows carry no skill")
     _check_reach(scenario, skills, grouped)
+    check_group_sites(scenario)
     routing = team.routing
     if routing is None:
         return
@@ -145,7 +156,7 @@ def check_routing(scenario: Scenario) -> None:
             raise KeyedError("team.routing.order", f"names {name!r}, not a group of any tier"
                              + _did_you_mean_factory(sorted(names))(name), list(routing.order))
     overflow = routing.overflow
-    if overflow is not None:
+    if overflow is not None and overflow.skill is not None:
         holders = [name for groups in grouped.values() for name, group in groups.items()
                    if overflow.skill in group.skills]
         if overflow.skill not in skills:

@@ -129,7 +129,9 @@ class AgentGroup(Section):
         description="effort multiplier per skill the group serves (a second language is "
                     "slower); in [0.01, 100]; 1 where not given")
     site: SkillName | None = Field(
-        default=None, description="the group's site ([sites]; not supported yet)")
+        default=None,
+        description="the site the group works at ([sites]): its hours and shifts are that "
+                    "site's local clock times, days and holidays; not set: the first site")
 
     @model_validator(mode="after")
     def _check(self) -> AgentGroup:
