@@ -25,6 +25,7 @@ from typing import Any
 
 import numpy as np
 
+from supportsim._site_clocks import site_offsets, wave_shift
 from supportsim._size import DEFAULT_MAX_TICKETS, estimate_size
 from supportsim.distributions import draw
 from supportsim.scenario import Scenario
@@ -143,10 +144,20 @@ def _extra(bursts: Sequence[Burst], t: np.ndarray) -> np.ndarray:
 
 
 def rate_at(scenario: Scenario, t: np.ndarray | float) -> np.ndarray:
-    """Arrival rate (tickets/hour) at instants `t`, excluding change storms."""
+    """Arrival rate (tickets/hour) at instants `t`, excluding change storms (with several
+    sites, the sum of each site's share on its own clock: :mod:`supportsim._site_clocks`)."""
+    sites = site_offsets(scenario)
+    if sites is not None:
+        return sum((share * _rate_at(scenario, t, shift) for _, share, shift in sites),
+                   np.zeros(np.shape(t)))
+    return _rate_at(scenario, t)
+
+
+def _rate_at(scenario: Scenario, t: np.ndarray | float, shift: float = 0.0) -> np.ndarray:
+    """:func:`rate_at` on a clock `shift` hours ahead of start's."""
     t = np.asarray(t, dtype=float)
     demand = scenario.demand
-    hour = np.floor(t + _week_offset(scenario)).astype(np.int64) % HOURS_PER_WEEK
+    hour = np.floor(t + (_week_offset(scenario) + shift)).astype(np.int64) % HOURS_PER_WEEK
     growth = (1.0 + demand.growth) ** (t / GROWTH_PERIOD)
     factor = np.maximum(1.0 + _burst_extra(demand, t), 0.0)
     return demand.rate * weekly_profile(demand.profile)[hour] * growth * factor
@@ -228,9 +239,19 @@ def _periodic_exp_integral(weights: np.ndarray, offset: float, c: float, a: floa
 
 def _smooth_arrivals(scenario: Scenario, t0: float, t1: float) -> float:
     """Closed-form integral of :func:`rate_at` when no clipping at zero can occur."""
+    sites = site_offsets(scenario)
+    if sites is not None:
+        return sum(share * _smooth_arrivals_at(scenario, t0, t1, shift)
+                   for _, share, shift in sites)
+    return _smooth_arrivals_at(scenario, t0, t1)
+
+
+def _smooth_arrivals_at(scenario: Scenario, t0: float, t1: float,
+                        shift: float = 0.0) -> float:
+    """:func:`_smooth_arrivals` on a clock `shift` hours ahead of start's."""
     demand = scenario.demand
     weights = weekly_profile(demand.profile)
-    offset = _week_offset(scenario)
+    offset = _week_offset(scenario) + shift
     g = np.log1p(demand.growth) / GROWTH_PERIOD  # growth as exp(g t)
     with np.errstate(over="ignore", invalid="ignore"):
         total = _periodic_exp_integral(weights, offset, g, t0, t1)
@@ -272,10 +293,14 @@ def wave_rates(scenario: Scenario, t: np.ndarray | float) -> np.ndarray:
     """
     t = np.atleast_1d(np.asarray(t, dtype=float))
     demand = scenario.demand
-    hour = np.floor(t + _week_offset(scenario)).astype(np.int64) % HOURS_PER_WEEK
-    shape = weekly_profile(demand.profile)[hour] * np.maximum(1.0 + _burst_extra(demand, t), 0.0)
-    rows = [sum((term.value(t) for term in wave_terms(wave)), np.zeros_like(t)) * shape
-            for wave in demand.waves]
+    factor = np.maximum(1.0 + _burst_extra(demand, t), 0.0)
+    rows = []
+    for wave in demand.waves:
+        offset = _week_offset(scenario) + wave_shift(scenario, wave.site)
+        hour = np.floor(t + offset).astype(np.int64) % HOURS_PER_WEEK
+        shape = weekly_profile(demand.profile)[hour] * factor
+        rows.append(sum((term.value(t) for term in wave_terms(wave)), np.zeros_like(t))
+                    * shape)
     return np.array(rows).reshape(len(demand.waves), t.size)
 
 
@@ -287,7 +312,8 @@ def wave_integrals(scenario: Scenario, edges: np.ndarray) -> np.ndarray:
     """
     demand = scenario.demand
     weights, offset = weekly_profile(demand.profile), _week_offset(scenario)
-    rows = [integrate(with_bursts(wave_terms(wave), demand.bursts), weights, offset, edges)
+    rows = [integrate(with_bursts(wave_terms(wave), demand.bursts), weights,
+                      offset + wave_shift(scenario, wave.site), edges)
             for wave in demand.waves]
     return np.array(rows).reshape(len(demand.waves), len(edges) - 1)
 
@@ -297,10 +323,11 @@ def _stream(seed: int, replication: int, name: str) -> np.random.Generator:
     return np.random.default_rng(sequence)
 
 
-def _hour_pieces(scenario: Scenario) -> np.ndarray:
-    """Edges of the clock-hour pieces of ``[0, horizon]`` (the first and last may be short)."""
+def _hour_pieces(scenario: Scenario, shift: float = 0.0) -> np.ndarray:
+    """Edges of the clock-hour pieces of ``[0, horizon]`` (the first and last may be short),
+    on a clock `shift` hours ahead of start's."""
     horizon = scenario.horizon
-    first = -(_week_offset(scenario) % 1.0)
+    first = -((_week_offset(scenario) + shift) % 1.0)
     edges = np.append(np.arange(first, horizon, 1.0), horizon)
     edges[0] = 0.0
     return edges
@@ -332,11 +359,44 @@ def _base_arrivals(scenario: Scenario, rng: np.random.Generator) -> np.ndarray:
     growth_bound = (1.0 + demand.growth) ** (np.where(demand.growth >= 0, hi, lo) / GROWTH_PERIOD)
     burst_bound = _burst_bound(demand, lo, hi)
     bound = demand.rate * weekly_profile(demand.profile)[hour] * growth_bound * burst_bound
+    sites = site_offsets(scenario)
+    if sites is not None:
+        # Several clocks: the bound of a piece is each site's share times its profile's
+        # largest value over the (at most two) local hours the piece spans.
+        weights, peak = weekly_profile(demand.profile), np.zeros_like(lo)
+        for _, share, shift in sites:
+            first = np.floor(lo + offset + shift).astype(np.int64) % HOURS_PER_WEEK
+            last = np.floor(hi + offset + shift - 1e-9).astype(np.int64) % HOURS_PER_WEEK
+            peak += share * np.maximum(weights[first], weights[last])
+        bound = demand.rate * peak * growth_bound * burst_bound
     counts = rng.poisson(bound * (hi - lo))
     start = np.repeat(lo, counts)
     times = start + rng.random(start.size) * np.repeat(hi - lo, counts)
     keep = rng.random(times.size) * np.repeat(bound, counts) < rate_at(scenario, times)
     return times[keep]
+
+
+def _site_marks(scenario: Scenario, sites: list[tuple[int, float, float]],
+                arrived: np.ndarray, is_storm: np.ndarray,
+                rng: np.random.Generator) -> np.ndarray:
+    """Each ticket's site where the sites' clocks differ: a base ticket arriving at t is
+    site s's with probability share(s) * rate(t on s's clock) / rate(t) (the superposed
+    sites' processes, marked); a storm ticket by the shares of demand.sites."""
+    uniforms = rng.random(arrived.size)
+    names = scenario.site_names
+    shares = scenario.demand.sites or {}
+    site = _choose([shares.get(name, 0.0) for name in names], uniforms)
+    base = ~is_storm
+    times = arrived[base]
+    parts = np.zeros((len(names), times.size))
+    for k, share, shift in sites:
+        parts[k] = share * _rate_at(scenario, times, shift)
+    cumulative = np.cumsum(parts, axis=0)
+    total = cumulative[-1]
+    # The first site whose cumulative part exceeds u * total (the last one at worst).
+    chosen = np.sum(cumulative < (uniforms[base] * total), axis=0)
+    site[base] = np.minimum(chosen, len(names) - 1).astype(np.int8)
+    return site
 
 
 def _storm_arrivals(scenario: Scenario, rng: np.random.Generator) -> np.ndarray:
@@ -400,8 +460,9 @@ def _skill_overrides(scenario: Scenario, table: str) -> list[tuple[int, str]]:
 
 
 def _skills(scenario: Scenario, rng: Callable[[], np.random.Generator],
-            channel: np.ndarray) -> np.ndarray:
-    """Skill index per ticket: by [demand.skills], or its channel's own shares.
+            channel: np.ndarray, site: np.ndarray | None = None) -> np.ndarray:
+    """Skill index per ticket: by its site's own shares (``[sites.NAME.skills]``), else
+    its channel's, else [demand.skills] (the same uniforms: common random numbers).
 
     Drawn only when the scenario has skills, from a stream of its own: a scenario
     without them draws every other attribute exactly as before.
@@ -417,6 +478,11 @@ def _skills(scenario: Scenario, rng: Callable[[], np.random.Generator],
         if spec.skills:
             mine = channel == c
             skill[mine] = _choose([spec.skills.get(name, 0.0) for name in names],
+                                  uniforms[mine])
+    for k, spot in enumerate((scenario.sites or {}).values()):
+        if spot.skills and site is not None:
+            mine = site == k
+            skill[mine] = _choose([spot.skills.get(name, 0.0) for name in names],
                                   uniforms[mine])
     return skill
 
@@ -457,7 +523,10 @@ def generate(scenario: Scenario, replication: int, seed: int, *,
     def stream(name: str) -> np.random.Generator:
         return _stream(seed, replication, name)
 
-    tickets = _draw(scenario, arrived, is_storm, stream)
+    sites = site_offsets(scenario)
+    where = (_site_marks(scenario, sites, arrived, is_storm, stream("site"))
+             if sites is not None else None)
+    tickets = _draw(scenario, arrived, is_storm, stream, site=where)
     if scenario.demand.waves:
         tickets = _merge([tickets, *(_wave_tickets(scenario, index, replication, seed)
                                      for index in range(len(scenario.demand.waves)))])
@@ -480,9 +549,10 @@ def _wave_tickets(scenario: Scenario, index: int, replication: int,
         sequence = np.random.SeedSequence(seed, spawn_key=(replication, 2, key, STREAMS[name]))
         return np.random.default_rng(sequence)
 
-    edges = _hour_pieces(scenario)
+    shift = wave_shift(scenario, wave.site)
+    edges = _hour_pieces(scenario, shift)
     arrived = wave_arrivals(
-        wave, weekly_profile(demand.profile), _week_offset(scenario), scenario.horizon,
+        wave, weekly_profile(demand.profile), _week_offset(scenario) + shift, scenario.horizon,
         _burst_bound(demand, edges[:-1], edges[1:]), edges,
         lambda t: np.maximum(1.0 + _burst_extra(demand, t), 0.0), stream("arrivals"))
     arrived = np.sort(arrived)
@@ -510,29 +580,34 @@ def _merge(streams: list[TicketStream]) -> TicketStream:
 def _draw(scenario: Scenario, arrived: np.ndarray, is_storm: np.ndarray,
           stream: Callable[[str], np.random.Generator], *, wave: int = -1,
           priorities: list[float] | None = None,
-          channels: list[float] | None = None, site: int | None = None) -> TicketStream:
+          channels: list[float] | None = None,
+          site: int | np.ndarray | None = None) -> TicketStream:
     """Every attribute of the tickets arriving at `arrived`, each from ``stream(name)``.
 
     `priorities` and `channels` replace the scenario's shares (a wave's own); `site`, a
-    site index, is every ticket's site (a wave's own) instead of drawn by demand.sites.
+    site index, is every ticket's site (a wave's own) instead of drawn by demand.sites;
+    an array, each ticket's (sites on their own clocks).
     """
     n = arrived.size
     priority = _categorical(stream("priority"), [p.share for p in scenario.priorities.values()]
                             if priorities is None else priorities, n)
     channel = _categorical(stream("channel"), [c.share for c in scenario.demand.channels.values()]
                            if channels is None else channels, n)
-    skill = _skills(scenario, lambda: stream("skill"), channel)
+    where = _sites(scenario, stream, n, site)
+    skill = _skills(scenario, lambda: stream("skill"), channel, where)
     need = _needs(scenario, stream("need"), priority, skill)
     return _attributes(scenario, stream, arrived, is_storm, priority, channel, need, wave,
-                       site, skill)
+                       where, skill)
 
 
 def _sites(scenario: Scenario, stream: Callable[[str], np.random.Generator], n: int,
-           site: int | None) -> np.ndarray:
+           site: int | np.ndarray | None) -> np.ndarray:
     """The site index of each of `n` tickets: `site` if given, else drawn by the shares of
     demand.sites from a stream of its own; with one site nothing is drawn (a scenario
     without [sites] draws exactly what it always drew)."""
     names = scenario.site_names
+    if isinstance(site, np.ndarray):
+        return site.astype(np.int8, copy=False)
     if site is not None or len(names) == 1:
         return np.full(n, site or 0, dtype=np.int8)
     shares = scenario.demand.sites or {}
@@ -542,7 +617,8 @@ def _sites(scenario: Scenario, stream: Callable[[str], np.random.Generator], n: 
 def _attributes(scenario: Scenario, stream: Callable[[str], np.random.Generator],
                 arrived: np.ndarray, is_storm: np.ndarray, priority: np.ndarray,
                 channel: np.ndarray, need: np.ndarray, wave: int = -1,
-                site: int | None = None, skill: np.ndarray | None = None) -> TicketStream:
+                site: int | np.ndarray | None = None,
+                skill: np.ndarray | None = None) -> TicketStream:
     """The rest of the tickets' attributes, each from its own stream."""
     n = arrived.size
     demand, work = scenario.demand, scenario.work

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import Field, StringConstraints, model_validator
 
-from supportsim.scenario._group_sites import check_group_sites
+from supportsim.scenario._group_sites import check_group_sites, site_skill_shares
 from supportsim.scenario._schema import (
     MAX_DURATION,
     TIERS,
@@ -105,7 +105,7 @@ def skill_shares(scenario: Scenario) -> dict[str, float]:
         own = channel.skills or base
         for name in names:
             shares[name] += channel.share * own.get(name, 0.0)
-    return shares
+    return site_skill_shares(scenario, shares)
 
 
 def check_routing(scenario: Scenario) -> None:
@@ -203,6 +203,10 @@ def _skill_shares(scenario: Scenario, skills: list[str]) -> list[float]:
         if channel.skills:
             shares = [max(v, channel.skills.get(s, 0.0)) for v, s in zip(shares, skills,
                                                                           strict=True)]
+    for site in (scenario.sites or {}).values():
+        if site.skills:
+            shares = [max(v, site.skills.get(s, 0.0)) for v, s in zip(shares, skills,
+                                                                       strict=True)]
     return shares
 
 

@@ -13,12 +13,15 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BeforeValidator, Field, field_validator, model_validator
 
 from supportsim.calendar import Calendar
+from supportsim.scenario._demand import _check_skill_shares
+from supportsim.scenario._routing import SkillName
 from supportsim.scenario._schema import (
     CalendarSection,
     ClockTime,
     DayName,
     KeyedError,
     Section,
+    Share,
     _clock_time,
     clock_hours,
 )
@@ -95,6 +98,9 @@ class Site(Section):
     holiday_shifts: Literal["worked", "off"] = Field(
         default="worked", description="whether rostered shifts starting on a holiday are "
         "worked; business hours are closed on holidays either way")
+    skills: dict[SkillName, Share] | None = Field(
+        default=None, description="share of the tickets raised at this site per skill (its "
+        "users' languages), replacing the channel's and [demand.skills] for them")
 
     @field_validator("business_days")
     @classmethod
@@ -107,6 +113,8 @@ class Site(Section):
     def _check(self) -> Site:
         if self.business_hours is not None:
             CalendarSection(business_hours=self.business_hours)  # close after open
+        if self.skills is not None:
+            _check_skill_shares(self.skills, "skills")
         return self
 
 
