@@ -38,7 +38,7 @@ def zone_shift(scenario: Scenario, zone: str) -> float:
 def site_offsets(scenario: Scenario) -> list[tuple[int, float, float]] | None:
     """(site index, share, hours ahead of start's clock) per site with a share of the
     base demand, where the sites' clocks make a difference to the demand; None where
-    they do not (one site, a flat profile, or every site with a share on the same
+    they do not (one site, a flat profile, or every site with a share on start's own
     clock): then the arrivals are start's clock's, exactly as in a scenario with one
     site, and each ticket's site is drawn by share."""
     if not scenario.sites or len(scenario.sites) < 2:
@@ -51,7 +51,7 @@ def site_offsets(scenario: Scenario) -> list[tuple[int, float, float]] | None:
     sites = [(k, shares.get(name, 0.0), zone_shift(scenario, site.timezone))
              for k, (name, site) in enumerate(scenario.sites.items())
              if shares.get(name, 0.0) > 0]
-    return sites if len({shift for _, _, shift in sites}) > 1 else None
+    return sites if any(shift != 0.0 for _, _, shift in sites) else None
 
 
 def wave_shift(scenario: Scenario, site: str | None) -> float:
