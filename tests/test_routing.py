@@ -490,3 +490,20 @@ def test_capacity_check_sees_each_skill_and_sets_of_skills() -> None:
     loads = ss.check(ss.Scenario.from_dict(data)).loads
     # 20/h x (0.6 x 0.25 h + 0.4 x 1 h) = 11 Erlangs.
     assert loads["offered_load"].iloc[0] == pytest.approx(11.0)
+
+
+def test_planned_departures_from_one_group() -> None:
+    # The outgoing provider's German agents leave on day 2: only that group shrinks.
+    groups = {"en": {"skills": ["en"], "staff": 3}, "de": {"skills": ["de", "en"], "staff": 3}}
+    data = _data(groups)
+    data["workforce"] = {"departures": [{"tier": "l1", "group": "de", "count": 2,
+                                         "at": "1d", "refill": "1d"}]}
+    staff = ss.simulate(ss.Scenario.from_dict(copy.deepcopy(data)), replications=1,
+                        seed=2).staff
+    left = staff[staff["reason"] == "departure"]
+    assert len(left) == 2 and (left["group"] == "de").all()
+    assert (staff.loc[staff["origin"] == "hire", "group"] == "de").all()
+    data["workforce"]["departures"][0]["group"] = "fr"
+    assert "workforce.departures.0.group" in _error(copy.deepcopy(data))
+    data["workforce"]["departures"][0].update(group="de", count=4)
+    assert "must be <= the group's staff (3)" in _error(data)

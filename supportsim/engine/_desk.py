@@ -475,6 +475,10 @@ class Desk(Duty):
         self.events.append((self.env._now, "leave", self.levels[self.agent_tier[a]], a, reason))
         self.refresh(a)
 
+    def agent_group_name(self, a: int) -> str:
+        """Agent `a`'s agent group (``team.tiers.lN.groups``): none without routing."""
+        return ""
+
     # ------------------------------------------------------------------ timeline
 
     def tier_queued(self) -> list[int]:

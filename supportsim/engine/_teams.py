@@ -152,6 +152,9 @@ class Teams(_Base):
         return self._idle_agent([p for p in range(len(self.team_tier))
                                  if self.team_tier[p] == t])
 
+    def agent_group_name(self, a: int) -> str:
+        return self.team_names[self.agent_team[a]]
+
     def _drop_idle(self, a: int, t: int) -> None:
         self.team_idle[self.agent_team[a]].remove(a)
 

@@ -133,6 +133,19 @@ def check_routing(scenario: Scenario) -> None:
         raise KeyedError("initial", "an [initial] backlog with several skills "
                          "([demand.skills]) is not supported yet: backlog rows carry no skill")
     _check_reach(scenario, skills, grouped)
+    workforce = scenario.workforce
+    for k, departure in enumerate(workforce.departures if workforce is not None else ()):
+        if departure.group is None:
+            continue
+        key = f"workforce.departures.{k}.group"
+        own = grouped.get(departure.tier) or {}
+        if departure.group not in own:
+            raise KeyedError(key, f"is not an agent group of team.tiers.{departure.tier}"
+                             + _did_you_mean_factory(list(own))(departure.group),
+                             departure.group)
+        if departure.count > own[departure.group].headcount:
+            raise KeyedError(f"workforce.departures.{k}.count", "must be <= the group's "
+                             f"staff ({own[departure.group].headcount})", departure.count)
     routing = team.routing
     if routing is None:
         return
