@@ -463,9 +463,30 @@ def test_backlog_with_groups_of_one_skill_is_the_plain_tier() -> None:
     assert b["initial"].sum() == 60
     columns = [c for c in a.columns if c != "group"]
     pd.testing.assert_frame_equal(a[columns], b[columns])
-    data["demand"]["skills"] = {"any": 0.5, "other": 0.5}
-    data["team"]["tiers"]["l1"]["groups"]["b"]["skills"] = ["other"]
-    assert "backlog rows carry no skill" in _error(data)
+
+
+
+def test_backlog_tickets_carry_their_skill() -> None:
+    # Given skills are kept, missing ones drawn by the shares; a ticket in service at
+    # start is worked by a group holding its skill, or the scenario fails clearly.
+    groups = {"en": {"skills": ["en"], "staff": 3}, "de": {"skills": ["de"], "staff": 2}}
+    data = _data(groups)
+    rows = [{"id": f"T{k}", "opened_at": k - 40.0, "priority": "P1", "tier": "l1",
+             "in_service": k < 2, **({"skill": "de"} if k < 3 else {})} for k in range(40)]
+    data["initial"] = {"backlog": rows}
+    scenario = ss.Scenario.from_dict(copy.deepcopy(data))
+    tickets = ss.simulate(scenario, replications=1, seed=4).tickets
+    backlog = tickets[tickets["initial"]]
+    assert list(backlog["skill"][:3]) == ["de"] * 3
+    assert set(backlog["skill"][3:]) == {"en", "de"}  # drawn, 60/40
+    assert (backlog["group"].dropna() == backlog.loc[backlog["group"].notna(), "skill"]).all()
+    assert list(tickets["first_response_at"][:2]) == [-40.0, -39.0]  # worked before start
+    rows[2]["in_service"] = True  # a third German ticket in service, two German agents
+    text = _error_of(lambda: ss.simulate(ss.Scenario.from_dict(data), replications=1,
+                                         seed=4))
+    assert "ticket 'T2'" in text and "skill 'de'" in text
+    rows[2].update(in_service=False, skill="fr")
+    assert "initial.backlog.2.skill" in _error(data)
 
 
 def test_capacity_check_sees_each_skill_and_sets_of_skills() -> None:

@@ -24,10 +24,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from simpy.events import Timeout
 
+from supportsim._errors import ScenarioError
 from supportsim.demand import TicketStream
 from supportsim.engine._hours import staffing_duty_groups
 from supportsim.scenario import Scenario
 from supportsim.scenario._routing import skill_names
+from supportsim.scenario._schema import TIERS
 
 if TYPE_CHECKING:
     from supportsim.engine._desk import Desk
@@ -146,11 +148,20 @@ class Teams(_Base):
         return sum(len(self.team_idle[p]) for p in range(len(self.team_tier))
                    if self.team_tier[p] == t)
 
-    def _idle_take(self, t: int) -> int:
-        # A backlog ticket in service at start: only with one skill, which every team
-        # holds, so any idle agent of the tier (the longest idle) may have it.
-        return self._idle_agent([p for p in range(len(self.team_tier))
-                                 if self.team_tier[p] == t])
+    def _idle_take(self, t: int, i: int) -> int:
+        # A backlog ticket in service at start: an idle agent holding its skill (by the
+        # agent rule), in the order of the backlog.
+        a = self._idle_agent(self.teams_for[t][self.skill[i]])
+        if a < 0:
+            backlog = self.scenario.backlog
+            name = backlog.ids[i] if backlog is not None else str(i)
+            raise ScenarioError(
+                f"initial.backlog: ticket {name!r} is in service at "
+                f"{TIERS[self.levels[t] - 1]} at start, but no agent of a group holding its "
+                f"skill {self.skill_names[self.skill[i]]!r} is idle then; mark it waiting or "
+                "put more agents of such a group on duty at start"
+                + (f" ({self.scenario.source})" if self.scenario.source else ""))
+        return a
 
     def agent_group_name(self, a: int) -> str:
         return self.team_names[self.agent_team[a]]

@@ -129,9 +129,6 @@ def check_routing(scenario: Scenario) -> None:
             and team.routing.overflow is not None):
         raise KeyedError("team.routing.overflow", "overflow in a swarming desk is not "
                          "supported yet")
-    if scenario.initial is not None and len(skills) > 1:
-        raise KeyedError("initial", "an [initial] backlog with several skills "
-                         "([demand.skills]) is not supported yet: backlog rows carry no skill")
     _check_reach(scenario, skills, grouped)
     workforce = scenario.workforce
     for k, departure in enumerate(workforce.departures if workforce is not None else ()):
