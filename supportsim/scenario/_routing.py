@@ -121,14 +121,6 @@ def check_routing(scenario: Scenario) -> None:
                                      "[demand.skills]" + known(skill), list(group.skills))
             if group.site is not None:
                 raise KeyedError(f"{key}.site", "sites are not supported yet", group.site)
-    swarming = team.structure == "swarming"
-    if grouped and swarming and team.discipline == "preemptive":
-        raise KeyedError("team.discipline", "preemption in a swarming desk with agent groups "
-                         "(team.tiers.lN.groups) is not supported yet", "preemptive")
-    if (grouped and swarming and team.routing is not None
-            and team.routing.overflow is not None):
-        raise KeyedError("team.routing.overflow", "overflow in a swarming desk is not "
-                         "supported yet")
     _check_reach(scenario, skills, grouped)
     workforce = scenario.workforce
     for k, departure in enumerate(workforce.departures if workforce is not None else ()):
