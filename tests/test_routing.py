@@ -74,11 +74,6 @@ def _error(data: dict[str, Any]) -> str:
      ["team.tiers.l1.groups.bi.effort.fr", "does not serve"]),
     (lambda d: d["team"]["tiers"]["l1"]["groups"]["bi"].update(effort={"de": 0.0}),
      ["team.tiers.l1.groups.bi.effort.de", ">= 0.01", "got 0.0"]),
-    (lambda d: d["team"].update(structure="swarming", discipline="preemptive"),
-     ["team.discipline", "not supported yet"]),
-    (lambda d: d["team"].update(structure="swarming",
-                                routing={"overflow": {"after": "5min", "skill": "en"}}),
-     ["team.routing.overflow", "not supported yet"]),
 ])
 def test_bad_layouts_fail_with_one_line(change: Any, fragments: list[str]) -> None:
     data = _data(copy.deepcopy(GROUPS))
@@ -368,15 +363,19 @@ def _error_of(action: Any) -> str:
 
 
 @PROPERTY
-@given(st.integers(0, 2**31), st.sampled_from(["fifo", "priority"]),
-       st.sampled_from(["longest_idle", "random", "ordered"]))
-def test_swarms_are_formed_only_of_agents_holding_the_skill(seed: int, discipline: str,
-                                                            agent: str) -> None:
+@given(st.integers(0, 2**31), st.sampled_from(["fifo", "priority", "preemptive"]),
+       st.sampled_from(["longest_idle", "random", "ordered"]), st.booleans())
+def test_swarms_are_formed_only_of_agents_holding_the_skill(
+        seed: int, discipline: str, agent: str, overflow: bool) -> None:
     # Two tiers split by language; half the tickets need L2, whose experts join a swarm.
     groups = {"en": {"skills": ["en"], "staff": 2}, "bi": {"skills": ["en", "de"], "staff": 1},
               "de": {"skills": ["de"], "staff": 1}}
-    data = _data(groups, structure="swarming", discipline=discipline,
-                 routing={"agent": agent})
+    routing: dict[str, Any] = {"agent": agent}
+    if overflow:  # German tickets waiting 10 min may go to English agents
+        routing["overflow"] = {"after": "10min", "skill": "en"}
+    data = _data(groups, structure="swarming", discipline=discipline, routing=routing)
+    data["priorities"] = {"P1": {"share": 0.3, "response": "5min", "resolution": "1h"},
+                          "P2": {"share": 0.7, "response": "1h", "resolution": "8h"}}
     data["demand"]["rate"] = 12.0
     data["work"] = {"mix": {"l1": 0.5, "l2": 0.5},
                     "effort": {"l1": {"mean": "10min"}, "l2": {"mean": "20min"}},
@@ -388,6 +387,7 @@ def test_swarms_are_formed_only_of_agents_holding_the_skill(seed: int, disciplin
     desk = RoutedSwarmDesk(scenario, stream, engine_stream(seed, 0))
     swarms: list[tuple[int, list[int]]] = []
     form, start = desk._form_swarm, desk._start
+    overflowed: set[int] = set()
 
     def formed(expert: int, i: int) -> None:
         owner = desk.help_owner[i]
@@ -397,13 +397,20 @@ def test_swarms_are_formed_only_of_agents_holding_the_skill(seed: int, disciplin
 
     def started(a: int, i: int) -> None:
         swarms.append((i, [a]))
+        if overflow and desk.overflowed[i]:
+            assert desk.env._now - desk.enqueued_at[i] >= 10 / 60 - 1e-9
+            overflowed.add(i)
         start(a, i)
 
     desk._form_swarm, desk._start = formed, started
     desk.run()
     assert any(len(members) > 1 for _, members in swarms)
     for i, members in swarms:
-        for a in members:
+        for a in members[:1] if i in overflowed else members:
+            team = desk.team_skills[desk.agent_team[a]]
+            # The owner of an overflowed ticket may hold the fallback skill instead.
+            assert desk.skill[i] in team or (i in overflowed and 0 in team), (i, a)
+        for a in members[1:]:  # experts and members joining always hold the skill
             assert desk.skill[i] in desk.team_skills[desk.agent_team[a]], (i, a)
     # Conservation: open = waiting in the skill queues + held or waiting for help.
     held = {i for i in desk.agent_ticket if i >= 0}
@@ -463,9 +470,30 @@ def test_backlog_with_groups_of_one_skill_is_the_plain_tier() -> None:
     assert b["initial"].sum() == 60
     columns = [c for c in a.columns if c != "group"]
     pd.testing.assert_frame_equal(a[columns], b[columns])
-    data["demand"]["skills"] = {"any": 0.5, "other": 0.5}
-    data["team"]["tiers"]["l1"]["groups"]["b"]["skills"] = ["other"]
-    assert "backlog rows carry no skill" in _error(data)
+
+
+
+def test_backlog_tickets_carry_their_skill() -> None:
+    # Given skills are kept, missing ones drawn by the shares; a ticket in service at
+    # start is worked by a group holding its skill, or the scenario fails clearly.
+    groups = {"en": {"skills": ["en"], "staff": 3}, "de": {"skills": ["de"], "staff": 2}}
+    data = _data(groups)
+    rows = [{"id": f"T{k}", "opened_at": k - 40.0, "priority": "P1", "tier": "l1",
+             "in_service": k < 2, **({"skill": "de"} if k < 3 else {})} for k in range(40)]
+    data["initial"] = {"backlog": rows}
+    scenario = ss.Scenario.from_dict(copy.deepcopy(data))
+    tickets = ss.simulate(scenario, replications=1, seed=4).tickets
+    backlog = tickets[tickets["initial"]]
+    assert list(backlog["skill"][:3]) == ["de"] * 3
+    assert set(backlog["skill"][3:]) == {"en", "de"}  # drawn, 60/40
+    assert (backlog["group"].dropna() == backlog.loc[backlog["group"].notna(), "skill"]).all()
+    assert list(tickets["first_response_at"][:2]) == [-40.0, -39.0]  # worked before start
+    rows[2]["in_service"] = True  # a third German ticket in service, two German agents
+    text = _error_of(lambda: ss.simulate(ss.Scenario.from_dict(data), replications=1,
+                                         seed=4))
+    assert "ticket 'T2'" in text and "skill 'de'" in text
+    rows[2].update(in_service=False, skill="fr")
+    assert "initial.backlog.2.skill" in _error(data)
 
 
 def test_capacity_check_sees_each_skill_and_sets_of_skills() -> None:
@@ -490,3 +518,43 @@ def test_capacity_check_sees_each_skill_and_sets_of_skills() -> None:
     loads = ss.check(ss.Scenario.from_dict(data)).loads
     # 20/h x (0.6 x 0.25 h + 0.4 x 1 h) = 11 Erlangs.
     assert loads["offered_load"].iloc[0] == pytest.approx(11.0)
+
+
+def test_planned_departures_from_one_group() -> None:
+    # The outgoing provider's German agents leave on day 2: only that group shrinks.
+    groups = {"en": {"skills": ["en"], "staff": 3}, "de": {"skills": ["de", "en"], "staff": 3}}
+    data = _data(groups)
+    data["workforce"] = {"departures": [{"tier": "l1", "group": "de", "count": 2,
+                                         "at": "1d", "refill": "1d"}]}
+    staff = ss.simulate(ss.Scenario.from_dict(copy.deepcopy(data)), replications=1,
+                        seed=2).staff
+    left = staff[staff["reason"] == "departure"]
+    assert len(left) == 2 and (left["group"] == "de").all()
+    assert (staff.loc[staff["origin"] == "hire", "group"] == "de").all()
+    data["workforce"]["departures"][0]["group"] = "fr"
+    assert "workforce.departures.0.group" in _error(copy.deepcopy(data))
+    data["workforce"]["departures"][0].update(group="de", count=4)
+    assert "must be <= the group's staff (3)" in _error(data)
+
+
+def test_swarming_overflow_and_preemption_with_groups() -> None:
+    # German tickets (one German agent) overflow to English agents after 10 min; P1
+    # tickets preempt solo work of their own skill. Owners of overflowed tickets hold
+    # English; experts joining hold the ticket's skill (the property above).
+    groups = {"en": {"skills": ["en"], "staff": 3}, "de": {"skills": ["de"], "staff": 1}}
+    data = _data(groups, structure="swarming", discipline="preemptive",
+                 routing={"overflow": {"after": "10min", "skill": "en"}})
+    data["priorities"] = {"P1": {"share": 0.3, "response": "5min", "resolution": "1h"},
+                          "P2": {"share": 0.7, "response": "1h", "resolution": "8h"}}
+    data["demand"]["rate"] = 14.0
+    scenario = ss.Scenario.from_dict(data)
+    desk, starts = _run(scenario)
+    helped = [(now - since, over) for a, i, now, since, over in starts
+              if desk.skill[i] == 1 and desk.team_names[desk.agent_team[a]] == "en"]
+    assert helped and all(over and waited >= 10 / 60 - 1e-9 for waited, over in helped)
+    counts: dict[int, int] = {}
+    for _, i, *_ in starts:
+        counts[i] = counts.get(i, 0) + 1
+    assert any(count > 1 for count in counts.values())  # preempted and resumed
+    in_hand = {i for i in desk.agent_ticket if i >= 0}
+    assert desk.next_ticket - desk.closed == sum(desk.queued) + len(in_hand)

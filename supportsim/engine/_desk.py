@@ -259,7 +259,7 @@ class Desk(Duty):
                     "or put more agents on duty at start"
                     + (f" ({self.scenario.source})" if self.scenario.source else ""))
         for i in serving:
-            self._start(self._idle_take(levels.index(int(stream.initial_tier[i]))), i)
+            self._start(self._idle_take(levels.index(int(stream.initial_tier[i])), i), i)
         in_service = set(serving)
         self._place_waiting([i for i in range(count) if i not in in_service], queue)
         self.next_ticket = count
@@ -271,8 +271,9 @@ class Desk(Duty):
         """Idle agents of tier index `t` (for the backlog at start)."""
         return len(self.idle[t])
 
-    def _idle_take(self, t: int) -> int:
-        """The longest idle agent of tier index `t`, taken off the idle list."""
+    def _idle_take(self, t: int, i: int) -> int:
+        """The longest idle agent of tier index `t`, taken off the idle list, to work on
+        backlog ticket `i`."""
         return self.idle[t].popleft()
 
     def _backlog_queue(self, t: int) -> int:
@@ -474,6 +475,10 @@ class Desk(Duty):
         self.leave_reason[a] = reason
         self.events.append((self.env._now, "leave", self.levels[self.agent_tier[a]], a, reason))
         self.refresh(a)
+
+    def agent_group_name(self, a: int) -> str:
+        """Agent `a`'s agent group (``team.tiers.lN.groups``): none without routing."""
+        return ""
 
     # ------------------------------------------------------------------ timeline
 

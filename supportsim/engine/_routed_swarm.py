@@ -31,7 +31,8 @@ class RoutedSwarmDesk(Teams, SwarmDesk):
     desk's one queue: channel class, then priority, then arrival).
     """
 
-    QUEUE_CHANGES = ("_join", "_take", "_patience_over", "_ask_for_help", "_take_help")
+    QUEUE_CHANGES = ("_join", "_take", "_patience_over", "_overflow", "_ask_for_help",
+                     "_take_help")
 
     def queue_count(self) -> int:
         return self.skills
@@ -69,12 +70,12 @@ class RoutedSwarmDesk(Teams, SwarmDesk):
             if a >= 0:
                 self._start(a, i)
                 return
-        self._join(s, i)
+        if self.preemptive and self._preempt(s, i):
+            return
+        self._join(s, i, self.env._now)
 
-    def _join(self, q: int, i: int) -> None:
-        self.enqueued_at[i] = self.env._now
-        self.queues[q][self._queue_class(q, i)].append(i)
-        self.queued[q] += 1
+    def _eligible_tiers(self, t: int) -> list[int]:
+        return list(range(len(self.levels)))
 
     def _ask_for_help(self, a: int, i: int) -> None:
         """Owner `a` keeps ticket `i` and waits for an agent of the needed level holding

@@ -24,11 +24,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from simpy.events import Timeout
 
+from supportsim._errors import ScenarioError
 from supportsim.demand import TicketStream
 from supportsim.engine._hours import staffing_duty_groups
 from supportsim.scenario import Scenario
 from supportsim.scenario._group_sites import group_site
 from supportsim.scenario._routing import skill_names
+from supportsim.scenario._schema import TIERS
 
 if TYPE_CHECKING:
     from supportsim.engine._desk import Desk
@@ -49,6 +51,7 @@ class Teams(_Base):
                      rng: np.random.Generator, *, shared: bool) -> None:
         """Everything the desk's ``__init__`` needs before agents join (`shared`: one set
         of skill queues for every tier, as in a swarming desk)."""
+        self.shared = shared
         self.skill_names = skill_names(scenario)
         S = self.skills = len(self.skill_names)
         self.skill = tickets.skill.tolist()
@@ -134,7 +137,8 @@ class Teams(_Base):
             self.overflowed = [False] * len(tickets)
             for teams in self.overflow_teams:
                 for p in teams:
-                    self.team_queues[p].append(-1 - self.team_tier[p])  # -1 - t: overflow
+                    # -1 - t: the overflow queue of tier t (a swarming desk's: 0)
+                    self.team_queues[p].append(-1 - (0 if self.shared else self.team_tier[p]))
 
     def _add_team(self, t: int, name: str, skills: list[int], effort: list[float],
                   duties: int) -> None:
@@ -159,11 +163,23 @@ class Teams(_Base):
         return sum(len(self.team_idle[p]) for p in range(len(self.team_tier))
                    if self.team_tier[p] == t)
 
-    def _idle_take(self, t: int) -> int:
-        # A backlog ticket in service at start: only with one skill, which every team
-        # holds, so any idle agent of the tier (the longest idle) may have it.
-        return self._idle_agent([p for p in range(len(self.team_tier))
-                                 if self.team_tier[p] == t])
+    def _idle_take(self, t: int, i: int) -> int:
+        # A backlog ticket in service at start: an idle agent holding its skill (by the
+        # agent rule), in the order of the backlog.
+        a = self._idle_agent(self.teams_for[t][self.skill[i]])
+        if a < 0:
+            backlog = self.scenario.backlog
+            name = backlog.ids[i] if backlog is not None else str(i)
+            raise ScenarioError(
+                f"initial.backlog: ticket {name!r} is in service at "
+                f"{TIERS[self.levels[t] - 1]} at start, but no agent of a group holding its "
+                f"skill {self.skill_names[self.skill[i]]!r} is idle then; mark it waiting or "
+                "put more agents of such a group on duty at start"
+                + (f" ({self.scenario.source})" if self.scenario.source else ""))
+        return a
+
+    def agent_group_name(self, a: int) -> str:
+        return self.team_names[self.agent_team[a]]
 
     def _drop_idle(self, a: int, t: int) -> None:
         self.team_idle[self.agent_team[a]].remove(a)
@@ -203,6 +219,77 @@ class Teams(_Base):
         return idle[best].popleft() if best >= 0 else -1
 
     # ------------------------------------------------------------------ tickets
+
+    def _eligible_tiers(self, t: int) -> list[int]:
+        """Tier indices whose agents may take a ticket waiting in tier index `t`'s queues
+        (tiered: that tier; swarming: every tier, lowest first)."""
+        raise NotImplementedError
+
+    def _join(self, q: int, i: int, since: float, *, first: bool = False) -> None:
+        """Ticket `i` waits in queue `q` (at the head of its class if `first`), as having
+        joined at `since`; with overflow, its timer starts now."""
+        self.enqueued_at[i] = since
+        waiting = self.queues[q][self._queue_class(q, i)]
+        if first:
+            waiting.appendleft(i)
+        else:
+            waiting.append(i)
+        self.queued[q] += 1
+        s = self.skill[i]
+        if self.overflow_after is not None and s != self.fallback:
+            self.overflowed[i] = False  # in this wait (a ticket may wait at several tiers)
+            self.entries += 1
+            self.waiting_entry[i] = self.entries
+            Timeout(self.env, self.overflow_after, (q // self.skills, i, self.entries)
+                    ).callbacks.append(self._overflow)
+
+    def _preempt(self, q: int, i: int) -> bool:
+        """Take an agent holding `i`'s skill from the least urgent ticket less urgent than
+        `i` (the most recently started among equals), if any; that ticket waits at the
+        head of its class in its own skill's queue, as having joined when its service
+        started, to resume its remaining work with any eligible agent."""
+        rank, ticket, started = self.rank, self.agent_ticket, self.agent_started
+        victim, victim_key = -1, (rank[i], _INF)
+        t = q // self.skills
+        for tier in self._eligible_tiers(t):
+            for p in self.teams_for[tier][self.skill[i]]:
+                for a in self.team_members[p]:
+                    j = ticket[a]
+                    if (j >= 0 and self.agent_on[a] and self._preemptible(a)
+                            and (rank[j], started[a]) > victim_key):
+                        victim, victim_key = a, (rank[j], started[a])
+        if victim < 0:
+            return False
+        mode = self.agent_mode[victim]
+        since = started[victim]
+        # The work left, in the ticket's own effort (the next agent applies its group's
+        # multiplier to it).
+        remaining = self.agent_end[victim] - self.env._now
+        if self.scaled:
+            remaining /= self.team_effort[self.agent_team[victim]][self.skill[ticket[victim]]]
+        j, worked = self._stop(victim)
+        self.effort_spent[j] += worked
+        self.remaining[j] = (remaining, mode)
+        self.agent_event[victim] = None
+        self._join(t * self.skills + self.skill[j], j, since, first=True)
+        self._start(victim, i)
+        return True
+
+    def _overflow(self, event: Timeout) -> None:
+        """Ticket `i` has waited `after` at tier `t`: the fallback skill's teams (or the
+        overflow site's) may take it."""
+        t, i, entry = event._value
+        if self.waiting_entry[i] != entry or self.abandoned[i]:
+            return  # taken, or gone, meanwhile
+        self.overflowed[i] = True
+        for tier in self._eligible_tiers(t):
+            a = self._idle_agent(self.overflow_teams[tier])
+            if a >= 0:
+                self._unqueue(t, i)
+                self._start(a, i)
+                return
+        q = t * self.skills + self.skill[i]
+        self.overflow_queues[t][self._queue_class(q, i)].append((i, entry))
 
     def _queue_class(self, q: int, i: int) -> int:
         if q >= self.skills or self.channel_classes == 1:

@@ -131,19 +131,21 @@ def check_routing(scenario: Scenario) -> None:
                 if skill not in skills:
                     raise KeyedError(f"{key}.skills", f"names {skill!r}, not a skill of "
                                      "[demand.skills]" + known(skill), list(group.skills))
-    swarming = team.structure == "swarming"
-    if grouped and swarming and team.discipline == "preemptive":
-        raise KeyedError("team.discipline", "preemption in a swarming desk with agent groups "
-                         "(team.tiers.lN.groups) is not supported yet", "preemptive")
-    if (grouped and swarming and team.routing is not None
-            and team.routing.overflow is not None):
-        raise KeyedError("team.routing.overflow", "overflow in a swarming desk is not "
-                         "supported yet")
-    if scenario.initial is not None and len(skills) > 1:
-        raise KeyedError("initial", "an [initial] backlog with several skills "
-                         "([demand.skills]) is not supported yet: backlog rows carry no skill")
     _check_reach(scenario, skills, grouped)
     check_group_sites(scenario)
+    workforce = scenario.workforce
+    for k, departure in enumerate(workforce.departures if workforce is not None else ()):
+        if departure.group is None:
+            continue
+        key = f"workforce.departures.{k}.group"
+        own = grouped.get(departure.tier) or {}
+        if departure.group not in own:
+            raise KeyedError(key, f"is not an agent group of team.tiers.{departure.tier}"
+                             + _did_you_mean_factory(list(own))(departure.group),
+                             departure.group)
+        if departure.count > own[departure.group].headcount:
+            raise KeyedError(f"workforce.departures.{k}.count", "must be <= the group's "
+                             f"staff ({own[departure.group].headcount})", departure.count)
     routing = team.routing
     if routing is None:
         return
