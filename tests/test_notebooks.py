@@ -50,7 +50,8 @@ def test_notebooks_exist() -> None:
     names = [p.name for p in NOTEBOOKS]
     assert names == ["01_quickstart.ipynb", "02_tiered_vs_swarming.ipynb",
                      "03_where_scaling_breaks.ipynb", "04_calibrate_from_history.ipynb",
-                     "05_rollout_readiness.ipynb", "08_waves_and_backlog.ipynb"]
+                     "05_rollout_readiness.ipynb", "07_global_rollout.ipynb",
+                     "08_waves_and_backlog.ipynb"]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
