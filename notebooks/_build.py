@@ -1477,10 +1477,10 @@ pd.concat([paired("country desks", "follow-the-sun"), paired("central", "follow-
   calendar at work: Monday 23 February is a day off there, so Shanghai first opens on
   the Tuesday.
 - **Country desks close when their country does.** Business hours stop on each site's
-  public holidays (1 May in both, Ascension on 14 May in Germany, the Labour Day days
-  off in China), so over the 4 weeks the country desks are paid for about 1,330
-  agent-hours against the central desk's 1,480 (its rostered shifts are worked on
-  holidays), and tickets raised on those days wait.
+  public holidays (within these 4 weeks: 1 May in both, and 4-5 May, the Labour Day
+  days off, in China: 4 x 9 agent-hours in Berlin and 12 x 9 in Shanghai), so the
+  country desks are paid for about 1,330 agent-hours against the central desk's 1,480
+  (its rostered shifts are worked on holidays), and tickets raised on those days wait.
 - **Follow-the-sun** is the country desks with one routing rule added: after an hour a
   ticket may be taken in English by the other site. On the same tickets it raises P1
   resolution attainment by about 4 points (61 % to 65 %, interval 1 to 7 points) at the
