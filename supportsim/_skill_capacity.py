@@ -39,9 +39,10 @@ def skill_overloads(scenario: Scenario) -> list[tuple[str, str]]:
         if tier.groups is None:
             continue
         groups = tier.groups
+        # Each group on its own site's clock (its hours there: holidays, time zone).
         agents = {g: sum(d.size * on_duty_hours(d, scenario.horizon)
-                         for d in staffing_duty_groups(scenario, group)) / scenario.horizon
-                  for g, group in groups.items()}
+                         for d in staffing_duty_groups(scenario, group, group.site))
+                  / scenario.horizon for g, group in groups.items()}
         load = {}
         for skill, share in shares.items():
             holders = [group for group in groups.values() if skill in group.skills]

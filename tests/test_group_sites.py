@@ -422,3 +422,24 @@ def test_agents_work_only_on_their_site_clock_and_skills(scenario: ss.Scenario,
     again, _ = _run(scenario, seed)
     np.testing.assert_array_equal(ReplicationRecord.from_desk(desk).resolved_at,
                                   ReplicationRecord.from_desk(again).resolved_at)
+
+
+def test_the_capacity_check_counts_a_group_on_its_site_calendar() -> None:
+    # Week of Monday 2026-05-04: 4 and 5 May are days off in China (the holidays
+    # package), not in Germany. Two Shanghai agents on business hours: 3 days x 9 h = 27 h
+    # each, 2 x 27 / 168 = 0.32 agents on duty on average (on Berlin's calendar it would
+    # be 2 x 45 / 168 = 0.54). Chinese tickets: 2.4/h x 0.5 x 20 min = 0.40 Erlangs.
+    from supportsim._skill_capacity import skill_overloads
+    data = _desk({"ber": {"skills": ["de"], "site": "berlin", "staff": 3, "hours": "business"},
+                  "sha": {"skills": ["zh"], "site": "shanghai", "staff": 2,
+                          "hours": "business"}},
+                 sites={name: {**site, "holidays": country} for (name, site), country
+                        in zip(SITES.items(), ["DE", "CN"], strict=True)},
+                 rate=2.4, start="2026-05-04T00:00")
+    data["demand"]["skills"] = {"de": 0.5, "zh": 0.5}
+    data["work"]["effort"]["l1"]["mean"] = "20min"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ss.CapacityWarning)
+        sc = ss.Scenario.from_dict(data)
+    messages = [text for _, text in skill_overloads(sc)]
+    assert len(messages) == 1 and "skill zh 0.40 Erlangs >= 0.32 agents" in messages[0]
