@@ -109,7 +109,7 @@ def test_german_holiday_closes_the_berlin_group_while_the_danish_group_works() -
     data = _desk({"de": {"skills": ["any"], "site": "berlin", "staff": 2,
                          "hours": "business"},
                   "dk": {"skills": ["any"], "site": "copenhagen", "staff": 2,
-                         "hours": [_shift("08:00", "17:00", 2)]}},
+                         "hours": "business"}},
                  sites=sites, start="2026-04-27T00:00")
     timeline = ss.simulate(ss.Scenario.from_dict(data), replications=1, seed=2).timeline
     at = timeline.set_index("t")
