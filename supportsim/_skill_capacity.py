@@ -40,7 +40,8 @@ def skill_overloads(scenario: Scenario) -> list[tuple[str, str]]:
             continue
         groups = tier.groups
         agents = {g: sum(d.size * on_duty_hours(d, scenario.horizon)
-                         for d in staffing_duty_groups(scenario, group)) / scenario.horizon
+                         for d in staffing_duty_groups(scenario, group, group.site)
+                         ) / scenario.horizon
                   for g, group in groups.items()}
         load = {}
         for skill, share in shares.items():

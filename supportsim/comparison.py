@@ -11,7 +11,10 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
+from supportsim.analysis import t_interval
+from supportsim.analysis._costs import COST_COLUMNS, require_costs
 from supportsim.results import SimulationResult
+from supportsim.scenario import Scenario
 
 __all__ = ["compare", "replication_metrics"]
 
@@ -93,11 +96,16 @@ def compare(
         (the interval; for attainment kept within [-1, 1], the range of a difference of
         shares), ``better`` (the label of the better variant where the interval excludes
         zero, else ``""``) and ``replications`` (pairs, or the smaller sample unpaired).
+        When both scenarios have ``[costs]``, rows with ``priority`` ``"all"`` follow for
+        the metrics ``cost_staff``, ``cost_overtime``, ``cost_reserve``, ``cost_hiring``,
+        ``cost_penalties``, ``cost_total`` and ``cost_per_resolved_ticket``
+        (:meth:`SimulationResult.costs`; lower is better).
 
     Raises
     ------
     ValueError
-        If a paired comparison is asked of results not on common random numbers.
+        If a paired comparison is asked of results not on common random numbers, or
+        their costs are in different currencies.
     """
     if not 0 < confidence < 1:
         raise ValueError(f"confidence must be in (0, 1), got {confidence}")
@@ -138,4 +146,41 @@ def compare(
                          "metric": metric, "value": np.nanmean(vb),
                          "baseline_value": np.nanmean(va), "difference": diff, "low": low,
                          "high": high, "better": better, "replications": count})
+    if a.scenario.costs is not None and b.scenario.costs is not None:
+        rows += _cost_rows(a.costs(), b.costs(), a.scenario, b.scenario, labels=labels,
+                           confidence=confidence, paired=paired)
     return pd.DataFrame(rows)
+
+
+def _cost_rows(a: pd.DataFrame, b: pd.DataFrame, scenario_a: Scenario, scenario_b: Scenario,
+               *, labels: tuple[str, str], confidence: float, paired: bool
+               ) -> list[dict[str, object]]:
+    """Rows of :func:`supportsim.compare` for the costs ``b - a`` (priority ``"all"``).
+
+    Paired: the t-interval of the per-replication differences (common random numbers:
+    the same replications of both); unpaired: Welch's interval. Lower cost is better.
+    """
+    currency = {require_costs(scenario_a).currency, require_costs(scenario_b).currency}
+    if len(currency) > 1:
+        raise ValueError(f"the two results price their costs in different currencies "
+                         f"({' and '.join(sorted(currency))}); give both the same [costs] "
+                         "currency to compare them")
+    a, b = a.set_index("replication"), b.set_index("replication")
+    rows: list[dict[str, object]] = []
+    for column in COST_COLUMNS:
+        va, vb = a[column].to_numpy(dtype=float), b[column].to_numpy(dtype=float)
+        if paired:  # compare() checked that both have the same replications
+            diffs = b[column].reindex(a.index).to_numpy(dtype=float) - va
+            mean, low, high = (float(x) for x in t_interval(diffs, confidence=confidence))
+            count = int(np.sum(~np.isnan(diffs)))
+        else:
+            mean = float(np.nanmean(vb) - np.nanmean(va))
+            half = _welch_half_width(va, vb, confidence)
+            low, high = mean - half, mean + half
+            count = int(min(np.sum(~np.isnan(va)), np.sum(~np.isnan(vb))))
+        better = "" if not (low > 0 or high < 0) else labels[0] if mean > 0 else labels[1]
+        rows.append({"variant": labels[1], "baseline": labels[0], "priority": "all",
+                     "metric": f"cost_{column}", "value": float(np.nanmean(vb)),
+                     "baseline_value": float(np.nanmean(va)), "difference": mean,
+                     "low": low, "high": high, "better": better, "replications": count})
+    return rows

@@ -25,6 +25,7 @@ from typing import Any
 
 import numpy as np
 
+from supportsim._retrials import draw_retrials
 from supportsim._size import DEFAULT_MAX_TICKETS, estimate_size
 from supportsim.distributions import draw
 from supportsim.scenario import Scenario
@@ -50,8 +51,10 @@ GROWTH_PERIOD = 672.0  # growth is quoted per 4 weeks
 STREAMS: dict[str, int] = {
     "arrivals": 0, "storms": 1, "priority": 2, "channel": 3, "need": 4, "patience": 5,
     "effort": 6, "triage": 7, "retriage": 8, "bounce": 9, "learning": 10, "knowledge": 11,
-    "review": 12, "skill": 13,
+    "review": 12, "site": 13, "retry": 14, "retry_after": 15, "skill": 16,
 }
+#: TicketStream arrays that are not one element per ticket.
+_FLAT = ("retry_delays",)
 
 # Stylised service-desk contact pattern: quiet nights, a mid-morning peak, a lunch dip, a
 # smaller afternoon peak; Monday busiest, weekends light (shape of typical desk reports).
@@ -82,6 +85,7 @@ class TicketStream:
     knowledge_draw: np.ndarray  # (n,) uniforms: is the ticket shifted left to L1
     review: np.ndarray  # (3, n) upper-tier work before a bounce (team.tennis.review)
     wave: np.ndarray  # int16 index into demand.waves; -1 for base, storm and backlog tickets
+    site: np.ndarray  # int8 index into scenario.site_names: where the ticket was raised
     skill: np.ndarray  # int8 index into the scenario's skills (0 = "any" without skills)
     #: The first `initial` tickets are the [initial] backlog (negative arrival times);
     #: the arrays below are set only when there is one.
@@ -89,6 +93,12 @@ class TicketStream:
     initial_tier: np.ndarray | None = None  # (initial,) int8 level it waits or is worked at
     in_service: np.ndarray | None = None  # (initial,) bool: an agent works it at start
     responded: np.ndarray | None = None  # (initial,) bool: responded to before start
+    #: Retrials (:mod:`supportsim._retrials`), set only when a channel retries: per
+    #: ticket its budget (int8) and the index of its first delay in the flat
+    #: `retry_delays` (hours, shared by the whole stream, not one per ticket).
+    retry_budget: np.ndarray | None = None
+    retry_first: np.ndarray | None = None
+    retry_delays: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.arrived_at)
@@ -101,7 +111,7 @@ class TicketStream:
                              "backlog must stay its first tickets")
         return dataclasses.replace(self, **{
             f.name: getattr(self, f.name)[..., index] for f in dataclasses.fields(self)
-            if isinstance(getattr(self, f.name), np.ndarray)})
+            if isinstance(getattr(self, f.name), np.ndarray) and f.name not in _FLAT})
 
 
 def weekly_profile(profile: str | WeeklyProfile) -> np.ndarray:
@@ -489,8 +499,9 @@ def _wave_tickets(scenario: Scenario, index: int, replication: int,
                   [wave.priorities.get(name, 0.0) for name in scenario.priorities])
     channels = (None if wave.channels is None else
                 [wave.channels.get(name, 0.0) for name in demand.channels])
+    site = None if wave.site is None else scenario.site_names.index(wave.site)
     return _draw(scenario, arrived, np.zeros(arrived.size, dtype=bool), stream,
-                 wave=index, priorities=priorities, channels=channels)
+                 wave=index, priorities=priorities, channels=channels, site=site)
 
 
 def _merge(streams: list[TicketStream]) -> TicketStream:
@@ -501,17 +512,24 @@ def _merge(streams: list[TicketStream]) -> TicketStream:
     fields: dict[str, Any] = {
         name: np.concatenate([getattr(s, name) for s in streams], axis=-1)[..., order]
         for name in TicketStream.__dataclass_fields__
-        if isinstance(getattr(streams[0], name), np.ndarray)}
+        if isinstance(getattr(streams[0], name), np.ndarray) and name not in _FLAT}
+    if streams[0].retry_delays is not None:
+        # Each stream's delays follow the ones before; its tickets' indices shift alike.
+        shifts = np.cumsum([0, *(s.retry_delays.size for s in streams[:-1])])  # type: ignore[union-attr]
+        fields["retry_first"] = np.concatenate(
+            [s.retry_first + shift for s, shift in zip(streams, shifts, strict=True)])[order]
+        fields["retry_delays"] = np.concatenate([s.retry_delays for s in streams])
     return dataclasses.replace(streams[0], **fields)
 
 
 def _draw(scenario: Scenario, arrived: np.ndarray, is_storm: np.ndarray,
           stream: Callable[[str], np.random.Generator], *, wave: int = -1,
           priorities: list[float] | None = None,
-          channels: list[float] | None = None) -> TicketStream:
+          channels: list[float] | None = None, site: int | None = None) -> TicketStream:
     """Every attribute of the tickets arriving at `arrived`, each from ``stream(name)``.
 
-    `priorities` and `channels` replace the scenario's shares (a wave's own).
+    `priorities` and `channels` replace the scenario's shares (a wave's own); `site`, a
+    site index, is every ticket's site (a wave's own) instead of drawn by demand.sites.
     """
     n = arrived.size
     priority = _categorical(stream("priority"), [p.share for p in scenario.priorities.values()]
@@ -521,13 +539,25 @@ def _draw(scenario: Scenario, arrived: np.ndarray, is_storm: np.ndarray,
     skill = _skills(scenario, lambda: stream("skill"), channel)
     need = _needs(scenario, stream("need"), priority, skill)
     return _attributes(scenario, stream, arrived, is_storm, priority, channel, need, wave,
-                       skill)
+                       site, skill)
+
+
+def _sites(scenario: Scenario, stream: Callable[[str], np.random.Generator], n: int,
+           site: int | None) -> np.ndarray:
+    """The site index of each of `n` tickets: `site` if given, else drawn by the shares of
+    demand.sites from a stream of its own; with one site nothing is drawn (a scenario
+    without [sites] draws exactly what it always drew)."""
+    names = scenario.site_names
+    if site is not None or len(names) == 1:
+        return np.full(n, site or 0, dtype=np.int8)
+    shares = scenario.demand.sites or {}
+    return _categorical(stream("site"), [shares.get(name, 0.0) for name in names], n)
 
 
 def _attributes(scenario: Scenario, stream: Callable[[str], np.random.Generator],
                 arrived: np.ndarray, is_storm: np.ndarray, priority: np.ndarray,
                 channel: np.ndarray, need: np.ndarray, wave: int = -1,
-                skill: np.ndarray | None = None) -> TicketStream:
+                site: int | None = None, skill: np.ndarray | None = None) -> TicketStream:
     """The rest of the tickets' attributes, each from its own stream."""
     n = arrived.size
     demand, work = scenario.demand, scenario.work
@@ -577,6 +607,7 @@ def _attributes(scenario: Scenario, stream: Callable[[str], np.random.Generator]
                     else dict.fromkeys(TIERS, review))
 
     bounce_rng = stream("bounce")
+    retrials = draw_retrials(scenario, channel, stream)
     return TicketStream(
         arrived_at=arrived,
         priority=priority,
@@ -592,5 +623,9 @@ def _attributes(scenario: Scenario, stream: Callable[[str], np.random.Generator]
         knowledge_draw=stream("knowledge").random(n),
         review=per_tier("review", review_specs, "triage" if review is None else ""),
         wave=np.full(n, wave, dtype=np.int16),
+        site=_sites(scenario, stream, n, site),
+        retry_budget=None if retrials is None else retrials[0],
+        retry_first=None if retrials is None else retrials[1],
+        retry_delays=None if retrials is None else retrials[2],
         skill=skill,
     )

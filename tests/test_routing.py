@@ -56,7 +56,7 @@ def _error(data: dict[str, Any]) -> str:
     (lambda d: d["team"]["tiers"]["l1"]["groups"]["en"].update(skills=["fr"]),
      ["team.tiers.l1.groups.en.skills", "'fr'", "not a skill"]),
     (lambda d: d["team"]["tiers"]["l1"]["groups"]["en"].update(site="berlin"),
-     ["team.tiers.l1.groups.en.site", "berlin", "sites are not supported yet"]),
+     ["team.tiers.l1.groups.en.site", "berlin", "is not a site of [sites]"]),
     (lambda d: d["team"].update(routing={"agent": "ordered", "order": ["en", "xx"]}),
      ["team.routing.order", "'xx'", "not a group"]),
     (lambda d: d["team"].update(routing={"order": ["en"]}),
@@ -558,3 +558,27 @@ def test_swarming_overflow_and_preemption_with_groups() -> None:
     assert any(count > 1 for count in counts.values())  # preempted and resumed
     in_hand = {i for i in desk.agent_ticket if i >= 0}
     assert desk.next_ticket - desk.closed == sum(desk.queued) + len(in_hand)
+
+
+@pytest.mark.parametrize("structure", ["tiered", "swarming"])
+def test_retrials_with_groups_leave_and_rejoin_their_skill_queue(structure: str) -> None:
+    # Impatient German callers (one German agent) abandon and retry; overflow to English
+    # after 10 min. A retrying ticket leaves its skill's queue (and its overflow entry)
+    # and comes back to it; counts add up and nobody serves outside the rules.
+    groups = {"en": {"skills": ["en"], "staff": 3}, "de": {"skills": ["de"], "staff": 1}}
+    data = _data(groups, structure=structure,
+                 routing={"overflow": {"after": "10min", "skill": "en"}})
+    data["demand"]["rate"] = 14.0
+    data["demand"]["channels"] = {"phone": {"share": 1.0, "patience": "6min", "retry": 0.7,
+                                            "retry_after": "15min"}}
+    scenario = ss.Scenario.from_dict(data)
+    desk, starts = _run(scenario)
+    assert sum(desk.retrials) > 0
+    for a, i, now, since, over in starts:
+        if desk.skill[i] not in desk.team_skills[desk.agent_team[a]]:
+            assert over and now - since >= 10 / 60 - 1e-9
+    in_hand = {i for i in desk.agent_ticket if i >= 0}
+    away = desk.next_ticket - desk.closed - sum(desk.queued) - len(in_hand)
+    assert away >= 0  # the rest are away between attempts
+    tickets = ss.simulate(scenario, replications=1, seed=3).tickets
+    assert tickets["retrials"].sum() == sum(desk.retrials)

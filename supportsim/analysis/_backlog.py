@@ -10,7 +10,13 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from supportsim.analysis._sla import _rank_source, _ranks, _replication_index
+from supportsim.analysis._sla import (
+    _rank_source,
+    _ranks,
+    _replication_index,
+    business_elapsed,
+    ticket_sites,
+)
 from supportsim.scenario import Scenario
 from supportsim.units import format_duration
 
@@ -95,6 +101,7 @@ def backlog_by_age(
     candidate = ~tickets["abandoned"].to_numpy(dtype=bool)
     business = np.array([p.clock == "business" for p in scenario.priorities.values()])[rank]
     sla_clock = clock == "sla" and business.any()
+    site = ticket_sites(tickets, scenario) if sla_clock else None
     size = rep_values.size * groups * cuts.size
     counts = np.empty((instants.size, size), dtype=np.int64)
     for k, t in enumerate(instants):
@@ -103,7 +110,8 @@ def backlog_by_age(
         age = t - arrived[idx]
         if sla_clock:
             sub = np.flatnonzero(business[idx])
-            age[sub] = scenario.calendar.elapsed(arrived[idx[sub]], t)
+            age[sub] = business_elapsed(scenario, None if site is None else site[idx[sub]],
+                                        arrived[idx[sub]], t)
         bucket = np.searchsorted(cuts, age, side="right") - 1
         counts[k] = np.bincount(cell[idx] * cuts.size + bucket, minlength=size)
     labels = age_labels(list(cuts))

@@ -9,7 +9,13 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from supportsim.analysis._sla import _rank_source, _ranks, _replication_index
+from supportsim.analysis._sla import (
+    _rank_source,
+    _ranks,
+    _replication_index,
+    business_elapsed,
+    ticket_sites,
+)
 from supportsim.scenario import Scenario
 
 __all__ = ["time_percentiles"]
@@ -80,13 +86,16 @@ def time_percentiles(
     cells = groups * len(names)
     arrived = tickets["arrived_at"].to_numpy(dtype=float)[keep]
     business = np.array([p.clock == "business" for p in priorities])[rank]
+    site = ticket_sites(tickets, scenario) if clock == "sla" and business.any() else None
+    site = None if site is None else site[keep]
     per_measure = {}
     for measure, (column, _) in _MEASURES.items():
         done = tickets[column].to_numpy(dtype=float)[keep]
         taken = done - arrived
         if clock == "sla" and business.any():
             sub = np.flatnonzero(business & ~np.isnan(done))
-            taken[sub] = scenario.calendar.elapsed(arrived[sub], done[sub])
+            taken[sub] = business_elapsed(scenario, None if site is None else site[sub],
+                                          arrived[sub], done[sub])
         has = ~np.isnan(taken)
         where = cell[has]
         order = np.argsort(where, kind="stable")

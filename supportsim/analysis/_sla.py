@@ -4,7 +4,8 @@ Scoring rules (documented in docs/analysis.md):
 
 - tickets that arrived during the warm-up (column ``warmup``) are not scored;
 - each priority's targets run on its own clock: ``24x7`` (wall hours) or ``business``
-  (calendar business hours, holidays excluded);
+  (business hours of the calendar of the ticket's site — its ``site`` column; without
+  [sites] the one ``[calendar]`` — holidays excluded);
 - response is met when the first agent started work within the target; resolution
   when the ticket was resolved within the target (a time exactly on target is met);
 - an abandoned ticket misses both (the customer gave up; it was never resolved);
@@ -28,8 +29,10 @@ import pandas as pd
 from supportsim.analysis._intervals import bootstrap_interval, mean_interval
 from supportsim.calendar import Calendar
 from supportsim.scenario import Scenario
+from supportsim.sites import elapsed_by_site
 
-__all__ = ["outcome_codes", "score_tickets", "sla_attainment", "sla_table"]
+__all__ = ["business_elapsed", "outcome_codes", "score_tickets", "sla_attainment",
+           "sla_table", "ticket_sites"]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.intp]
@@ -51,12 +54,12 @@ _MARGIN = 1e-6
 
 @dataclass(frozen=True)
 class _Rules:
-    """Targets and clocks per priority rank, plus horizon and calendar."""
+    """Targets and clocks per priority rank, plus horizon and the sites' calendars."""
 
     targets: dict[str, FloatArray]
     business: npt.NDArray[np.bool_]
     horizon: float
-    calendar: Calendar
+    calendars: tuple[Calendar, ...]
 
     @classmethod
     def of(cls, scenario: Scenario) -> _Rules:
@@ -66,12 +69,13 @@ class _Rules:
                      "resolution": np.array([p.resolution for p in priorities], dtype=float)},
             business=np.array([p.clock == "business" for p in priorities], dtype=bool),
             horizon=float(scenario.horizon),
-            calendar=scenario.calendar,
+            calendars=tuple(scenario.site_calendars.values()),
         )
 
     def codes(self, kind: str, rank: IntArray, arrived: FloatArray, done: FloatArray,
-              abandoned: npt.NDArray[np.bool_]) -> Codes:
-        """Outcome code (NOT_SCORED, MISSED, MET) of one target for a block of tickets."""
+              abandoned: npt.NDArray[np.bool_], site: IntArray | None = None) -> Codes:
+        """Outcome code (NOT_SCORED, MISSED, MET) of one target for a block of tickets;
+        `site` gives each ticket's site (None: the first site's calendar for all)."""
         target = self.targets[kind][rank]
         taken = done - arrived  # NaN where it did not happen
         met = taken <= target
@@ -81,7 +85,8 @@ class _Rules:
             check &= business
             idx = np.flatnonzero(check)
             if idx.size:
-                met[idx] = self.calendar.elapsed(arrived[idx], done[idx]) <= target[idx]
+                met[idx] = elapsed_by_site(self.calendars, None if site is None else site[idx],
+                                           arrived[idx], done[idx]) <= target[idx]
         met &= ~abandoned
         scored = ~np.isnan(done)
         scored |= abandoned
@@ -92,7 +97,9 @@ class _Rules:
             if business is not None:
                 sub = np.flatnonzero(business[idx])
                 if sub.size:
-                    late[sub] = self.calendar.elapsed(start[sub], self.horizon) > limit[sub]
+                    own = None if site is None else site[idx[sub]]
+                    late[sub] = elapsed_by_site(self.calendars, own, start[sub],
+                                                self.horizon) > limit[sub]
             scored[idx] = late
         code = scored.view(np.int8)
         code += met.view(np.int8)  # met implies scored: 0, 1 or 2
@@ -121,6 +128,40 @@ def _ranks(codes: np.ndarray, lookup: IntArray, part: slice, scenario: Scenario)
     if rank.size and rank.min() < 0:
         raise ValueError(f"tickets have priorities not in the scenario ({scenario.priority_names})")
     return rank
+
+
+def ticket_sites(tickets: pd.DataFrame, scenario: Scenario) -> IntArray | None:
+    """Each ticket's site index into ``scenario.site_names``; None with only one site.
+
+    Raises
+    ------
+    ValueError
+        If the scenario has several sites and the table no ``site`` column, or a site
+        the scenario does not have.
+    """
+    names = scenario.site_names
+    if len(names) == 1:
+        return None
+    if "site" not in tickets:
+        raise ValueError(f"tickets have no 'site' column, but the scenario has sites "
+                         f"({', '.join(names)}): business clocks depend on it")
+    column = tickets["site"]
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        lookup = np.array([names.index(str(c)) if str(c) in names else -1
+                           for c in column.cat.categories] + [-1], dtype=np.intp)
+        site = lookup[column.cat.codes.to_numpy()]
+    else:
+        site = pd.Index(names).get_indexer(column.astype(object))
+    if site.size and site.min() < 0:
+        raise ValueError(f"tickets have sites not in the scenario ({', '.join(names)})")
+    return np.asarray(site, dtype=np.intp)
+
+
+def business_elapsed(scenario: Scenario, site: IntArray | None, start_at: npt.ArrayLike,
+                     end_at: npt.ArrayLike) -> FloatArray:
+    """Business hours between instants on the calendar of each ticket's site
+    (:func:`ticket_sites`; None: the scenario's only calendar)."""
+    return elapsed_by_site(tuple(scenario.site_calendars.values()), site, start_at, end_at)
 
 
 def _replication_index(reps: np.ndarray) -> tuple[np.ndarray, Callable[[slice], IntArray]]:
@@ -160,13 +201,14 @@ def outcome_codes(tickets: pd.DataFrame, scenario: Scenario) -> tuple[Codes, Cod
     arrived = tickets["arrived_at"].to_numpy(dtype=float)
     done = {kind: tickets[_COLUMNS[kind]].to_numpy(dtype=float) for kind in KINDS}
     abandoned = tickets["abandoned"].to_numpy(dtype=bool)
+    site = ticket_sites(tickets, scenario)
     out = {kind: np.empty(len(tickets), dtype=np.int8) for kind in KINDS}
     for start in _blocks(len(tickets)):
         part = slice(start, start + _BLOCK)
         rank = _ranks(codes, lookup, part, scenario)
         for kind in KINDS:
             out[kind][part] = rules.codes(kind, rank, arrived[part], done[kind][part],
-                                          abandoned[part])
+                                          abandoned[part], None if site is None else site[part])
     return out["response"], out["resolution"]
 
 
@@ -233,6 +275,7 @@ def tally(
     done = {kind: tickets[_COLUMNS[kind]].to_numpy(dtype=float) for kind in KINDS}
     abandoned = tickets["abandoned"].to_numpy(dtype=bool)
     warmup = _excluded(tickets, initial)
+    site = ticket_sites(tickets, scenario)
     cells = rep_values.size * n_priorities * buckets * 9
     counts = np.zeros(cells + 1, dtype=np.int64)  # the last bin collects warm-up rows
     for start in _blocks(len(tickets)):
@@ -245,11 +288,12 @@ def tally(
             key *= buckets
             key += bucket_of(arrived[part])
         key *= 9
+        own = None if site is None else site[part]
         response = rules.codes("response", rank, arrived[part], done["response"][part],
-                               abandoned[part])
+                               abandoned[part], own)
         response *= 3
         response += rules.codes("resolution", rank, arrived[part],
-                                done["resolution"][part], abandoned[part])
+                                done["resolution"][part], abandoned[part], own)
         key += response
         np.putmask(key, warmup[part], cells)
         counts += np.bincount(key, minlength=cells + 1)

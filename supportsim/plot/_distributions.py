@@ -11,6 +11,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter
 
 from supportsim.analysis import score_tickets
+from supportsim.analysis._sla import business_elapsed, ticket_sites
 from supportsim.plot._common import (
     _ECDF_POINTS,
     _MINUTES_UP_TO,
@@ -19,6 +20,7 @@ from supportsim.plot._common import (
     _grid,
     _replication_note,
 )
+from supportsim.plot._style import title as style_title
 from supportsim.results import SimulationResult
 
 __all__ = ["resolution_distribution", "wait_distribution"]
@@ -50,8 +52,10 @@ def _sla_times(result: SimulationResult, kind: Literal["response", "resolution"]
         ).to_numpy(dtype=bool)
         if business.any():
             taken = taken.copy()
-            taken[business] = result.scenario.calendar.elapsed(arrived[business],
-                                                               done[business])
+            site = ticket_sites(scored, result.scenario)
+            taken[business] = business_elapsed(result.scenario,
+                                               None if site is None else site[business],
+                                               arrived[business], done[business])
     missed = np.isnan(done) | scored["abandoned"].to_numpy()
     taken = np.where(missed, np.inf, taken)
     return pd.DataFrame({"priority": scored["priority"].to_numpy(), name: taken})
@@ -119,8 +123,8 @@ def _distribution(result: SimulationResult, kind: Literal["response", "resolutio
         ax.set_visible(False)
     what = "on each priority's SLA clock" if clock == "sla" else "wall-clock"
     title = "Wait for first response" if kind == "response" else "Resolution time"
-    fig.suptitle(f"{title} ({what}) — {result.scenario.name}\n"
-                 f"after warm-up, pooled over {_replication_note(result)}", fontsize="medium")
+    style_title(fig, f"{title} ({what}) — {result.scenario.name}",
+                f"after warm-up, pooled over {_replication_note(result)}")
     return fig
 
 

@@ -13,8 +13,10 @@ from pydantic import (
     Discriminator,
     Field,
     ModelWrapValidatorHandler,
+    SerializerFunctionWrapHandler,
     Tag,
     ValidationInfo,
+    model_serializer,
     model_validator,
 )
 
@@ -29,6 +31,7 @@ from supportsim.scenario._schema import (
     MIN_DURATION,
     AsWritten,
     Count,
+    Distribution,
     Hours,
     KeyedError,
     Real,
@@ -36,23 +39,60 @@ from supportsim.scenario._schema import (
     Share,
     _check_shares,
 )
+from supportsim.sites import hours_between
 from supportsim.units import format_duration
 
 
+def _delay_kind(value: Any) -> str:
+    return "table" if isinstance(value, dict | Distribution) else "duration"
+
+
+#: ``retry_after``: the mean of an exponential delay (a duration, as for `patience`), or
+#: a distribution table.
+RetryDelay = Annotated[
+    Annotated[Hours, Field(ge=MIN_DURATION, le=MAX_DURATION), Tag("duration")]
+    | Annotated[Distribution, Tag("table")],
+    Discriminator(_delay_kind),
+]
+
+
 class Channel(Section):
-    """``[demand.channels.NAME]``: how tickets come in; channels with patience abandon."""
+    """``[demand.channels.NAME]``: how tickets come in; channels with patience abandon.
+
+    With `retry`, a customer who abandons tries again after `retry_after`: the same
+    ticket, re-entering the queue with the same patience (docs/assumptions.md).
+    """
 
     share: Share
     patience: Hours | None = Field(default=None, ge=MIN_DURATION, le=MAX_DURATION)
     skills: dict[SkillName, Share] | None = Field(
         default=None, description="share of this channel's tickets per skill, replacing "
                                   "[demand.skills] for them")
+    retry: Share = Field(default=0.0, description="probability that a customer who "
+                         "abandons tries again (each time; at most 100 retrials)")
+    retry_after: RetryDelay | None = Field(
+        default=None, description="delay before a retrial: the mean of an exponential "
+        "(a duration in [1s, 520w]) or a distribution table; required with retry > 0")
 
     @model_validator(mode="after")
     def _check(self) -> Channel:
         if self.skills is not None:
             _check_skill_shares(self.skills, "skills")
+        if self.retry > 0 and self.patience is None:
+            raise KeyedError("retry", "needs patience: only customers who abandon retry",
+                             self.retry)
+        if self.retry > 0 and self.retry_after is None:
+            raise KeyedError("retry_after", f"is required with retry = {self.retry:g} > 0")
         return self
+
+    @model_serializer(mode="wrap")
+    def _dump(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        # A channel nobody retries on dumps as before retrials existed, so the fingerprints
+        # of scenarios without them (sweep stores, caches) do not change.
+        data: dict[str, Any] = handler(self)
+        if self.retry == 0 and self.retry_after is None:
+            data.pop("retry", None)
+        return data
 
 
 class WeeklyProfile(Section):
@@ -115,6 +155,8 @@ class Storms(Section):
 
 #: Validation context key: the scenario's `start` (a datetime), to place waves given by date.
 SCENARIO_START = "scenario_start"
+#: Validation context key: the time zone `start` is read in (None: start's own clock).
+SCENARIO_ZONE = "scenario_zone"
 MAX_USERS = 10_000_000  # users in one wave
 MAX_USER_RATE = 100.0  # tickets per user per week
 MAX_EARLY = 100.0  # first-day multiplier of a wave's rate
@@ -178,6 +220,8 @@ class Wave(AsWritten):
         default=None, description="the wave's channel shares (default: demand.channels')")
     priorities: dict[str, Share] | None = Field(
         default=None, description="the wave's priority shares (default: [priorities]')")
+    site: str | None = Field(default=None, description="the site of [sites] whose users go "
+                             "live: its tickets are raised there (default: by demand.sites)")
 
     @model_validator(mode="wrap")
     @classmethod
@@ -193,7 +237,8 @@ class Wave(AsWritten):
             if start is None:
                 raise KeyedError("at", "is a date, which needs a valid `start`", at)
             when = _as_datetime(at)
-            hours = (when - start).total_seconds() / 3600
+            # In start's zone: real hours, a clock change between them included.
+            hours = hours_between(start, when, (info.context or {}).get(SCENARIO_ZONE))
             if hours < 0:
                 raise KeyedError("at", f"is before start ({start.isoformat(timespec='minutes')})"
                                  ": a wave must go live at or after start (tickets raised "
@@ -254,6 +299,9 @@ class Demand(Section):
     storms: Storms | None = None
     waves: tuple[Wave, ...] = Field(
         default=(), description="rollout waves: users whose tickets add to the base rate")
+    sites: dict[str, Share] | None = Field(
+        default=None, description="share of tickets raised per site of [sites] (default: "
+        "all at the only site)")
     skills: dict[SkillName, Share] | None = Field(
         default=None, description='share of tickets per skill (a language, a product); '
                                   'not set: one skill "any"')
@@ -266,6 +314,10 @@ class Demand(Section):
             _check_skill_shares(self.skills, "skills")
         _check_shares({k: c.share for k, c in self.channels.items()}, "channels")
         _check_waves(self)
+        if self.sites is not None:
+            if not self.sites:
+                raise KeyedError("sites", "must give at least one share", {})
+            _check_shares(dict(self.sites), "sites")
         return self
 
 

@@ -34,6 +34,7 @@ from supportsim.scenario._schema import (
     TierName,
 )
 from supportsim.scenario._validation import _rule, shown
+from supportsim.sites import hours_between
 from supportsim.units import parse_duration
 
 if TYPE_CHECKING:
@@ -282,7 +283,7 @@ def _check(scenario: Scenario, rows: Sequence[BacklogRow], where: Where,
             if row.opened_at.tzinfo is not None:
                 raise fail(where(k, "opened_at"), "must be a local date-time without a UTC "
                            f"offset, like start, got {row.opened_at.isoformat()}")
-            hours = (row.opened_at - start).total_seconds() / 3600
+            hours = hours_between(start, row.opened_at, scenario.zone_of_start)
             shown = row.opened_at.isoformat()
         else:
             hours, shown = row.opened_at, f"{row.opened_at:g} h"

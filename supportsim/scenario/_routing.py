@@ -119,8 +119,10 @@ def check_routing(scenario: Scenario) -> None:
                 if skill not in skills:
                     raise KeyedError(f"{key}.skills", f"names {skill!r}, not a skill of "
                                      "[demand.skills]" + known(skill), list(group.skills))
-            if group.site is not None:
-                raise KeyedError(f"{key}.site", "sites are not supported yet", group.site)
+            if group.site is not None and group.site not in scenario.site_names:
+                raise KeyedError(f"{key}.site", "is not a site of [sites]"
+                                 + _did_you_mean_factory(scenario.site_names)(group.site),
+                                 group.site)
     _check_reach(scenario, skills, grouped)
     workforce = scenario.workforce
     for k, departure in enumerate(workforce.departures if workforce is not None else ()):

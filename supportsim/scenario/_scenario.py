@@ -27,7 +27,8 @@ from pydantic import (
 from supportsim._errors import ScenarioError
 from supportsim._textfile import read_text
 from supportsim.calendar import Calendar
-from supportsim.scenario._demand import SCENARIO_START, Demand, _check_growth
+from supportsim.scenario._costs import Costs, check_costs
+from supportsim.scenario._demand import SCENARIO_START, SCENARIO_ZONE, Demand, _check_growth
 from supportsim.scenario._initial import Backlog, Initial, resolve_backlog
 from supportsim.scenario._routing import check_routing
 from supportsim.scenario._schema import (
@@ -45,12 +46,24 @@ from supportsim.scenario._schema import (
     _check_shares,
     clock_hours,
 )
+from supportsim.scenario._sites import (
+    Site,
+    ZoneName,
+    check_sites,
+    site_calendars,
+    site_day_hours,
+    zone_of_data,
+)
 from supportsim.scenario._team import Team, scale_roster
 from supportsim.scenario._validation import _did_you_mean, keyed_error, scenario_error
 from supportsim.scenario._workforce import Workforce
+from supportsim.sites import IMPLICIT_SITE
 from supportsim.units import format_duration
 
-__all__ = ["Scenario", "load_scenario"]
+__all__ = ["AUTO", "Scenario", "load_scenario"]
+
+#: The value of ``warmup`` that asks for MSER-5 after the run.
+AUTO = "auto"
 
 #: The range of `start`: with a horizon of at most 10 years every date stays in range.
 FIRST_START = datetime(1900, 1, 1)
@@ -74,22 +87,38 @@ class Scenario(Section):
 
     name: str = "scenario"
     start: datetime = datetime(2026, 1, 5)
+    start_zone: ZoneName | None = Field(
+        default=None, description="IANA time zone of `start` (default: the only site's "
+        "zone, else UTC; without [sites], none: [calendar] on start's own clock)")
     horizon: Hours = Field(ge=MIN_DURATION, le=MAX_DURATION)
     warmup: Hours = Field(default=0.0, ge=0, le=MAX_DURATION)
     replications: Count = Field(default=10, ge=1, le=10_000)
     seed: Count | None = Field(default=None, ge=0, le=2**63 - 1)
     calendar_section: CalendarSection = Field(default_factory=CalendarSection, alias="calendar")
+    sites: dict[str, Site] | None = Field(
+        default=None, description="sites: time zone, business hours and holidays (local)")
     demand: Demand
     priorities: dict[str, Priority]
     work: Work
     team: Team
     workforce: Workforce | None = None
     initial: Initial | None = None
+    costs: Costs | None = None
 
     _backlog: Backlog | None = PrivateAttr(default=None)
     _source: str | None = PrivateAttr(default=None)
+    _auto_warmup: bool = PrivateAttr(default=False)
 
     # ------------------------------------------------------------------ validation
+
+    @model_validator(mode="before")
+    @classmethod
+    def _warmup_auto(cls, data: Any) -> Any:
+        # warmup = "auto": simulated from 0 and cut by MSER-5 after the run
+        # (supportsim.sequential); `warmup` stays a float for everything else.
+        if isinstance(data, Mapping) and data.get("warmup") == AUTO:
+            return {**data, "warmup": 0.0}
+        return data
 
     @field_validator("start")
     @classmethod
@@ -104,6 +133,7 @@ class Scenario(Section):
 
     @model_validator(mode="after")
     def _check(self, info: ValidationInfo) -> Scenario:
+        self._auto_warmup = (info.context or {}).get(_GIVEN, {}).get("warmup") == AUTO
         if self.warmup >= self.horizon:
             given = (info.context or {}).get(_GIVEN, {})
             raise KeyedError("warmup", "must be shorter than horizon, got "
@@ -116,6 +146,8 @@ class Scenario(Section):
         self._check_tiers()
         self._check_workforce()
         self._check_wave_priorities()
+        check_sites(self)
+        check_costs(self)
         check_routing(self)
         base = (info.context or {}).get(_BASE)
         self._backlog = resolve_backlog(self, Path(base) if base is not None else None)
@@ -238,7 +270,7 @@ class Scenario(Section):
                                 + (f" ({source})" if source else ""))
         data = dict(data)
         context = {BUSINESS_DAY_HOURS: _business_day_hours(data), _GIVEN: data,
-                   SCENARIO_START: _start_of(data),
+                   SCENARIO_START: _start_of(data), SCENARIO_ZONE: zone_of_data(data),
                    # A backlog file is named relative to the scenario file, like a sweep's base.
                    _BASE: Path(source).parent if source else None}
         try:
@@ -285,6 +317,8 @@ class Scenario(Section):
     def to_dict(self) -> dict[str, Any]:
         """The scenario as plain data (TOML types; durations as unit strings)."""
         dumped = self.model_dump(by_alias=True, exclude_none=True)
+        if self._auto_warmup:
+            dumped["warmup"] = AUTO
         return _lists(dumped)
 
     def to_toml(self, path: str | Path | None = None) -> str:
@@ -316,7 +350,25 @@ class Scenario(Section):
     def __hash__(self) -> int:
         return hash(self.fingerprint())
 
+    def __repr__(self) -> str:
+        # One line, never the whole model (the dict is `to_dict()`).
+        from supportsim.report._scenario import scenario_repr
+
+        return scenario_repr(self)
+
+    def _repr_html_(self) -> str:
+        from supportsim.report._display import render_card
+        from supportsim.report._scenario import scenario_card
+
+        return render_card(scenario_card(self))
+
     # ------------------------------------------------------------------ derived views
+
+    @property
+    def auto_warmup(self) -> bool:
+        """Whether ``warmup = "auto"``: `warmup` reads 0 and :func:`~supportsim.simulate`
+        finds the cut by MSER-5 after the run (docs/analysis.md)."""
+        return self._auto_warmup
 
     @property
     def source(self) -> str | None:
@@ -325,10 +377,30 @@ class Scenario(Section):
 
     @cached_property
     def calendar(self) -> Calendar:
-        """The business calendar (:class:`~supportsim.Calendar`) anchored at `start`."""
-        section = self.calendar_section
-        return Calendar(self.start, business_hours=section.business_hours,
-                        business_days=section.business_days, holidays=section.holidays)
+        """The business calendar (:class:`~supportsim.Calendar`) anchored at `start`: the
+        first site's (without [sites], the one implicit site's: ``[calendar]``)."""
+        return next(iter(self.site_calendars.values()))
+
+    @cached_property
+    def site_calendars(self) -> dict[str, Calendar]:
+        """Each site's business calendar by name, in file order (one implicit site,
+        :data:`supportsim.sites.IMPLICIT_SITE`, without [sites])."""
+        return site_calendars(self.sites or {}, self.calendar_section, self.start,
+                              self.zone_of_start, self.horizon)
+
+    @property
+    def site_names(self) -> list[str]:
+        """Site names in file order (the implicit site's without [sites])."""
+        return list(self.sites) if self.sites else [IMPLICIT_SITE]
+
+    @property
+    def zone_of_start(self) -> str | None:
+        """The time zone `start` is read in: `start_zone`, else the only site's zone, else
+        UTC; None without [sites] and start_zone (start's own clock)."""
+        if self.start_zone is not None or not self.sites:
+            return self.start_zone
+        zones = {site.timezone for site in self.sites.values()}
+        return zones.pop() if len(self.sites) == 1 else "UTC"
 
     @property
     def backlog(self) -> Backlog | None:
@@ -530,4 +602,4 @@ def _business_day_hours(data: Mapping[str, Any]) -> float | None:
     except ValidationError:
         return None
     opens, closes = (clock_hours(t) for t in section.business_hours)
-    return closes - opens
+    return site_day_hours(data.get("sites"), closes - opens)

@@ -28,7 +28,11 @@ _DIRECTION = {"response_attainment": True, "resolution_attainment": True,
               "resolved_share": True, "abandoned_share": False, "mean_wait": False,
               "median_wait": False, "p90_wait": False, "mean_resolution_time": False,
               "median_resolution_time": False, "p90_resolution_time": False,
-              "backlog_at_end": False, "backlog_growth": False}
+              "backlog_at_end": False, "backlog_growth": False,
+              # Costs: lower is better (per tier, parts, total, per resolved ticket).
+              **{f"cost_{c}": False for c in (
+                  "staff_l1", "staff_l2", "staff_l3", "staff", "overtime", "reserve",
+                  "hiring", "penalties", "total", "per_resolved_ticket")}}
 
 
 def _scale(column: str) -> str:
@@ -125,6 +129,24 @@ class SweepResult:
     executor: str = ""
     store: Path | None = None
 
+    def __repr__(self) -> str:
+        from supportsim.report._others import sweep_repr
+
+        return sweep_repr(self)
+
+    def _repr_html_(self) -> str:
+        from supportsim.report._display import render_card
+        from supportsim.report._others import sweep_card
+
+        return render_card(sweep_card(self))
+
+    def to_html(self, path: str | Path | None = None, *, command: str | None = None) -> str:
+        """A self-contained HTML report of the sweep
+        (:func:`supportsim.report.write_sweep_report`); written to `path` if given."""
+        from supportsim.report import write_sweep_report
+
+        return write_sweep_report(self, path, command=command)
+
     # ------------------------------------------------------------------ helpers
 
     @property
@@ -183,11 +205,13 @@ class SweepResult:
             ``variant``, ``strategy``, the factors, ``tickets`` (after the warm-up, all
             replications), then each of ``tickets_per_replication``,
             ``response_attainment``, ``resolution_attainment``, ``abandoned_share``,
-            ``utilisation_l*``, ``overtime_l*``, ``backlog_at_end``, ``backlog_growth`` with
+            ``utilisation_l*``, ``overtime_l*``, the ``cost_*`` columns of the table
+            (with ``[costs]``), ``backlog_at_end``, ``backlog_growth`` with
             ``_low``/``_high``, and ``replications``.
         """
         table = self.table
-        tiers = [c for c in table.columns if c.startswith(("utilisation_", "overtime_"))]
+        tiers = [c for c in table.columns
+                 if c.startswith(("utilisation_", "overtime_", "cost_"))]
         per_rep = table.groupby(["variant", "replication"], observed=True, sort=True)
         weighted = table.assign(
             _response=table["response_attainment"].fillna(0) * table["response_tickets"],
@@ -214,6 +238,27 @@ class SweepResult:
         out.insert(1, "tickets", totals.reindex(out["variant"]).to_numpy(dtype=np.int64)
                    if len(out) else [])
         return self._with_keys(out)
+
+    def verdicts(self, goal: Any = None, confidence: float = 0.95) -> pd.DataFrame:
+        """Holds / fails / uncertain per variant, priority and target against the goals.
+
+        Parameters
+        ----------
+        goal : float or mapping, optional
+            None: the base scenario's ``priorities.NAME.goal`` (a factor or strategy that
+            changes goals is not followed); otherwise as in
+            :meth:`supportsim.SimulationResult.verdicts`.
+        confidence : float, default 0.95
+
+        Returns
+        -------
+        DataFrame
+            ``variant``, ``strategy``, the factors, then the columns of
+            :func:`supportsim.analysis.verdicts`.
+        """
+        from supportsim.analysis import verdicts
+
+        return verdicts(self.sla(confidence), self.scenario, goal)
 
     def overload(self, confidence: float = 0.95) -> pd.DataFrame:
         """Per variant: offered load against capacity, the backlog trend, and whether

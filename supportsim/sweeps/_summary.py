@@ -15,7 +15,11 @@ What a sweep keeps of a task instead of its ticket table (DESIGN.md section 9). 
   snapshot) and ``backlog_growth`` (tickets per hour: least-squares slope of the hourly
   backlog over the second half of the scored window, from the middle of warm-up end and
   horizon; clearly above 0 means the desk is not keeping up, see
-  :mod:`supportsim.sweeps._overload`).
+  :mod:`supportsim.sweeps._overload`);
+- per replication, only when the variant's scenario has ``[costs]``: ``cost_staff_l1`` ..
+  per tier, ``cost_staff``, ``cost_overtime``, ``cost_reserve``, ``cost_hiring``,
+  ``cost_penalties``, ``cost_total`` and ``cost_per_resolved_ticket``
+  (:meth:`supportsim.SimulationResult.costs`, in the scenario's currency).
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ import pandas as pd
 
 from supportsim.results import SimulationResult
 
-__all__ = ["METRICS", "summarise"]
+__all__ = ["COST_PREFIX", "METRICS", "summarise"]
 
 #: Metric columns in table order (utilisation columns follow, one per tier present).
 METRICS: tuple[str, ...] = (
@@ -37,6 +41,8 @@ METRICS: tuple[str, ...] = (
 COUNTS = ("tickets", "response_tickets", "resolution_tickets")
 #: Per-tier columns, one per tier present, after :data:`METRICS`.
 TIER_PREFIXES = ("utilisation_", "overtime_")
+#: Cost columns, after the per-tier ones, where the scenario has ``[costs]``.
+COST_PREFIX = "cost_"
 
 
 def _stats(values: np.ndarray) -> tuple[float, float, float]:
@@ -112,4 +118,11 @@ def summarise(result: SimulationResult) -> pd.DataFrame:
         frame[f"utilisation_l{int(level)}"] = float(value)
     for level, value in zip(util["tier"], util["overtime_time"], strict=True):
         frame[f"overtime_l{int(level)}"] = float(value) / weeks
+    if scenario.costs is not None:
+        from supportsim.analysis._costs import COST_COLUMNS
+
+        costs = result.costs()
+        money = [c for c in costs.columns if c.startswith("staff_")] + list(COST_COLUMNS)
+        for column in money:
+            frame[f"{COST_PREFIX}{column}"] = float(costs[column].iloc[0])
     return frame

@@ -13,7 +13,7 @@ import pandas as pd
 
 from supportsim.scenario import Scenario
 from supportsim.sweeps._grid import Variant, value_label
-from supportsim.sweeps._summary import METRICS, TIER_PREFIXES
+from supportsim.sweeps._summary import COST_PREFIX, METRICS, TIER_PREFIXES
 
 __all__ = ["SummaryRows", "failures_frame", "tickets_frame", "variants_frame"]
 
@@ -58,7 +58,10 @@ class SummaryRows:
         util = sorted({c for b in self._blocks for c in b.columns
                        if c.startswith(TIER_PREFIXES)},
                       key=lambda c: (TIER_PREFIXES.index(c[:c.index("_") + 1]), c))
-        columns = ["replication", "priority", *METRICS, *util]
+        # Cost columns in the order a task gives them (per tier, then the parts and total).
+        costs = list(dict.fromkeys(c for b in self._blocks for c in b.columns
+                                   if c.startswith(COST_PREFIX)))
+        columns = ["replication", "priority", *METRICS, *util, *costs]
         if self._blocks:
             body = pd.concat(self._blocks, ignore_index=True)
             # Stable: rows of one task keep their priority order.

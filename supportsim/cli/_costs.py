@@ -1,0 +1,120 @@
+"""The Costs block of ``supportsim run`` and the money cells of its comparisons.
+
+Printed only when the scenario has a ``[costs]`` section: a block of zeros would read like
+a free desk. pandas is imported inside the functions (``supportsim --help`` stays light).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any
+
+from supportsim.cli._common import _table
+
+if TYPE_CHECKING:
+    from supportsim.results import SimulationResult
+
+__all__ = ["COST_NAMES", "costs_section", "is_cost", "money", "money_difference",
+           "sweep_costs_section"]
+
+#: Rows of the block: cost_table item -> label.
+_ITEMS = {"staff": "staff (rostered hours on duty)", "overtime": "overtime",
+          "reserve": "reserve (called in)", "hiring": "hiring (joiners)",
+          "penalties": "SLA penalties", "total": "total",
+          "per_resolved_ticket": "per resolved ticket"}
+
+#: Comparison metrics as printed.
+COST_NAMES = {f"cost_{item}": f"cost: {item.replace('_', ' ')}" for item in (
+    "staff", "overtime", "reserve", "hiring", "penalties", "total", "per_resolved_ticket")}
+
+
+def is_cost(metric: str) -> bool:
+    """Whether a comparison metric is an amount of money (``cost_...``)."""
+    return metric.startswith("cost_")
+
+
+def money(value: float, digits: int = 0) -> str:
+    """``12,345`` (or ``12.35`` with `digits`); ``n/a`` for NaN."""
+    return "n/a" if math.isnan(value) else f"{value:,.{digits}f}"
+
+
+def money_difference(row: Any) -> str:
+    """``+1,234 [+456, +2,012]`` for a comparison row (``difference``, ``low``, ``high``)."""
+    if math.isnan(row.difference):
+        return "n/a"
+    digits = 2 if row.metric == "cost_per_resolved_ticket" else 0
+    text = f"{row.difference:+,.{digits}f}"
+    if not (math.isnan(row.low) or math.isnan(row.high)):
+        text += f" [{row.low:+,.{digits}f}, {row.high:+,.{digits}f}]"
+    return text
+
+
+def costs_section(result: SimulationResult) -> str | None:
+    """The Costs block, or None when the scenario has no ``[costs]``."""
+    import pandas as pd
+
+    costs = result.scenario.costs
+    if costs is None:
+        return None
+    table = result.cost_table().set_index("item")
+    tiers = [c for c in table.index if c.startswith("staff_")]
+    labels = {**{c: f"  {c.removeprefix('staff_')}" for c in tiers}, **_ITEMS}
+    order = ["staff", *tiers, *(c for c in _ITEMS if c != "staff")]
+
+    def cell(item: str) -> str:
+        row = table.loc[item]
+        digits = 2 if item == "per_resolved_ticket" else 0
+        text = money(row["value"], digits)
+        if not (math.isnan(row["low"]) or math.isnan(row["high"])):
+            text += f" [{money(row['low'], digits)}, {money(row['high'], digits)}]"
+        return text
+
+    rows = pd.DataFrame({
+        "item": [labels[i] for i in order],
+        f"{costs.currency} per replication (95% CI)": [cell(i) for i in order],
+        "share": ["" if math.isnan(table.loc[i, "share"]) else f"{table.loc[i, 'share']:.1%}"
+                  for i in order],
+    })
+    weeks = result.scenario.horizon / 168.0
+    missed = (f"  missed targets per replication: {table.loc['missed_response', 'value']:,.1f} "
+              f"response, {table.loc['missed_resolution', 'value']:,.1f} resolution; "
+              f"joiners {table.loc['joiners', 'value']:,.1f}")
+    return (f"Costs ({costs.currency} per replication; people paid over the whole horizon of "
+            f"{weeks:g} weeks,\nwarm-up included; penalties on the tickets the SLA table "
+            "scores)\n"
+            f"{_table(rows)}\n{missed}")
+
+
+def sweep_costs_section(result: Any, summary: Any) -> str | None:
+    """The Costs block of ``supportsim sweep``: per variant, the total with its interval,
+    its main parts, and whether it is on the cost–resolution frontier; None without
+    ``[costs]``."""
+    import pandas as pd
+
+    from supportsim.pareto import frontier
+
+    if "cost_total" not in summary.columns:
+        return None
+    currency = result.scenario.costs.currency if result.scenario.costs is not None else ""
+    front = frontier(result).set_index("variant")
+
+    def total(row: Any) -> str:
+        text = money(row.cost_total)
+        if not (math.isnan(row.cost_total_low) or math.isnan(row.cost_total_high)):
+            text += f" [{money(row.cost_total_low)}, {money(row.cost_total_high)}]"
+        return text
+
+    names = summary["variant"].astype(str)
+    rows = pd.DataFrame({
+        "variant": names,
+        "total (95% CI)": [total(r) for r in summary.itertuples()],
+        "staff": [money(v) for v in summary["cost_staff"]],
+        "penalties": [money(v) for v in summary["cost_penalties"]],
+        "per resolved ticket": [money(v, 2) for v in summary["cost_per_resolved_ticket"]],
+        "frontier": ["yes" if not front.loc[n, "dominated"] else
+                     f"no, dominated by {front.loc[n, 'dominated_by']}"
+                     if n in front.index else "n/a" for n in names],
+    })
+    return (f"Costs per variant ({currency} per replication; frontier: no other variant is "
+            "as cheap and\nresolves as many tickets within target, one of them strictly; all "
+            "priorities pooled,\non the means; ss.frontier)\n" + _table(rows))
