@@ -582,3 +582,30 @@ def test_retrials_with_groups_leave_and_rejoin_their_skill_queue(structure: str)
     assert away >= 0  # the rest are away between attempts
     tickets = ss.simulate(scenario, replications=1, seed=3).tickets
     assert tickets["retrials"].sum() == sum(desk.retrials)
+
+
+def test_follow_the_sun_groups_work_their_sites_hours() -> None:
+    # A Berlin group and a Shanghai group, 08:00-17:00 local each, start Monday
+    # 2026-03-02 00:00 UTC: Shanghai is on 00:00-09:00 UTC, Berlin (CET) 07:00-16:00 UTC
+    # (the sites' business windows, tests/test_sites.py). English tickets go to whoever
+    # is on; nobody is on duty outside its site's window.
+    data = _data({"berlin": {"skills": ["en", "de"], "staff": 2, "hours": "business",
+                             "site": "berlin"},
+                  "shanghai": {"skills": ["en"], "staff": 3, "hours": "business",
+                               "site": "shanghai"}})
+    data.update(start="2026-03-02T00:00", start_zone="UTC", horizon="5d", warmup="1h")
+    data["sites"] = {"berlin": {"timezone": "Europe/Berlin"},
+                     "shanghai": {"timezone": "Asia/Shanghai"}}
+    data["demand"]["sites"] = {"berlin": 0.5, "shanghai": 0.5}
+    data["demand"]["rate"] = 4.0
+    result = ss.simulate(ss.Scenario.from_dict(data), replications=1, seed=2)
+    timeline = result.timeline
+    hour = timeline["t"].to_numpy() % 24
+    assert ((timeline["on_duty_l1_shanghai"] == 3) == (hour < 9)).all()
+    assert ((timeline["on_duty_l1_berlin"] == 2) == ((hour >= 7) & (hour < 16))).all()
+    tickets = result.tickets
+    served = tickets.dropna(subset=["first_response_at"])
+    start_hour = served["first_response_at"].to_numpy() % 24
+    by_shanghai = (served["group"] == "shanghai").to_numpy()
+    assert by_shanghai.any() and (start_hour[by_shanghai] < 9).all()
+    assert (served.loc[served["skill"] == "de", "group"].dropna() == "berlin").all()
