@@ -27,7 +27,15 @@ import numpy as np
 
 from supportsim._errors import ScenarioError
 from supportsim._retrials import retrials_after
-from supportsim.demand import STREAMS, TicketStream, _attributes, _choose, _mix_shares, _skills
+from supportsim.demand import (
+    STREAMS,
+    TicketStream,
+    _attributes,
+    _choose,
+    _mix_shares,
+    _sites,
+    _skills,
+)
 from supportsim.distributions import moments, remaining
 from supportsim.scenario import Scenario
 from supportsim.scenario._routing import skill_names
@@ -83,7 +91,8 @@ def with_backlog(scenario: Scenario, seed: int, replication: int, tickets: Ticke
         return _stream(seed, replication, name)
 
     # Skills: given, else drawn by the channel's shares (a stream of the backlog's own).
-    skill = _skills(scenario, lambda: stream("skill"), backlog.channel)
+    skill = _skills(scenario, lambda: stream("skill"), backlog.channel,
+                    lambda: _sites(scenario, stream, n, None))
     if backlog.skill is not None:
         skill = np.where(backlog.skill >= 0, backlog.skill, skill).astype(np.int8)
     need = _conditional_needs(scenario, stream("need"), backlog.priority, backlog.tier,

@@ -409,8 +409,10 @@ def _skill_overrides(scenario: Scenario, table: str) -> list[tuple[int, str]]:
 
 
 def _skills(scenario: Scenario, rng: Callable[[], np.random.Generator],
-            channel: np.ndarray) -> np.ndarray:
-    """Skill index per ticket: by [demand.skills], or its channel's own shares.
+            channel: np.ndarray, site: Callable[[], np.ndarray] | None = None) -> np.ndarray:
+    """Skill index per ticket: by [demand.skills], or the shares of the site it is raised
+    at (``sites.NAME.skills``; `site` gives the sites), or its channel's own shares, which
+    go first.
 
     Drawn only when the scenario has skills, from a stream of its own: a scenario
     without them draws every other attribute exactly as before.
@@ -422,6 +424,14 @@ def _skills(scenario: Scenario, rng: Callable[[], np.random.Generator],
     names = list(demand.skills)
     uniforms = rng().random(n)
     skill = _choose(list(demand.skills.values()), uniforms)
+    sites = scenario.sites or {}
+    if site is not None and any(spec.skills for spec in sites.values()):
+        where = site()
+        for k, place in enumerate(sites.values()):
+            if place.skills:
+                mine = where == k
+                skill[mine] = _choose([place.skills.get(name, 0.0) for name in names],
+                                      uniforms[mine])
     for c, spec in enumerate(demand.channels.values()):
         if spec.skills:
             mine = channel == c
@@ -536,7 +546,9 @@ def _draw(scenario: Scenario, arrived: np.ndarray, is_storm: np.ndarray,
                             if priorities is None else priorities, n)
     channel = _categorical(stream("channel"), [c.share for c in scenario.demand.channels.values()]
                            if channels is None else channels, n)
-    skill = _skills(scenario, lambda: stream("skill"), channel)
+    # The sites are drawn again in _attributes, from the same stream: the same values.
+    skill = _skills(scenario, lambda: stream("skill"), channel,
+                    lambda: _sites(scenario, stream, n, site))
     need = _needs(scenario, stream("need"), priority, skill)
     return _attributes(scenario, stream, arrived, is_storm, priority, channel, need, wave,
                        site, skill)

@@ -609,3 +609,28 @@ def test_follow_the_sun_groups_work_their_sites_hours() -> None:
     by_shanghai = (served["group"] == "shanghai").to_numpy()
     assert by_shanghai.any() and (start_hour[by_shanghai] < 9).all()
     assert (served.loc[served["skill"] == "de", "group"].dropna() == "berlin").all()
+
+
+def test_skills_by_the_site_a_ticket_is_raised_at() -> None:
+    # Tickets raised in Copenhagen are Danish, in Berlin German or English; a channel's
+    # own shares go first (the chat channel is English everywhere).
+    data = _data({"all": {"skills": ["da", "de", "en"], "staff": 6}},
+                 skills={"da": 0.2, "de": 0.4, "en": 0.4})
+    data["sites"] = {"copenhagen": {"timezone": "Europe/Copenhagen", "skills": {"da": 1.0}},
+                     "berlin": {"timezone": "Europe/Berlin",
+                                "skills": {"de": 0.5, "en": 0.5}}}
+    data.update(start_zone="UTC")
+    data["demand"]["sites"] = {"copenhagen": 0.3, "berlin": 0.7}
+    data["demand"]["channels"] = {"phone": {"share": 0.8},
+                                  "chat": {"share": 0.2, "skills": {"en": 1.0}}}
+    scenario = ss.Scenario.from_dict(copy.deepcopy(data))
+    stream = generate(scenario, 0, 5)
+    phone, copenhagen = stream.channel == 0, stream.site == 0
+    assert (stream.skill[phone & copenhagen] == 0).all()
+    assert set(stream.skill[phone & ~copenhagen].tolist()) == {1, 2}
+    assert (stream.skill[~phone] == 2).all()
+    from supportsim.scenario._routing import skill_shares
+    # 0.8 x (0.3 x da + 0.7 x (de/2 + en/2)) + 0.2 x en
+    assert skill_shares(scenario) == pytest.approx({"da": 0.24, "de": 0.28, "en": 0.48})
+    data["sites"]["berlin"]["skills"] = {"fr": 1.0}
+    assert "sites.berlin.skills.fr" in _error(data)
