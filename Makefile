@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEMO_OUT ?= demo-output
 
-.PHONY: install test lint demo bench clean
+.PHONY: install test lint demo bench browser clean
 
 install: $(STAMP)
 
@@ -24,7 +24,14 @@ test: lint
 	$(BIN)/python -m pytest
 
 demo: install
-	$(BIN)/supportsim run scenarios/rollout_tiered.toml --out $(DEMO_OUT)
+	$(BIN)/supportsim run scenarios/rollout_tiered.toml --out $(DEMO_OUT) \
+		--report $(DEMO_OUT)/report.html
+
+# Headless Chromium for the report's browser tests (tests/test_report_browser.py), from
+# the OS packages when missing; then those tests alone.
+browser: install
+	command -v chromium >/dev/null 2>&1 || (apt-get update && apt-get install -y chromium)
+	$(BIN)/python -m pytest tests/test_report_browser.py -rs
 
 bench: install
 	$(BIN)/python -m benchmarks

@@ -24,7 +24,6 @@ HERE = Path(__file__).resolve().parent
 # pyproject.toml), wherever Jupyter was started, so that relative paths such as
 # "scenarios/rollout_tiered.toml" resolve.
 SETUP = """\
-%matplotlib inline
 import os
 from pathlib import Path
 
@@ -88,6 +87,13 @@ pd.DataFrame([
     for name, tier in sc.team.tiers.items()
 ])""",
     """md:
+A scenario also displays itself: a cell that ends with it shows its demand, team,
+workforce mechanisms, SLA targets and the analytic load check of section 2 (`repr(sc)`
+stays one line).
+""",
+    """\
+sc""",
+    """md:
 ## 2. Before simulating: offered load per tier
 
 `ss.check` is the analytic sanity view that `supportsim check` prints: the mean arrival
@@ -119,6 +125,15 @@ quick = sc.with_overrides({"horizon": "12w"})
 res = ss.simulate(quick, replications=4, seed=1)
 print(f"{len(res.tickets):,} ticket rows in {res.replications} replications (seed {res.seed})")
 res.tickets.head()""",
+    """md:
+A result displays itself as a card: where it came from (scenario, seed, replications),
+the headline numbers, the SLA table with intervals and utilisation. To send it to
+someone, `res.to_html("report.html")` writes the same and the figures into one
+self-contained HTML file that opens offline and prints to PDF
+(`supportsim run ... --report report.html` on the command line).
+""",
+    """\
+res""",
     """md:
 ## 4. SLA attainment
 
@@ -359,10 +374,6 @@ structures, 3 replications each, on two worker processes; the paired differences
 three quarters of the tickets:
 """,
     """\
-import warnings
-
-# supportsim's progress bar imports tqdm.auto, which warns in a kernel without ipywidgets.
-warnings.filterwarnings("ignore", message="IProgress not found")
 sw = ss.sweep(
     office_sc,
     factors={"demand.rate": [3.0, 4.5, 6.0, 7.5]},
@@ -546,6 +557,40 @@ go-live at most doubles the rate at its peak.
   worse, with a much wider band: swarming desks are more sensitive to which tickets need an
   expert when.
 
+## 3. Which strategy is best, and how sure is that?
+
+Breaking points rank the strategies at the edge. At a given load, `ss.select_best` picks
+the best one with a stated guarantee: Kim & Nelson's fully sequential procedure (KN)
+runs a first stage of every strategy, then adds replications one at a time **only for
+the strategies still in contention**, dropping one as soon as its mean trails another's
+by more than a margin that narrows as replications accrue. All strategies share their
+tickets in replication r (common random numbers), which shrinks the variance of their
+differences and lets KN stop early.
+
+The desk: 12 % growth per 4 weeks over 6 weeks (1 warm-up week); the metric: P1 response
+attainment; differences under **one point** do not matter (`indifference=0.01`). A first
+stage of 5 replications keeps this quick (KN's own default is 10).
+""",
+    """\
+choice_desk = plan.with_overrides({"horizon": "6w", "warmup": "1w", "demand.growth": 0.12})
+candidates = {name: choice_desk.with_overrides(overrides) if overrides else choice_desk
+              for name, overrides in strategies.items()}
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore", ss.CapacityWarning)
+    selection = ss.select_best(candidates, "P1.response", indifference=0.01, seed=3,
+                               first_stage=5)
+selection""",
+    """md:
+How to read it: the first line is the choice and the guarantee in words; then each
+strategy with its mean over **its own** replications, how many it got, and when it was
+eliminated. Means over different counts are not directly comparable: a strategy can show
+a higher mean over its first 5 replications than the winner over 18, and still have been
+behind the leader *at the moment it was eliminated*. The strategies within a point or so
+of each other are, for this decision, equivalent: the guarantee says the one selected is
+within one point of the best, not that it is better than the runners-up by much.
+`selection.replications` shows the saving: strategies out of contention stop early,
+where a fixed design would run all of them as long as the last two.
+
 ## Limits of this analysis
 
 - Three replications per point: enough to see a strategy that moves the edge by 20 %,
@@ -727,9 +772,10 @@ resolution targets?** And how does that change if the new staff start later, or 
 is bigger than planned?
 
 Runs are short (the 30-day window plus margin, 6 replications for the plan, 4 for the
-variants). The verdicts below use the 95 % interval across replications: **holds** when
-the whole interval is above the goal, **fails** when it is below, **uncertain** otherwise
-(more replications would decide).
+variants). The scenario states the goal of every priority and target
+(`goal = { response = 0.9, resolution = 0.9 }`), and `res.verdicts()` judges it on the
+95 % interval across replications: **holds** when the whole interval is above the goal,
+**fails** when it is below, **uncertain** otherwise (more replications would decide).
 """,
     SETUP,
     """md:
@@ -776,10 +822,9 @@ open when the run stops and not yet past their deadline are not scored).
 """,
     """\
 WINDOW = 30 * 24.0
-GOAL = 0.90
 plan = sc.with_overrides({"horizon": "12w"})
 res = ss.simulate(plan, replications=6, seed=2026)
-plot.weekly_attainment(res, goal=GOAL)""",
+plot.weekly_attainment(res)                            # the dashed line: the scenario's goals""",
     """\
 plot.backlog(res)""",
     """md:
@@ -791,33 +836,14 @@ go-live too.
 ## 3. The readiness test
 
 Score only the tickets that arrived in the 30 days after go-live, and, for reference, those
-of the four normal weeks before it (after the warm-up). `analysis.sla_attainment` scores a
-filtered ticket table by the same rules as `res.sla()`.
+of the four normal weeks before it (after the warm-up). A `window` of `(start, length)`
+(hours since the start or a date, then hours or a duration like `"30d"`) scores the
+tickets that arrived in it by the same rules as `res.sla()`, each on its whole outcome.
 """,
     """\
-def window_sla(result, start, end):
-    \"\"\"SLA table of the tickets that arrived in [start, end), with 95 % t-intervals.\"\"\"
-    t = result.tickets
-    inside = t[(t["arrived_at"] >= start) & (t["arrived_at"] < end)]
-    return analysis.sla_table(analysis.sla_attainment(inside, result.scenario),
-                              result.scenario)
-
-
-def verdict(table, goal=GOAL):
-    \"\"\"One row per priority and target: mean, interval and holds / fails / uncertain.\"\"\"
-    rows = []
-    for kind in ("response", "resolution"):
-        for _, row in table.iterrows():
-            low, high = row[f"{kind}_attainment_low"], row[f"{kind}_attainment_high"]
-            state = "holds" if low >= goal else "fails" if high < goal else "uncertain"
-            rows.append({"priority": row["priority"], "target": kind,
-                         "attainment": row[f"{kind}_attainment"], "low": low, "high": high,
-                         "verdict": state})
-    return pd.DataFrame(rows)
-
-
-before = verdict(window_sla(res, res.scenario.warmup, go_live))
-after = verdict(window_sla(res, go_live, go_live + WINDOW))
+warmup = res.scenario.warmup
+before = res.verdicts(window=(warmup, go_live - warmup))
+after = res.verdicts(window=(go_live, WINDOW))
 readiness = after.merge(before[["priority", "target", "attainment", "verdict"]],
                         on=["priority", "target"], suffixes=("", "_before_go_live"))
 readiness""",
@@ -844,9 +870,7 @@ Where the P4 misses come from: the share of tickets abandoned in the 30 days, by
 and channel (portal tickets never abandon in this scenario).
 """,
     """\
-t = res.tickets
-inside = t[(t["arrived_at"] >= go_live) & (t["arrived_at"] < go_live + WINDOW)]
-inside.groupby(["priority", "channel"], observed=True)["abandoned"].mean().unstack()""",
+res.abandonment(by=("channel", "priority"), window=(go_live, WINDOW))""",
     """md:
 In the 30 days after go-live about one phone call in seven is abandoned, of every priority
 nearly alike (13-17 %, P4 the most): callers on hold are answered before portal tickets,
@@ -891,7 +915,7 @@ for name, overrides in variants.items():
     variant = variant.with_overrides({"horizon": start + WINDOW + 168.0,
                                       "warmup": min(variant.warmup, start)})
     result = ss.simulate(variant, replications=4, seed=2026)
-    v = verdict(window_sla(result, start, start + WINDOW))
+    v = result.verdicts(window=(start, WINDOW))
     v = v[v["priority"].isin(["P3", "P4"]) | (v["target"] == "response")]
     worst = v.loc[v["attainment"].idxmin()]
     rows.append({"variant": name, "weakest": f"{worst['priority']} {worst['target']}",

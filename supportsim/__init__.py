@@ -10,15 +10,23 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from supportsim import analysis, analytic, calibrate, plot
+    from supportsim import analysis, analytic, calibrate, plot, report
     from supportsim._errors import CapacityWarning, ScenarioError
     from supportsim.breakpoint import BreakingPoints, find_breaking_point
     from supportsim.calendar import Calendar
     from supportsim.capacity import CheckResult, check
     from supportsim.comparison import compare
     from supportsim.curve import demand_curve
+    from supportsim.pareto import frontier
     from supportsim.results import SimulationResult
     from supportsim.scenario import Scenario, load_scenario
+    from supportsim.sequential import (
+        AutoWarmupWarning,
+        PrecisionWarning,
+        Selection,
+        SelectionWarning,
+        select_best,
+    )
     from supportsim.simulation import simulate
     from supportsim.sweeps import (
         SweepError,
@@ -33,12 +41,16 @@ __version__ = "0.1.0"
 # NOTE: every public name is imported on first use (PEP 562), so `import supportsim` and
 # the command line's --help and --version do not pay for pandas, scipy and pyarrow.
 _LAZY = {
+    "AutoWarmupWarning": "supportsim.sequential",
     "BreakingPoints": "supportsim.breakpoint",
     "Calendar": "supportsim.calendar",
     "CapacityWarning": "supportsim._errors",
     "CheckResult": "supportsim.capacity",
+    "PrecisionWarning": "supportsim.sequential",
     "Scenario": "supportsim.scenario",
     "ScenarioError": "supportsim._errors",
+    "Selection": "supportsim.sequential",
+    "SelectionWarning": "supportsim.sequential",
     "SimulationResult": "supportsim.results",
     "SweepError": "supportsim.sweeps",
     "SweepFailureWarning": "supportsim.sweeps",
@@ -47,12 +59,14 @@ _LAZY = {
     "compare": "supportsim.comparison",
     "demand_curve": "supportsim.curve",
     "find_breaking_point": "supportsim.breakpoint",
+    "frontier": "supportsim.pareto",
     "load_scenario": "supportsim.scenario",
     "load_sweep": "supportsim.sweeps",
+    "select_best": "supportsim.sequential",
     "simulate": "supportsim.simulation",
     "sweep": "supportsim.sweeps",
 }
-_SUBPACKAGES = ("analysis", "analytic", "calibrate", "plot")
+_SUBPACKAGES = ("analysis", "analytic", "calibrate", "plot", "report")
 
 
 def __getattr__(name: str) -> Any:
@@ -71,12 +85,16 @@ def __dir__() -> list[str]:
 
 
 __all__ = [
+    "AutoWarmupWarning",
     "BreakingPoints",
     "Calendar",
     "CapacityWarning",
     "CheckResult",
+    "PrecisionWarning",
     "Scenario",
     "ScenarioError",
+    "Selection",
+    "SelectionWarning",
     "SimulationResult",
     "SweepError",
     "SweepFailureWarning",
@@ -89,9 +107,12 @@ __all__ = [
     "compare",
     "demand_curve",
     "find_breaking_point",
+    "frontier",
     "load_scenario",
     "load_sweep",
     "plot",
+    "report",
+    "select_best",
     "simulate",
     "sweep",
 ]

@@ -26,8 +26,17 @@ from typing import Any
 import numpy as np
 
 from supportsim._errors import ScenarioError
-from supportsim.demand import STREAMS, TicketStream, _attributes, _choose, _mix_shares, _skills
-from supportsim.distributions import remaining
+from supportsim._retrials import retrials_after
+from supportsim.demand import (
+    STREAMS,
+    TicketStream,
+    _attributes,
+    _choose,
+    _mix_shares,
+    _sites,
+    _skills,
+)
+from supportsim.distributions import moments, remaining
 from supportsim.scenario import Scenario
 from supportsim.scenario._routing import skill_names
 from supportsim.scenario._schema import TIERS, Distribution, Work
@@ -82,7 +91,8 @@ def with_backlog(scenario: Scenario, seed: int, replication: int, tickets: Ticke
         return _stream(seed, replication, name)
 
     # Skills: given, else drawn by the channel's shares (a stream of the backlog's own).
-    skill = _skills(scenario, lambda: stream("skill"), backlog.channel)
+    skill = _skills(scenario, lambda: stream("skill"), backlog.channel,
+                    lambda: _sites(scenario, stream, n, None))
     if backlog.skill is not None:
         skill = np.where(backlog.skill >= 0, backlog.skill, skill).astype(np.int8)
     need = _conditional_needs(scenario, stream("need"), backlog.priority, backlog.tier,
@@ -108,7 +118,7 @@ def with_backlog(scenario: Scenario, seed: int, replication: int, tickets: Ticke
         if not np.isfinite(left):
             raise ScenarioError(
                 f"initial.backlog: ticket {backlog.ids[k]!r} has work_done {done:g} h, beyond "
-                f"the range of work.{kind}.{TIERS[row - 1]} (mean {spec.mean:g} h): the "
+                f"the range of work.{kind}.{TIERS[row - 1]} (mean {moments(spec)[0]:g} h): the "
                 "chance of so much work underflows; check the work done or the distribution")
         table[row - 1, k] = left
     responded = backlog.in_service | (backlog.work_done > 0) | (
@@ -131,5 +141,5 @@ def with_backlog(scenario: Scenario, seed: int, replication: int, tickets: Ticke
         review=cat("review", 1), wave=cat("wave"), site=cat("site"),
         skill=np.concatenate([skill, tickets.skill]),
         initial=n, initial_tier=backlog.tier.copy(), in_service=backlog.in_service.copy(),
-        responded=responded,
+        responded=responded, **retrials_after(tickets, n),
     )

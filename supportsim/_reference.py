@@ -27,7 +27,7 @@ FALLBACK = dict(line.split(": ", 1) for line in """
 Scenario.name: Title shown in reports and figures.
 Scenario.start: Local date-time (no UTC offset) of t = 0; from 1900-01-01 to 2199-12-31.
 Scenario.horizon: Simulated time; tickets open at the horizon stay open.
-Scenario.warmup: Tickets arriving earlier are flagged `warmup` and not scored.
+Scenario.warmup: Earlier arrivals are flagged `warmup`, not scored; "auto": MSER-5 after the run.
 Scenario.replications: Independent replications `simulate` runs by default.
 Scenario.seed: Root of every random stream; not set: a fresh one, recorded in the result.
 CalendarSection.business_hours: Opening and closing time of every business day.
@@ -52,7 +52,7 @@ Priority.resolution: Target from arrival to resolution; business days ("3bd") on
 Priority.clock: Clock of both targets: wall hours or [calendar] business hours.
 Work.mix: Share of tickets whose fix needs tier lN.
 Distribution.dist: Shape.
-Distribution.mean: Mean.
+Distribution.mean: Mean; required for "exponential", "lognormal", "gamma", "fixed", else left out.
 Distribution.cv: Coefficient of variation; required for "lognormal" and "gamma", else left out.
 Team.structure: How the desk is organised.
 Team.discipline: "priority": rank, then order of joining; "preemptive": may take an agent.

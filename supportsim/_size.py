@@ -92,7 +92,8 @@ class SizeEstimate:
 
         Also if the estimated peak memory exceeds that of one replication of
         `max_tickets` tickets (``max_tickets * PEAK_BYTES_PER_TICKET``), which only the
-        hourly timeline of many replications over a long horizon can do.
+        hourly timeline of many replications over a long horizon, or the delays drawn for
+        retrials with ``retry`` near 1 (up to 100 per ticket), can do.
         ``max_tickets=None`` means no limit.
         """
         if max_tickets is None:
@@ -103,8 +104,9 @@ class SizeEstimate:
             if self.peak_bytes <= budget:
                 return
             raise SizeLimitError(
-                f"size: {self.replications:,} replications of the hourly timeline need an "
-                f"estimated {format_bytes(self.peak_bytes)}, above the "
+                f"size: {self.replications:,} replications of the hourly timeline (and "
+                f"any retrial draws) need an estimated {format_bytes(self.peak_bytes)}, "
+                "above the "
                 f"{format_bytes(budget)} allowed by max_tickets = {max_tickets:,} "
                 f"({PEAK_BYTES_PER_TICKET} B per ticket); use fewer replications, a shorter "
                 f"horizon, or a higher max_tickets (--max-tickets){where}")
@@ -138,6 +140,7 @@ def estimate_size(scenario: Scenario, replications: int | None = None, *,
     -------
     SizeEstimate
     """
+    from supportsim._retrials import bytes_per_ticket as retrial_bytes
     from supportsim.demand import expected_arrivals
 
     count = scenario.replications if replications is None else int(replications)
@@ -146,8 +149,10 @@ def estimate_size(scenario: Scenario, replications: int | None = None, *,
     held = total if keep else per_rep
     values_per_hour = 11 + 8 * len(scenario.levels)  # timeline columns (docs/results.md)
     timeline = count * scenario.horizon * values_per_hour * _TIMELINE_BYTES_PER_VALUE
+    # Retrial delays are drawn before the run (supportsim._retrials): E[R] per ticket.
+    retrials = per_rep * retrial_bytes(scenario)
     peak = (per_rep * PEAK_BYTES_PER_TICKET + (total if keep else 0.0) * KEPT_BYTES_PER_TICKET
-            + timeline)
+            + timeline + retrials)
     return SizeEstimate(tickets_per_replication=per_rep, replications=count, tickets=total,
                         held=held, peak_bytes=peak, keep=keep)
 

@@ -41,8 +41,9 @@ def skill_overloads(scenario: Scenario) -> list[tuple[str, str]]:
         groups = tier.groups
         # Each group on its own site's clock (its hours there: holidays, time zone).
         agents = {g: sum(d.size * on_duty_hours(d, scenario.horizon)
-                         for d in staffing_duty_groups(scenario, group, group.site))
-                  / scenario.horizon for g, group in groups.items()}
+                         for d in staffing_duty_groups(scenario, group, group.site)
+                         ) / scenario.horizon
+                  for g, group in groups.items()}
         load = {}
         for skill, share in shares.items():
             holders = [group for group in groups.values() if skill in group.skills]

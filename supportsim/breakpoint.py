@@ -100,8 +100,16 @@ class BreakingPoints:
     def __len__(self) -> int:
         return len(self.table)
 
-    def _repr_html_(self) -> str | None:
-        return self.table._repr_html_()
+    def __repr__(self) -> str:
+        from supportsim.report._others import breakpoints_repr
+
+        return breakpoints_repr(self)
+
+    def _repr_html_(self) -> str:
+        from supportsim.report._display import render_card
+        from supportsim.report._others import breakpoints_card
+
+        return render_card(breakpoints_card(self))
 
     def __str__(self) -> str:
         return (f"Breaking point of {self.metric} attainment "
@@ -136,7 +144,7 @@ class _Evaluator:
                 warnings.simplefilter("ignore", CapacityWarning)
                 # Only the scores are read: no ticket table is kept per evaluation.
                 result = simulate(self.variant(value), replications=self.replications,
-                                  seed=self.seed, tickets="drop")
+                                  seed=self.seed, tickets="drop", progress=False)
             att = result.attainment()
             if self.priority is not None:
                 att = att[att["priority"] == self.priority]
@@ -280,7 +288,7 @@ def find_breaking_point(
     rng : Generator or int, optional
         Randomness of the bootstrap; None uses a fixed seed (reproducible tables).
     progress : bool or callable, optional
-        None (default): a progress bar on stderr when stderr is a terminal; True: always
+        None (default): a progress bar on a terminal or in a notebook; True: always
         a bar (tqdm; a widget in Jupyter); False: none; a callable is called as
         ``progress(strategy, value, attainment)`` after each evaluation instead.
 
@@ -472,13 +480,9 @@ def _progress(progress: bool | Callable[[str, float, float], None] | None,
     if progress is False:
         yield None
         return
-    if progress:
-        from tqdm.auto import tqdm
-    else:
-        from tqdm import tqdm  # tqdm.auto warns in a kernel without ipywidgets
-    # disable=None: tqdm's own test, on only when stderr is a terminal.
-    bar = tqdm(unit="evaluation", desc="breakpoint", disable=None if progress is None
-               else False, dynamic_ncols=True)
+    from supportsim._progress import progress_bar
+
+    bar = progress_bar(None, desc="breakpoint", unit="evaluation", progress=progress)
 
     def update(strategy: str, value: float, attainment: float) -> None:
         bar.set_postfix_str(f"{strategy}: {factor}={value:g} -> {attainment:.1%}",

@@ -14,7 +14,6 @@ the layers above it.
 
 from __future__ import annotations
 
-import html
 import warnings
 from dataclasses import dataclass, field
 
@@ -23,6 +22,7 @@ import pandas as pd
 
 from supportsim import analytic
 from supportsim._errors import CapacityWarning
+from supportsim._peak import peak_loads
 from supportsim.demand import expected_arrivals, wave_integrals
 from supportsim.distributions import moments
 from supportsim.engine._hours import duty_groups, on_duty_hours
@@ -258,6 +258,10 @@ class CheckResult:
         on a business clock).
     warnings : tuple of str
         One message per overloaded tier, as :class:`~supportsim.CapacityWarning` words it.
+    peaks : DataFrame
+        Offered load against agents on duty in the busiest hour, day and week of the
+        demand curve, per tier (:func:`supportsim._peak.peak_loads`): what the horizon's
+        averages in `loads` hide.
     """
 
     scenario: Scenario
@@ -266,6 +270,7 @@ class CheckResult:
     scored_tickets: float
     priorities: pd.DataFrame
     _overloads: tuple[tuple[str, str], ...] = field(default=(), repr=False)
+    peaks: pd.DataFrame | None = field(default=None, repr=False)
 
     @property
     def overloaded(self) -> tuple[str, ...]:
@@ -293,8 +298,15 @@ class CheckResult:
                 "warm-up>")
 
     def _repr_html_(self) -> str:
-        return (f"<p>{html.escape(repr(self))}</p>"
-                + self.loads.to_html(index=False, float_format=lambda v: f"{v:.3g}"))
+        from supportsim.report._display import Card, render_card
+        from supportsim.report._scenario import load_table
+
+        return render_card(Card(
+            "CheckResult", self.scenario.name,
+            [("tickets expected", f"{self.tickets:,.0f} ({self.scored_tickets:,.0f} after "
+                                  "warm-up)"),
+             ("overloaded", ", ".join(self.overloaded) or "no tier")],
+            [load_table(self.scenario)], list(self.warnings)))
 
 
 def check(scenario: Scenario) -> CheckResult:
@@ -348,4 +360,5 @@ def check(scenario: Scenario) -> CheckResult:
         scenario=scenario, loads=loads, tickets=expected_arrivals(scenario),
         scored_tickets=expected_arrivals(scenario, scenario.warmup), priorities=table,
         _overloads=tuple(_overload_messages(scenario, loads)),
+        peaks=peak_loads(scenario, loads),
     )

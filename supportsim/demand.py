@@ -25,6 +25,7 @@ from typing import Any
 
 import numpy as np
 
+from supportsim._retrials import draw_retrials
 from supportsim._site_clocks import site_offsets, wave_shift
 from supportsim._size import DEFAULT_MAX_TICKETS, estimate_size
 from supportsim.distributions import draw
@@ -51,8 +52,10 @@ GROWTH_PERIOD = 672.0  # growth is quoted per 4 weeks
 STREAMS: dict[str, int] = {
     "arrivals": 0, "storms": 1, "priority": 2, "channel": 3, "need": 4, "patience": 5,
     "effort": 6, "triage": 7, "retriage": 8, "bounce": 9, "learning": 10, "knowledge": 11,
-    "review": 12, "site": 13, "skill": 14,
+    "review": 12, "site": 13, "retry": 14, "retry_after": 15, "skill": 16,
 }
+#: TicketStream arrays that are not one element per ticket.
+_FLAT = ("retry_delays",)
 
 # Stylised service-desk contact pattern: quiet nights, a mid-morning peak, a lunch dip, a
 # smaller afternoon peak; Monday busiest, weekends light (shape of typical desk reports).
@@ -91,6 +94,12 @@ class TicketStream:
     initial_tier: np.ndarray | None = None  # (initial,) int8 level it waits or is worked at
     in_service: np.ndarray | None = None  # (initial,) bool: an agent works it at start
     responded: np.ndarray | None = None  # (initial,) bool: responded to before start
+    #: Retrials (:mod:`supportsim._retrials`), set only when a channel retries: per
+    #: ticket its budget (int8) and the index of its first delay in the flat
+    #: `retry_delays` (hours, shared by the whole stream, not one per ticket).
+    retry_budget: np.ndarray | None = None
+    retry_first: np.ndarray | None = None
+    retry_delays: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.arrived_at)
@@ -103,7 +112,7 @@ class TicketStream:
                              "backlog must stay its first tickets")
         return dataclasses.replace(self, **{
             f.name: getattr(self, f.name)[..., index] for f in dataclasses.fields(self)
-            if isinstance(getattr(self, f.name), np.ndarray)})
+            if isinstance(getattr(self, f.name), np.ndarray) and f.name not in _FLAT})
 
 
 def weekly_profile(profile: str | WeeklyProfile) -> np.ndarray:
@@ -460,9 +469,10 @@ def _skill_overrides(scenario: Scenario, table: str) -> list[tuple[int, str]]:
 
 
 def _skills(scenario: Scenario, rng: Callable[[], np.random.Generator],
-            channel: np.ndarray, site: np.ndarray | None = None) -> np.ndarray:
-    """Skill index per ticket: by its site's own shares (``[sites.NAME.skills]``), else
-    its channel's, else [demand.skills] (the same uniforms: common random numbers).
+            channel: np.ndarray, site: Callable[[], np.ndarray] | None = None) -> np.ndarray:
+    """Skill index per ticket: by [demand.skills], or the shares of the site it is raised
+    at (``sites.NAME.skills``; `site` gives the sites), or its channel's own shares, which
+    go first.
 
     Drawn only when the scenario has skills, from a stream of its own: a scenario
     without them draws every other attribute exactly as before.
@@ -474,6 +484,14 @@ def _skills(scenario: Scenario, rng: Callable[[], np.random.Generator],
     names = list(demand.skills)
     uniforms = rng().random(n)
     skill = _choose(list(demand.skills.values()), uniforms)
+    sites = scenario.sites or {}
+    if site is not None and any(spec.skills for spec in sites.values()):
+        where = site()
+        for k, place in enumerate(sites.values()):
+            if place.skills:
+                mine = where == k
+                skill[mine] = _choose([place.skills.get(name, 0.0) for name in names],
+                                      uniforms[mine])
     for c, spec in enumerate(demand.channels.values()):
         if spec.skills:
             mine = channel == c
@@ -573,7 +591,13 @@ def _merge(streams: list[TicketStream]) -> TicketStream:
     fields: dict[str, Any] = {
         name: np.concatenate([getattr(s, name) for s in streams], axis=-1)[..., order]
         for name in TicketStream.__dataclass_fields__
-        if isinstance(getattr(streams[0], name), np.ndarray)}
+        if isinstance(getattr(streams[0], name), np.ndarray) and name not in _FLAT}
+    if streams[0].retry_delays is not None:
+        # Each stream's delays follow the ones before; its tickets' indices shift alike.
+        shifts = np.cumsum([0, *(s.retry_delays.size for s in streams[:-1])])  # type: ignore[union-attr]
+        fields["retry_first"] = np.concatenate(
+            [s.retry_first + shift for s, shift in zip(streams, shifts, strict=True)])[order]
+        fields["retry_delays"] = np.concatenate([s.retry_delays for s in streams])
     return dataclasses.replace(streams[0], **fields)
 
 
@@ -593,11 +617,12 @@ def _draw(scenario: Scenario, arrived: np.ndarray, is_storm: np.ndarray,
                             if priorities is None else priorities, n)
     channel = _categorical(stream("channel"), [c.share for c in scenario.demand.channels.values()]
                            if channels is None else channels, n)
-    where = _sites(scenario, stream, n, site)
-    skill = _skills(scenario, lambda: stream("skill"), channel, where)
+    # The sites are drawn again in _attributes, from the same stream: the same values.
+    skill = _skills(scenario, lambda: stream("skill"), channel,
+                    lambda: _sites(scenario, stream, n, site))
     need = _needs(scenario, stream("need"), priority, skill)
     return _attributes(scenario, stream, arrived, is_storm, priority, channel, need, wave,
-                       where, skill)
+                       site, skill)
 
 
 def _sites(scenario: Scenario, stream: Callable[[str], np.random.Generator], n: int,
@@ -668,6 +693,7 @@ def _attributes(scenario: Scenario, stream: Callable[[str], np.random.Generator]
                     else dict.fromkeys(TIERS, review))
 
     bounce_rng = stream("bounce")
+    retrials = draw_retrials(scenario, channel, stream)
     return TicketStream(
         arrived_at=arrived,
         priority=priority,
@@ -684,5 +710,8 @@ def _attributes(scenario: Scenario, stream: Callable[[str], np.random.Generator]
         review=per_tier("review", review_specs, "triage" if review is None else ""),
         wave=np.full(n, wave, dtype=np.int16),
         site=_sites(scenario, stream, n, site),
+        retry_budget=None if retrials is None else retrials[0],
+        retry_first=None if retrials is None else retrials[1],
+        retry_delays=None if retrials is None else retrials[2],
         skill=skill,
     )

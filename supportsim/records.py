@@ -85,6 +85,7 @@ def _tickets(scenario: Scenario, runs: list[Run]) -> pd.DataFrame:
         "help_wait_time": cat(lambda s, r: r.help_wait),
         "agent": cat(lambda s, r: r.resolver).astype(np.int32),
         "initial": initial,
+        "retrials": cat(lambda s, r: r.retrials).astype(np.int8),
         "skill": pd.Categorical.from_codes(cat(lambda s, r: s.skill).astype(np.int8),
                                            skill_names(scenario)),
         "group": _group_names(runs),

@@ -2,14 +2,30 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-from supportsim.analysis import mean_interval, sla_table
+from supportsim.analysis import (
+    abandonment_counts,
+    abandonment_table,
+    mean_interval,
+    parse_window,
+    sla_table,
+    verdicts,
+    window_attainment,
+)
+from supportsim.analysis._verdict import GoalSpec
+from supportsim.analysis._window import Window
 from supportsim.scenario import Scenario
+
+if TYPE_CHECKING:
+    from supportsim.analysis import Warmup
+    from supportsim.sequential import PrecisionReport
 
 __all__ = ["SimulationResult", "ticket_metrics"]
 
@@ -82,6 +98,18 @@ class SimulationResult:
     fresh_scores : DataFrame or None
         As `scores` without the ``[initial]`` backlog's tickets; None without a backlog
         (then `scores` has none to leave out).
+    auto_warmup : Warmup or None
+        With ``warmup = "auto"``: the MSER-5 cut applied (its ``hours``, and ``settled``
+        with a ``message`` when the series does not settle); `scenario` then holds the
+        cut as its ``warmup``.
+    precision : PrecisionReport or None
+        With ``simulate(..., precision=...)``: per target, the half-width reached and the
+        replications it took (:class:`supportsim.sequential.PrecisionReport`).
+    abandonment_counts : DataFrame or None
+        Per replication x channel x priority: tickets and abandoned tickets after the
+        warm-up (:func:`supportsim.analysis.abandonment_counts`), counted as each
+        replication finished; None in results built without it (then :meth:`abandonment`
+        counts from the tickets).
 
     Notes
     -----
@@ -101,6 +129,30 @@ class SimulationResult:
     ticket_table: pd.DataFrame | None = field(default=None, repr=False)
     ticket_files: tuple[Path, ...] = field(default=(), repr=False)
     fresh_scores: pd.DataFrame | None = field(default=None, repr=False)
+    auto_warmup: Warmup | None = field(default=None, repr=False)
+    precision: PrecisionReport | None = field(default=None, repr=False)
+    abandonment_counts: pd.DataFrame | None = field(default=None, repr=False)
+
+    def __repr__(self) -> str:
+        from supportsim.report._result import result_repr
+
+        return result_repr(self)
+
+    def _repr_html_(self) -> str:
+        from supportsim.report._display import render_card
+        from supportsim.report._result import result_card
+
+        return render_card(result_card(self))
+
+    def to_html(self, path: str | Path | None = None, *,
+                vs: Mapping[str, SimulationResult] | None = None,
+                command: str | None = None) -> str:
+        """A self-contained HTML report (:func:`supportsim.report.write_report`): the
+        scenario in words, SLA against targets, figures, reproduction; with `vs`, a paired
+        comparison with each labelled variant. Written to `path` if given; returns the HTML."""
+        from supportsim.report import write_report
+
+        return write_report(self, path, vs=vs, command=command)
 
     @property
     def tickets(self) -> pd.DataFrame:
@@ -121,24 +173,75 @@ class SimulationResult:
             "simulate with tickets='keep' or tickets=DIRECTORY (spilled to parquet) for "
             "ticket-level analysis (sla(), summary() and attainment() work without it)")
 
-    def sla(self, confidence: float = 0.95, method: str = "t", *, initial: bool = True
-            ) -> pd.DataFrame:
+    def sla(self, confidence: float = 0.95, method: str = "t", *, initial: bool = True,
+            window: Window | None = None) -> pd.DataFrame:
         """Response and resolution attainment per priority with intervals across replications.
 
         `method` is ``"t"`` (Student t) or ``"bootstrap"``. See
         :func:`supportsim.analysis.sla_table` for the columns and :mod:`supportsim.analysis`
         for the scoring rules (warm-up excluded). The ``[initial]`` backlog's tickets are
         scored, their clocks running from their opening; ``initial=False`` leaves them out.
+        `window` ``(start, length or end)``, e.g. ``("2026-03-02", "30d")``, scores only
+        the tickets that *arrived* in it, each on its whole outcome
+        (:func:`supportsim.analysis.parse_window`; needs the ticket table).
         """
-        return sla_table(self.attainment(initial=initial), self.scenario,
+        return sla_table(self.attainment(initial=initial, window=window), self.scenario,
                          confidence=confidence, method=method)
 
-    def attainment(self, *, initial: bool = True) -> pd.DataFrame:
+    def attainment(self, *, initial: bool = True, window: Window | None = None
+                   ) -> pd.DataFrame:
         """Per replication x priority attainment (:func:`supportsim.analysis.sla_attainment`);
-        ``initial=False`` without the ``[initial]`` backlog's tickets."""
+        ``initial=False`` without the ``[initial]`` backlog's tickets; `window` as in
+        :meth:`sla` (:func:`supportsim.analysis.window_attainment`)."""
+        if window is not None:
+            return window_attainment(self._tickets_for("a window"), self.scenario, window,
+                                     initial=initial)
         if not initial and self.fresh_scores is not None:
             return self.fresh_scores.copy()
         return self.scores.copy()
+
+    def verdicts(self, goal: GoalSpec = None, *, confidence: float = 0.95,
+                 window: Window | None = None) -> pd.DataFrame:
+        """Holds / fails / uncertain per priority and target against the attainment goals.
+
+        A goal holds when the whole `confidence` interval of the attainment lies at or
+        above it, fails when it lies below, and is uncertain otherwise
+        (:func:`supportsim.analysis.verdicts` has the columns).
+
+        Parameters
+        ----------
+        goal : float or mapping, optional
+            None (default): the scenario's ``priorities.NAME.goal``; a share for every
+            target; or ``{priority: share or {"response": share, ...}}``.
+        confidence : float, default 0.95
+        window : (start, length or end), optional
+            Judge the tickets that arrived in this window (:meth:`sla`).
+        """
+        return verdicts(self.sla(confidence, window=window), self.scenario, goal)
+
+    def abandonment(self, by: Sequence[str] = ("channel", "priority"), *,
+                    confidence: float = 0.95, window: Window | None = None) -> pd.DataFrame:
+        """Abandoned share by channel and/or priority, with intervals across replications.
+
+        Tickets after the warm-up; with `window`, those that arrived in it (needs the
+        ticket table). Columns in :func:`supportsim.analysis.abandonment_table`.
+        """
+        if window is None and self.abandonment_counts is not None:
+            counts = self.abandonment_counts
+        else:
+            tickets = self._tickets_for("abandonment" if window is None else "a window")
+            if window is not None:
+                start, end = parse_window(window, self.scenario)
+                arrived = tickets["arrived_at"].to_numpy(dtype=float)
+                tickets = tickets[(arrived >= start) & (arrived < end)]
+            counts = abandonment_counts(tickets)
+        return abandonment_table(counts, by, confidence=confidence)
+
+    def _tickets_for(self, what: str) -> pd.DataFrame:
+        try:
+            return self.tickets
+        except ValueError as exc:
+            raise ValueError(f"scoring {what} needs the ticket table: {exc}") from None
 
     def utilisation(self, *, groups: bool = False, sites: bool = False) -> pd.DataFrame:
         """Busy time over paid time, per replication and tier (and agent group).

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
+from supportsim._progress import progress_bar
 from supportsim._size import DEFAULT_MAX_TICKETS, SizeEstimate, SizeLimitError, estimate_size
-from supportsim.analysis import sla_attainment
+from supportsim.analysis import abandonment_counts, sla_attainment
 from supportsim.capacity import warn_if_overloaded
 from supportsim.demand import generate
 from supportsim.engine import engine_stream, run_replication
@@ -45,6 +46,10 @@ def simulate(
     *,
     tickets: Tickets = "keep",
     max_tickets: int | None = DEFAULT_MAX_TICKETS,
+    precision: Mapping[str, float] | None = None,
+    max_replications: int | None = None,
+    executor: Any = None,
+    progress: bool | None = None,
 ) -> SimulationResult:
     """Simulate `scenario` for a number of independent replications.
 
@@ -69,6 +74,27 @@ def simulate(
         replication's otherwise. None for no limit. The default keeps the estimated
         peak near 5 GB at most (:data:`DEFAULT_MAX_TICKETS`; see
         :func:`estimate_size`).
+    precision : mapping of str to float, optional
+        Precision on demand: metric name -> the 95 % t-interval half-width wanted, in the
+        metric's unit (``{"P1.response": 0.01}``: one point of attainment; names in
+        :mod:`supportsim.analysis._metric_names`: ``"P1.resolution"``, ``"wait"``,
+        ``"abandoned"``, any ``res.summary()`` metric). `replications` is then the pilot;
+        batches sized from the spread so far (:func:`~supportsim.analysis.
+        replications_for`) are added until every half-width is met, and the result holds
+        the first count that meets them all (``res.precision``).
+    max_replications : int, optional
+        The cap of `precision` (default 200); reaching it warns
+        (:class:`~supportsim.sequential.PrecisionWarning`) and ``res.precision.met`` is
+        False.
+    executor : optional
+        Run the replications as tasks on an executor, as :func:`supportsim.sweep` does:
+        an integer (processes), a ``concurrent.futures.Executor`` or a Dask scheduler
+        address. None (default) runs them here, one after the other. The tables are the
+        same either way.
+    progress : bool or None, default None
+        A bar counting replications (tqdm; a widget in Jupyter): None shows it on a
+        terminal or in a notebook once the run has taken a couple of seconds, True
+        always, False never.
 
     Returns
     -------
@@ -78,6 +104,9 @@ def simulate(
     ------
     SizeLimitError
         Before anything runs, if the expected tickets held exceed `max_tickets`.
+    ValueError
+        An unknown metric in `precision`, a half-width that is not positive, a pilot
+        below 2 or a cap below it.
 
     Warns
     -----
@@ -89,7 +118,15 @@ def simulate(
     -----
     Replication ``r`` draws its tickets from streams keyed by ``(seed, r)`` alone, so
     scenarios that differ only in team or workforce see identical tickets in each
-    replication (common random numbers).
+    replication (common random numbers), and a replication is the same whether it is
+    reached in one call, in batches (`precision`) or on an executor.
+
+    With ``warmup = "auto"`` the scenario is simulated with nothing flagged, then the
+    warm-up is found by MSER-5 on the waiting time by arrival order averaged across
+    replications (:func:`supportsim.analysis.warmup`) and applied to scoring:
+    ``res.scenario.warmup`` is the cut, ``res.auto_warmup`` the detection, and an
+    :class:`~supportsim.sequential.AutoWarmupWarning` says when the series does not
+    settle. The ticket table is held until then even with ``tickets="drop"``.
 
     Each replication's tables are built, scored and (unless kept) released as soon as it
     finishes: memory holds one replication in flight plus small per-replication
@@ -106,9 +143,19 @@ def simulate(
     if count < 1:
         raise ValueError(f"replications must be an integer >= 1, got {replications!r}")
     root = resolve_seed(scenario, seed)
+    if precision is None and max_replications is not None:
+        raise ValueError("max_replications is the cap of precision=...; without precision "
+                         "give the count as replications")
     warn_if_overloaded(scenario)
-    return simulate_replications(scenario, range(count), root, tickets=tickets,
-                                 max_tickets=max_tickets)
+    if precision is None and executor is None and not scenario.auto_warmup:
+        return simulate_replications(scenario, range(count), root, tickets=tickets,
+                                     max_tickets=max_tickets, progress=progress)
+    from supportsim.sequential import simulate_sequentially
+
+    return simulate_sequentially(scenario, count, root, tickets=tickets,
+                                 max_tickets=max_tickets, precision=precision,
+                                 max_replications=max_replications, executor=executor,
+                                 progress=progress)
 
 
 def resolve_seed(scenario: Scenario, seed: int | None) -> int:
@@ -128,6 +175,7 @@ def simulate_replications(
     *,
     tickets: Tickets = "keep",
     max_tickets: int | None = DEFAULT_MAX_TICKETS,
+    progress: bool | None = False,
 ) -> SimulationResult:
     """Simulate the given replication numbers of `scenario` from root `seed`.
 
@@ -145,11 +193,18 @@ def simulate_replications(
         As in :func:`simulate`.
     max_tickets : int or None, default 8 million
         As in :func:`simulate`.
+    progress : bool or None, default False
+        As in :func:`simulate`; off by default (sweep workers run this).
 
     Returns
     -------
     SimulationResult
     """
+    if scenario.auto_warmup:
+        raise ValueError(
+            "warmup = 'auto' is found after all replications by simulate(); running "
+            "replications one by one (sweeps, select_best) needs an explicit warmup: find "
+            "it with ss.analysis.warmup on a pilot")
     numbers = [int(r) for r in replications]
     if not numbers or min(numbers) < 0:
         raise ValueError(f"replications must be a non-empty list of integers >= 0, got {numbers}")
@@ -159,11 +214,13 @@ def simulate_replications(
     if directory is not None:
         directory.mkdir(parents=True, exist_ok=True)
     tables = {name: _Frames(keep_index=name == "metrics")
-              for name in ("staff", "timeline", "events", "scores", "metrics")}
+              for name in ("staff", "timeline", "events", "scores", "metrics",
+                           "abandonment_counts")}
     # With a backlog, each replication is also scored without it, so res.sla(initial=False)
     # works whatever happened to the tickets (kept, dropped or spilled).
     fresh = _Frames() if scenario.backlog is not None else None
     kept, files = _Frames(), []
+    bar = progress_bar(len(numbers), desc="simulate", unit="replication", progress=progress)
     for rep in numbers:
         stream = generate(scenario, rep, seed, max_tickets=max_tickets)
         record = run_replication(scenario, stream, engine_stream(seed, rep))
@@ -172,6 +229,7 @@ def simulate_replications(
         frame = parts.pop("tickets")
         parts["scores"] = sla_attainment(frame, scenario)
         parts["metrics"] = ticket_metrics(frame)
+        parts["abandonment_counts"] = abandonment_counts(frame)
         if fresh is not None:
             fresh.add(sla_attainment(frame, scenario, initial=False))
         for name, part in parts.items():
@@ -182,6 +240,8 @@ def simulate_replications(
             files.append(directory / f"tickets-r{rep:06d}.parquet")
             frame.to_parquet(files[-1], index=False)
         del frame, parts
+        bar.update(1)
+    bar.close()
     return SimulationResult(
         scenario=scenario, seed=seed, replications=len(numbers),
         **{name: frames.join() for name, frames in tables.items()},

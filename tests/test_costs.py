@@ -309,3 +309,34 @@ def test_costs_round_trip_through_toml(tmp_path: Path) -> None:
     again = ss.load_scenario(path)
     assert again == sc and again.costs == sc.costs
     assert again.costs is not None and again.costs.penalties["P2"].resolution == 25.5
+
+
+def test_cost_columns_are_documented_in_results_md() -> None:
+    text = (Path(__file__).resolve().parent.parent / "docs" / "results.md").read_text(
+        encoding="utf-8")
+    costs_section = text.split("\n## Costs\n", 1)[1].split("\n## ", 1)[0]
+    summary_section = text.split("\n## `res.summary()`\n", 1)[1].split("\n## ", 1)[0]
+    res = ss.simulate(scenario_of(rostered_desk()), seed=5, replications=2, tickets="drop")
+    for column in res.costs().columns:
+        name = "staff_lN" if column.startswith("staff_") else column
+        assert f"`{name}`" in costs_section, column
+    for column in res.cost_table().columns:
+        assert f"`{column}`" in costs_section, column
+    for metric in res.summary()["metric"]:
+        if metric.startswith("cost_"):
+            assert f"`{metric}`" in summary_section, metric
+
+
+def test_planning_page_costs_table_is_a_valid_section() -> None:
+    import re
+    import tomllib
+
+    text = (SCENARIOS.parent / "docs" / "planning.md").read_text(encoding="utf-8")
+    block = re.search(r"^```toml\n(.*?)^```$", text, flags=re.S | re.M)
+    assert block is not None
+    costs = tomllib.loads(block[1])["costs"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        sc = ss.load_scenario(SCENARIOS / "rollout_tiered.toml")
+    priced = sc.with_overrides({"costs": costs})
+    assert priced.costs is not None and priced.costs.tiers["l2"].hourly == 55.0

@@ -129,7 +129,10 @@ def test_every_result_column_is_documented_in_its_section() -> None:
     tables = {"`res.tickets`": [res.tickets], "`res.staff`": [res.staff],
               "`res.timeline`": [res.timeline], "`res.events`": [res.events],
               "`res.sla()`": [res.sla(), res.attainment(), res.utilisation()],
-              "`res.summary()`": [res.summary()]}
+              "`res.summary()`": [res.summary()],
+              "`res.verdicts()`": [res.verdicts(0.9)],
+              "`res.abandonment()`": [res.abandonment(), res.abandonment_counts],
+              "`ss.check(scenario)`": [ss.check(res.scenario).peaks]}
     missing = [f"{section}: {column}" for section, frames in tables.items()
                for frame in frames for column in frame.columns
                if f"`{documented(str(column), res.scenario)}`" not in doc.get(section, "")]

@@ -107,3 +107,7 @@ def test_notebook_runs(path: Path) -> None:
     figures = sum("image/png" in output.get("data", {})
                   for cell in nb.cells if cell.cell_type == "code" for output in cell.outputs)
     assert figures > 0, f"{path.name} displayed no figure"
+    cards = sum('class="ss-card"' in output.get("data", {}).get("text/html", "")
+                for cell in nb.cells if cell.cell_type == "code" for output in cell.outputs)
+    if path.name == "01_quickstart.ipynb":  # the scenario and the result as rich displays
+        assert cards >= 2, f"{path.name} displayed {cards} rich displays, not 2"

@@ -75,6 +75,25 @@ def test_mser_truncated_mean_wait_matches_erlang_c(mmc_high_load):
     assert found.hours == pytest.approx(float(found.series.index[found.index]))
 
 
+def test_auto_warmup_scores_like_erlang_c(mmc_high_load):
+    # warmup = "auto" (part B) on the same runs: the cut of warmup(res, "wait") applied to
+    # scoring; the mean wait per replication (tickets after the cut) agrees with Erlang C
+    # within 4 standard errors across the 20 replications, where the untruncated one
+    # (the fixture's own metrics, warm-up 0) is biased low. simulate(warmup="auto") is
+    # this function on those runs (tests/test_sequential.py checks that equality).
+    from supportsim.sequential._auto_warmup import apply_auto_warmup
+
+    res = apply_auto_warmup(mmc_high_load)
+    assert res.auto_warmup.index == warmup(mmc_high_load, "wait").index
+    assert res.scenario.warmup == res.auto_warmup.hours > 0
+    expected = float(analytic.mean_wait(5, 19.0, 4.0))  # Erlang C: 0.8778 h
+    kept = res.metrics["mean_wait"].to_numpy()
+    se = kept.std(ddof=1) / np.sqrt(kept.size)
+    assert abs(kept.mean() - expected) < 4 * se
+    whole = mmc_high_load.metrics["mean_wait"].to_numpy()
+    assert abs(whole.mean() - expected) > abs(kept.mean() - expected)
+
+
 def test_mser_backlog_series_settles(mmc_high_load):
     found = warmup(mmc_high_load, "backlog")
     assert found.settled
@@ -211,6 +230,7 @@ def test_replications_needed_on_a_pilot(mmc_high_load):
     assert out.replications > out.pilot  # the pilot's half-width is above 0.01
     wait = replications_needed(res, "mean_wait", 0.05)
     assert wait.mean == pytest.approx(res.metrics["mean_wait"].mean())
+    assert replications_needed(res, "wait", 0.05).replications == wait.replications
     assert replications_needed(res, "response_attainment_P1", 0.01).replications == \
         out.replications
     with pytest.raises(ValueError, match="unknown metric"):

@@ -66,13 +66,18 @@ def test_capacity_is_titled_and_labelled(name: str) -> None:
     assert "offered load (24 h mean)" in labels
     assert "effective FTE (24 h mean)" in labels
     assert any("warm-up" in label for label in labels)
-    # One panel for a one-tier desk; a second, per tier, otherwise.
-    panels = [ax for ax in fig.axes if ax.get_ylabel() != "vacant seats"]
+    # One panel for a one-tier desk; a second, per tier, otherwise; no right-hand axes.
+    panels = fig.axes
     assert len(panels) == (1 if name == "mmc" else 2)
+    assert all(ax.get_ylabel() for ax in panels)
     if len(panels) == 2:
         assert "agents per tier" in panels[1].get_ylabel()
+        assert panels[1].get_title() == "Capacity per tier: on duty and effective FTE"
         assert {"l1 effective FTE", "l2 on duty", "l3 effective FTE"} <= set(
             legend_labels(panels[1]))
+    for ax in panels:  # every legend outside the data, to the right of its axes
+        anchor = ax.get_legend().get_bbox_to_anchor().transformed(ax.transAxes.inverted())
+        assert anchor.x0 >= 1.0
 
 
 def test_offered_load_integrates_to_the_effort_of_the_tickets() -> None:
@@ -105,20 +110,27 @@ def test_effective_fte_line_is_the_timeline_mean() -> None:
     assert np.any(expected < on_duty - 0.5)
 
 
-def test_capacity_shows_reserve_and_vacancies_when_there_are_some() -> None:
+def test_capacity_shows_reserve_and_vacancies_in_their_own_panel() -> None:
     result = simulated("golive_tiered", "workforce")
     assert result.timeline["vacancies"].max() > 0
     fig = plot.capacity(result)
-    top = fig.axes[0]
-    labels = legend_labels(top)
-    assert "reserve on duty" in labels
-    assert "all tiers vacancies (right axis)" in labels
-    assert [ax.get_ylabel() for ax in fig.axes].count("vacant seats") == 2
+    assert len(fig.axes) == 3  # load vs capacity, per tier, vacancies and reserve
+    top, _, bottom = fig.axes
+    assert not any("reserve" in label or "vacanc" in label for label in legend_labels(top))
+    assert bottom.get_title() == "Vacant seats and reserve agents on duty"
+    labels = legend_labels(bottom)
+    assert "l1 reserve on duty" in labels
+    assert any(label.endswith(" vacancies") for label in labels)
+    # The drawn reserve line is the timeline's per-tier mean (24 h rolling).
+    drawn = line(bottom, "l1 reserve on duty")
+    hourly = result.timeline.groupby("t")["reserve_on_duty_l1"].mean()
+    expected = hourly.rolling(24, center=True, min_periods=1).mean().to_numpy()
+    np.testing.assert_allclose(np.asarray(drawn.get_ydata(), dtype=float), expected)
 
 
-def test_capacity_without_workforce_has_no_vacancy_axis() -> None:
+def test_capacity_without_workforce_has_no_workforce_panel() -> None:
     fig = plot.capacity(simulated("mmc"))
-    assert all(ax.get_ylabel() != "vacant seats" for ax in fig.axes)
+    assert len(fig.axes) == 1
     assert not any("reserve" in label for label in legend_labels(fig.axes[0]))
 
 

@@ -558,3 +558,79 @@ def test_swarming_overflow_and_preemption_with_groups() -> None:
     assert any(count > 1 for count in counts.values())  # preempted and resumed
     in_hand = {i for i in desk.agent_ticket if i >= 0}
     assert desk.next_ticket - desk.closed == sum(desk.queued) + len(in_hand)
+
+
+@pytest.mark.parametrize("structure", ["tiered", "swarming"])
+def test_retrials_with_groups_leave_and_rejoin_their_skill_queue(structure: str) -> None:
+    # Impatient German callers (one German agent) abandon and retry; overflow to English
+    # after 10 min. A retrying ticket leaves its skill's queue (and its overflow entry)
+    # and comes back to it; counts add up and nobody serves outside the rules.
+    groups = {"en": {"skills": ["en"], "staff": 3}, "de": {"skills": ["de"], "staff": 1}}
+    data = _data(groups, structure=structure,
+                 routing={"overflow": {"after": "10min", "skill": "en"}})
+    data["demand"]["rate"] = 14.0
+    data["demand"]["channels"] = {"phone": {"share": 1.0, "patience": "6min", "retry": 0.7,
+                                            "retry_after": "15min"}}
+    scenario = ss.Scenario.from_dict(data)
+    desk, starts = _run(scenario)
+    assert sum(desk.retrials) > 0
+    for a, i, now, since, over in starts:
+        if desk.skill[i] not in desk.team_skills[desk.agent_team[a]]:
+            assert over and now - since >= 10 / 60 - 1e-9
+    in_hand = {i for i in desk.agent_ticket if i >= 0}
+    away = desk.next_ticket - desk.closed - sum(desk.queued) - len(in_hand)
+    assert away >= 0  # the rest are away between attempts
+    tickets = ss.simulate(scenario, replications=1, seed=3).tickets
+    assert tickets["retrials"].sum() == sum(desk.retrials)
+
+
+def test_follow_the_sun_groups_work_their_sites_hours() -> None:
+    # A Berlin group and a Shanghai group, 08:00-17:00 local each, start Monday
+    # 2026-03-02 00:00 UTC: Shanghai is on 00:00-09:00 UTC, Berlin (CET) 07:00-16:00 UTC
+    # (the sites' business windows, tests/test_sites.py). English tickets go to whoever
+    # is on; nobody is on duty outside its site's window.
+    data = _data({"berlin": {"skills": ["en", "de"], "staff": 2, "hours": "business",
+                             "site": "berlin"},
+                  "shanghai": {"skills": ["en"], "staff": 3, "hours": "business",
+                               "site": "shanghai"}})
+    data.update(start="2026-03-02T00:00", start_zone="UTC", horizon="5d", warmup="1h")
+    data["sites"] = {"berlin": {"timezone": "Europe/Berlin"},
+                     "shanghai": {"timezone": "Asia/Shanghai"}}
+    data["demand"]["sites"] = {"berlin": 0.5, "shanghai": 0.5}
+    data["demand"]["rate"] = 4.0
+    result = ss.simulate(ss.Scenario.from_dict(data), replications=1, seed=2)
+    timeline = result.timeline
+    hour = timeline["t"].to_numpy() % 24
+    assert ((timeline["on_duty_l1_shanghai"] == 3) == (hour < 9)).all()
+    assert ((timeline["on_duty_l1_berlin"] == 2) == ((hour >= 7) & (hour < 16))).all()
+    tickets = result.tickets
+    served = tickets.dropna(subset=["first_response_at"])
+    start_hour = served["first_response_at"].to_numpy() % 24
+    by_shanghai = (served["group"] == "shanghai").to_numpy()
+    assert by_shanghai.any() and (start_hour[by_shanghai] < 9).all()
+    assert (served.loc[served["skill"] == "de", "group"].dropna() == "berlin").all()
+
+
+def test_skills_by_the_site_a_ticket_is_raised_at() -> None:
+    # Tickets raised in Copenhagen are Danish, in Berlin German or English; a channel's
+    # own shares go first (the chat channel is English everywhere).
+    data = _data({"all": {"skills": ["da", "de", "en"], "staff": 6}},
+                 skills={"da": 0.2, "de": 0.4, "en": 0.4})
+    data["sites"] = {"copenhagen": {"timezone": "Europe/Copenhagen", "skills": {"da": 1.0}},
+                     "berlin": {"timezone": "Europe/Berlin",
+                                "skills": {"de": 0.5, "en": 0.5}}}
+    data.update(start_zone="UTC")
+    data["demand"]["sites"] = {"copenhagen": 0.3, "berlin": 0.7}
+    data["demand"]["channels"] = {"phone": {"share": 0.8},
+                                  "chat": {"share": 0.2, "skills": {"en": 1.0}}}
+    scenario = ss.Scenario.from_dict(copy.deepcopy(data))
+    stream = generate(scenario, 0, 5)
+    phone, copenhagen = stream.channel == 0, stream.site == 0
+    assert (stream.skill[phone & copenhagen] == 0).all()
+    assert set(stream.skill[phone & ~copenhagen].tolist()) == {1, 2}
+    assert (stream.skill[~phone] == 2).all()
+    from supportsim.scenario._routing import skill_shares
+    # 0.8 x (0.3 x da + 0.7 x (de/2 + en/2)) + 0.2 x en
+    assert skill_shares(scenario) == pytest.approx({"da": 0.24, "de": 0.28, "en": 0.48})
+    data["sites"]["berlin"]["skills"] = {"fr": 1.0}
+    assert "sites.berlin.skills.fr" in _error(data)

@@ -160,9 +160,13 @@ def batch_means(res: SimulationResult, metric: str = "wait", batches: int = 20,
 
 def replication_values(res: SimulationResult, metric: str) -> np.ndarray:
     """Per-replication values of `metric`: ``"P1.response"`` / ``"P1.resolution"``
-    (attainment of a priority, :meth:`~supportsim.SimulationResult.attainment`) or a
-    metric of :meth:`~supportsim.SimulationResult.summary` (``"mean_wait"``, ...)."""
+    (attainment of a priority, :meth:`~supportsim.SimulationResult.attainment`), a
+    metric of :meth:`~supportsim.SimulationResult.summary` (``"mean_wait"``, ...) or a
+    short name (``"wait"``, ``"abandoned"``; :mod:`supportsim.analysis._metric_names`)."""
+    from supportsim.analysis._metric_names import ALIASES
+
     per_rep = res.per_replication()
+    metric = ALIASES.get(metric, metric)  # "wait" -> "mean_wait", as simulate(precision=)
     if metric in per_rep:
         return per_rep[metric][0].to_numpy(dtype=float)
     priority, _, kind = metric.rpartition(".")

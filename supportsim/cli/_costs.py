@@ -14,7 +14,8 @@ from supportsim.cli._common import _table
 if TYPE_CHECKING:
     from supportsim.results import SimulationResult
 
-__all__ = ["COST_NAMES", "costs_section", "is_cost", "money", "money_difference"]
+__all__ = ["COST_NAMES", "costs_section", "is_cost", "money", "money_difference",
+           "sweep_costs_section"]
 
 #: Rows of the block: cost_table item -> label.
 _ITEMS = {"staff": "staff (rostered hours on duty)", "overtime": "overtime",
@@ -82,3 +83,38 @@ def costs_section(result: SimulationResult) -> str | None:
             f"{weeks:g} weeks,\nwarm-up included; penalties on the tickets the SLA table "
             "scores)\n"
             f"{_table(rows)}\n{missed}")
+
+
+def sweep_costs_section(result: Any, summary: Any) -> str | None:
+    """The Costs block of ``supportsim sweep``: per variant, the total with its interval,
+    its main parts, and whether it is on the cost–resolution frontier; None without
+    ``[costs]``."""
+    import pandas as pd
+
+    from supportsim.pareto import frontier
+
+    if "cost_total" not in summary.columns:
+        return None
+    currency = result.scenario.costs.currency if result.scenario.costs is not None else ""
+    front = frontier(result).set_index("variant")
+
+    def total(row: Any) -> str:
+        text = money(row.cost_total)
+        if not (math.isnan(row.cost_total_low) or math.isnan(row.cost_total_high)):
+            text += f" [{money(row.cost_total_low)}, {money(row.cost_total_high)}]"
+        return text
+
+    names = summary["variant"].astype(str)
+    rows = pd.DataFrame({
+        "variant": names,
+        "total (95% CI)": [total(r) for r in summary.itertuples()],
+        "staff": [money(v) for v in summary["cost_staff"]],
+        "penalties": [money(v) for v in summary["cost_penalties"]],
+        "per resolved ticket": [money(v, 2) for v in summary["cost_per_resolved_ticket"]],
+        "frontier": ["yes" if not front.loc[n, "dominated"] else
+                     f"no, dominated by {front.loc[n, 'dominated_by']}"
+                     if n in front.index else "n/a" for n in names],
+    })
+    return (f"Costs per variant ({currency} per replication; frontier: no other variant is "
+            "as cheap and\nresolves as many tickets within target, one of them strictly; all "
+            "priorities pooled,\non the means; ss.frontier)\n" + _table(rows))

@@ -63,6 +63,29 @@ def _loads_section(result: CheckResult) -> str:
             + _table(rows))
 
 
+def _peaks_section(result: CheckResult) -> str:
+    """Offered load in the busiest hour, day and week against the agents rostered then."""
+    import pandas as pd
+
+    peaks = result.peaks
+    if peaks is None or peaks.empty:
+        return ""
+    rows = pd.DataFrame({
+        "busiest": peaks["period"],
+        "from": [f"{t:%a %Y-%m-%d %H:%M}" for t in peaks["start"]],
+        "tickets/h": [f"{v:.2f}" for v in peaks["tickets_per_hour"]],
+        "tier": peaks["tier"],
+        "offered load": [f"{v:.2f} Erl" for v in peaks["offered_load"]],
+        "on duty": [f"{v:.2f}" for v in peaks["on_duty"]],
+        "utilisation": ["nobody on duty" if math.isinf(v) else _share(v).strip()
+                        for v in peaks["utilisation"]],
+        "": ["<- over capacity" if v >= 1 else "" for v in peaks["utilisation"]],
+    })
+    return ("Peak and burst load per tier (expected demand incl. bursts, storms and waves, "
+            "in the\nbusiest hour, 24 h and week; on duty = base staff rostered then; "
+            "over 100 % the queue grows)\n" + _table(rows))
+
+
 def _demand_section(result: CheckResult) -> str:
     scenario = result.scenario
     days = scenario.horizon / 24
@@ -170,9 +193,28 @@ def _backlog_section(result: CheckResult) -> str:
             f"opened {_duration(-float(backlog.opened.min()))} before start")
 
 
-SECTIONS: list[Section] = [_loads_section, _demand_section, _size_section,
-                           _priorities_section, _queue_order_section, _waves_section,
-                           _backlog_section]
+def _retrials_section(result: CheckResult) -> str:
+    """One line on the channels whose customers retry; empty when none does."""
+    from supportsim._retrials import MAX_RETRIALS
+    from supportsim.distributions import moments
+
+    channels = [(name, c) for name, c in result.scenario.demand.channels.items() if c.retry > 0]
+    if not channels:
+        return ""
+    parts = []
+    for name, c in channels:
+        after = c.retry_after
+        assert after is not None
+        mean = after if isinstance(after, float) else moments(after)[0]
+        parts.append(f"{name} {c.retry:.0%} after {_duration(mean)} on average")
+    return (f"Retrials: {', '.join(parts)}; each abandonment retries with that probability, "
+            f"at most {MAX_RETRIALS} times a ticket (same ticket and patience, SLA clocks "
+            "from the first arrival)")
+
+
+SECTIONS: list[Section] = [_loads_section, _peaks_section, _demand_section, _size_section,
+                           _priorities_section, _queue_order_section, _retrials_section,
+                           _waves_section, _backlog_section]
 
 
 def _check(args: argparse.Namespace) -> int:

@@ -35,6 +35,14 @@ from supportsim.cli._common import (
     parse_variant,
 )
 from supportsim.cli._costs import COST_NAMES, costs_section, is_cost, money, money_difference
+from supportsim.cli._report import add_report_argument, check_report, command_line, write_html
+from supportsim.cli._verdicts import (
+    abandonment_section,
+    add_window_arg,
+    verdict_section,
+    window_heading,
+    window_of,
+)
 from supportsim.scenario import Scenario
 
 if TYPE_CHECKING:
@@ -63,6 +71,22 @@ def _variant(text: str) -> tuple[str, dict[str, Any]]:
     return label, overrides
 
 
+def _precision(text: str) -> tuple[str, float]:
+    """``METRIC=HALF_WIDTH`` -> (metric, half-width > 0); the name is checked later
+    against the scenario (:mod:`supportsim.analysis._metric_names`)."""
+    name, sep, value = text.partition("=")
+    try:
+        number = float(value)
+    except ValueError:
+        number = math.nan
+    if not sep or not name.strip() or not math.isfinite(number) or number <= 0:
+        raise argparse.ArgumentTypeError(
+            f"must be METRIC=HALF_WIDTH with a positive half-width in the metric's unit, "
+            f"e.g. P1.response=0.01 (one point of attainment) or wait=0.05 (hours), "
+            f"got {text!r}")
+    return name.strip(), number
+
+
 def register(commands: Any) -> None:
     """Add the ``run`` sub-command to the ``supportsim`` sub-parsers `commands`."""
     parser = commands.add_parser(
@@ -79,6 +103,13 @@ def register(commands: Any) -> None:
                         help="refuse to start if more than N tickets are expected in memory "
                              "at once (default 8,000,000; `check` prints the estimate)")
     parser.add_argument(
+        "--precision", metavar="METRIC=HALF_WIDTH", type=_precision, action="append",
+        default=[], help="add replications until the 95%% interval of METRIC is at most "
+                         "HALF_WIDTH wide on each side (repeatable), e.g. "
+                         "P1.response=0.01 or wait=0.05; --replications is then the pilot")
+    parser.add_argument("--max-replications", type=_positive_int, metavar="N",
+                        help="cap of --precision (default 200)")
+    parser.add_argument(
         "--vs", dest="variants", metavar="[LABEL:]KEY=VALUE;...", type=_variant,
         action="append", default=[],
         help="a variant to compare with the scenario (repeatable): ';'-separated overrides "
@@ -86,8 +117,15 @@ def register(commands: Any) -> None:
              "--vs 'swarm30:team.structure=swarming;team.swarm.overhead=0.3'")
     parser.add_argument("--out", type=Path, metavar="DIR",
                         help="write tickets.parquet, sla.csv, summary.csv, scenario.toml, "
-                             "costs.csv (with [costs]) and figures (PNG) to DIR; with --vs also compare_LABEL.csv, "
+                             "costs.csv (with [costs]), abandonment.csv, verdicts.csv (with "
+                             "goals) and figures (PNG) to DIR (sla, abandonment and verdicts "
+                             "over --window if given); with --vs also compare_LABEL.csv, "
                              "compare_LABEL.png and scenario_LABEL.toml per variant")
+    add_report_argument(parser, "run (and of each --vs comparison)")
+    add_window_arg(parser)
+    parser.add_argument("--quiet", "-q", action="store_true",
+                        help="no progress bar (shown on a terminal for runs that take more "
+                             "than a couple of seconds)")
     parser.set_defaults(handler=run)
 
 
@@ -189,17 +227,31 @@ def _workforce_section(scenario: Scenario, summary: pd.DataFrame) -> str | None:
     return "\n".join(lines)
 
 
-def _run_report(result: Any, overrides: Sequence[tuple[str, Any]] = ()) -> str:
+def _run_report(result: Any, overrides: Sequence[tuple[str, Any]] = (),
+                window: tuple[float, float] | None = None) -> str:
     scenario = result.scenario
     summary = result.summary()
+    found = getattr(result, "auto_warmup", None)
+    auto = "" if found is None else (" (found by MSER-5)" if found.settled
+                                     else " (MSER-5; the series does not settle)")
     head = (f"{_heading(scenario, overrides)}\n"
-            f"horizon {_duration(scenario.horizon)}, warm-up {_duration(scenario.warmup)}, "
+            f"horizon {_duration(scenario.horizon)}, warm-up {_duration(scenario.warmup)}"
+            f"{auto}, "
             f"{result.replications} replication{'s' if result.replications != 1 else ''}, "
             f"seed {result.seed}")
-    parts = [head, _sla_section(result.sla(), result.scenario), _summary_section(summary)]
-    workforce = _workforce_section(scenario, summary)
-    costs = costs_section(result)
-    return "\n\n".join(p for p in [*parts, workforce, costs] if p is not None)
+    if getattr(result, "precision", None) is not None:
+        head += "\n" + str(result.precision)
+    if window is not None:
+        head += (f"\n{window_heading(window, scenario)};\nutilisation, headline, "
+                 "workforce and costs cover the whole run")
+    parts = [head, _sla_section(result.sla(window=window), result.scenario)]
+    overall = result.abandonment(by=(), window=window)["abandoned_share"]
+    parts += [verdict_section(result.verdicts(window=window)),
+              abandonment_section(result.abandonment(window=window),
+                                  float(overall.iloc[0]) if len(overall) else math.nan),
+              _summary_section(summary), _workforce_section(scenario, summary) or "",
+              costs_section(result) or ""]
+    return "\n\n".join(part for part in parts if part)
 
 
 # --------------------------------------------------------------------------- comparison
@@ -269,11 +321,11 @@ def _comparison_section(frame: pd.DataFrame, label: str, seed: int, replications
 
 
 def _variant_report(base: Any, variant: Any, label: str, overrides: dict[str, Any],
-                    frame: pd.DataFrame) -> str:
+                    frame: pd.DataFrame, window: tuple[float, float] | None = None) -> str:
     import pandas as pd
 
     changed = ", ".join(f"{key}={value!r}" for key, value in overrides.items())
-    sla = variant.sla()
+    sla = variant.sla(window=window)
     rows = pd.DataFrame({
         "priority": sla["priority"].astype(str),
         "response met (95% CI)": [_share(r.response_attainment, r.response_attainment_low,
@@ -297,11 +349,31 @@ def _variant_report(base: Any, variant: Any, label: str, overrides: dict[str, An
              f"  utilisation {util}; backlog at end {backlog:.1f}\n"
              f"  overtime (agent-h/week) {overtime}",
              _comparison_section(frame, label, base.seed, base.replications)]
+    verdicts = _verdict_change(base, variant, label, window)
+    if verdicts:
+        parts.append(verdicts)
     # The base's block already describes a workforce the variant leaves alone.
     changes_workforce = any(key.split(".")[0] == "workforce" for key in overrides)
     workforce = (_workforce_section(variant.scenario, summary_frame)
                  if changes_workforce else None)
     return "\n\n".join(parts if workforce is None else [*parts, workforce])
+
+
+def _verdict_change(base: Any, variant: Any, label: str,
+                    window: tuple[float, float] | None) -> str:
+    """The variant's verdicts with the base's next to them; ``""`` without goals."""
+    from supportsim.analysis import verdict_changes
+
+    mine = variant.verdicts(window=window)
+    if mine.empty:
+        return ""
+    text = verdict_section(mine, label=_short(label))
+    changes = verdict_changes(base.verdicts(window=window), mine)
+    changed = [f"{r.priority} {r.target}: {r.baseline_verdict} -> {r.verdict}"
+               for r in changes[changes["changed"]].itertuples()]
+    if not changed:
+        return f"{text}\n  the same verdicts as the {BASE}"
+    return f"{text}\n  against the {BASE}:\n" + "\n".join(f"    {c}" for c in changed)
 
 
 # --------------------------------------------------------------------------- outputs
@@ -329,21 +401,27 @@ def _reproducible(result: Any) -> Scenario:
     return scenario
 
 
-def _write_outputs(result: Any, directory: Path) -> list[Path]:
+def _write_outputs(result: Any, directory: Path,
+                   window: tuple[float, float] | None = None) -> list[Path]:
     _headless()
     from supportsim.plot import save_figures
 
     try:
         directory.mkdir(parents=True, exist_ok=True)
         paths = [directory / name for name in ("tickets.parquet", "sla.csv", "summary.csv",
-                                               "scenario.toml")]
+                                               "scenario.toml", "abandonment.csv")]
         result.tickets.to_parquet(paths[0], index=False)
-        result.sla().to_csv(paths[1], index=False)
+        result.sla(window=window).to_csv(paths[1], index=False)
         result.summary().to_csv(paths[2], index=False)
         _reproducible(result).to_toml(paths[3])
         if result.scenario.costs is not None:
             paths.append(directory / "costs.csv")
             result.costs().to_csv(paths[-1], index=False)
+        result.abandonment(window=window).to_csv(paths[4], index=False)
+        verdicts = result.verdicts(window=window)
+        if not verdicts.empty:
+            paths.append(directory / "verdicts.csv")
+            verdicts.to_csv(paths[-1], index=False)
         return paths + save_figures(result, directory)
     except OSError as exc:
         raise _OutputError(f"cannot write results to {directory}: {exc.strerror or exc}") from exc
@@ -405,6 +483,30 @@ def _variants(scenario: Scenario, specs: list[tuple[str, dict[str, Any]]],
     return out
 
 
+def _checked_precision(scenario: Scenario, args: argparse.Namespace
+                       ) -> dict[str, float] | None:
+    """``--precision`` as ``simulate(precision=...)``, names checked before anything runs."""
+    if not args.precision:
+        if args.max_replications is not None:
+            raise _UsageError("--max-replications is the cap of --precision; without it "
+                              "give the count with --replications")
+        return None
+    from supportsim.sequential._precision import parse_precision
+
+    precision = dict(args.precision)
+    try:
+        parse_precision(precision, scenario)
+    except ValueError as exc:
+        raise _UsageError(f"--precision: {exc}") from None
+    pilot = args.replications or scenario.replications
+    if pilot < 2:
+        raise _UsageError(f"--precision needs a pilot of at least 2 replications, got {pilot}")
+    if args.max_replications is not None and args.max_replications < pilot:
+        raise _UsageError(f"--max-replications {args.max_replications} is below the pilot "
+                          f"of {pilot} replications")
+    return precision
+
+
 def run(args: argparse.Namespace) -> int:
     """Handle ``supportsim run``; returns the exit code."""
     from supportsim.capacity import warn_if_overloaded
@@ -415,10 +517,12 @@ def run(args: argparse.Namespace) -> int:
         from supportsim.cli._common import check_output
 
         check_output(args.out, directory=True)  # refused before the simulation, not after
+    check_report(args.report)
     with _warnings_to_stderr() as caught:
         scenario = _load(args)
         warn_if_overloaded(scenario)
         variants = _variants(scenario, args.variants, caught)
+        precision = _checked_precision(scenario, args)
     # A second collector, so the capacity warnings show before a long simulation starts.
     with _warnings_to_stderr():
         warnings.simplefilter("ignore", CapacityWarning)  # reported just above
@@ -426,29 +530,42 @@ def run(args: argparse.Namespace) -> int:
         seed = resolve_seed(scenario, args.seed)
         replications = args.replications or scenario.replications
         # The report needs only per-replication summaries; ticket tables only for the
-        # files of --out and the paired comparisons of --vs.
-        keep = args.out is not None or bool(variants)
+        # files of --out, the paired comparisons of --vs, the report and the scoring of
+        # --window.
+        window = window_of(args, scenario)
+        keep = (args.out is not None or bool(variants) or args.report is not None
+                or window is not None)
         tickets = "keep" if keep else "drop"
         limit = args.max_tickets or DEFAULT_MAX_TICKETS
         for checked in [scenario, *(v for _, v in variants)]:  # all before the first run
             estimate_size(checked, replications, keep=keep).check(limit, checked.source)
+        progress = False if args.quiet else None
         result = simulate(scenario, replications=replications, seed=seed, tickets=tickets,
-                          max_tickets=limit)
-        print(_run_report(result, args.overrides), flush=True)
+                          max_tickets=limit, progress=progress, precision=precision,
+                          max_replications=args.max_replications if precision else None)
+        replications = result.replications  # the variants run as many as the base needed
+        print(_run_report(result, args.overrides, window), flush=True)
         compared = []
         for (label, variant_scenario), (_, overrides) in zip(variants, args.variants,
                                                               strict=True):
             variant = simulate(variant_scenario, replications=replications, seed=seed,
-                               tickets=tickets, max_tickets=limit)
+                               tickets=tickets, max_tickets=limit, progress=progress)
             frame = compare(result, variant, labels=(BASE, label))
-            print(f"\n\n{_variant_report(result, variant, label, overrides, frame)}",
-                  flush=True)
+            text = _variant_report(result, variant, label, overrides, frame, window)
+            print(f"\n\n{text}", flush=True)
             compared.append((label, variant, frame))
         if args.out is not None:
-            written = _write_outputs(result, args.out)
+            written = _write_outputs(result, args.out, window)
             for label, variant, frame in compared:
                 written += _write_comparison(result, variant, label, _slug(label), frame,
                                              args.out)
             print(f"\nWrote {len(written)} files:")
             print("\n".join(f"  {path}" for path in written))
+        if args.report is not None:
+            _headless()
+            command = command_line("run", args.scenario, seed, replications, args.overrides,
+                                   args.variants)
+            vs = {label: variant for label, variant, _ in compared}
+            write_html(lambda path: result.to_html(path, vs=vs, command=command), args.report)
+            print(f"\nWrote the report {args.report}")
     return 0

@@ -26,6 +26,7 @@ from supportsim.cli._common import (
     _warnings_to_stderr,
 )
 from supportsim.cli._common import _share as _share_text
+from supportsim.cli._report import add_report_argument, check_report, command_line, write_html
 
 if TYPE_CHECKING:
     pass
@@ -71,13 +72,80 @@ def register(commands: Any) -> None:
     where.add_argument("--scheduler", type=_address, metavar="ADDRESS",
                        help="run on a Dask cluster, e.g. tcp://10.0.0.5:8786")
     parser.add_argument("--out", type=Path, metavar="DIR",
-                        help="write sweep.parquet, sweep.csv, sla.csv, summary.csv and "
-                             "failures.csv to DIR, and keep finished tasks in DIR/store")
+                        help="write sweep.parquet, sweep.csv, sla.csv, summary.csv, "
+                             "failures.csv, (with [costs]) frontier.csv, verdicts.csv (with "
+                             "goals), lines.png and heatmap.png (two factors) to DIR, and keep "
+                             "finished tasks in DIR/store")
     parser.add_argument("--resume", action="store_true",
                         help="continue the sweep in --out DIR: reuse finished tasks, run "
                              "the rest")
     parser.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+    parser.add_argument(
+        "--select", metavar="METRIC",
+        help="instead of running the whole grid, select the best variant on METRIC (e.g. "
+             "P1.response, wait) by Kim & Nelson's KN: replications are added only for "
+             "the variants still in contention (docs/analysis.md)")
+    parser.add_argument("--indifference", type=_positive_float, metavar="X",
+                        help="with --select: the smallest difference worth detecting, in "
+                             "the metric's unit (default 0.01, one point, for shares)")
+    add_report_argument(parser, "sweep")
     parser.set_defaults(handler=run)
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"must be a positive number, got {text!r}")
+    return value
+
+
+def _select(args: argparse.Namespace) -> int:
+    """``--select METRIC``: KN on the sweep file's variants; prints the selection."""
+    from supportsim.analysis._metric_names import resolve_metric
+    from supportsim.sequential import select_best
+    from supportsim.sweeps._file import load_sweep
+
+    clashes = [flag for flag, given in (("--out", args.out), ("--resume", args.resume),
+                                        ("--replications", args.replications),
+                                        ("--workers", args.workers),
+                                        ("--scheduler", args.scheduler)) if given]
+    if clashes:
+        _error(f"--select runs its own replications, one at a time, in this process; "
+               f"it does not take {', '.join(clashes)}")
+        return 2
+    with _warnings_to_stderr():
+        spec = load_sweep(args.sweep)
+        if args.overrides:
+            spec = replace(spec, base=spec.base.with_overrides(dict(args.overrides)))
+        try:
+            metric = resolve_metric(args.select, spec.base)
+        except ValueError as exc:
+            _error(f"--select: {exc}")
+            return 2
+        delta = args.indifference
+        if delta is None:
+            if metric.unit != "share":
+                _error(f"--select {args.select}: give --indifference in the metric's unit "
+                       f"({metric.unit or 'its own'})")
+                return 2
+            delta = 0.01
+        from supportsim.sweeps._grid import build_variants
+
+        variants = build_variants(spec.factors, spec.strategies, str(spec.path))
+        candidates = {v.name: spec.base.with_overrides(v.overrides) if v.overrides
+                      else spec.base for v in variants}
+        seed = args.seed if args.seed is not None else spec.seed
+        try:
+            selection = select_best(candidates, args.select, indifference=delta, seed=seed)
+        except ValueError as exc:
+            _error(f"--select: {exc}")
+            return 2
+        print(f"Sweep {spec.name} ({spec.path}): {len(candidates)} variants\n")
+        print(repr(selection))
+    return 0
 
 
 # --------------------------------------------------------------------------- report
@@ -197,7 +265,13 @@ def report(spec: Any, result: Any, overrides: Any = ()) -> str:
     if result.table.empty:
         return head
     summary = result.summary()
-    return "\n\n".join([head, _sla_section(result), _capacity_section(summary),
+    from supportsim.cli._costs import sweep_costs_section
+    from supportsim.cli._verdicts import sweep_verdict_section
+
+    costs = sweep_costs_section(result, summary)
+    goals = sweep_verdict_section(result.verdicts())
+    return "\n\n".join([head, _sla_section(result), *([goals] if goals else []),
+                        _capacity_section(summary), *([costs] if costs is not None else []),
                         _headline(result, summary)])
 
 
@@ -213,7 +287,37 @@ def _write(result: Any, directory: Path) -> list[Path]:
     result.sla().to_csv(paths["sla.csv"], index=False)
     result.summary().to_csv(paths["summary.csv"], index=False)
     result.failures.to_csv(paths["failures.csv"], index=False)
-    return list(paths.values())
+    written = list(paths.values())
+    if any(c.startswith("cost_") for c in result.table.columns):
+        from supportsim.pareto import frontier
+
+        written.append(directory / "frontier.csv")
+        frontier(result).to_csv(written[-1], index=False)
+    verdicts = result.verdicts()
+    if not verdicts.empty:
+        written.append(directory / "verdicts.csv")
+        verdicts.to_csv(written[-1], index=False)
+    return written + _write_figures(result, directory)
+
+
+def _write_figures(result: Any, directory: Path) -> list[Path]:
+    """``lines.png`` over the first factor; ``heatmap.png`` over the first two."""
+    if result.table.empty or not result.factors:
+        return []
+    import matplotlib
+
+    if "matplotlib.pyplot" not in sys.modules:  # never switch a notebook's backend
+        matplotlib.use("Agg")
+    from supportsim.plot import sweep_heatmap, sweep_lines
+
+    figures = {"lines.png": lambda: sweep_lines(result)}
+    if len(result.factors) >= 2 and all(len(v) == 1 for v in list(result.factors.values())[2:]):
+        figures["heatmap.png"] = lambda: sweep_heatmap(result)
+    written = []
+    for name, draw in figures.items():
+        written.append(directory / name)
+        draw().savefig(written[-1], dpi=150)
+    return written
 
 
 def _failures(result: Any) -> None:
@@ -236,6 +340,11 @@ def run(args: argparse.Namespace) -> int:
     from supportsim.sweeps._file import load_sweep
     from supportsim.sweeps._run import SweepFailureWarning
 
+    if args.select is not None:
+        return _select(args)
+    if args.indifference is not None:
+        _error("--indifference goes with --select METRIC")
+        return 2
     if args.resume and args.out is None:
         _error("--resume needs --out DIR, the directory of the sweep to continue "
                f"(see '{PROG} sweep --help')")
@@ -244,6 +353,7 @@ def run(args: argparse.Namespace) -> int:
         from supportsim.cli._common import check_output
 
         check_output(args.out, directory=True)  # refused before the sweep runs, not after
+    check_report(args.report)
     store = None if args.out is None else args.out / "store"
     if store is not None and not args.resume and store.exists() and any(store.iterdir()):
         _error(f"{store} already holds a sweep; pass --resume to continue it, or choose "
@@ -284,6 +394,11 @@ def run(args: argparse.Namespace) -> int:
                 return 1
             print(f"\nWrote {len(written)} files and the task store:")
             print("\n".join(f"  {path}" for path in [*written, store]))
+        if args.report is not None:
+            command = command_line("sweep", args.sweep, result.seed, result.replications,
+                                   args.overrides)
+            write_html(lambda path: result.to_html(path, command=command), args.report)
+            print(f"\nWrote the report {args.report}")
     if len(result.failures):
         _failures(result)
         return 1

@@ -34,6 +34,7 @@ from supportsim.engine._draws import draw_arrays
 from supportsim.engine._duty import Duty
 from supportsim.engine._hours import duty_groups
 from supportsim.engine._queues import channel_ranks
+from supportsim.engine._retrials import Retrials
 from supportsim.engine._workforce import WorkforceModel
 from supportsim.scenario import Scenario
 from supportsim.scenario._schema import TIERS as TIER_NAMES
@@ -106,6 +107,8 @@ class Desk(Duty):
         # Records no mechanism of this run can write: the record fills them with their
         # initial value instead of converting the list (~4 ms per 200,000 tickets each).
         self.unwritten: set[str] = set() if self.abandons else {"abandoned"}
+        self.retrials: list[int] = []
+        Retrials.install(self, tickets)  # customers who abandon and come back, if any
 
         # -- queues (one deque per priority class; the entry queue, with a channel order,
         # one per channel rank x priority class) and per-tier counters
@@ -339,6 +342,14 @@ class Desk(Duty):
             self.abandoned[i] = True
             self.queued[0] -= 1
             self.closed += 1
+
+    def _entry_queue(self, i: int) -> int:
+        """The queue ticket `i` waits in before anyone has started it (agent groups: its
+        skill's)."""
+        return 0
+
+    def _left_queue(self, i: int) -> None:
+        """Ticket `i`, nobody has started, left its entry queue (gave up, maybe to retry)."""
 
     def _pop(self, q: int) -> int:
         """The next ticket of queue `q`, whose count is above 0 (callers check it first:

@@ -46,25 +46,24 @@ def _shift_intervals(shift: Shift, start: datetime, horizon: float) -> np.ndarra
 def duty_groups(scenario: Scenario, tier: Tier, site: str | None = None) -> list[DutyGroup]:
     """The duty groups of `tier`, in agent order (agents are numbered group by group).
 
+    `site` names the site of [sites] whose local clock, business hours and holidays
+    the hours follow (:func:`supportsim.sites.shift_intervals`); None: the first site,
+    or, in a scenario without [sites] and `start_zone`, `start`'s own clock as always.
     A tier split into agent groups (``team.tiers.lN.groups``) has each group's duty
-    groups in turn, in file order, each on its own site's clock (a group without a site
-    on `site`'s). `site` names the site of [sites] whose local clock, business hours and
-    holidays the hours follow (:func:`supportsim.sites.shift_intervals`); None: the first
-    site, or, in a scenario without [sites] and `start_zone`, `start`'s own clock as always.
+    groups in turn, in file order, each on its own `site` (else `site`).
     """
     if tier.groups is not None:
         return [duty for group in tier.groups.values()
-                for duty in staffing_duty_groups(scenario, group,
-                                                 group.site if group.site else site)]
+                for duty in staffing_duty_groups(scenario, group, group.site or site)]
     return staffing_duty_groups(scenario, tier, site)
 
 
 def staffing_duty_groups(scenario: Scenario, staffing: Tier | AgentGroup,
                          site: str | None = None) -> list[DutyGroup]:
-    """The duty groups of a tier without agent groups, or of one agent group, on the
-    local clock of `site` (see :func:`duty_groups`).
+    """The duty groups of a tier without agent groups, or of one agent group, at `site`.
 
-    NOTE: the one place where hours and shifts become intervals.
+    NOTE: the one place where hours and shifts become intervals (a site's calendar:
+    time zone, business hours, holidays).
     """
     if staffing.hours == "24x7":
         return [DutyGroup("24x7", staffing.headcount, None)]
@@ -81,10 +80,10 @@ def staffing_duty_groups(scenario: Scenario, staffing: Tier | AgentGroup,
     ]
 
 
-def _site_groups(scenario: Scenario, tier: Tier | AgentGroup,
-                 site: str | None) -> list[DutyGroup]:
-    """Duty groups of `tier` (or an agent group) working at `site` (default the first),
-    on its local clock."""
+def _site_groups(scenario: Scenario, tier: Tier | AgentGroup, site: str | None
+                 ) -> list[DutyGroup]:
+    """Duty groups of `tier` (or an agent group) working at `site` (default the first), on
+    its local clock."""
     names = scenario.site_names
     name = names[0] if site is None else site
     if name not in names:

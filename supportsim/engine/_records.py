@@ -28,6 +28,7 @@ class ReplicationRecord:
     swarm_size: np.ndarray
     help_wait: np.ndarray
     resolver: np.ndarray  # agent who resolved it (the owner of a swarm), -1 if nobody
+    retrials: np.ndarray  # times the customer came back after abandoning
     # agents
     agent_tier: np.ndarray  # tier level 1..3
     agent_hours: list[str]
@@ -85,6 +86,7 @@ class ReplicationRecord:
             swarm_size=column(desk.swarm_size, np.int8, "swarm_size" in unwritten, 0),
             help_wait=column(desk.help_wait, np.float64, "help_wait" in unwritten, np.nan),
             resolver=column(desk.resolver, np.int32, False, -1),
+            retrials=column(desk.retrials, np.int8, "retrials" in unwritten, 0),
             agent_tier=levels[np.asarray(desk.agent_tier, dtype=np.intp)],
             agent_hours=[desk.groups[g][1] for g in desk.agent_group],
             agent_origin=list(desk.agent_origin),

@@ -26,11 +26,11 @@ from simpy.events import Timeout
 
 from supportsim._errors import ScenarioError
 from supportsim.demand import TicketStream
-from supportsim.engine._hours import staffing_duty_groups
 from supportsim.scenario import Scenario
 from supportsim.scenario._group_sites import group_site
 from supportsim.scenario._routing import skill_names
 from supportsim.scenario._schema import TIERS
+from supportsim.scenario._team import AgentGroup, Tier
 
 if TYPE_CHECKING:
     from supportsim.engine._desk import Desk
@@ -42,6 +42,12 @@ else:
 __all__ = ["Teams"]
 
 _INF = float("inf")
+
+
+def _duties(staffing: Tier | AgentGroup) -> int:
+    """How many duty groups a tier without groups, or an agent group, has (one per shift;
+    :func:`supportsim.engine._hours.staffing_duty_groups`)."""
+    return len(staffing.hours) if isinstance(staffing.hours, tuple) else 1
 
 
 class Teams(_Base):
@@ -79,15 +85,13 @@ class Teams(_Base):
         tiers = list(scenario.team.tiers.items())
         for t, (tier_name, tier) in enumerate(tiers):
             if tier.groups is None:
-                self._add_team(t, "", list(range(S)), [1.0] * S,
-                               len(staffing_duty_groups(scenario, tier)))
+                self._add_team(t, "", list(range(S)), [1.0] * S, _duties(tier))
                 self.team_site.append(scenario.site_names[0])
                 continue
             for name, group in tier.groups.items():
                 skills = [self.skill_names.index(s) for s in group.skills]
                 effort = [group.effort.get(s, 1.0) for s in self.skill_names]
-                self._add_team(t, name, skills, effort,
-                               len(staffing_duty_groups(scenario, group)))
+                self._add_team(t, name, skills, effort, _duties(group))
                 self.team_site.append(group_site(scenario, tier_name, name))
         self.scaled = any(f != 1.0 for effort in self.team_effort for f in effort)
         order = list(routing.order) if routing is not None else []
@@ -303,6 +307,13 @@ class Teams(_Base):
         self.queues[q][self._queue_class(q, i)].remove(i)
         self.queued[q] -= 1
         self.waiting_entry[i] = -1
+
+    def _entry_queue(self, i: int) -> int:
+        return self.skill[i]  # the entry tier (index 0) or a swarming desk's one set
+
+    def _left_queue(self, i: int) -> None:
+        if self.overflow_after is not None:
+            self.waiting_entry[i] = -1  # its overflow timer and entry are void
 
     def _patience_over(self, event: Timeout) -> None:
         i = event._value

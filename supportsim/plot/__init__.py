@@ -1,6 +1,11 @@
 """Standard figures of a :class:`~supportsim.SimulationResult`, of two side by side
-(:func:`comparison`), of a breaking-point search, and of a scenario's expected demand by
-rollout wave (:func:`demand`).
+(:func:`comparison`), of a breaking-point search, of a sweep (:func:`sweep_heatmap`,
+:func:`sweep_lines`), of a scenario's expected demand by rollout wave (:func:`demand`), and
+the cost–SLA frontier of variants (:func:`frontier`).
+
+One house style (:mod:`supportsim.plot._style`) gives every figure its colours, a title
+naming its subject, units on the axes and the legend outside the data; SLA figures mark
+each priority's goal and colour bars by the verdict.
 
 Every function builds a :class:`matplotlib.figure.Figure` through the object-oriented API
 and returns it; nothing touches pyplot's global state, so the functions are safe in
@@ -36,10 +41,15 @@ from supportsim.plot._distributions import (
     resolution_distribution,
     wait_distribution,
 )
+from supportsim.plot._frontier import frontier
+from supportsim.plot._inline import enable_inline
 from supportsim.plot._sla import sla_bars, weekly_attainment
+from supportsim.plot._sweep import sweep_heatmap, sweep_lines
 from supportsim.plot._timeline import backlog, utilisation
 from supportsim.plot._warmup import warmup
 from supportsim.results import SimulationResult
+
+enable_inline()  # a returned Figure shows in Jupyter without %matplotlib inline
 
 __all__ = [
     "backlog",
@@ -47,9 +57,12 @@ __all__ = [
     "capacity",
     "comparison",
     "demand",
+    "frontier",
     "resolution_distribution",
     "save_figures",
     "sla_bars",
+    "sweep_heatmap",
+    "sweep_lines",
     "utilisation",
     "wait_distribution",
     "warmup",

@@ -10,6 +10,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter
 
 from supportsim.plot._common import _figure, _outside_legend
+from supportsim.plot._style import goal_line, title
 
 if TYPE_CHECKING:
     from supportsim.breakpoint import BreakingPoints
@@ -83,18 +84,17 @@ def breaking_points(bp: BreakingPoints) -> Figure:
             erlang_drawn.add(round(estimate, 6))
             ax.axvline(estimate, color="black", ls=":", lw=1.2,
                        label=f"Erlang C estimate {estimate:.4g}")
-    ax.axhline(bp.target, color="C3", ls="--", lw=1.0, label=f"goal {bp.target:.0%}")
+    goal_line(ax, bp.target, f"goal {bp.target:.0%}")
     unit = factor_unit(bp.factor)
     ax.set_xlabel(f"{bp.factor} [{unit}]" if unit else bp.factor)
-    ax.set_ylabel(f"{bp.metric} within target")
+    ax.set_ylabel(f"{bp.metric} within target [%]")
     ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
     ax.set_ylim(max(0.0, min(float(np.nanmin(curve["low"].to_numpy(dtype=float)))
                              if curve["low"].notna().any() else 0.0, bp.target) - 0.05), 1.01)
     ax.set_xlim(left, right)
     who = bp.priority or "all priorities"
     reps = int(curve["replications"].max()) if len(curve) else 0
-    ax.set_title(f"Breaking point: {bp.metric} attainment ({who}) against {bp.factor}\n"
-                 f"{reps} replications per point on common seeds, "
-                 f"{bp.confidence:.0%} intervals", fontsize="medium")
+    title(ax, f"Breaking point: {bp.metric} attainment ({who}) against {bp.factor}",
+          f"{reps} replications per point on common seeds, {bp.confidence:.0%} intervals")
     _outside_legend(ax)
     return fig

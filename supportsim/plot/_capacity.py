@@ -8,7 +8,6 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from supportsim.plot._common import (
-    _TIER_COLOURS,
     HEIGHT,
     _figure,
     _format_stacked_time_axes,
@@ -18,13 +17,18 @@ from supportsim.plot._common import (
     _time_values,
     _wide,
 )
+from supportsim.plot._style import (
+    LOAD_COLOUR,
+    TIER_COLOURS,
+    TOTAL_COLOUR,
+    legend_outside,
+    title,
+)
 from supportsim.results import SimulationResult
 
 __all__ = ["capacity", "offered_load"]
 
-HEIGHT_TWO_PANELS = 6.0  # inches: total above, per tier below
-_LOAD_COLOUR = "C3"
-_TOTAL_COLOUR = "C4"  # not a tier colour, nor the warm-up grey
+PANEL_HEIGHT = 2.0  # inches added per panel below the first
 
 
 def offered_load(result: SimulationResult) -> pd.DataFrame:
@@ -75,16 +79,11 @@ def _mean(timeline: pd.DataFrame, column: str, steps: int) -> pd.Series:
 
 def _draw_total(ax: Axes, x: np.ndarray, timeline: pd.DataFrame, steps: int, colour: str,
                 name: str) -> None:
-    """Hourly on duty (filled, the rota's shape) with its reserve part hatched, and the
-    rolling effective FTE the rolling load is read against."""
+    """Hourly on duty (filled, the rota's shape) and the rolling effective FTE the rolling
+    load is read against."""
     on_duty = _mean(timeline, "on_duty", 1)
-    reserve = _mean(timeline, "reserve_on_duty", 1)
     ax.fill_between(x, 0, on_duty, step="post", color=colour, alpha=0.2, lw=0,
                     label=f"{name} on duty (hourly)")
-    if (reserve > 0).any():
-        # The reserve is part of on duty: hatch the top slice it makes up.
-        ax.fill_between(x, on_duty - reserve, on_duty, step="post", facecolor="none",
-                        edgecolor=colour, hatch="////", lw=0, label="reserve on duty")
     ax.step(x, _mean(timeline, "effective_fte", steps), where="post", color=colour, lw=1.8,
             label=f"effective FTE ({_smoothing(steps)})")
 
@@ -92,16 +91,12 @@ def _draw_total(ax: Axes, x: np.ndarray, timeline: pd.DataFrame, steps: int, col
 def _draw_tier(ax: Axes, x: np.ndarray, timeline: pd.DataFrame, steps: int, name: str,
                colour: str | None) -> None:
     """One tier's rolling on duty (thin) and effective FTE (bold), the gap between them
-    (proficiency lost to learning) shaded, and its reserve part hatched."""
+    (proficiency lost to learning) shaded."""
     on_duty = _mean(timeline, f"on_duty_{name}", steps)
     effective = _mean(timeline, f"effective_fte_{name}", steps)
-    reserve = _mean(timeline, f"reserve_on_duty_{name}", steps)
     ax.plot(x, on_duty, drawstyle="steps-post", color=colour, lw=0.8,
             label=f"{name} on duty")
     ax.fill_between(x, effective, on_duty, step="post", color=colour, alpha=0.2, lw=0)
-    if (reserve > 0).any():
-        ax.fill_between(x, on_duty - reserve, on_duty, step="post", facecolor="none",
-                        edgecolor=colour, hatch="////", lw=0, label=f"{name} reserve on duty")
     ax.step(x, effective, where="post", color=colour, lw=1.8, label=f"{name} effective FTE")
 
 
@@ -109,55 +104,43 @@ def _smoothing(steps: int) -> str:
     return f"{steps} h mean" if steps > 1 else "hourly"
 
 
-def _vacancy_axis(ax: Axes, x: np.ndarray, vacancies: dict[str, tuple[pd.Series, str | None]]
-                  ) -> Axes | None:
-    """Vacant seats on a secondary axis, only if any seat ever stood empty."""
-    shown = {k: v for k, v in vacancies.items() if (v[0] > 0).any()}
-    if not shown:
-        return None
-    twin = ax.twinx()
-    for name, (series, colour) in shown.items():
-        twin.step(x, series, where="post", color=colour, lw=1.0, ls=":",
-                  label=f"{name} vacancies (right axis)")
-    twin.set_ylabel("vacant seats")
-    twin.set_ylim(bottom=0, top=max(float(v[0].max()) for v in shown.values()) * 1.6 + 0.5)
-    return twin
-
-
-def _legend(ax: Axes, twin: Axes | None) -> None:
-    handles, labels = ax.get_legend_handles_labels()
-    if twin is not None:
-        more, more_labels = twin.get_legend_handles_labels()
-        handles, labels = handles + more, labels + more_labels
-    # Outside the axes: a peak of load or a shift change can sit anywhere in the plot.
-    ax.legend(handles, labels, loc="upper left", bbox_to_anchor=(1.08 if twin else 1.01, 1.0),
-              fontsize="small", frameon=False)
+def _workforce_series(timeline: pd.DataFrame, tiers: list[str], steps: int
+                      ) -> dict[str, dict[str, pd.Series]]:
+    """Per tier, the vacancies and reserve on duty that were ever above zero."""
+    out: dict[str, dict[str, pd.Series]] = {}
+    for name in tiers:
+        for column, what in ((f"vacancies_{name}", "vacancies"),
+                             (f"reserve_on_duty_{name}", "reserve on duty")):
+            if column in timeline and (timeline[column] > 0).any():
+                out.setdefault(name, {})[what] = _mean(timeline, column, steps)
+    return out
 
 
 def capacity(result: SimulationResult, *, window: float = 24.0, dates: bool = True) -> Figure:
-    """Offered load over time against the agents on duty and their effective FTE.
+    """Offered load against effective capacity, capacity per tier, vacancies and reserve.
 
     Parameters
     ----------
     result : SimulationResult
     window : float, default 24
-        Hours of the centred rolling mean of the offered load (and of the bold effective
-        FTE line it is read against); 1 shows hourly values.
+        Hours of the centred rolling mean of the offered load (and of the lines it is
+        read against); 1 shows hourly values.
     dates : bool, default True
         Calendar dates on the time axis; False shows days since the start.
 
     Returns
     -------
     Figure
-        Top panel, all tiers: the offered load in Erlangs (agent-hours of work arriving
-        per hour, from :func:`offered_load`, rolling mean) against the agents on duty
-        (filled), the reserve among them (hatched), the effective FTE (on duty weighted
-        by proficiency; thin hourly, bold with the same rolling mean) and, on a
-        secondary axis, vacant seats if any. Bottom panel (several tiers only): on duty,
-        reserve, effective FTE and vacancies per tier. Work cannot be attributed to
-        tiers exactly (a ticket's effort spans the tiers it passed through), so the load
-        is only drawn against the total. All values are means across replications; the
-        warm-up and bursts are shaded.
+        Panels on a shared time axis, each telling one thing. Top, all tiers: the offered
+        load in Erlangs (agent-hours of work arriving per hour, from
+        :func:`offered_load`, rolling mean) against the effective FTE (agents on duty
+        weighted by proficiency, same rolling mean) and the agents on duty hour by hour
+        (filled). Middle (several tiers only): on duty (thin) and effective FTE (bold) per
+        tier. Bottom (only where a seat stood empty or a reserve agent worked): vacant
+        seats (solid) and reserve agents on duty (dashed) per tier. Work cannot be
+        attributed to tiers exactly (a ticket's effort spans the tiers it passed
+        through), so the load is only drawn against the total. All values are means
+        across replications; the warm-up and bursts are shaded.
 
     Notes
     -----
@@ -169,36 +152,51 @@ def capacity(result: SimulationResult, *, window: float = 24.0, dates: bool = Tr
     timeline = result.timeline
     tiers = _tiers(result)
     several = len(tiers) > 1
-    fig = _figure(HEIGHT_TWO_PANELS if several else HEIGHT)
-    if several:
-        top, bottom = fig.subplots(2, 1, sharex=True)
-    else:
-        top = bottom = fig.subplots()
+    workforce = _workforce_series(timeline, tiers, steps)
+    panels = 1 + several + bool(workforce)
+    fig = _figure(HEIGHT + PANEL_HEIGHT * (panels - 1))
+    axes = fig.subplots(panels, 1, sharex=True, squeeze=False,
+                        height_ratios=[2] + [1.3] * (panels - 1))[:, 0]
+    top = axes[0]
     load = offered_load(result)
     x = _time_values(result, load.index.to_numpy(), dates)
     total = "all tiers" if several else tiers[0]
-    colour = _TOTAL_COLOUR if several else _TIER_COLOURS.get(tiers[0], _TOTAL_COLOUR)
+    colour = TOTAL_COLOUR if several else TIER_COLOURS.get(tiers[0], TOTAL_COLOUR)
 
     _shade_events(top, result, dates, label=True)
     _draw_total(top, x, timeline, steps, colour, total)
-    top.step(x, _rolling(load.mean(axis=1), steps), where="post", color=_LOAD_COLOUR, lw=1.8,
+    top.step(x, _rolling(load.mean(axis=1), steps), where="post", color=LOAD_COLOUR, lw=1.8,
              label=f"offered load ({_smoothing(steps)})")
     top.set_ylabel("agents / Erlangs")
     top.set_ylim(0, max(float(_wide(timeline, "on_duty").mean(axis=1).max()), 1.0) * 1.1)
-    top.set_title(f"Offered load and capacity — {result.scenario.name}\n"
-                  f"mean of {_replication_note(result)}; load = effort of tickets arriving "
-                  "per hour", fontsize="medium")
-    _legend(top, _vacancy_axis(top, x, {total: (_mean(timeline, "vacancies", steps), colour)}))
+    title(top, f"Offered load and capacity — {result.scenario.name}",
+          f"mean of {_replication_note(result)}; load = effort of tickets arriving per hour")
+    legend_outside(top)
 
+    panel = 1
     if several:
-        _shade_events(bottom, result, dates, label=False)
-        vacancies = {}
+        ax = axes[panel]
+        _shade_events(ax, result, dates, label=False)
         for name in tiers:
-            tier_colour = _TIER_COLOURS.get(name)
-            _draw_tier(bottom, x, timeline, steps, name, tier_colour)
-            vacancies[name] = (_mean(timeline, f"vacancies_{name}", steps), tier_colour)
-        bottom.set_ylabel(f"agents per tier\n({_smoothing(steps)})")
-        bottom.set_ylim(bottom=0)
-        _legend(bottom, _vacancy_axis(bottom, x, vacancies))
-    _format_stacked_time_axes(top, bottom, result, dates)
+            _draw_tier(ax, x, timeline, steps, name, TIER_COLOURS.get(name))
+        ax.set_ylabel(f"agents per tier\n({_smoothing(steps)})")
+        ax.set_ylim(bottom=0)
+        ax.set_title("Capacity per tier: on duty and effective FTE", fontsize="small")
+        legend_outside(ax)
+        panel += 1
+    if workforce:
+        ax = axes[panel]
+        _shade_events(ax, result, dates, label=False)
+        for name, series in workforce.items():
+            for what, values in series.items():
+                ax.step(x, values, where="post", color=TIER_COLOURS.get(name, TOTAL_COLOUR),
+                        lw=1.4, ls="-" if what == "vacancies" else "--",
+                        label=f"{name} {what}")
+        ax.set_ylabel(f"seats / agents\n({_smoothing(steps)})")
+        ax.set_ylim(bottom=0)
+        ax.set_title("Vacant seats and reserve agents on duty", fontsize="small")
+        legend_outside(ax)
+    _format_stacked_time_axes(top, axes[-1], result, dates)
+    for ax in axes[1:-1]:
+        ax.tick_params(labelbottom=False)
     return fig

@@ -1,4 +1,5 @@
-"""Shared pieces of the figures: sizes, colours, time axes, event shading, legends."""
+"""Shared pieces of the figures: sizes, time axes, event shading (colours, titles and
+legends come from the house style, :mod:`supportsim.plot._style`)."""
 
 from __future__ import annotations
 
@@ -8,12 +9,13 @@ from matplotlib.axes import Axes
 from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
 from matplotlib.figure import Figure
 
+from supportsim.plot._style import TIER_COLOURS, legend_outside
 from supportsim.results import SimulationResult
 from supportsim.scenario import Scenario
 
 WIDTH = 8.0  # inches: a notebook cell at the default dpi
 HEIGHT = 4.5
-_TIER_COLOURS = {"l1": "C0", "l2": "C1", "l3": "C2"}
+_TIER_COLOURS = TIER_COLOURS  # the house colours (supportsim.plot._style)
 _WARMUP_COLOUR = "0.85"
 _BURST_COLOUR = "tab:red"
 _DECAY_SPANS = 3.0  # a decaying burst is shaded for three time constants (95 % of it)
@@ -98,7 +100,7 @@ def _shade_events(ax: Axes, result: SimulationResult, dates: bool, *, label: boo
 
 def _outside_legend(ax: Axes) -> None:
     # Outside the axes: a backlog peak or a busy hour can sit anywhere in the plot.
-    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small", frameon=False)
+    legend_outside(ax)
 
 
 def _grid(count: int) -> tuple[int, int]:

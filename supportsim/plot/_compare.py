@@ -15,6 +15,7 @@ from matplotlib.ticker import PercentFormatter
 
 from supportsim.plot._common import _ECDF_POINTS, _replication_note
 from supportsim.plot._distributions import _sla_times
+from supportsim.plot._style import title
 from supportsim.results import SimulationResult
 
 __all__ = ["comparison"]
@@ -168,8 +169,7 @@ def comparison(a: SimulationResult, b: SimulationResult, *,
                fontsize="small", frameon=False, handler_map={tuple: HandlerTuple(ndivide=None)})
     pairing = (f"paired on seed {a.seed}" if paired
                else f"seeds {a.seed} vs {b.seed} (unpaired)")
-    fig.suptitle(f"{labels[1]} vs {labels[0]} — {a.scenario.name}\n"
-                 f"{_replication_note(a)}, {pairing}, tickets after warm-up; "
-                 f"bars: mean with {confidence:.0%} CI, numbers: {labels[1]} − {labels[0]} "
-                 "[pp]", fontsize="medium")
+    title(fig, f"{labels[1]} vs {labels[0]} — {a.scenario.name}",
+          f"{_replication_note(a)}, {pairing}, tickets after warm-up; "
+          f"bars: mean with {confidence:.0%} CI, numbers: {labels[1]} − {labels[0]} [pp]")
     return fig

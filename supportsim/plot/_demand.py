@@ -7,6 +7,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from supportsim.plot._common import _figure, _label_time_axis, _outside_legend
+from supportsim.plot._style import title
 from supportsim.scenario import Scenario
 
 __all__ = ["demand"]
@@ -77,7 +78,6 @@ def demand(source: Scenario | pd.DataFrame, *, step: float = 24.0,
     ax.set_xlim(x[0], x[-1])
     name = f" — {scenario.name}" if scenario is not None else ""
     marks = "; dashed: go-live" if scenario is not None else ""
-    ax.set_title(f"Expected demand by rollout wave{name}\n(mean rate per {per}{marks})",
-                 fontsize="medium")
+    title(ax, f"Expected demand by rollout wave{name}", f"(mean rate per {per}{marks})")
     _outside_legend(ax)
     return fig

@@ -20,6 +20,7 @@ from supportsim.plot._common import (
     _grid,
     _replication_note,
 )
+from supportsim.plot._style import title as style_title
 from supportsim.results import SimulationResult
 
 __all__ = ["resolution_distribution", "wait_distribution"]
@@ -122,8 +123,8 @@ def _distribution(result: SimulationResult, kind: Literal["response", "resolutio
         ax.set_visible(False)
     what = "on each priority's SLA clock" if clock == "sla" else "wall-clock"
     title = "Wait for first response" if kind == "response" else "Resolution time"
-    fig.suptitle(f"{title} ({what}) — {result.scenario.name}\n"
-                 f"after warm-up, pooled over {_replication_note(result)}", fontsize="medium")
+    style_title(fig, f"{title} ({what}) — {result.scenario.name}",
+                f"after warm-up, pooled over {_replication_note(result)}")
     return fig
 
 

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 import numpy as np
 import pandas as pd
+from matplotlib.artist import Artist
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
 from matplotlib.ticker import PercentFormatter
 
 from supportsim import analysis
+from supportsim.analysis import verdicts
+from supportsim.analysis._verdict import GoalSpec
+from supportsim.analysis._window import Window
 from supportsim.plot._common import (
     _figure,
     _format_stacked_time_axes,
@@ -16,9 +24,30 @@ from supportsim.plot._common import (
     _shade_events,
     _time_values,
 )
+from supportsim.plot._style import (
+    GOAL_COLOUR,
+    NEUTRAL_COLOUR,
+    SMALL,
+    VERDICT_COLOURS,
+    goal_line,
+    legend_outside,
+    title,
+)
 from supportsim.results import SimulationResult
 
 __all__ = ["sla_bars", "weekly_attainment"]
+
+
+def _goal_levels(result: SimulationResult, goal: GoalSpec | Literal[False], kind: str
+                 ) -> dict[float, list[str]]:
+    """Distinct goals of target `kind` -> the priorities that have each (none for False)."""
+    levels: dict[float, list[str]] = {}
+    if goal is False:
+        return levels
+    for (name, which), share in analysis.goals(result.scenario, goal).items():
+        if which == kind:
+            levels.setdefault(share, []).append(name)
+    return levels
 
 HEIGHT_WEEKLY = 5.5  # inches: two stacked panels
 
@@ -35,37 +64,49 @@ def _error(table: pd.DataFrame, kind: str) -> np.ndarray:
 
 
 def sla_bars(result: SimulationResult, *, confidence: float = 0.95,
-             goal: float | None = None) -> Figure:
-    """Response and resolution attainment per priority with confidence intervals.
+             goal: GoalSpec = None, window: Window | None = None) -> Figure:
+    """Response and resolution attainment per priority against each goal.
 
     Parameters
     ----------
     result : SimulationResult
     confidence : float, default 0.95
-        Level of the t-interval across replications (error bars).
-    goal : float, optional
-        An attainment goal (a share, e.g. 0.9) drawn as a horizontal line.
+        Level of the t-interval across replications (error bars) and of the verdicts.
+    goal : float or mapping, optional
+        Goals replacing the scenario's ``priorities.NAME.goal``
+        (:meth:`SimulationResult.verdicts`); a share applies to every target.
+    window : (start, length or end), optional
+        Score the tickets that arrived in this window (:meth:`SimulationResult.sla`).
 
     Returns
     -------
     Figure
-        Grouped bars from :meth:`SimulationResult.sla`, in percent.
+        Grouped bars from :meth:`SimulationResult.sla`, in percent: response plain,
+        resolution hatched. Where a target has a goal, a dashed line marks it over its
+        bar (gid ``"goal"``) and the bar is coloured by the verdict: green where the
+        whole interval is at or above the goal, red where below, amber where it
+        straddles it; bars without a goal are grey-blue.
     """
-    table = result.sla(confidence=confidence)
+    table = result.sla(confidence=confidence, window=window)
+    judged = verdicts(table, result.scenario, goal).set_index(["priority", "target"])
     x = np.arange(len(table))
     width = 0.38
     fig = _figure()
     ax = fig.subplots()
-    for offset, kind, colour in ((-width / 2, "response", "C0"),
-                                 (width / 2, "resolution", "C1")):
+    for offset, kind, hatch in ((-width / 2, "response", ""), (width / 2, "resolution", "//")):
         values = table[f"{kind}_attainment"].to_numpy(dtype=float) * 100
-        bars = ax.bar(x + offset, np.nan_to_num(values), width, color=colour,
-                      yerr=_error(table, kind), capsize=3, ecolor="0.2",
-                      label=f"{kind} (mean, {confidence:.0%} CI)")
+        keys = [(str(p), kind) for p in table["priority"]]
+        colours = [VERDICT_COLOURS[judged.loc[k, "verdict"]] if k in judged.index
+                   else NEUTRAL_COLOUR for k in keys]
+        bars = ax.bar(x + offset, np.nan_to_num(values), width, color=colours, hatch=hatch,
+                      edgecolor="white", yerr=_error(table, kind), capsize=3, ecolor="0.2")
         ax.bar_label(bars, labels=["n/a" if np.isnan(v) else f"{v:.0f}%" for v in values],
-                     label_type="center", fontsize="small", color="white")
-    if goal is not None:
-        ax.axhline(goal * 100, color="C3", ls="--", lw=1.0, label=f"goal {goal:.0%}")
+                     label_type="center", fontsize=SMALL, color="white")
+        for position, key in zip(x + offset, keys, strict=True):
+            if key in judged.index:
+                line = ax.hlines(judged.loc[key, "goal"] * 100, position - width / 2,
+                                 position + width / 2, color=GOAL_COLOUR, ls="--", lw=1.5)
+                line.set_gid("goal")
     priorities = result.scenario.priorities
     # Targets as the scenario writes them ("3bd", "15min"), not converted to hours.
     ax.set_xticks(x, [
@@ -76,26 +117,40 @@ def sla_bars(result: SimulationResult, *, confidence: float = 0.95,
     ax.set_xlabel("priority (response / resolution target, clock)")
     ax.set_ylabel("tickets within target [%]")
     ax.set_ylim(0, 105)
-    ax.set_title(f"SLA attainment — {result.scenario.name}\n"
-                 f"{_replication_note(result)}, tickets after warm-up", fontsize="medium")
-    _outside_legend(ax)
+    scope = "tickets after warm-up" if window is None else "tickets that arrived in the window"
+    title(ax, f"SLA attainment against goals — {result.scenario.name}",
+          f"{_replication_note(result)}, {scope}, {confidence:.0%} CI")
+    shown = set(judged["verdict"]) if len(judged) else set()
+    handles: list[Artist] = [Patch(facecolor="0.6", label="response"),
+               Patch(facecolor="0.6", hatch="//", edgecolor="white", label="resolution")]
+    handles += [Patch(facecolor=VERDICT_COLOURS[v], label=_VERDICT_LABELS[v])
+                for v in _VERDICT_LABELS if v in shown]
+    if len(judged) < 2 * len(table):
+        handles.append(Patch(facecolor=NEUTRAL_COLOUR, label="no goal"))
+    if len(judged):
+        handles.append(Line2D([], [], color=GOAL_COLOUR, ls="--", label="goal"))
+    legend_outside(ax, handles=handles)
     return fig
 
 
+_VERDICT_LABELS = {"holds": "goal holds (interval above)",
+                   "uncertain": "uncertain (interval across)",
+                   "fails": "goal fails (interval below)", "n/a": "nothing scored"}
 
 
 # --------------------------------------------------------------------------- weekly
 
 
-def weekly_attainment(result: SimulationResult, *, goal: float | None = 0.9,
+def weekly_attainment(result: SimulationResult, *, goal: GoalSpec | Literal[False] = None,
                       confidence: float = 0.95, dates: bool = True) -> Figure:
     """Response and resolution attainment per week of arrival, one line per priority.
 
     Parameters
     ----------
     result : SimulationResult
-    goal : float or None, default 0.9
-        Attainment goal (a share) drawn as a dashed line; None draws none.
+    goal : float or mapping, optional
+        Goals replacing the scenario's ``priorities.NAME.goal``; each distinct goal of a
+        panel's target is drawn as a dashed line (gid ``"goal"``); False draws none.
     confidence : float, default 0.95
         Level of the t-interval across replications (bands).
     dates : bool, default True
@@ -126,15 +181,17 @@ def weekly_attainment(result: SimulationResult, *, goal: float | None = 0.9,
             colour = f"C{k}"
             ax.plot(x, mean, marker="o", ms=3, lw=1.2, color=colour, label=f"{name}")
             ax.fill_between(x, low, high, color=colour, alpha=0.15, lw=0)
-        if goal is not None:
-            ax.axhline(goal, color="0.3", ls="--", lw=1.0, label=f"goal {goal:.0%}")
+        for share, names in _goal_levels(result, goal, kind).items():
+            goal_line(ax, share, f"goal {share:.0%} ({', '.join(names)})")
         ax.yaxis.set_major_formatter(PercentFormatter(1.0))
         ax.set_ylim(0, 1.03)
         ax.set_ylabel(f"{kind}\nwithin target")
-    top.set_title(f"Weekly SLA attainment by week of arrival — {result.scenario.name}\n"
-                  f"mean of {_replication_note(result)} with {confidence:.0%} CI",
-                  fontsize="medium")
+    title(top, f"Weekly SLA attainment by week of arrival — {result.scenario.name}",
+          f"mean of {_replication_note(result)} with {confidence:.0%} CI")
     _outside_legend(top)
+    if bottom.get_legend_handles_labels()[0] and any(
+            line.get_gid() == "goal" for line in bottom.get_lines()):
+        _outside_legend(bottom)  # the resolution goals may differ from the response ones
     _format_stacked_time_axes(top, bottom, result, dates)
     return fig
 

@@ -18,6 +18,7 @@ from supportsim.plot._common import (
     _time_values,
     _wide,
 )
+from supportsim.plot._style import title
 from supportsim.results import SimulationResult
 
 __all__ = ["backlog", "utilisation"]
@@ -58,7 +59,8 @@ def backlog(result: SimulationResult, *, dates: bool = True) -> Figure:
                      color=_TIER_COLOURS.get(name), label=f"{name} (mean)")
     top.set_ylabel("open tickets")
     top.set_ylim(bottom=0)
-    top.set_title(f"Backlog and staffing — {result.scenario.name}", fontsize="medium")
+    title(top, f"Backlog and staffing — {result.scenario.name}",
+          f"mean of {_replication_note(result)}")
     _outside_legend(top)
 
     duty = [_wide(timeline, f"on_duty_{name}").mean(axis=1) for name in tiers]
@@ -141,9 +143,9 @@ def utilisation(result: SimulationResult, *, window: float = 24.0,
     ax.axhline(1.0, color="0.3", lw=0.8, ls="--", label="all paid agents busy")
     ax.yaxis.set_major_formatter(PercentFormatter(1.0))
     ax.set_ylim(0, top)
-    ax.set_ylabel("utilisation (busy / on duty + overtime)")
-    ax.set_title(f"Utilisation per tier — {result.scenario.name}\n"
-                 f"mean of {_replication_note(result)}", fontsize="medium")
+    ax.set_ylabel("utilisation [%]\n(busy / on duty + overtime)")
+    title(ax, f"Utilisation per tier — {result.scenario.name}",
+          f"mean of {_replication_note(result)}")
     _format_time_axis(ax, result, dates)
     _outside_legend(ax)
     return fig

@@ -8,6 +8,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from supportsim.plot._common import _WARMUP_COLOUR, _figure
+from supportsim.plot._style import legend_outside, title
 
 if TYPE_CHECKING:
     from supportsim.analysis import Warmup
@@ -40,12 +41,12 @@ def warmup(result: Warmup) -> Figure:
     if kept.size:
         ax.axhline(float(np.mean(kept)), color="C1", ls="--", lw=1.0,
                    label="mean after the cut")
-    ax.set_xlabel("days since start")
+    ax.set_xlabel("time since start [days]")
     ax.set_ylabel(_LABELS.get(result.metric, result.metric))
     n = result.replications
-    title = f"MSER-{result.batch} warm-up, {n} replication{'s' if n != 1 else ''}"
+    subject = f"MSER-{result.batch} warm-up, {n} replication{'s' if n != 1 else ''}"
     if not result.settled:
-        title += ": does NOT settle"
-    ax.set_title(title)
-    ax.legend(loc="best", fontsize="small")
+        subject += ": does NOT settle"
+    title(ax, subject)
+    legend_outside(ax)
     return fig

@@ -13,8 +13,10 @@ from pydantic import (
     Discriminator,
     Field,
     ModelWrapValidatorHandler,
+    SerializerFunctionWrapHandler,
     Tag,
     ValidationInfo,
+    model_serializer,
     model_validator,
 )
 
@@ -29,6 +31,7 @@ from supportsim.scenario._schema import (
     MIN_DURATION,
     AsWritten,
     Count,
+    Distribution,
     Hours,
     KeyedError,
     Real,
@@ -40,20 +43,56 @@ from supportsim.sites import hours_between
 from supportsim.units import format_duration
 
 
+def _delay_kind(value: Any) -> str:
+    return "table" if isinstance(value, dict | Distribution) else "duration"
+
+
+#: ``retry_after``: the mean of an exponential delay (a duration, as for `patience`), or
+#: a distribution table.
+RetryDelay = Annotated[
+    Annotated[Hours, Field(ge=MIN_DURATION, le=MAX_DURATION), Tag("duration")]
+    | Annotated[Distribution, Tag("table")],
+    Discriminator(_delay_kind),
+]
+
+
 class Channel(Section):
-    """``[demand.channels.NAME]``: how tickets come in; channels with patience abandon."""
+    """``[demand.channels.NAME]``: how tickets come in; channels with patience abandon.
+
+    With `retry`, a customer who abandons tries again after `retry_after`: the same
+    ticket, re-entering the queue with the same patience (docs/assumptions.md).
+    """
 
     share: Share
     patience: Hours | None = Field(default=None, ge=MIN_DURATION, le=MAX_DURATION)
     skills: dict[SkillName, Share] | None = Field(
         default=None, description="share of this channel's tickets per skill, replacing "
                                   "[demand.skills] for them")
+    retry: Share = Field(default=0.0, description="probability that a customer who "
+                         "abandons tries again (each time; at most 100 retrials)")
+    retry_after: RetryDelay | None = Field(
+        default=None, description="delay before a retrial: the mean of an exponential "
+        "(a duration in [1s, 520w]) or a distribution table; required with retry > 0")
 
     @model_validator(mode="after")
     def _check(self) -> Channel:
         if self.skills is not None:
             _check_skill_shares(self.skills, "skills")
+        if self.retry > 0 and self.patience is None:
+            raise KeyedError("retry", "needs patience: only customers who abandon retry",
+                             self.retry)
+        if self.retry > 0 and self.retry_after is None:
+            raise KeyedError("retry_after", f"is required with retry = {self.retry:g} > 0")
         return self
+
+    @model_serializer(mode="wrap")
+    def _dump(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        # A channel nobody retries on dumps as before retrials existed, so the fingerprints
+        # of scenarios without them (sweep stores, caches) do not change.
+        data: dict[str, Any] = handler(self)
+        if self.retry == 0 and self.retry_after is None:
+            data.pop("retry", None)
+        return data
 
 
 class WeeklyProfile(Section):

@@ -19,7 +19,7 @@ from supportsim.sites import IMPLICIT_SITE
 if TYPE_CHECKING:
     from supportsim.scenario._scenario import Scenario
 
-__all__ = ["check_group_sites", "group_site", "site_business_days", "site_skill_shares"]
+__all__ = ["check_group_sites", "group_site", "site_business_days"]
 
 
 def group_site(scenario: Scenario, tier: str, group: str) -> str:
@@ -50,7 +50,6 @@ def check_group_sites(scenario: Scenario) -> None:
     names = scenario.site_names
     where = "" if scenario.sites else (" (a scenario without [sites] has one site, "
                                        f"{IMPLICIT_SITE!r})")
-    _check_site_skills(scenario)
     for tier_name, tier in scenario.team.tiers.items():
         for name, group in (tier.groups or {}).items():
             if group.site is None:
@@ -86,27 +85,3 @@ def check_group_sites(scenario: Scenario) -> None:
         raise KeyedError("team.routing.overflow.site", "no agent group works at this site, "
                          "so nobody could take an overflowing ticket", site)
 
-
-def _check_site_skills(scenario: Scenario) -> None:
-    """A site's own skill shares name skills of [demand.skills]."""
-    skills = list(scenario.demand.skills or ())
-    for name, site in (scenario.sites or {}).items():
-        for skill in site.skills or ():
-            if skill not in skills:
-                raise KeyedError(f"sites.{name}.skills.{skill}", "is not a skill of "
-                                 "[demand.skills]" + _did_you_mean(skill, skills), skill)
-
-
-def site_skill_shares(scenario: Scenario, shares: dict[str, float]) -> dict[str, float]:
-    """Each skill's share of the tickets, given `shares` (by channel) and the sites' own
-    skill shares (``[sites.NAME.skills]``) for the tickets raised at them."""
-    sites = scenario.sites or {}
-    if not any(site.skills for site in sites.values()):
-        return shares
-    raised = scenario.demand.sites or {next(iter(sites)): 1.0}
-    out = dict.fromkeys(shares, 0.0)
-    for name, site in sites.items():
-        own = site.skills or shares
-        for skill in out:
-            out[skill] += raised.get(name, 0.0) * own.get(skill, 0.0)
-    return out

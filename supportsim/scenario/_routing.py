@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import Field, StringConstraints, model_validator
 
-from supportsim.scenario._group_sites import check_group_sites, site_skill_shares
+from supportsim.scenario._group_sites import check_group_sites
 from supportsim.scenario._schema import (
     MAX_DURATION,
     TIERS,
@@ -97,15 +97,23 @@ def skill_names(scenario: Scenario) -> list[str]:
 
 def skill_shares(scenario: Scenario) -> dict[str, float]:
     """Each skill's share of the tickets: [demand.skills], or a channel's own shares for
-    its tickets, weighted by the channels' shares (waves' own channel shares aside)."""
+    its tickets, or a site's for the tickets raised there, weighted by the channels' and
+    sites' shares (waves' own shares aside)."""
     names = skill_names(scenario)
     base = scenario.demand.skills or {DEFAULT_SKILL: 1.0}
+    sites = scenario.sites or {}
+    site_shares = scenario.demand.sites or dict.fromkeys(sites, 1.0 / max(len(sites), 1))
     shares = dict.fromkeys(names, 0.0)
     for channel in scenario.demand.channels.values():
-        own = channel.skills or base
-        for name in names:
-            shares[name] += channel.share * own.get(name, 0.0)
-    return site_skill_shares(scenario, shares)
+        if channel.skills or not any(site.skills for site in sites.values()):
+            mix = [(1.0, channel.skills or base)]
+        else:  # by the site the ticket is raised at
+            mix = [(site_shares.get(name, 0.0), site.skills or base)
+                   for name, site in sites.items()]
+        for weight, own in mix:
+            for name in names:
+                shares[name] += channel.share * weight * own.get(name, 0.0)
+    return shares
 
 
 def check_routing(scenario: Scenario) -> None:
@@ -117,6 +125,11 @@ def check_routing(scenario: Scenario) -> None:
         for skill in channel.skills or ():
             if skill not in skills:
                 raise KeyedError(f"demand.channels.{name}.skills.{skill}",
+                                 "is not a skill of [demand.skills]" + known(skill), skill)
+    for name, site in (scenario.sites or {}).items():
+        for skill in site.skills or ():
+            if skill not in skills:
+                raise KeyedError(f"sites.{name}.skills.{skill}",
                                  "is not a skill of [demand.skills]" + known(skill), skill)
     for skill in scenario.work.skills or ():
         if skill not in skills:
@@ -131,6 +144,10 @@ def check_routing(scenario: Scenario) -> None:
                 if skill not in skills:
                     raise KeyedError(f"{key}.skills", f"names {skill!r}, not a skill of "
                                      "[demand.skills]" + known(skill), list(group.skills))
+            if group.site is not None and group.site not in scenario.site_names:
+                raise KeyedError(f"{key}.site", "is not a site of [sites]"
+                                 + _did_you_mean_factory(scenario.site_names)(group.site),
+                                 group.site)
     _check_reach(scenario, skills, grouped)
     check_group_sites(scenario)
     workforce = scenario.workforce
@@ -201,14 +218,11 @@ def _skill_shares(scenario: Scenario, skills: list[str]) -> list[float]:
     """Largest share of each skill over [demand.skills] and the channels' own shares."""
     base = scenario.demand.skills or {DEFAULT_SKILL: 1.0}
     shares = [base.get(s, 0.0) for s in skills]
-    for channel in scenario.demand.channels.values():
-        if channel.skills:
-            shares = [max(v, channel.skills.get(s, 0.0)) for v, s in zip(shares, skills,
-                                                                          strict=True)]
-    for site in (scenario.sites or {}).values():
-        if site.skills:
-            shares = [max(v, site.skills.get(s, 0.0)) for v, s in zip(shares, skills,
-                                                                       strict=True)]
+    own = [c.skills for c in scenario.demand.channels.values()]
+    own += [site.skills for site in (scenario.sites or {}).values()]
+    for table in own:
+        if table:
+            shares = [max(v, table.get(s, 0.0)) for v, s in zip(shares, skills, strict=True)]
     return shares
 
 

@@ -60,7 +60,10 @@ from supportsim.scenario._workforce import Workforce
 from supportsim.sites import IMPLICIT_SITE
 from supportsim.units import format_duration
 
-__all__ = ["Scenario", "load_scenario"]
+__all__ = ["AUTO", "Scenario", "load_scenario"]
+
+#: The value of ``warmup`` that asks for MSER-5 after the run.
+AUTO = "auto"
 
 #: The range of `start`: with a horizon of at most 10 years every date stays in range.
 FIRST_START = datetime(1900, 1, 1)
@@ -104,8 +107,18 @@ class Scenario(Section):
 
     _backlog: Backlog | None = PrivateAttr(default=None)
     _source: str | None = PrivateAttr(default=None)
+    _auto_warmup: bool = PrivateAttr(default=False)
 
     # ------------------------------------------------------------------ validation
+
+    @model_validator(mode="before")
+    @classmethod
+    def _warmup_auto(cls, data: Any) -> Any:
+        # warmup = "auto": simulated from 0 and cut by MSER-5 after the run
+        # (supportsim.sequential); `warmup` stays a float for everything else.
+        if isinstance(data, Mapping) and data.get("warmup") == AUTO:
+            return {**data, "warmup": 0.0}
+        return data
 
     @field_validator("start")
     @classmethod
@@ -120,6 +133,7 @@ class Scenario(Section):
 
     @model_validator(mode="after")
     def _check(self, info: ValidationInfo) -> Scenario:
+        self._auto_warmup = (info.context or {}).get(_GIVEN, {}).get("warmup") == AUTO
         if self.warmup >= self.horizon:
             given = (info.context or {}).get(_GIVEN, {})
             raise KeyedError("warmup", "must be shorter than horizon, got "
@@ -303,6 +317,8 @@ class Scenario(Section):
     def to_dict(self) -> dict[str, Any]:
         """The scenario as plain data (TOML types; durations as unit strings)."""
         dumped = self.model_dump(by_alias=True, exclude_none=True)
+        if self._auto_warmup:
+            dumped["warmup"] = AUTO
         return _lists(dumped)
 
     def to_toml(self, path: str | Path | None = None) -> str:
@@ -334,7 +350,25 @@ class Scenario(Section):
     def __hash__(self) -> int:
         return hash(self.fingerprint())
 
+    def __repr__(self) -> str:
+        # One line, never the whole model (the dict is `to_dict()`).
+        from supportsim.report._scenario import scenario_repr
+
+        return scenario_repr(self)
+
+    def _repr_html_(self) -> str:
+        from supportsim.report._display import render_card
+        from supportsim.report._scenario import scenario_card
+
+        return render_card(scenario_card(self))
+
     # ------------------------------------------------------------------ derived views
+
+    @property
+    def auto_warmup(self) -> bool:
+        """Whether ``warmup = "auto"``: `warmup` reads 0 and :func:`~supportsim.simulate`
+        finds the cut by MSER-5 after the run (docs/analysis.md)."""
+        return self._auto_warmup
 
     @property
     def source(self) -> str | None:

@@ -192,6 +192,29 @@ BUSINESS_DAY_HOURS = "business_day_hours"
 TARGETS: tuple[str, ...] = ("response", "resolution")
 
 
+class Goal(Section):
+    """``goal = {response = 0.95, resolution = 0.9}``: the share of a priority's tickets
+    that must meet each target. ``res.verdicts()``, ``run`` and ``sweep`` judge it: holds
+    when the whole 95 % interval of the attainment is at or above the goal, fails when it
+    is below, uncertain when it straddles it; the weekly attainment figure draws it. A
+    target without a goal is not judged.
+    """
+
+    response: Real | None = Field(
+        default=None, ge=0.0, le=1.0,
+        description="share of tickets that must meet the response target")
+    resolution: Real | None = Field(
+        default=None, ge=0.0, le=1.0,
+        description="share of tickets that must meet the resolution target")
+
+    @model_validator(mode="after")
+    def _check(self) -> Goal:
+        if self.response is None and self.resolution is None:
+            raise KeyedError("response", "or resolution must be given: a goal names the "
+                             "share of tickets that must meet a target", {})
+        return self
+
+
 class Priority(AsWritten):
     """``[priorities.NAME]``: share of tickets and SLA targets; file order is rank order.
 
@@ -205,6 +228,8 @@ class Priority(AsWritten):
     response: Hours = Field(ge=MIN_DURATION, le=MAX_DURATION)
     resolution: Hours = Field(ge=MIN_DURATION, le=MAX_DURATION)
     clock: Literal["24x7", "business"] = "24x7"
+    goal: Goal | None = Field(
+        default=None, description="attainment goal per target, judged by res.verdicts()")
 
     @model_validator(mode="wrap")
     @classmethod
@@ -251,21 +276,92 @@ class Priority(AsWritten):
 # --------------------------------------------------------------------------- work
 
 
-class Distribution(Section):
-    """An effort distribution: ``{ dist = "lognormal", mean = "2h", cv = 1.2 }``."""
+#: Most values an empirical distribution may list (``values`` or ``quantiles``).
+MAX_EMPIRICAL = 100_000
+#: A duration >= 0 (a value of an empirical distribution, a uniform's low end).
+Duration0 = Annotated[Hours, Field(ge=0, le=MAX_DURATION)]
+#: The shapes a distribution table names, and the keys each takes besides `dist`.
+DIST_KEYS: dict[str, tuple[str, ...]] = {
+    "exponential": ("mean",), "fixed": ("mean",), "lognormal": ("mean", "cv"),
+    "gamma": ("mean", "cv"), "uniform": ("low", "high"),
+    "empirical": ("values", "quantiles"),
+}
 
-    dist: Literal["exponential", "lognormal", "gamma", "fixed"] = "exponential"
-    mean: Hours = Field(ge=MIN_DURATION, le=MAX_DURATION)
+
+class Distribution(Section):
+    """A distribution of durations: ``{ dist = "lognormal", mean = "2h", cv = 1.2 }``.
+
+    ``uniform`` takes `low` and `high`; ``empirical`` either `values` (resampled with
+    equal weight) or `quantiles` (the inverse distribution function at the evenly spaced
+    probabilities ``0, 1/m, ..., 1``, linear in between; see
+    :func:`supportsim.distributions.draw`). Their mean follows from these and must be at
+    least 1 second, like a written `mean`.
+    """
+
+    dist: Literal["exponential", "lognormal", "gamma", "fixed", "uniform", "empirical"] = (
+        "exponential")
+    mean: Hours | None = Field(default=None, ge=MIN_DURATION, le=MAX_DURATION)
     cv: Real | None = Field(default=None, ge=MIN_CV, le=MAX_CV)
+    low: Hours | None = Field(default=None, ge=0, le=MAX_DURATION,
+                              description="uniform: lower end; mean (low + high) / 2 >= 1s")
+    high: Hours | None = Field(default=None, ge=0, le=MAX_DURATION,
+                               description="uniform: upper end, above low")
+    values: tuple[Duration0, ...] | None = Field(
+        default=None,
+        description=f"empirical: observed values, each drawn with equal weight; 1 to "
+                    f"{MAX_EMPIRICAL:,} durations, each in [0, 520w], mean >= 1s")
+    quantiles: tuple[Duration0, ...] | None = Field(
+        default=None,
+        description=f"empirical: 2 to {MAX_EMPIRICAL:,} non-decreasing durations in "
+                    "[0, 520w], q_0..q_m, the values at probabilities 0, 1/m, ..., 1, linear "
+                    "in between (docs/assumptions.md); mean >= 1s")
 
     @model_validator(mode="after")
     def _check(self) -> Distribution:
-        if self.dist in ("lognormal", "gamma") and self.cv is None:
-            raise KeyedError("cv", f"is required for dist = {self.dist!r}")
-        if self.dist in ("exponential", "fixed") and self.cv is not None:
-            implied = 1.0 if self.dist == "exponential" else 0.0
-            raise KeyedError("cv", f"must be left out for dist = {self.dist!r} (cv is {implied})")
+        wanted = DIST_KEYS[self.dist]
+        for key in ("mean", "cv", "low", "high", "values", "quantiles"):
+            given = getattr(self, key) is not None
+            if given and key not in wanted:
+                implied = {"exponential": " (cv is 1)", "fixed": " (cv is 0)"}
+                raise KeyedError(key, f"must be left out for dist = {self.dist!r}"
+                                 + (implied.get(self.dist, "") if key == "cv" else ""),
+                                 getattr(self, key))
+            if not given and key in wanted and self.dist != "empirical":
+                raise KeyedError(key, f"is required for dist = {self.dist!r}")
+        if self.dist == "uniform":
+            assert self.low is not None and self.high is not None
+            if not self.high > self.low:
+                raise KeyedError("high", f"must be above low ({_duration_text(self.low)})",
+                                 self.high)
+        if self.dist == "empirical":
+            if (self.values is None) == (self.quantiles is None):
+                raise KeyedError("values", "dist = 'empirical' needs exactly one of `values` "
+                                 "or `quantiles`")
+            for key, least in (("values", 1), ("quantiles", 2)):
+                given = getattr(self, key)
+                if given is not None and not least <= len(given) <= MAX_EMPIRICAL:
+                    raise KeyedError(key, f"must list {least} to {MAX_EMPIRICAL:,} durations,"
+                                     f" got {len(given):,}")
+            q = self.quantiles
+            if q is not None:
+                for k in range(1, len(q)):
+                    if q[k] < q[k - 1]:
+                        raise KeyedError(f"quantiles.{k}", "must not be below the one "
+                                         f"before ({_duration_text(q[k - 1])})", q[k])
+        if self.dist in ("uniform", "empirical"):
+            from supportsim.distributions import moments
+
+            mean = moments(self)[0]
+            if not mean >= MIN_DURATION:
+                key = "high" if self.dist == "uniform" else (
+                    "values" if self.values is not None else "quantiles")
+                raise KeyedError(key, "must give a mean of at least 1s", mean)
         return self
+
+
+def _duration_text(hours: float) -> str:
+    written = format_duration(hours)
+    return written if isinstance(written, str) else f"{written:g} h"
 
 
 def _level_order(tiers: dict[str, Any] | None) -> dict[str, Any] | None:

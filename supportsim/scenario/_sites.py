@@ -13,8 +13,6 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BeforeValidator, Field, field_validator, model_validator
 
 from supportsim.calendar import Calendar
-from supportsim.scenario._demand import _check_skill_shares
-from supportsim.scenario._routing import SkillName
 from supportsim.scenario._schema import (
     CalendarSection,
     ClockTime,
@@ -22,6 +20,7 @@ from supportsim.scenario._schema import (
     KeyedError,
     Section,
     Share,
+    _check_shares,
     _clock_time,
     clock_hours,
 )
@@ -98,9 +97,10 @@ class Site(Section):
     holiday_shifts: Literal["worked", "off"] = Field(
         default="worked", description="whether rostered shifts starting on a holiday are "
         "worked; business hours are closed on holidays either way")
-    skills: dict[SkillName, Share] | None = Field(
-        default=None, description="share of the tickets raised at this site per skill (its "
-        "users' languages), replacing the channel's and [demand.skills] for them")
+    skills: dict[str, Share] | None = Field(
+        default=None, description="share of the tickets raised at this site per skill of "
+        "[demand.skills] (a language), replacing [demand.skills] for them; a channel's own "
+        "shares go first")
 
     @field_validator("business_days")
     @classmethod
@@ -114,7 +114,7 @@ class Site(Section):
         if self.business_hours is not None:
             CalendarSection(business_hours=self.business_hours)  # close after open
         if self.skills is not None:
-            _check_skill_shares(self.skills, "skills")
+            _check_shares(dict(self.skills), "skills")
         return self
 
 

@@ -129,9 +129,8 @@ class AgentGroup(Section):
         description="effort multiplier per skill the group serves (a second language is "
                     "slower); in [0.01, 100]; 1 where not given")
     site: SkillName | None = Field(
-        default=None,
-        description="the site the group works at ([sites]): its hours and shifts are that "
-                    "site's local clock times, days and holidays; not set: the first site")
+        default=None, description="the site of [sites] whose clock, business hours and "
+                                  "holidays the group's hours follow; not set: the first")
 
     @model_validator(mode="after")
     def _check(self) -> AgentGroup:

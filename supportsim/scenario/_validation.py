@@ -73,14 +73,31 @@ def _tags(field: FieldInfo) -> set[str]:
     if field.discriminator is None and not any(
         isinstance(m, Discriminator) for m in field.metadata
     ):
-        return set()
+        return _optional_tags(field.annotation)
+    return _member_tags(field.annotation)
+
+
+def _member_tags(union: Any) -> set[str]:
     return {
         meta.tag
-        for member in typing.get_args(field.annotation)
+        for member in typing.get_args(union)
         if typing.get_origin(member) is typing.Annotated
         for meta in member.__metadata__
         if isinstance(meta, Tag)
     }
+
+
+def _optional_tags(annotation: Any) -> set[str]:
+    """Tags of a discriminated union that is optional (``Union | None``, e.g.
+    ``retry_after``): the discriminator sits on the inner Annotated union."""
+    if typing.get_origin(annotation) not in (typing.Union, types.UnionType):
+        return set()
+    tags: set[str] = set()
+    for member in typing.get_args(annotation):
+        if typing.get_origin(member) is typing.Annotated and any(
+                isinstance(m, Discriminator) for m in member.__metadata__):
+            tags |= _member_tags(typing.get_args(member)[0])
+    return tags
 
 
 def _step(candidates: list[Any], part: int | str) -> tuple[list[Any], set[str]]:

@@ -129,6 +129,24 @@ class SweepResult:
     executor: str = ""
     store: Path | None = None
 
+    def __repr__(self) -> str:
+        from supportsim.report._others import sweep_repr
+
+        return sweep_repr(self)
+
+    def _repr_html_(self) -> str:
+        from supportsim.report._display import render_card
+        from supportsim.report._others import sweep_card
+
+        return render_card(sweep_card(self))
+
+    def to_html(self, path: str | Path | None = None, *, command: str | None = None) -> str:
+        """A self-contained HTML report of the sweep
+        (:func:`supportsim.report.write_sweep_report`); written to `path` if given."""
+        from supportsim.report import write_sweep_report
+
+        return write_sweep_report(self, path, command=command)
+
     # ------------------------------------------------------------------ helpers
 
     @property
@@ -220,6 +238,27 @@ class SweepResult:
         out.insert(1, "tickets", totals.reindex(out["variant"]).to_numpy(dtype=np.int64)
                    if len(out) else [])
         return self._with_keys(out)
+
+    def verdicts(self, goal: Any = None, confidence: float = 0.95) -> pd.DataFrame:
+        """Holds / fails / uncertain per variant, priority and target against the goals.
+
+        Parameters
+        ----------
+        goal : float or mapping, optional
+            None: the base scenario's ``priorities.NAME.goal`` (a factor or strategy that
+            changes goals is not followed); otherwise as in
+            :meth:`supportsim.SimulationResult.verdicts`.
+        confidence : float, default 0.95
+
+        Returns
+        -------
+        DataFrame
+            ``variant``, ``strategy``, the factors, then the columns of
+            :func:`supportsim.analysis.verdicts`.
+        """
+        from supportsim.analysis import verdicts
+
+        return verdicts(self.sla(confidence), self.scenario, goal)
 
     def overload(self, confidence: float = 0.95) -> pd.DataFrame:
         """Per variant: offered load against capacity, the backlog trend, and whether

@@ -18,7 +18,7 @@ from supportsim._errors import ScenarioError
 from supportsim.capacity import warn_if_overloaded
 from supportsim.scenario import Scenario
 from supportsim.simulation import resolve_seed
-from supportsim.sweeps._executors import Backend, open_executor
+from supportsim.sweeps._executors import Backend, SweepError, open_executor
 from supportsim.sweeps._grid import BASE_STRATEGY, Task, Variant, build_variants
 from supportsim.sweeps._result import SweepResult
 from supportsim.sweeps._store import FORMAT, Store, read_manifest
@@ -114,6 +114,12 @@ def sweep(
     started = time.perf_counter()
     if not isinstance(base, Scenario):
         raise TypeError(f"base must be a Scenario, got {type(base).__name__}")
+    if base.auto_warmup:  # each task scores its replication alone; "auto" needs them all
+        raise SweepError("warmup = 'auto' cannot be swept: each task scores one replication "
+                         "on its own, and MSER-5 needs them all. Find the warm-up with "
+                         "warmup = 'auto' in ss.simulate on the base (res.scenario.warmup) "
+                         "and sweep with that explicit value" + (f" ({base.source})"
+                                                                 if base.source else ""))
     variants = build_variants(factors or {}, strategies, base.source)
     grid = {key: list(values) for key, values in (factors or {}).items()}
     count = base.replications if replications is None else replications
@@ -248,15 +254,11 @@ def _open_store(root: str | Path, base: Scenario, seed: int, factors: dict[str, 
 
 @contextmanager
 def _progress_bar(total: int, done: int, enabled: bool) -> Iterator[Any]:
-    """A tqdm bar (tqdm.auto: a widget in Jupyter) counting tasks, with failures shown."""
-    # tqdm.auto builds a Jupyter widget, and warns without ipywidgets even when disabled:
-    # a silent sweep uses the plain class.
-    if enabled:
-        from tqdm.auto import tqdm
-    else:
-        from tqdm import tqdm
-    bar = tqdm(total=total, initial=done, disable=not enabled, unit="task", desc="sweep",
-               dynamic_ncols=True)
+    """A bar (:func:`supportsim._progress.progress_bar`: a widget in Jupyter) counting
+    tasks, with failures shown."""
+    from supportsim._progress import progress_bar
+
+    bar = progress_bar(total, initial=done, desc="sweep", unit="task", progress=enabled)
     if enabled:
         bar.set_postfix(failed=0)
     try:

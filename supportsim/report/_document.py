@@ -1,0 +1,244 @@
+"""The shareable report: one self-contained HTML file for a result, a comparison or a sweep.
+
+Rendered by Jinja2 from the package's templates; figures are embedded PNG data, the CSS is
+inline, there is no script and no external reference, so the file opens offline and
+prints to PDF (the print CSS keeps tables and figures whole on a page).
+"""
+
+from __future__ import annotations
+
+import shlex
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from supportsim.report._display import Table, hours, render, share, table_from_frame
+from supportsim.report._figures import embed, result_figures, sweep_figures
+from supportsim.report._result import (
+    headline_facts,
+    sla_table,
+    utilisation_table,
+    workforce_table,
+)
+from supportsim.report._scenario import describe, load_table
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from supportsim.results import SimulationResult
+    from supportsim.scenario import Scenario
+    from supportsim.sweeps import SweepResult
+
+__all__ = ["render_report", "render_sweep_report", "write_report", "write_sweep_report"]
+
+ASSUMPTIONS = (
+    "Tickets arrive as a Poisson process whose rate follows the scenario's profile, growth, "
+    "bursts, storms and rollout waves; each ticket's work, escalations and the patience of "
+    "a waiting customer are drawn independently from the scenario's distributions. Demand "
+    "is generated before the team is simulated, so variants on the same seed see the same "
+    "tickets (common random numbers). A target is met when the first response (or the "
+    "resolution) came within it on the priority's clock (business hours on a business "
+    "clock); an abandoned ticket misses both, a ticket still open at the horizon misses "
+    "once its deadline has passed, and tickets that arrived in the warm-up are not scored. "
+    "Figures are means across {replications} independent replications and intervals are "
+    "95% t-intervals across them (on the logit scale for shares): they measure the "
+    "model's randomness, not the uncertainty of its inputs, which a sweep or a breaking-"
+    "point search explores. The analytic load check uses averages over the horizon.")
+
+_METRICS = {"response_attainment": "response met", "resolution_attainment": "resolution met",
+            "mean_resolution_time": "mean resolution", "p90_resolution_time": "p90 resolution"}
+
+
+def _version() -> str:
+    from supportsim import __version__
+
+    return __version__
+
+
+def _reproducible(result: Any) -> Scenario:
+    scenario: Scenario = result.scenario.with_overrides(
+        {"seed": result.seed, "replications": result.replications})
+    return scenario
+
+
+def _as_filed(scenario: Scenario) -> bool:
+    """True when `scenario` is still its file's content (no override, file unedited)."""
+    from supportsim.scenario import load_scenario
+
+    if scenario.source is None:
+        return False
+    try:
+        return bool(load_scenario(scenario.source) == scenario)
+    except (OSError, ValueError):  # moved or edited since: the embedded copy is exact
+        return False
+
+
+def default_command(scenario: Scenario, seed: int, replications: int,
+                    verb: str = "run") -> str:
+    """``supportsim run FILE --seed S --replications R`` when `scenario` is still its file's
+    content (else the command on the scenario embedded in the report)."""
+    if scenario.source is not None and _as_filed(scenario):
+        return (f"supportsim {verb} {shlex.quote(scenario.source)} --seed {seed} "
+                f"--replications {replications}")
+    return f"supportsim {verb} scenario.toml  # the scenario below, saved as scenario.toml"
+
+
+def _python(scenario: Scenario, seed: int, replications: int) -> str:
+    """The Python call that reruns the result."""
+    source = scenario.source if _as_filed(scenario) else "scenario.toml"
+    return (f"ss.simulate(ss.load_scenario({source!r}), seed={seed}, "
+            f"replications={replications})"
+            + ("" if source == scenario.source else "  # the scenario below"))
+
+
+def _costs(result: SimulationResult) -> Table | None:
+    """The cost block where the scenario prices its desk (``[costs]``) and the result can
+    cost it; None otherwise. Errors of a priced scenario propagate: no plausible zeros."""
+    if getattr(result.scenario, "costs", None) is None:
+        return None
+    if hasattr(result, "cost_table"):
+        frame = result.cost_table()
+    elif hasattr(result, "costs"):
+        frame = result.costs().drop(columns="replication").mean().rename("mean")
+        frame = frame.reset_index().rename(columns={"index": "cost"})
+    else:
+        return None
+    return table_from_frame(frame, "Costs (mean across replications)",
+                            formats={c: (lambda v: f"{v:,.0f}")
+                                     for c in frame.columns if frame[c].dtype.kind == "f"})
+
+
+def _comparison_table(frame: pd.DataFrame, label: str) -> Table:
+    rows = []
+    for r in frame.itertuples():
+        is_share = str(r.metric).endswith("attainment")
+        level = share if is_share else hours
+        scale, unit = (100.0, " pp") if is_share else (1.0, " h")
+        rows.append([str(r.priority), _METRICS.get(str(r.metric), str(r.metric)),
+                     level(r.baseline_value), level(r.value),
+                     f"{r.difference * scale:+.1f}{unit} [{r.low * scale:+.1f}, "
+                     f"{r.high * scale:+.1f}]", r.better or "-"])
+    columns = ["priority", "metric", "base", label, "difference [95% CI]", "better"]
+    return Table(columns, rows, f"Paired comparison {label} − base on the same tickets",
+                 frozenset(columns[2:5]))
+
+
+def render_report(result: SimulationResult, *,
+                  vs: Mapping[str, SimulationResult] | None = None,
+                  command: str | None = None) -> str:
+    """The HTML of the report of `result` (see :func:`write_report`)."""
+    from supportsim.comparison import compare
+    from supportsim.plot import comparison
+
+    scenario = result.scenario
+    summary = result.summary()
+    figures, missing = result_figures(result)
+    variants = []
+    for label, variant in (vs or {}).items():
+        frame = compare(result, variant, labels=("base", label))
+        changed = {k: v for k, v in variant.scenario.to_dict().items()
+                   if scenario.to_dict().get(k) != v}
+        variants.append({
+            "label": label,
+            "changed": ", ".join(sorted(changed)) or "nothing at the top level",
+            "sla": sla_table(variant.sla(), variant.scenario, f"SLA attainment ({label})"),
+            "comparison": _comparison_table(frame, label),
+            "figure": embed(comparison(result, variant, labels=("base", label)),
+                            f"compare_{label}", f"{label} against the base."),
+        })
+    return render(
+        "report.html.j2", title=scenario.name, kind="Simulation report",
+        generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        version=_version(), description=describe(scenario),
+        facts=headline_facts(summary),
+        run=f"{result.replications} replications, seed {result.seed}",
+        tables=[sla_table(result.sla(), scenario), utilisation_table(summary)],
+        load=load_table(scenario), workforce=workforce_table(result, summary),
+        costs=_costs(result), figures=figures, missing=missing, variants=variants,
+        assumptions=ASSUMPTIONS.format(replications=result.replications),
+        command=command or default_command(scenario, result.seed, result.replications),
+        python=_python(scenario, result.seed, result.replications),
+        toml=_reproducible(result).to_toml(), fingerprint=scenario.fingerprint())
+
+
+def _write(text: str, path: str | Path | None) -> str:
+    if path is not None:
+        Path(path).write_text(text, encoding="utf-8")
+    return text
+
+
+def write_report(result: SimulationResult, path: str | Path | None = None, *,
+                 vs: Mapping[str, SimulationResult] | None = None,
+                 command: str | None = None) -> str:
+    """Write a self-contained HTML report of `result` to `path`.
+
+    Parameters
+    ----------
+    result : SimulationResult
+        Ticket-level figures need its ticket table (``tickets="keep"`` or a directory);
+        without one they are listed as left out, with the reason.
+    path : str or Path, optional
+        The file to write; None only returns the HTML.
+    vs : mapping of str to SimulationResult, optional
+        Labelled variants simulated on the same seed and replications: each gets its SLA
+        table, the paired comparison with `result` (:func:`supportsim.compare`) and its
+        figure.
+    command : str, optional
+        The command that reproduces the report (the CLI passes its own); by default
+        ``supportsim run FILE --seed S --replications R`` when the scenario is still its
+        file's content, else the instructions to run the scenario embedded in the report.
+
+    Returns
+    -------
+    str
+        The HTML.
+
+    Raises
+    ------
+    ValueError
+        If a variant of `vs` is not on the same seed and replications as `result`.
+    """
+    return _write(render_report(result, vs=vs, command=command), path)
+
+
+def render_sweep_report(sweep: SweepResult, *, command: str | None = None) -> str:
+    """The HTML of the report of `sweep` (see :func:`write_sweep_report`)."""
+    from supportsim.report._others import sweep_sla_table, sweep_summary_table
+
+    scenario = sweep.scenario
+    factors = ", ".join(f"{k} over {', '.join(map(str, v))}" for k, v in sweep.factors.items())
+    strategies = "; ".join(
+        f"{name}: " + (", ".join(f"{k}={v!r}" for k, v in overrides.items()) or "as written")
+        for name, overrides in sweep.strategies.items())
+    failures = (table_from_frame(sweep.failures, "Failed tasks")
+                if len(sweep.failures) else None)
+    figures, missing = sweep_figures(sweep)
+    return render(
+        "report.html.j2", title=scenario.name, kind="Sweep report",
+        generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        version=_version(),
+        description=(f"{describe(scenario)} Swept: {factors or 'no factor'}; strategies "
+                     f"{strategies}."),
+        facts=[("variants", str(len(sweep.variants))),
+               ("tasks", f"{sweep.tasks_run} run, {sweep.tasks_reused} reused, "
+                         f"{len(sweep.failures)} failed")],
+        run=f"{sweep.replications} replications per variant, seed {sweep.seed}",
+        # With one priority the table per priority would repeat the one over all.
+        tables=[sweep_summary_table(sweep),
+                *([sweep_sla_table(sweep)] if len(scenario.priorities) > 1 else []),
+                *([failures] if failures is not None else [])],
+        load=load_table(scenario), workforce=None, costs=None, figures=figures,
+        missing=missing,
+        variants=[], assumptions=ASSUMPTIONS.format(replications=sweep.replications),
+        command=command or "supportsim sweep SWEEP_FILE  # the sweep file that ran it",
+        python="", toml=scenario.with_overrides({"seed": sweep.seed}).to_toml(),
+        fingerprint=scenario.fingerprint())
+
+
+def write_sweep_report(sweep: SweepResult, path: str | Path | None = None, *,
+                       command: str | None = None) -> str:
+    """Write a self-contained HTML report of a sweep to `path`: the base scenario in
+    words, the attainment per variant (all priorities, then per priority) with intervals,
+    failed tasks, assumptions and the command that reruns it. Returns the HTML."""
+    return _write(render_sweep_report(sweep, command=command), path)

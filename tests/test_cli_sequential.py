@@ -1,0 +1,77 @@
+"""``supportsim run --precision`` and ``supportsim sweep --select`` (issue 16, part B)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.support import assert_one_line_error
+from tests.test_cli import MMC, cli, sweep_file
+
+# mmc.toml is M/M/7 at 5 Erlangs; one week after a day's warm-up keeps runs short.
+SHORT = ["--set", 'horizon="1w"', "--set", 'warmup="1d"']
+
+
+def test_run_precision_prints_the_report(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = cli(capsys, "run", MMC, *SHORT, "--replications", "2",
+                         "--precision", "P1.response=0.02", "--max-replications", "30")
+    assert code == 0, err
+    assert "precision met with" in out and "P1.response: mean" in out
+    assert "(target 0.02)" in out
+
+
+def test_run_precision_cap_warns_on_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = cli(capsys, "run", MMC, *SHORT, "--replications", "2",
+                         "--precision", "wait=0.00001", "--max-replications", "3")
+    assert code == 0
+    assert "precision NOT met with 3 replications" in out
+    assert any("PrecisionWarning" in line and "max_replications=3" in line for line in err)
+
+
+@pytest.mark.parametrize(("argv", "fragments"), [
+    (["--precision", "P9.response=0.01"], ["--precision", "unknown metric 'P9.response'"]),
+    (["--precision", "P1.response=0"], ["--precision", "positive half-width"]),
+    (["--precision", "P1.response"], ["--precision", "METRIC=HALF_WIDTH"]),
+    (["--max-replications", "9"], ["--max-replications is the cap of --precision"]),
+    (["--precision", "wait=0.1", "--replications", "1"], ["pilot of at least 2"]),
+    (["--precision", "wait=0.1", "--replications", "4", "--max-replications", "3"],
+     ["below the pilot of 4"]),
+])
+def test_run_precision_errors_are_one_line(capsys: pytest.CaptureFixture[str],
+                                           argv: list[str], fragments: list[str]) -> None:
+    code, _, err = cli(capsys, "run", MMC, *SHORT, *argv)
+    assert code == 2
+    assert_one_line_error(err, fragments)
+
+
+def test_run_auto_warmup_says_how_it_was_found(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = cli(capsys, "run", MMC, "--set", 'horizon="1w"', "--set",
+                         'warmup="auto"', "--replications", "2")
+    assert code == 0, err
+    assert "(found by MSER-5)" in out.split("SLA attainment")[0]
+
+
+def test_sweep_select_prints_the_selection(capsys: pytest.CaptureFixture[str],
+                                           tmp_path: Path) -> None:
+    # 5 or 9 agents at 5 Erlangs: 9 is far better on P1 response.
+    code, out, err = cli(capsys, "sweep", str(sweep_file(tmp_path)), *SHORT,
+                         "--select", "P1.response", "--indifference", "0.02")
+    assert code == 0, err
+    assert "best = 'staff=9'" in out
+    assert "with probability ≥ 95 %, the selected strategy is within 2 points" in out
+
+
+@pytest.mark.parametrize(("argv", "fragments"), [
+    (["--select", "P9.response"], ["--select", "unknown metric"]),
+    (["--select", "wait"], ["give --indifference", "(h)"]),
+    (["--select", "wait", "--indifference", "-1"], ["--indifference", "positive number"]),
+    (["--indifference", "0.1"], ["--indifference goes with --select"]),
+    (["--select", "P1.response", "--workers", "2"], ["does not take --workers"]),
+])
+def test_sweep_select_errors_are_one_line(capsys: pytest.CaptureFixture[str],
+                                          tmp_path: Path, argv: list[str],
+                                          fragments: list[str]) -> None:
+    code, _, err = cli(capsys, "sweep", str(sweep_file(tmp_path)), *argv)
+    assert code == 2
+    assert_one_line_error(err, fragments)
