@@ -397,6 +397,17 @@ def test_agents_work_only_on_their_site_clock_and_skills(scenario: ss.Scenario,
                                                           seed: int) -> None:
     desk, starts = _run(scenario, seed)
     overflow = scenario.team.routing.overflow if scenario.team.routing else None
+    # The duty intervals of a group on business hours are its site's open hours (local
+    # clock, days, holidays), whatever its place among the groups.
+    groups = scenario.team.tiers["l1"].groups
+    assert groups is not None
+    for a, team in enumerate(desk.agent_team):
+        group = groups.get(desk.team_names[team])
+        if group is not None and group.hours == "business":
+            site = group.site or scenario.site_names[0]
+            np.testing.assert_array_equal(
+                desk.groups[desk.agent_group[a]][2],
+                scenario.site_calendars[site].open_intervals(0.0, scenario.horizon))
     for a, i, now, queued_at, overflowed in starts:
         # A service starts only inside the agent's duty intervals, which are its group's
         # hours on its site's clock (finishing the ticket in hand after them is the
