@@ -41,8 +41,10 @@ def embed(figure: Figure, name: str, caption: str) -> Embedded:
 
 #: What each standard figure answers (its caption in the report).
 CAPTIONS = {
-    "sla": "SLA attainment per priority with 95% intervals.",
-    "weekly_attainment": "Attainment week by week: when the desk met its targets.",
+    "sla": "SLA attainment per priority with 95% intervals; where the scenario states "
+           "goals, each bar is coloured by its verdict against the dashed goal.",
+    "weekly_attainment": "Attainment by week of arrival: when the desk met its targets "
+                         "(and goals, dashed).",
     "backlog": "Open tickets over time (mean and spread across replications).",
     "capacity": "Offered load against the capacity on duty.",
     "utilisation": "Utilisation per tier over time.",
