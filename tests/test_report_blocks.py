@@ -65,20 +65,25 @@ def test_run_card_report_and_sweep_give_the_same_verdicts(replications, capsys) 
     judged = sweep.verdicts()
     assert {(str(r.priority), str(r.target)): str(r.verdict)
             for r in judged.itertuples()} == expected
+    assert _goal_cells(sweep._repr_html_()) == sorted(expected.values())  # the card
     printed = sweep_verdict_section(judged)  # what `supportsim sweep` prints
-    cells = re.findall(r"<td>(holds|fails|uncertain|n/a)</td>",
-                       _table(sweep.to_html(), "Goals per variant"))
-    assert sorted(cells) == sorted(expected.values())
+    assert _goal_cells(sweep.to_html()) == sorted(expected.values())
     assert all(v in printed for v in expected.values())
 
 
-# --------------------------------------------------------------------------- blocks
+def _goal_cells(html: str) -> list[str]:
+    """The verdict cells of a sweep's goals table, sorted."""
+    return sorted(re.findall(r"<td>(holds|fails|uncertain|n/a)</td>",
+                             _table(html, "Goals per variant")))
 
 
 def _table(html: str, caption: str) -> str:
     found = re.search(rf"<caption>{re.escape(caption)}.*?</table>", html, re.DOTALL)
     assert found is not None, caption
     return found.group(0)
+
+
+# --------------------------------------------------------------------------- blocks
 
 
 def test_report_has_goals_abandonment_peaks_and_costs(rollout) -> None:
@@ -219,3 +224,16 @@ def test_selection_displays_through_the_card_mechanism() -> None:
     assert 'class="ss-card"' in html and "<td>c=6</td>" in html
     assert "eliminated after 5 replications" in html and "17 in all" in html
     assert "best = 'c=8'" in repr(selection)  # its own few-line repr stays
+
+
+def test_report_of_a_comparison_shows_each_variants_verdicts(rollout) -> None:
+    from supportsim.analysis import verdict_changes
+
+    variant = ss.simulate(rollout.scenario.with_overrides({"team.tiers.l2.staff": 8}),
+                          replications=2, seed=5, tickets="keep", progress=False)
+    block = _table(rollout.to_html(vs={"l2_8": variant}), "Goals (l2_8) against the base")
+    changes = verdict_changes(rollout.verdicts(), variant.verdicts())
+    rows = re.findall(r"<td>(P\d)</td><td>(\w+) within [^<]*</td><td>[^<]*</td>"
+                      r"<td>([^<]*)</td><td>([^<]*)</td>", block)
+    assert rows == [(str(r.priority), str(r.target), str(r.baseline_verdict),
+                     str(r.verdict)) for r in changes.itertuples()]
