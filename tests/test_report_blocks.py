@@ -237,3 +237,13 @@ def test_report_of_a_comparison_shows_each_variants_verdicts(rollout) -> None:
                       r"<td>([^<]*)</td><td>([^<]*)</td>", block)
     assert rows == [(str(r.priority), str(r.target), str(r.baseline_verdict),
                      str(r.verdict)) for r in changes.itertuples()]
+
+
+def test_report_of_a_result_without_tickets_or_counts_says_what_it_leaves_out() -> None:
+    scenario = ss.load_scenario(ROLLOUT).with_overrides(SHORT)
+    dropped = ss.simulate(scenario, replications=2, seed=1, tickets="drop", progress=False)
+    bare = ss.SimulationResult(**{**dropped.__dict__, "abandonment_counts": None})
+    html = bare.to_html()
+    assert "<h2>Abandonment</h2>" not in html
+    assert "abandonment by channel and priority: this result has no ticket table" in html
+    assert "<h2>Abandonment</h2>" in dropped.to_html()  # counted as it ran

@@ -170,8 +170,15 @@ def render_report(result: SimulationResult, *,
     found = warmup_fact(result)
     if found is not None:
         facts.append(found)
-    abandonment = [t for t in (abandonment_table(result.abandonment(window=window)),
-                               attempts_table(result)) if t is not None]
+    try:
+        by_channel = abandonment_table(result.abandonment(window=window))
+    except ValueError as exc:  # a result without counts whose tickets were dropped
+        if "no ticket table" not in str(exc):
+            raise
+        by_channel = None
+        missing = [*missing, "abandonment by channel and priority: this result has no "
+                             "ticket table and no abandonment counts"]
+    abandonment = [t for t in (by_channel, attempts_table(result)) if t is not None]
     tables = [sla_table(result.sla(window=window), scenario),
               goals_table(result.verdicts(window=window)), precision_table(result),
               utilisation_table(summary)]
