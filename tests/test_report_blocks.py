@@ -163,6 +163,7 @@ def test_report_shows_precision_and_the_auto_warmup() -> None:
     for target in res.precision.targets:
         assert f"±{target.half_width:.3g}" in table and f"±{target.target:g}" in table
     assert "warm-up (auto)" in html and "cut by MSER-5 on the" in html
+    assert 'id="figure-warmup"' in html  # plot.warmup of res.auto_warmup
     assert "Precision:" in res._repr_html_() and "warm-up (auto)" in res._repr_html_()
     # The report object's own displays.
     report = res.precision

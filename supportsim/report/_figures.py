@@ -74,6 +74,13 @@ def result_figures(result: SimulationResult) -> tuple[list[Embedded], list[str]]
             missing.append(f"{name}: {exc}".split(";")[0])
             continue
         drawn.append(embed(figure, name, caption))
+    found = getattr(result, "auto_warmup", None)
+    if found is not None:  # warmup = "auto": show where MSER-5 cut and why
+        from supportsim.plot import warmup
+
+        drawn.append(embed(warmup(found), "warmup", "The warm-up MSER-5 found "
+                           "(warmup = \"auto\"): the series averaged over replications, its "
+                           "batch means, and the cut; the shaded start is not scored."))
     return drawn, missing
 
 
