@@ -146,13 +146,14 @@ class SimulationResult:
 
     def to_html(self, path: str | Path | None = None, *,
                 vs: Mapping[str, SimulationResult] | None = None,
-                command: str | None = None) -> str:
+                command: str | None = None, window: Window | None = None) -> str:
         """A self-contained HTML report (:func:`supportsim.report.write_report`): the
-        scenario in words, SLA against targets, figures, reproduction; with `vs`, a paired
-        comparison with each labelled variant. Written to `path` if given; returns the HTML."""
+        scenario in words, SLA against targets and goals, abandonment, costs, figures,
+        reproduction; with `vs`, a paired comparison with each labelled variant; with
+        `window`, scored over it (:meth:`sla`). Written to `path` if given; returns the HTML."""
         from supportsim.report import write_report
 
-        return write_report(self, path, vs=vs, command=command)
+        return write_report(self, path, vs=vs, command=command, window=window)
 
     @property
     def tickets(self) -> pd.DataFrame:
