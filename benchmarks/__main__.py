@@ -26,6 +26,7 @@ from benchmarks import (
     flagship,
     memory,
     planning,
+    routing,
     scaling,
     sweep,
     workforce,
@@ -39,6 +40,7 @@ FAMILIES: dict[str, Callable[[bool], list[Row]]] = {
     "analysis": analysis.run,
     "flagship": flagship.run,
     "workforce": workforce.run,
+    "routing": routing.run,
     "sweep": sweep.run,
     "planning": planning.run,
 }

@@ -37,7 +37,7 @@ if TYPE_CHECKING:
         sweep,
     )
 
-__version__ = "0.1.0"
+__version__ = "0.2.0.dev0"
 
 # NOTE: every public name is imported on first use (PEP 562), so `import supportsim` and
 # the command line's --help and --version do not pay for pandas, scipy and pyarrow.

@@ -27,10 +27,19 @@ import numpy as np
 
 from supportsim._errors import ScenarioError
 from supportsim._retrials import retrials_after
-from supportsim.demand import STREAMS, TicketStream, _attributes, _choose, _mix_shares
+from supportsim.demand import (
+    STREAMS,
+    TicketStream,
+    _attributes,
+    _choose,
+    _mix_shares,
+    _sites,
+    _skills,
+)
 from supportsim.distributions import moments, remaining
 from supportsim.scenario import Scenario
-from supportsim.scenario._schema import TIERS, Distribution
+from supportsim.scenario._routing import skill_names
+from supportsim.scenario._schema import TIERS, Distribution, Work
 
 __all__ = ["with_backlog"]
 
@@ -44,15 +53,22 @@ def _stream(seed: int, replication: int, name: str) -> np.random.Generator:
         np.random.SeedSequence(seed, spawn_key=(replication, 2, number)))
 
 
+def _work(scenario: Scenario, priority: int, skill: int) -> Work:
+    """The work of a ticket: [work], its priority's override, then its skill's."""
+    work = scenario.work.for_priority(scenario.priority_names[priority])
+    own = scenario.work.skills
+    return work.then(own.get(skill_names(scenario)[skill]) if own else None)
+
+
 def _conditional_needs(scenario: Scenario, rng: np.random.Generator, priority: np.ndarray,
-                       tier: np.ndarray, given: np.ndarray, ids: tuple[str, ...]
-                       ) -> np.ndarray:
-    """Given needs, else drawn from the priority's mix conditioned on need >= tier."""
+                       tier: np.ndarray, given: np.ndarray, ids: tuple[str, ...],
+                       skill: np.ndarray) -> np.ndarray:
+    """Given needs, else drawn from the ticket's mix conditioned on need >= tier."""
     uniforms = rng.random(priority.size)
     need = given.copy()
     names = scenario.priority_names
     for k in np.flatnonzero(given == 0):
-        shares = np.array(_mix_shares(scenario.work.for_priority(names[priority[k]])))
+        shares = np.array(_mix_shares(_work(scenario, priority[k], skill[k])))
         shares[: tier[k] - 1] = 0.0
         total = shares.sum()
         if total <= 0:
@@ -74,16 +90,20 @@ def with_backlog(scenario: Scenario, seed: int, replication: int, tickets: Ticke
     def stream(name: str) -> np.random.Generator:
         return _stream(seed, replication, name)
 
+    # Skills: given, else drawn by the channel's shares (a stream of the backlog's own).
+    skill = _skills(scenario, lambda: stream("skill"), backlog.channel,
+                    lambda: _sites(scenario, stream, n, None))
+    if backlog.skill is not None:
+        skill = np.where(backlog.skill >= 0, backlog.skill, skill).astype(np.int8)
     need = _conditional_needs(scenario, stream("need"), backlog.priority, backlog.tier,
-                              backlog.need, backlog.ids)
+                              backlog.need, backlog.ids, skill)
     own = _attributes(scenario, stream, backlog.opened, np.zeros(n, dtype=bool),
-                      backlog.priority, backlog.channel, need)
+                      backlog.priority, backlog.channel, need, skill=skill)
     effort, triage = own.effort.copy(), own.triage.copy()
     uniforms = stream("remaining").random(n)
-    names = scenario.priority_names
     for k in range(n):
         level, fix = int(backlog.tier[k]), int(need[k])
-        work = scenario.work.for_priority(names[backlog.priority[k]])
+        work = _work(scenario, backlog.priority[k], skill[k])
         # The work this tier does on it: the fix where its need is met (at the need's
         # effort, as the engine takes it), else the triage before escalating.
         table, row, kind = ((effort, fix, "effort") if fix <= level
@@ -119,6 +139,7 @@ def with_backlog(scenario: Scenario, seed: int, replication: int, tickets: Ticke
         retriage=cat("retriage", 1), bounce_draw=cat("bounce_draw", 1),
         learning_draw=cat("learning_draw", 1), knowledge_draw=cat("knowledge_draw"),
         review=cat("review", 1), wave=cat("wave"), site=cat("site"),
+        skill=np.concatenate([skill, tickets.skill]),
         initial=n, initial_tier=backlog.tier.copy(), in_service=backlog.in_service.copy(),
         responded=responded, **retrials_after(tickets, n),
     )

@@ -400,6 +400,10 @@ class Calendar:
             if bad is not None:
                 np.copyto(bx, x, where=bad)  # B(NaN) = NaN, B(±inf) = ±inf
         bb -= ba
+        # B is monotone, but B(b) - B(a) for b >= a may round to -1e-14 when a and b map
+        # through different pieces (e.g. both inside one closed stretch of a zoned calendar).
+        with np.errstate(invalid="ignore"):
+            bb[(b >= a) & (bb < 0.0)] = 0.0
         return bb.reshape(shape)
 
     def deadline(self, start_at: npt.ArrayLike, hours: npt.ArrayLike) -> FloatArray:

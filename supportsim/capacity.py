@@ -27,6 +27,7 @@ from supportsim.demand import expected_arrivals, wave_integrals
 from supportsim.distributions import moments
 from supportsim.engine._hours import duty_groups, on_duty_hours
 from supportsim.scenario import Scenario
+from supportsim.scenario._routing import skill_shares
 from supportsim.scenario._schema import TIERS, Work
 from supportsim.scenario._team import Tier
 
@@ -66,13 +67,26 @@ def tier_loads(scenario: Scenario) -> pd.DataFrame:
 Parts = list[tuple[float, float, float]]  # (share of tickets, mean hours, cv) of the work
 
 
-def _work_by_priority(scenario: Scenario) -> list[tuple[float, Work]]:
-    """(share of tickets, their work): one entry for all without ``[work.priorities]``."""
+def _work_by_priority(scenario: Scenario, skill: str | None = None
+                      ) -> list[tuple[float, Work]]:
+    """(share of tickets, their work): one entry for all without ``[work.priorities]`` or
+    ``[work.skills]``; else per priority (and skill, its override on top). With `skill`,
+    the tickets of that skill only (shares among them)."""
     work = scenario.work
-    if not work.priorities:
+    own = work.skills or {}
+    if skill is not None:
+        skills = [(1.0, own.get(skill))]
+    elif own:
+        skills = [(share, own.get(name)) for name, share in skill_shares(scenario).items()]
+    else:
+        skills = [(1.0, None)]
+    if not work.priorities and all(override is None for _, override in skills):
         return [(1.0, work)]
+    if not work.priorities:
+        return [(share, work.then(override)) for share, override in skills]
     shares = _priority_shares(scenario)
-    return [(shares[name], work.for_priority(name)) for name in scenario.priorities]
+    return [(shares[name] * share, work.for_priority(name).then(override))
+            for name in scenario.priorities for share, override in skills]
 
 
 def _priority_shares(scenario: Scenario) -> dict[str, float]:
@@ -95,15 +109,17 @@ def _priority_shares(scenario: Scenario) -> dict[str, float]:
     return {name: (mixed[name] + shares[name] * rest) / total for name in shares}
 
 
-def _tiered_parts(scenario: Scenario, level: int, name: str) -> Parts:
-    """Which tickets reach tier `name` and the work each brings there."""
+def _tiered_parts(scenario: Scenario, level: int, name: str, skill: str | None = None
+                  ) -> Parts:
+    """Which tickets reach tier `name` and the work each brings there (of `skill` only:
+    shares among its tickets)."""
     levels = scenario.levels
     index = levels.index(level)
     lower = levels[index - 1] if index else 0
     tennis = scenario.team.tennis
     bounce = tennis.bounce
     parts = []
-    for weight, work in _work_by_priority(scenario):
+    for weight, work in _work_by_priority(scenario, skill):
         mix = {str(k): v for k, v in work.mix.items()}
         review = (None if tennis.review == "none" else tennis.review
                   if tennis.review is not None else work.triage.get(name))  # type: ignore[call-overload]
@@ -156,7 +172,9 @@ def _row(scenario: Scenario, name: str, rate: float, parts: Parts, tiers: list[T
     offered = rate * reach * mean_work
     # Poisson arrivals: stationary demand, always open, and no feedback from tennis.
     first = name in ("team", f"l{scenario.levels[0]}")
-    poisson = (_poisson_stationary(scenario) and all(t.hours == "24x7" for t in tiers)
+    # NOTE: a tier split into several agent groups is not one M/M/c (skills split the
+    # pool), so it gets no Erlang figures; one group with every skill is the plain tier.
+    poisson = (_poisson_stationary(scenario) and all(_one_pool(t) for t in tiers)
                and (first or scenario.team.tennis.bounce == 0))
     exponential = (all(abs(cv - 1) < 1e-12 for _, _, cv in parts)
                    and len({m for _, m, _ in parts}) == 1)
@@ -175,20 +193,36 @@ def _row(scenario: Scenario, name: str, rate: float, parts: Parts, tiers: list[T
     }
 
 
+def _one_pool(tier: Tier) -> bool:
+    """Whether `tier` is one pool of agents always on duty (24x7, at most one group)."""
+    if tier.groups is None:
+        return tier.hours == "24x7"
+    return len(tier.groups) == 1 and all(g.hours == "24x7" for g in tier.groups.values())
+
+
 def _key(tier: str) -> str:
     return "team" if tier == "team" else f"team.tiers.{tier}"
 
 
 def _overload_messages(scenario: Scenario, loads: pd.DataFrame) -> list[tuple[str, str]]:
-    """(tier, one-line message) for each tier whose offered load reaches its capacity."""
+    """(tier, one-line message) for each tier whose offered load reaches its capacity,
+    then for each tier with agent groups whose skills' load reaches the agents serving
+    them (:mod:`supportsim._skill_capacity`)."""
     source = f" ({scenario.source})" if scenario.source else ""
-    return [
+    messages = [
         (str(row.tier),
          f"{_key(row.tier)}: offered load {row.offered_load:.2f} Erlangs "
          f"({row.arrival_rate:.2f} tickets/h x {row.work_time:.3f} h of work) >= "
          f"{row.on_duty:.2f} agents on duty on average; the queue will grow{source}")
         for row in loads.itertuples() if row.offered_load >= row.on_duty
     ]
+    if any(tier.groups is not None for tier in scenario.team.tiers.values()):
+        from supportsim._skill_capacity import skill_overloads
+
+        whole = {tier for tier, _ in messages}
+        messages += [(tier, message) for tier, message in skill_overloads(scenario)
+                     if tier not in whole]
+    return messages
 
 
 def warn_if_overloaded(scenario: Scenario, *, stacklevel: int = 3) -> None:

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from supportsim._errors import ScenarioError
+from supportsim._site_clocks import site_offsets
 from supportsim.demand import (
     GROWTH_PERIOD,
     HOURS_PER_WEEK,
@@ -83,7 +84,11 @@ def demand_curve(scenario: Scenario, *, step: float = 1.0) -> pd.DataFrame:
     else:
         g = math.log1p(demand.growth) / GROWTH_PERIOD
         terms = with_bursts([Term(0.0, math.inf, demand.rate, c=g)], demand.bursts)
-        base = integrate(terms, weekly_profile(demand.profile), _week_offset(scenario), edges)
+        sites = site_offsets(scenario) or [(0, 1.0, 0.0)]
+        base = np.zeros(len(edges) - 1)
+        for _, share, shift in sites:
+            base = base + share * integrate(terms, weekly_profile(demand.profile),
+                                            _week_offset(scenario) + shift, edges)
         waves = wave_integrals(scenario, edges)
     base = base + _storm_means(scenario, edges)
     frame = {"t": edges[:-1], "base": base / widths}

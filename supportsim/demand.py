@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 
 from supportsim._retrials import draw_retrials
+from supportsim._site_clocks import site_offsets, wave_shift
 from supportsim._size import DEFAULT_MAX_TICKETS, estimate_size
 from supportsim.distributions import draw
 from supportsim.scenario import Scenario
@@ -51,7 +52,7 @@ GROWTH_PERIOD = 672.0  # growth is quoted per 4 weeks
 STREAMS: dict[str, int] = {
     "arrivals": 0, "storms": 1, "priority": 2, "channel": 3, "need": 4, "patience": 5,
     "effort": 6, "triage": 7, "retriage": 8, "bounce": 9, "learning": 10, "knowledge": 11,
-    "review": 12, "site": 13, "retry": 14, "retry_after": 15,
+    "review": 12, "site": 13, "retry": 14, "retry_after": 15, "skill": 16,
 }
 #: TicketStream arrays that are not one element per ticket.
 _FLAT = ("retry_delays",)
@@ -86,6 +87,7 @@ class TicketStream:
     review: np.ndarray  # (3, n) upper-tier work before a bounce (team.tennis.review)
     wave: np.ndarray  # int16 index into demand.waves; -1 for base, storm and backlog tickets
     site: np.ndarray  # int8 index into scenario.site_names: where the ticket was raised
+    skill: np.ndarray  # int8 index into the scenario's skills (0 = "any" without skills)
     #: The first `initial` tickets are the [initial] backlog (negative arrival times);
     #: the arrays below are set only when there is one.
     initial: int = 0
@@ -151,10 +153,20 @@ def _extra(bursts: Sequence[Burst], t: np.ndarray) -> np.ndarray:
 
 
 def rate_at(scenario: Scenario, t: np.ndarray | float) -> np.ndarray:
-    """Arrival rate (tickets/hour) at instants `t`, excluding change storms."""
+    """Arrival rate (tickets/hour) at instants `t`, excluding change storms (with several
+    sites, the sum of each site's share on its own clock: :mod:`supportsim._site_clocks`)."""
+    sites = site_offsets(scenario)
+    if sites is not None:
+        return sum((share * _rate_at(scenario, t, shift) for _, share, shift in sites),
+                   np.zeros(np.shape(t)))
+    return _rate_at(scenario, t)
+
+
+def _rate_at(scenario: Scenario, t: np.ndarray | float, shift: float = 0.0) -> np.ndarray:
+    """:func:`rate_at` on a clock `shift` hours ahead of start's."""
     t = np.asarray(t, dtype=float)
     demand = scenario.demand
-    hour = np.floor(t + _week_offset(scenario)).astype(np.int64) % HOURS_PER_WEEK
+    hour = np.floor(t + (_week_offset(scenario) + shift)).astype(np.int64) % HOURS_PER_WEEK
     growth = (1.0 + demand.growth) ** (t / GROWTH_PERIOD)
     factor = np.maximum(1.0 + _burst_extra(demand, t), 0.0)
     return demand.rate * weekly_profile(demand.profile)[hour] * growth * factor
@@ -236,9 +248,19 @@ def _periodic_exp_integral(weights: np.ndarray, offset: float, c: float, a: floa
 
 def _smooth_arrivals(scenario: Scenario, t0: float, t1: float) -> float:
     """Closed-form integral of :func:`rate_at` when no clipping at zero can occur."""
+    sites = site_offsets(scenario)
+    if sites is not None:
+        return sum(share * _smooth_arrivals_at(scenario, t0, t1, shift)
+                   for _, share, shift in sites)
+    return _smooth_arrivals_at(scenario, t0, t1)
+
+
+def _smooth_arrivals_at(scenario: Scenario, t0: float, t1: float,
+                        shift: float = 0.0) -> float:
+    """:func:`_smooth_arrivals` on a clock `shift` hours ahead of start's."""
     demand = scenario.demand
     weights = weekly_profile(demand.profile)
-    offset = _week_offset(scenario)
+    offset = _week_offset(scenario) + shift
     g = np.log1p(demand.growth) / GROWTH_PERIOD  # growth as exp(g t)
     with np.errstate(over="ignore", invalid="ignore"):
         total = _periodic_exp_integral(weights, offset, g, t0, t1)
@@ -280,10 +302,14 @@ def wave_rates(scenario: Scenario, t: np.ndarray | float) -> np.ndarray:
     """
     t = np.atleast_1d(np.asarray(t, dtype=float))
     demand = scenario.demand
-    hour = np.floor(t + _week_offset(scenario)).astype(np.int64) % HOURS_PER_WEEK
-    shape = weekly_profile(demand.profile)[hour] * np.maximum(1.0 + _burst_extra(demand, t), 0.0)
-    rows = [sum((term.value(t) for term in wave_terms(wave)), np.zeros_like(t)) * shape
-            for wave in demand.waves]
+    factor = np.maximum(1.0 + _burst_extra(demand, t), 0.0)
+    rows = []
+    for wave in demand.waves:
+        offset = _week_offset(scenario) + wave_shift(scenario, wave.site)
+        hour = np.floor(t + offset).astype(np.int64) % HOURS_PER_WEEK
+        shape = weekly_profile(demand.profile)[hour] * factor
+        rows.append(sum((term.value(t) for term in wave_terms(wave)), np.zeros_like(t))
+                    * shape)
     return np.array(rows).reshape(len(demand.waves), t.size)
 
 
@@ -295,7 +321,8 @@ def wave_integrals(scenario: Scenario, edges: np.ndarray) -> np.ndarray:
     """
     demand = scenario.demand
     weights, offset = weekly_profile(demand.profile), _week_offset(scenario)
-    rows = [integrate(with_bursts(wave_terms(wave), demand.bursts), weights, offset, edges)
+    rows = [integrate(with_bursts(wave_terms(wave), demand.bursts), weights,
+                      offset + wave_shift(scenario, wave.site), edges)
             for wave in demand.waves]
     return np.array(rows).reshape(len(demand.waves), len(edges) - 1)
 
@@ -305,10 +332,11 @@ def _stream(seed: int, replication: int, name: str) -> np.random.Generator:
     return np.random.default_rng(sequence)
 
 
-def _hour_pieces(scenario: Scenario) -> np.ndarray:
-    """Edges of the clock-hour pieces of ``[0, horizon]`` (the first and last may be short)."""
+def _hour_pieces(scenario: Scenario, shift: float = 0.0) -> np.ndarray:
+    """Edges of the clock-hour pieces of ``[0, horizon]`` (the first and last may be short),
+    on a clock `shift` hours ahead of start's."""
     horizon = scenario.horizon
-    first = -(_week_offset(scenario) % 1.0)
+    first = -((_week_offset(scenario) + shift) % 1.0)
     edges = np.append(np.arange(first, horizon, 1.0), horizon)
     edges[0] = 0.0
     return edges
@@ -340,11 +368,44 @@ def _base_arrivals(scenario: Scenario, rng: np.random.Generator) -> np.ndarray:
     growth_bound = (1.0 + demand.growth) ** (np.where(demand.growth >= 0, hi, lo) / GROWTH_PERIOD)
     burst_bound = _burst_bound(demand, lo, hi)
     bound = demand.rate * weekly_profile(demand.profile)[hour] * growth_bound * burst_bound
+    sites = site_offsets(scenario)
+    if sites is not None:
+        # Several clocks: the bound of a piece is each site's share times its profile's
+        # largest value over the (at most two) local hours the piece spans.
+        weights, peak = weekly_profile(demand.profile), np.zeros_like(lo)
+        for _, share, shift in sites:
+            first = np.floor(lo + offset + shift).astype(np.int64) % HOURS_PER_WEEK
+            last = np.floor(hi + offset + shift - 1e-9).astype(np.int64) % HOURS_PER_WEEK
+            peak += share * np.maximum(weights[first], weights[last])
+        bound = demand.rate * peak * growth_bound * burst_bound
     counts = rng.poisson(bound * (hi - lo))
     start = np.repeat(lo, counts)
     times = start + rng.random(start.size) * np.repeat(hi - lo, counts)
     keep = rng.random(times.size) * np.repeat(bound, counts) < rate_at(scenario, times)
     return times[keep]
+
+
+def _site_marks(scenario: Scenario, sites: list[tuple[int, float, float]],
+                arrived: np.ndarray, is_storm: np.ndarray,
+                rng: np.random.Generator) -> np.ndarray:
+    """Each ticket's site where the sites' clocks differ: a base ticket arriving at t is
+    site s's with probability share(s) * rate(t on s's clock) / rate(t) (the superposed
+    sites' processes, marked); a storm ticket by the shares of demand.sites."""
+    uniforms = rng.random(arrived.size)
+    names = scenario.site_names
+    shares = scenario.demand.sites or {}
+    site = _choose([shares.get(name, 0.0) for name in names], uniforms)
+    base = ~is_storm
+    times = arrived[base]
+    parts = np.zeros((len(names), times.size))
+    for k, share, shift in sites:
+        parts[k] = share * _rate_at(scenario, times, shift)
+    cumulative = np.cumsum(parts, axis=0)
+    total = cumulative[-1]
+    # The first site whose cumulative part exceeds u * total (the last one at worst).
+    chosen = np.sum(cumulative < (uniforms[base] * total), axis=0)
+    site[base] = np.minimum(chosen, len(names) - 1).astype(np.int8)
+    return site
 
 
 def _storm_arrivals(scenario: Scenario, rng: np.random.Generator) -> np.ndarray:
@@ -374,7 +435,8 @@ def _mix_shares(work: Work) -> list[float]:
     return [mix.get(t, 0.0) for t in TIERS]
 
 
-def _needs(scenario: Scenario, rng: np.random.Generator, priority: np.ndarray) -> np.ndarray:
+def _needs(scenario: Scenario, rng: np.random.Generator, priority: np.ndarray,
+           skill: np.ndarray) -> np.ndarray:
     """Needed tier level (1..3) per ticket, from its priority's mix.
 
     One uniform per ticket, mapped through the mix of the ticket's priority: without
@@ -389,7 +451,58 @@ def _needs(scenario: Scenario, rng: np.random.Generator, priority: np.ndarray) -
         if override is not None and override.mix is not None:
             mine = priority == rank
             need[mine] = _choose(_mix_shares(work.for_priority(name)), uniforms[mine])
+    # A skill's own mix applies after the priority's (the same uniforms: CRN).
+    for index, name in _skill_overrides(scenario, "mix"):
+        mine = skill == index
+        need[mine] = _choose(_mix_shares(work.for_skill(name)), uniforms[mine])
     return need + np.int8(1)
+
+
+def _skill_overrides(scenario: Scenario, table: str) -> list[tuple[int, str]]:
+    """(index, name) of the skills whose ``[work.skills.NAME]`` sets `table`."""
+    own = scenario.work.skills
+    if not own:
+        return []
+    names = list(scenario.demand.skills or ())
+    return [(names.index(name), name) for name, override in own.items()
+            if (override.mix is not None if table == "mix" else getattr(override, table))]
+
+
+def _skills(scenario: Scenario, rng: Callable[[], np.random.Generator],
+            channel: np.ndarray, site: Callable[[], np.ndarray] | None = None) -> np.ndarray:
+    """Skill index per ticket: by [demand.skills], or the shares of the site it is raised
+    at (``sites.NAME.skills``; `site` gives the sites), or its channel's own shares, which
+    go first.
+
+    Drawn only when the scenario has skills, from a stream of its own: a scenario
+    without them draws every other attribute exactly as before.
+    """
+    demand = scenario.demand
+    n = channel.size
+    if not demand.skills:
+        return np.zeros(n, dtype=np.int8)
+    names = list(demand.skills)
+    uniforms = rng().random(n)
+    skill = _choose(list(demand.skills.values()), uniforms)
+    sites = scenario.sites or {}
+    if site is not None and any(spec.skills for spec in sites.values()):
+        where = site()
+        for k, place in enumerate(sites.values()):
+            if place.skills:
+                mine = where == k
+                skill[mine] = _choose([place.skills.get(name, 0.0) for name in names],
+                                      uniforms[mine])
+    for c, spec in enumerate(demand.channels.values()):
+        if spec.skills:
+            mine = channel == c
+            skill[mine] = _choose([spec.skills.get(name, 0.0) for name in names],
+                                  uniforms[mine])
+    for k, spot in enumerate((scenario.sites or {}).values()):
+        if spot.skills and site is not None:
+            mine = site == k
+            skill[mine] = _choose([spot.skills.get(name, 0.0) for name in names],
+                                  uniforms[mine])
+    return skill
 
 
 def generate(scenario: Scenario, replication: int, seed: int, *,
@@ -428,7 +541,10 @@ def generate(scenario: Scenario, replication: int, seed: int, *,
     def stream(name: str) -> np.random.Generator:
         return _stream(seed, replication, name)
 
-    tickets = _draw(scenario, arrived, is_storm, stream)
+    sites = site_offsets(scenario)
+    where = (_site_marks(scenario, sites, arrived, is_storm, stream("site"))
+             if sites is not None else None)
+    tickets = _draw(scenario, arrived, is_storm, stream, site=where)
     if scenario.demand.waves:
         tickets = _merge([tickets, *(_wave_tickets(scenario, index, replication, seed)
                                      for index in range(len(scenario.demand.waves)))])
@@ -451,9 +567,10 @@ def _wave_tickets(scenario: Scenario, index: int, replication: int,
         sequence = np.random.SeedSequence(seed, spawn_key=(replication, 2, key, STREAMS[name]))
         return np.random.default_rng(sequence)
 
-    edges = _hour_pieces(scenario)
+    shift = wave_shift(scenario, wave.site)
+    edges = _hour_pieces(scenario, shift)
     arrived = wave_arrivals(
-        wave, weekly_profile(demand.profile), _week_offset(scenario), scenario.horizon,
+        wave, weekly_profile(demand.profile), _week_offset(scenario) + shift, scenario.horizon,
         _burst_bound(demand, edges[:-1], edges[1:]), edges,
         lambda t: np.maximum(1.0 + _burst_extra(demand, t), 0.0), stream("arrivals"))
     arrived = np.sort(arrived)
@@ -487,28 +604,35 @@ def _merge(streams: list[TicketStream]) -> TicketStream:
 def _draw(scenario: Scenario, arrived: np.ndarray, is_storm: np.ndarray,
           stream: Callable[[str], np.random.Generator], *, wave: int = -1,
           priorities: list[float] | None = None,
-          channels: list[float] | None = None, site: int | None = None) -> TicketStream:
+          channels: list[float] | None = None,
+          site: int | np.ndarray | None = None) -> TicketStream:
     """Every attribute of the tickets arriving at `arrived`, each from ``stream(name)``.
 
     `priorities` and `channels` replace the scenario's shares (a wave's own); `site`, a
-    site index, is every ticket's site (a wave's own) instead of drawn by demand.sites.
+    site index, is every ticket's site (a wave's own) instead of drawn by demand.sites;
+    an array, each ticket's (sites on their own clocks).
     """
     n = arrived.size
     priority = _categorical(stream("priority"), [p.share for p in scenario.priorities.values()]
                             if priorities is None else priorities, n)
     channel = _categorical(stream("channel"), [c.share for c in scenario.demand.channels.values()]
                            if channels is None else channels, n)
-    need = _needs(scenario, stream("need"), priority)
+    # The sites are drawn again in _attributes, from the same stream: the same values.
+    skill = _skills(scenario, lambda: stream("skill"), channel,
+                    lambda: _sites(scenario, stream, n, site))
+    need = _needs(scenario, stream("need"), priority, skill)
     return _attributes(scenario, stream, arrived, is_storm, priority, channel, need, wave,
-                       site)
+                       site, skill)
 
 
 def _sites(scenario: Scenario, stream: Callable[[str], np.random.Generator], n: int,
-           site: int | None) -> np.ndarray:
+           site: int | np.ndarray | None) -> np.ndarray:
     """The site index of each of `n` tickets: `site` if given, else drawn by the shares of
     demand.sites from a stream of its own; with one site nothing is drawn (a scenario
     without [sites] draws exactly what it always drew)."""
     names = scenario.site_names
+    if isinstance(site, np.ndarray):
+        return site.astype(np.int8, copy=False)
     if site is not None or len(names) == 1:
         return np.full(n, site or 0, dtype=np.int8)
     shares = scenario.demand.sites or {}
@@ -518,16 +642,21 @@ def _sites(scenario: Scenario, stream: Callable[[str], np.random.Generator], n: 
 def _attributes(scenario: Scenario, stream: Callable[[str], np.random.Generator],
                 arrived: np.ndarray, is_storm: np.ndarray, priority: np.ndarray,
                 channel: np.ndarray, need: np.ndarray, wave: int = -1,
-                site: int | None = None) -> TicketStream:
+                site: int | np.ndarray | None = None,
+                skill: np.ndarray | None = None) -> TicketStream:
     """The rest of the tickets' attributes, each from its own stream."""
     n = arrived.size
     demand, work = scenario.demand, scenario.work
+    if skill is None:
+        skill = np.zeros(n, dtype=np.int8)
     patience_mean = np.array([c.patience if c.patience is not None else np.inf
                               for c in demand.channels.values()])[channel]
     patience = stream("patience").exponential(1.0, n) * patience_mean
 
     overrides = [(rank, work.priorities[name]) for rank, name in enumerate(scenario.priorities)
                  if name in work.priorities]
+    skill_overrides = ([(names.index(name), name) for name in work.skills]
+                       if work.skills and (names := list(demand.skills or ())) else [])
 
     def per_tier(name: str, specs: Mapping[Any, Distribution], table: str = "") -> np.ndarray:
         rng = stream(name)
@@ -546,6 +675,14 @@ def _attributes(scenario: Scenario, stream: Callable[[str], np.random.Generator]
                 if spec is not None:
                     mine = priority == rank
                     sub = np.random.default_rng([int(key), rank + 1])
+                    rows[level, mine] = draw(spec, sub, int(mine.sum()))
+            # A skill's override applies after the priority's, from a sub-stream of its
+            # own (keyed past every priority rank, which are < 128).
+            for index, skill_name in skill_overrides if table else ():
+                spec = getattr(work.skills[skill_name], table).get(tier)  # type: ignore[index]
+                if spec is not None:
+                    mine = skill == index
+                    sub = np.random.default_rng([int(key), 1000 + index])
                     rows[level, mine] = draw(spec, sub, int(mine.sum()))
         return rows
 
@@ -576,4 +713,5 @@ def _attributes(scenario: Scenario, stream: Callable[[str], np.random.Generator]
         retry_budget=None if retrials is None else retrials[0],
         retry_first=None if retrials is None else retrials[1],
         retry_delays=None if retrials is None else retrials[2],
+        skill=skill,
     )

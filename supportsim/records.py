@@ -8,9 +8,11 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from supportsim._site_records import agent_sites, site_timeline
 from supportsim.demand import TicketStream
 from supportsim.engine import ReplicationRecord
 from supportsim.scenario import Scenario
+from supportsim.scenario._routing import skill_names
 from supportsim.scenario._schema import TIERS
 
 __all__ = ["EVENT_KINDS", "build_tables", "replication_tables"]
@@ -37,7 +39,7 @@ def build_tables(scenario: Scenario, runs: list[Run]) -> dict[str, pd.DataFrame]
     """The ``tickets``, ``staff``, ``timeline`` and ``events`` tables of `runs`."""
     return {
         "tickets": _tickets(scenario, runs),
-        "staff": _staff(runs),
+        "staff": _staff(runs, scenario),
         "timeline": _timeline(scenario, runs),
         "events": _events(runs),
     }
@@ -84,7 +86,23 @@ def _tickets(scenario: Scenario, runs: list[Run]) -> pd.DataFrame:
         "agent": cat(lambda s, r: r.resolver).astype(np.int32),
         "initial": initial,
         "retrials": cat(lambda s, r: r.retrials).astype(np.int8),
+        "skill": pd.Categorical.from_codes(cat(lambda s, r: s.skill).astype(np.int8),
+                                           skill_names(scenario)),
+        "group": _group_names(runs),
     })
+
+
+def _group_names(runs: list[Run]) -> pd.Series:
+    """The resolving agent's group per ticket; missing if unresolved or the agent's tier
+    has no groups (strings, as the wave column, and taken in Arrow for the same reason)."""
+    parts = []
+    for _, _, rec in runs:
+        names = pa.array([name or None for name in rec.agent_group] + [None], pa.string())
+        resolver = rec.resolver
+        parts.append(names.take(np.where(resolver >= 0, resolver, len(rec.agent_group))))
+    if not parts:
+        return pd.Series([], dtype=str)
+    return pd.Series(pa.chunked_array(parts, pa.string()).to_pandas(), dtype=str)
 
 
 def _wave_names(scenario: Scenario, index: np.ndarray) -> pd.Series:
@@ -100,10 +118,13 @@ def _wave_names(scenario: Scenario, index: np.ndarray) -> pd.Series:
     return pd.Series(names.take(positions).to_pandas(), dtype=str)
 
 
-def _staff(runs: list[Run]) -> pd.DataFrame:
+def _staff(runs: list[Run], scenario: Scenario) -> pd.DataFrame:
     frames = []
+    where = agent_sites(scenario)
     for rep, _, rec in runs:
         agents = len(rec.agent_tier)
+        sites = [where[(int(level), group)]
+                 for level, group in zip(rec.agent_tier.tolist(), rec.agent_group, strict=True)]
         frames.append(pd.DataFrame({
             "replication": np.full(agents, rep, dtype=np.int32),
             "agent": np.arange(agents, dtype=np.int32),
@@ -117,6 +138,8 @@ def _staff(runs: list[Run]) -> pd.DataFrame:
             "hours": rec.agent_hours,
             "phase": pd.Categorical(rec.phase, categories=["learning", "improvement", "stable"]),
             "reason": pd.Categorical(rec.leave_reason, categories=LEAVE_REASONS),
+            "group": rec.agent_group,
+            "site": pd.Categorical(sites, categories=scenario.site_names),
         }))
     return pd.concat(frames, ignore_index=True)
 
@@ -149,8 +172,31 @@ def _timeline(scenario: Scenario, runs: list[Run]) -> pd.DataFrame:
             frame[f"effective_fte_{name}"] = rec.effective_fte[:, k]
             frame[f"vacancies_{name}"] = rec.vacancies[:, k]
             frame[f"reserve_on_duty_{name}"] = rec.reserve_on_duty[:, k]
+        frame.update(_group_timeline(scenario, rec))
         frames.append(pd.DataFrame(frame))
     return pd.concat(frames, ignore_index=True)
+
+
+def _group_timeline(scenario: Scenario, rec: ReplicationRecord) -> dict[str, np.ndarray]:
+    """Per agent group ``busy_lN_GROUP`` and ``on_duty_lN_GROUP``, per skill at each tier
+    with groups ``queued_lN_SKILL`` (nothing for a scenario without groups)."""
+    if not rec.group_names:
+        return {}
+    columns: dict[str, np.ndarray] = {}
+    for k, (level, name) in enumerate(zip(rec.group_tier.tolist(), rec.group_names,
+                                          strict=True)):
+        columns[f"busy_{TIERS[level - 1]}_{name}"] = rec.group_busy[:, k]
+        columns[f"on_duty_{TIERS[level - 1]}_{name}"] = rec.group_on_duty[:, k]
+    skills = skill_names(scenario)
+    grouped = {int(level) for level in rec.group_tier.tolist()}
+    # A swarming desk's skill queues are its one queue's, counted at the lowest tier.
+    for t, level in enumerate(scenario.levels[:rec.skill_queued.shape[1] // len(skills)]):
+        if level in grouped or rec.skill_queued.shape[1] == len(skills):
+            for s, skill in enumerate(skills):
+                columns[f"queued_{TIERS[level - 1]}_{skill}"] = rec.skill_queued[
+                    :, t * len(skills) + s]
+    columns.update(site_timeline(scenario, rec))
+    return columns
 
 
 def _events(runs: list[Run]) -> pd.DataFrame:

@@ -146,13 +146,14 @@ class SimulationResult:
 
     def to_html(self, path: str | Path | None = None, *,
                 vs: Mapping[str, SimulationResult] | None = None,
-                command: str | None = None) -> str:
+                command: str | None = None, window: Window | None = None) -> str:
         """A self-contained HTML report (:func:`supportsim.report.write_report`): the
-        scenario in words, SLA against targets, figures, reproduction; with `vs`, a paired
-        comparison with each labelled variant. Written to `path` if given; returns the HTML."""
+        scenario in words, SLA against targets and goals, abandonment, costs, figures,
+        reproduction; with `vs`, a paired comparison with each labelled variant; with
+        `window`, scored over it (:meth:`sla`). Written to `path` if given; returns the HTML."""
         from supportsim.report import write_report
 
-        return write_report(self, path, vs=vs, command=command)
+        return write_report(self, path, vs=vs, command=command, window=window)
 
     @property
     def tickets(self) -> pd.DataFrame:
@@ -243,19 +244,32 @@ class SimulationResult:
         except ValueError as exc:
             raise ValueError(f"scoring {what} needs the ticket table: {exc}") from None
 
-    def utilisation(self) -> pd.DataFrame:
-        """Busy time over paid time, per replication and tier.
+    def utilisation(self, *, groups: bool = False, sites: bool = False) -> pd.DataFrame:
+        """Busy time over paid time, per replication and tier (and agent group).
+
+        Parameters
+        ----------
+        groups : bool, default False
+            One row per agent group of ``team.tiers.lN.groups`` too (``group`` empty for
+            a tier without groups).
+        sites : bool, default False
+            One row per site agents work at too (``site``: the group's, else the first
+            site; follow-the-sun desks).
 
         Returns
         -------
         DataFrame
-            ``replication``, ``tier``, ``busy_time``, ``on_duty_time`` (rostered),
+            ``replication``, ``tier`` (and ``group`` with `groups`, ``site`` with
+            `sites`), ``busy_time``,
+            ``on_duty_time`` (rostered),
             ``overtime_time`` (after the end of duty, finishing the ticket in hand: all of
             it busy), ``utilisation`` = busy / (on duty + overtime), which cannot exceed 1,
             and ``overtime_share`` = overtime / (on duty + overtime). Agent-hours over the
             whole horizon, warm-up included.
         """
-        grouped = self.staff.groupby(["replication", "tier"], observed=True)
+        keys = ["replication", "tier", *(["group"] if groups else []),
+                *(["site"] if sites else [])]
+        grouped = self.staff.groupby(keys, observed=True)
         sums = grouped[["busy_time", "on_duty_time", "overtime_time"]].sum()
         paid = sums["on_duty_time"] + sums["overtime_time"]
         sums["utilisation"] = sums["busy_time"] / paid

@@ -51,6 +51,7 @@ def test_notebooks_exist() -> None:
     assert names == ["01_quickstart.ipynb", "02_tiered_vs_swarming.ipynb",
                      "03_where_scaling_breaks.ipynb", "04_calibrate_from_history.ipynb",
                      "05_rollout_readiness.ipynb", "06_cheapest_plan.ipynb",
+                     "07_global_rollout.ipynb",
                      "08_waves_and_backlog.ipynb"]
 
 

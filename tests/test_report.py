@@ -6,15 +6,12 @@ from __future__ import annotations
 import re
 import shlex
 from pathlib import Path
-from types import SimpleNamespace
 
-import pandas as pd
 import pytest
 
 import supportsim as ss
 from supportsim.cli import main
 from supportsim.report._display import share
-from supportsim.report._document import _costs
 from tests.support import assert_one_line_error
 
 SHORT = {"horizon": "2w", "warmup": "2d"}
@@ -161,24 +158,6 @@ def test_report_of_a_comparison_has_the_paired_differences(mmc) -> None:
         mmc.to_html(vs={"other seed": other})
 
 
-def test_cost_block_only_where_the_scenario_prices_its_desk() -> None:
-    table = pd.DataFrame({"cost": ["total"], "mean": [1234.5]})
-    priced = SimpleNamespace(scenario=SimpleNamespace(costs=object()),
-                             cost_table=lambda: table)
-    block = _costs(priced)  # type: ignore[arg-type]
-    assert block is not None and block.rows == [["total", "1,234"]]
-    assert _costs(SimpleNamespace(scenario=SimpleNamespace(costs=None),  # type: ignore[arg-type]
-                                  cost_table=lambda: table)) is None
-
-    def broken() -> pd.DataFrame:
-        raise ValueError("costs.tiers.l2 is missing")
-
-    # A priced scenario whose costs fail is an error, never a block of zeros.
-    with pytest.raises(ValueError, match=r"costs\.tiers\.l2"):
-        _costs(SimpleNamespace(scenario=SimpleNamespace(costs=object()),  # type: ignore[arg-type]
-                               cost_table=broken))
-
-
 # --------------------------------------------------------------------------- CLI
 
 
@@ -216,9 +195,12 @@ def test_sweep_report(capsys, tmp_path: Path) -> None:
     html = path.read_text(encoding="utf-8")
     assert "Sweep report" in html and "<script" not in html
     assert "supportsim sweep scenarios/sweeps/staffing_vs_load.toml --seed" in html
-    # The load check (header, l1), then a header and 18 variants; one priority, so no
-    # table per priority.
-    assert html.count("<tr>") == 2 + 1 + 18
+    # The load check (header, l1), the peak load (header, busiest hour, day and week),
+    # then a header and 18 variants; one priority, so no table per priority.
+    assert html.count("<tr>") == 2 + 4 + 1 + 18
+    # The heat map over the two factors and the lines; no [costs], so no frontier.
+    assert 'id="figure-sweep_heatmap"' in html and 'id="figure-sweep_lines"' in html
+    assert len(_images(html)) == 2 and "frontier" not in html
 
 
 def test_templates_are_package_data() -> None:
@@ -260,26 +242,3 @@ def test_a_new_result_object_plugs_into_the_displays() -> None:
     html = Plan()._repr_html_()
     assert "<caption>Staffing</caption>" in html and "<td>l1</td>" in html
     assert "1,200 &lt;EUR&gt;" in html  # text is escaped, never markup
-
-
-def test_sla_table_gives_each_goal_its_verdict(mmc) -> None:
-    from supportsim.report._result import sla_table, verdict
-
-    # The interval [low, high] above, across or below the goal.
-    assert [verdict(0.9, 0.92, 0.97), verdict(0.9, 0.85, 0.95), verdict(0.9, 0.8, 0.89)] \
-        == ["holds", "uncertain", "fails"]
-    sla = mmc.sla()
-    row = sla.iloc[0]
-    plain = sla_table(sla, mmc.scenario)
-    assert "response goal" not in plain.columns  # no goal stated: no verdict shown
-    # A scenario that states goals (priorities.P1.goal), as a mapping: one goal the
-    # interval clears, one it cannot reach.
-    target = mmc.scenario.priorities["P1"]
-    priority = SimpleNamespace(target=target.target, goal={
-        "response": row.response_attainment_low - 0.01,
-        "resolution": min(row.resolution_attainment_high + 0.01, 1.0)})
-    table = sla_table(sla, SimpleNamespace(priorities={"P1": priority}))
-    cells = dict(zip(table.columns, table.rows[0], strict=True))
-    assert cells["response goal"].endswith("holds")
-    assert cells["resolution goal"].endswith("fails")
-    assert table.row_class == ["missed"]

@@ -87,8 +87,9 @@ def test_report_renders_offline_with_every_figure_and_the_sla_numbers(results, b
     breaks = browser.evaluate(
         "[...document.querySelectorAll('table, figure')].map(e => getComputedStyle(e)"
         ".breakInside)")
-    # Load check, SLA, utilisation; the variant's SLA and comparison; the figures.
-    assert set(breaks) == {"avoid"} and len(breaks) == 3 + 2 + RESULT_FIGURES + 1
+    # Load check, peak load, SLA, utilisation; the variant's SLA and comparison; the
+    # figures.
+    assert set(breaks) == {"avoid"} and len(breaks) == 4 + 2 + RESULT_FIGURES + 1
     heights = browser.evaluate("[...document.images].map(i => i.getBoundingClientRect()"
                                ".height)")
     assert 0 < max(heights) <= 9 / 2.54 * 96 + 1  # at most 9 cm (96 CSS px per inch)
@@ -134,3 +135,32 @@ def test_cards_take_the_notebook_colours(results, browser, tmp_path, ground):
     assert {color for color, _ in styles} == {expected}
     assert {background for _, background in styles} == {"rgba(0, 0, 0, 0)"}
     print(f"\ncards screenshot: {browser.screenshot(tmp_path / f'cards{ground}.png')}")
+
+
+def test_report_of_the_flagship_shows_goals_abandonment_and_costs(browser, tmp_path):
+    scenario = ss.load_scenario("scenarios/rollout_tiered.toml").with_overrides(
+        {"horizon": "3w", "warmup": "1w"})
+    res = ss.simulate(scenario, replications=2, seed=3, tickets="keep", progress=False)
+    report = tmp_path / "rollout.html"
+    res.to_html(report)
+    browser.open(report)
+    assert browser.console_errors == []
+    images = browser.evaluate(
+        "[...document.images].map(i => [i.complete, i.naturalWidth, i.naturalHeight])")
+    assert len(images) == RESULT_FIGURES
+    assert all(done and width > 0 and height > 0 for done, width, height in images)
+    # The goals table as the browser lays it out: res.verdicts(), row by row.
+    rows = _cells(browser, "Goals:")
+    verdicts = res.verdicts()
+    assert [(row[0].rstrip(" \u2691"), row[4]) for row in rows] == list(
+        zip(verdicts["priority"].astype(str), verdicts["verdict"], strict=True))
+    assert _cells(browser, "Abandonment by channel and priority")
+    total = res.cost_table().set_index("item").loc["total", "value"]
+    costs = {row[0]: row[1] for row in _cells(browser, "Costs over")}
+    assert costs["total"].startswith(f"{total:,.0f} [")
+    # Nothing wider than the page: no table runs past the text column.
+    overflow = browser.evaluate(
+        "[...document.querySelectorAll('table')].filter(t => t.getBoundingClientRect()"
+        ".right > document.body.getBoundingClientRect().right + 1).length")
+    assert overflow == 0
+    print(f"\nflagship screenshot: {browser.screenshot(tmp_path / 'rollout.png')}")

@@ -566,6 +566,7 @@ def run(args: argparse.Namespace) -> int:
             command = command_line("run", args.scenario, seed, replications, args.overrides,
                                    args.variants)
             vs = {label: variant for label, variant, _ in compared}
-            write_html(lambda path: result.to_html(path, vs=vs, command=command), args.report)
+            write_html(lambda path: result.to_html(path, vs=vs, command=command,
+                                                  window=window), args.report)
             print(f"\nWrote the report {args.report}")
     return 0

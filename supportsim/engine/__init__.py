@@ -7,6 +7,8 @@ import numpy as np
 from supportsim.demand import TicketStream
 from supportsim.engine._desk import Desk
 from supportsim.engine._records import ReplicationRecord
+from supportsim.engine._routed_swarm import RoutedSwarmDesk
+from supportsim.engine._routing import RoutedDesk, routed
 from supportsim.engine._swarm import SwarmDesk
 from supportsim.engine._tiered import TieredDesk
 from supportsim.scenario import Scenario
@@ -41,7 +43,10 @@ def run_replication(
     -------
     ReplicationRecord
     """
-    structure: type[Desk] = SwarmDesk if scenario.team.structure == "swarming" else TieredDesk
+    if scenario.team.structure == "swarming":
+        structure: type[Desk] = RoutedSwarmDesk if routed(scenario) else SwarmDesk
+    else:
+        structure = RoutedDesk if routed(scenario) else TieredDesk
     desk = structure(scenario, tickets, rng if rng is not None else engine_stream(0, 0))
     desk.run()
     return ReplicationRecord.from_desk(desk)

@@ -254,21 +254,30 @@ class Desk(Duty):
         serving = np.flatnonzero(stream.in_service).tolist()
         for t, level in enumerate(levels):
             wanted = sum(1 for i in serving if stream.initial_tier[i] == level)
-            if wanted > len(self.idle[t]):
+            if wanted > self._idle_count(t):
                 raise ScenarioError(
                     f"initial.backlog: {wanted} ticket(s) in service at "
-                    f"{TIER_NAMES[level - 1]} at start, but only {len(self.idle[t])} "
+                    f"{TIER_NAMES[level - 1]} at start, but only {self._idle_count(t)} "
                     f"{TIER_NAMES[level - 1]} agents are on duty then; mark fewer in service "
                     "or put more agents on duty at start"
                     + (f" ({self.scenario.source})" if self.scenario.source else ""))
         for i in serving:
-            self._start(self.idle[levels.index(int(stream.initial_tier[i]))].popleft(), i)
+            self._start(self._idle_take(levels.index(int(stream.initial_tier[i])), i), i)
         in_service = set(serving)
         self._place_waiting([i for i in range(count) if i not in in_service], queue)
         self.next_ticket = count
         # The snapshot at t = 0 was taken before the backlog was in place.
         self._snapshots[0] = self._state()
         return count
+
+    def _idle_count(self, t: int) -> int:
+        """Idle agents of tier index `t` (for the backlog at start)."""
+        return len(self.idle[t])
+
+    def _idle_take(self, t: int, i: int) -> int:
+        """The longest idle agent of tier index `t`, taken off the idle list, to work on
+        backlog ticket `i`."""
+        return self.idle[t].popleft()
 
     def _backlog_queue(self, t: int) -> int:
         """The queue a backlog ticket waiting at tier index `t` joins."""
@@ -333,6 +342,14 @@ class Desk(Duty):
             self.abandoned[i] = True
             self.queued[0] -= 1
             self.closed += 1
+
+    def _entry_queue(self, i: int) -> int:
+        """The queue ticket `i` waits in before anyone has started it (agent groups: its
+        skill's)."""
+        return 0
+
+    def _left_queue(self, i: int) -> None:
+        """Ticket `i`, nobody has started, left its entry queue (gave up, maybe to retry)."""
 
     def _pop(self, q: int) -> int:
         """The next ticket of queue `q`, whose count is above 0 (callers check it first:
@@ -469,6 +486,10 @@ class Desk(Duty):
         self.leave_reason[a] = reason
         self.events.append((self.env._now, "leave", self.levels[self.agent_tier[a]], a, reason))
         self.refresh(a)
+
+    def agent_group_name(self, a: int) -> str:
+        """Agent `a`'s agent group (``team.tiers.lN.groups``): none without routing."""
+        return ""
 
     # ------------------------------------------------------------------ timeline
 

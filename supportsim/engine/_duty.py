@@ -79,11 +79,15 @@ class Duty:
             self.on_duty[t] -= 1
             self.reserve_on_duty[t] -= reserve
             if self.agent_ticket[a] < 0:
-                self.idle[t].remove(a)
+                self._drop_idle(a, t)
             else:
                 self._going_off(a)
                 if self.agent_ticket[a] >= 0:
                     self._overrun(a, t, now)
+
+    def _drop_idle(self, a: int, t: int) -> None:
+        """Idle agent `a` of tier index `t` goes off duty: it waits for work no more."""
+        self.idle[t].remove(a)
 
     def _overrun(self, a: int, t: int, now: float) -> None:
         """Agent `a` of tier `t` goes off duty and works on until its service ends.

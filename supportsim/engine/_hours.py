@@ -14,10 +14,10 @@ import numpy as np
 
 from supportsim.scenario import Scenario
 from supportsim.scenario._schema import DAYS, clock_hours
-from supportsim.scenario._team import Shift, Tier
+from supportsim.scenario._team import AgentGroup, Shift, Tier
 from supportsim.sites import business_intervals, shift_intervals
 
-__all__ = ["DutyGroup", "duty_groups"]
+__all__ = ["DutyGroup", "duty_groups", "staffing_duty_groups"]
 
 
 @dataclass(frozen=True)
@@ -49,24 +49,41 @@ def duty_groups(scenario: Scenario, tier: Tier, site: str | None = None) -> list
     `site` names the site of [sites] whose local clock, business hours and holidays
     the hours follow (:func:`supportsim.sites.shift_intervals`); None: the first site,
     or, in a scenario without [sites] and `start_zone`, `start`'s own clock as always.
+    A tier split into agent groups (``team.tiers.lN.groups``) has each group's duty
+    groups in turn, in file order, each on its own `site` (else `site`).
     """
-    if tier.hours == "24x7":
-        return [DutyGroup("24x7", tier.headcount, None)]
+    if tier.groups is not None:
+        return [duty for group in tier.groups.values()
+                for duty in staffing_duty_groups(scenario, group, group.site or site)]
+    return staffing_duty_groups(scenario, tier, site)
+
+
+def staffing_duty_groups(scenario: Scenario, staffing: Tier | AgentGroup,
+                         site: str | None = None) -> list[DutyGroup]:
+    """The duty groups of a tier without agent groups, or of one agent group, at `site`.
+
+    NOTE: the one place where hours and shifts become intervals (a site's calendar:
+    time zone, business hours, holidays).
+    """
+    if staffing.hours == "24x7":
+        return [DutyGroup("24x7", staffing.headcount, None)]
     if site is not None or scenario.sites or scenario.start_zone is not None:
-        return _site_groups(scenario, tier, site)
-    if tier.hours == "business":
+        return _site_groups(scenario, staffing, site)
+    if staffing.hours == "business":
         intervals = scenario.calendar.open_intervals(0.0, scenario.horizon)
-        return [DutyGroup("business", tier.headcount, np.asarray(intervals, dtype=float))]
-    assert isinstance(tier.hours, tuple)
+        return [DutyGroup("business", staffing.headcount, np.asarray(intervals, dtype=float))]
+    assert isinstance(staffing.hours, tuple)
     return [
         DutyGroup(shift.name or f"shift{k + 1}", shift.staff,
                   _shift_intervals(shift, scenario.start, scenario.horizon))
-        for k, shift in enumerate(tier.hours)
+        for k, shift in enumerate(staffing.hours)
     ]
 
 
-def _site_groups(scenario: Scenario, tier: Tier, site: str | None) -> list[DutyGroup]:
-    """Duty groups of `tier` working at `site` (default the first), on its local clock."""
+def _site_groups(scenario: Scenario, tier: Tier | AgentGroup, site: str | None
+                 ) -> list[DutyGroup]:
+    """Duty groups of `tier` (or an agent group) working at `site` (default the first), on
+    its local clock."""
     names = scenario.site_names
     name = names[0] if site is None else site
     if name not in names:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -51,6 +52,13 @@ class ReplicationRecord:
     waiting: np.ndarray
     # workforce events: (t, kind, level, agent, detail)
     events: list[tuple[float, str, int, int, str]]
+    # agent groups (team.tiers.lN.groups); empty without them
+    agent_group: list[str]  # the agent's group, "" in a tier without groups
+    group_tier: np.ndarray  # (groups,) tier level of each group with a name
+    group_names: list[str]
+    group_busy: np.ndarray  # (steps, groups)
+    group_on_duty: np.ndarray  # (steps, groups)
+    skill_queued: np.ndarray  # (steps, tiers * skills): waiting per tier and skill
 
     @classmethod
     def from_desk(cls, desk: Desk) -> ReplicationRecord:
@@ -100,5 +108,27 @@ class ReplicationRecord:
             open_tickets=desk.snapshot_open,
             waiting=desk.snapshot_waiting,
             events=list(desk.events),
+            **_groups(desk),
         )
+
+
+def _groups(desk: Desk) -> dict[str, Any]:
+    """The agent-group records of a routed desk (empty for the others)."""
+    names: list[str] | None = getattr(desk, "team_names", None)
+    if names is None:
+        steps = len(desk.snapshot_open)
+        none = np.zeros((steps, 0), dtype=np.int32)
+        return {"agent_group": [""] * len(desk.agent_tier),
+                "group_tier": np.zeros(0, dtype=np.int8), "group_names": [],
+                "group_busy": none, "group_on_duty": none, "skill_queued": none}
+    named = [p for p, name in enumerate(names) if name]
+    tiers = np.asarray(desk.levels, dtype=np.int8)[np.asarray(desk.team_tier, dtype=np.intp)]  # type: ignore[attr-defined]
+    return {
+        "agent_group": [names[p] for p in desk.agent_team],  # type: ignore[attr-defined]
+        "group_tier": tiers[named],
+        "group_names": [names[p] for p in named],
+        "group_busy": desk.snapshot_team_busy[:, named],  # type: ignore[attr-defined]
+        "group_on_duty": desk.snapshot_team_on_duty[:, named],  # type: ignore[attr-defined]
+        "skill_queued": desk.snapshot_skill_queued,  # type: ignore[attr-defined]
+    }
 

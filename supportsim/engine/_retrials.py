@@ -54,14 +54,17 @@ class Retrials:
         # NaN != NaN: nobody has started the ticket, so it is still in the entry queue.
         if desk.first_response[i] == desk.first_response[i]:
             return
-        desk.queued[0] -= 1
+        q = desk._entry_queue(i)
+        desk.queued[q] -= 1
         k = desk.retrials[i]
         if k < self.budget[i]:
-            desk.queues[0][desk._queue_class(0, i)].remove(i)
+            desk.queues[q][desk._queue_class(q, i)].remove(i)
+            desk._left_queue(i)
             Timeout(desk.env, self.delays[self.first[i] + k], i).callbacks.append(self._back)
         else:
             desk.abandoned[i] = True
             desk.closed += 1
+            desk._left_queue(i)
 
     def _back(self, event: Timeout) -> None:
         desk = self.desk

@@ -206,9 +206,10 @@ class SwarmDesk(Desk):
         low = self.levels[self.agent_tier[owner]] if owner >= 0 else self.levels[0]
         expert_level = self.levels[self.agent_tier[expert]]
         for t, level in enumerate(self.levels):
-            if low < level < expert_level and self.idle[t] and (
-                    len(members) + 1 < self.max_size):
-                members.append(self.idle[t].popleft())
+            if low < level < expert_level and len(members) + 1 < self.max_size:
+                member = self._idle_member(t, i)
+                if member >= 0:
+                    members.append(member)
         size = 1 + len(members)
         multiplier = self._multiplier(expert) if self.learning else 1.0
         wall = (self.resolve_effort[i] * multiplier * (1 + self.overhead * (size - 1)) / size)
@@ -221,6 +222,10 @@ class SwarmDesk(Desk):
             self.agent_end[member] = now + wall  # the lead's end: books a member's overtime
             self.busy[self.agent_tier[member]] += 1
         self._serve(lead, i, wall, SWARM)
+
+    def _idle_member(self, t: int, i: int) -> int:
+        """An idle agent of tier index `t` to join the swarm on ticket `i`; -1 if none."""
+        return self.idle[t].popleft() if self.idle[t] else -1
 
     def _free(self, a: int) -> None:
         if not self.agent_on[a]:

@@ -88,6 +88,9 @@ class Staffing(Protocol):
     def leave(self, a: int, reason: str) -> None:
         """Agent `a` leaves now (finishing the ticket in hand)."""
 
+    def agent_group_name(self, a: int) -> str:
+        """Agent `a`'s agent group (``team.tiers.lN.groups``); "" in a tier without."""
+
     def refresh(self, a: int) -> None:
         """Bring agent `a`'s on-duty state in line with hours, presence and activation."""
 
@@ -202,8 +205,8 @@ class WorkforceModel:
             times = departure.at + self.rng.random(departure.count) * departure.within
             for when in np.sort(times).tolist():
                 if when < desk.horizon:
-                    Timeout(desk.env, when, (t, departure.refill)).callbacks.append(
-                        self._planned_departure)
+                    Timeout(desk.env, when, (t, departure.refill, departure.group)
+                            ).callbacks.append(self._planned_departure)
 
     def on_join(self, a: int) -> None:
         """Note a learner; schedule `a`'s departure if attrition is on (not for the reserve)."""
@@ -229,10 +232,11 @@ class WorkforceModel:
         self._vacate(a, reason, self.attrition.hiring_lead)
 
     def _planned_departure(self, event: Timeout) -> None:
-        t, refill = event._value
+        t, refill, group = event._value
         desk = self.desk
         staying = [a for a in desk.tier_agents[t]
-                   if desk.present[a] and desk.agent_origin[a] != "reserve"]
+                   if desk.present[a] and desk.agent_origin[a] != "reserve"
+                   and (group is None or desk.agent_group_name(a) == group)]
         if staying:  # who goes is drawn at random among those still there
             self._vacate(staying[int(self.rng.integers(len(staying)))], "departure", refill)
 

@@ -12,6 +12,7 @@ from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
 from supportsim.plot._common import _figure
+from supportsim.plot._style import title
 
 if TYPE_CHECKING:
     from supportsim.results import SimulationResult
@@ -115,10 +116,11 @@ def frontier(
     level = attrs.get("confidence", 0.95)
     clearly = (f", {int(table['clearly_dominated'].sum())} clearly dominated"
                if "clearly_dominated" in table.columns else "")
-    ax.set_title(f"Cost against {attrs.get('metric', '')} attainment ({who}): "
-                 f"{int((~table['dominated']).sum())} of {len(table)} variants on the "
-                 f"frontier{clearly}\nmeans across replications, {level:.0%} intervals",
-                 fontsize="medium")
+    # The house title over the whole figure: over the axes alone, narrowed by the legend
+    # outside, the line was clipped at the figure's edges.
+    title(fig, f"Cost against {attrs.get('metric', '')} attainment ({who})",
+          f"{int((~table['dominated']).sum())} of {len(table)} variants on the frontier"
+          f"{clearly}; means across replications, {level:.0%} intervals")
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0),
               fontsize="small", frameon=False)  # outside, as _common._outside_legend
     return fig

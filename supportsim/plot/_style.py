@@ -37,10 +37,17 @@ NEUTRAL_COLOUR = "#7f9fbf"
 GOAL_COLOUR = "#333333"
 FONT_SIZE = "medium"  # titles
 SMALL = "small"  # legends, bar labels
+#: Characters of a title's subject on one line (an 8-inch figure at FONT_SIZE).
+TITLE_WIDTH = 80
 
 
 def title(target: Axes | Figure, subject: str, detail: str = "") -> None:
-    """Title a figure (suptitle) or axes: the subject, then what it rests on, smaller."""
+    """Title a figure (suptitle) or axes: the subject, then what it rests on, smaller.
+
+    A subject longer than :data:`TITLE_WIDTH` characters puts the scenario's name (after
+    " — ") on a line of its own, so the title is not clipped at the figure's edges."""
+    if len(subject) > TITLE_WIDTH and " — " in subject:
+        subject = subject.replace(" — ", "\n", 1)
     text = subject if not detail else f"{subject}\n{detail}"
     if isinstance(target, Figure):
         target.suptitle(text, fontsize=FONT_SIZE)

@@ -197,6 +197,8 @@ def sweep_lines(sweep: SweepResult, factor: str | None = None, *,
         goal_line(ax, goal, f"goal {goal:.0%}")
     if not numeric:
         ax.set_xticks(range(len(values)), [str(v) for v in values])
+    elif all(isinstance(v, int) for v in values):  # a head count: no 9.25 agents
+        ax.set_xticks(values, [str(v) for v in values])
     ax.set_xlabel(factor)
     ax.set_ylabel(metric.replace("_", " ") + (" [%]" if share else ""))
     if share:

@@ -13,6 +13,18 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from supportsim.report._blocks import (
+    abandonment_table,
+    attempts_table,
+    cost_table,
+    goals_table,
+    peaks_table,
+    precision_table,
+    sweep_cost_table,
+    sweep_goals_table,
+    warmup_fact,
+    window_words,
+)
 from supportsim.report._display import Table, hours, render, share, table_from_frame
 from supportsim.report._figures import embed, result_figures, sweep_figures
 from supportsim.report._result import (
@@ -26,6 +38,7 @@ from supportsim.report._scenario import describe, load_table
 if TYPE_CHECKING:
     import pandas as pd
 
+    from supportsim.analysis._window import Window
     from supportsim.results import SimulationResult
     from supportsim.scenario import Scenario
     from supportsim.sweeps import SweepResult
@@ -44,7 +57,8 @@ ASSUMPTIONS = (
     "Figures are means across {replications} independent replications and intervals are "
     "95% t-intervals across them (on the logit scale for shares): they measure the "
     "model's randomness, not the uncertainty of its inputs, which a sweep or a breaking-"
-    "point search explores. The analytic load check uses averages over the horizon.")
+    "point search explores. The analytic load check uses averages over the horizon, the "
+    "peak table the expected demand of the busiest hour, day and week.")
 
 _METRICS = {"response_attainment": "response met", "resolution_attainment": "resolution met",
             "mean_resolution_time": "mean resolution", "p90_resolution_time": "p90 resolution"}
@@ -92,23 +106,6 @@ def _python(scenario: Scenario, seed: int, replications: int) -> str:
             + ("" if source == scenario.source else "  # the scenario below"))
 
 
-def _costs(result: SimulationResult) -> Table | None:
-    """The cost block where the scenario prices its desk (``[costs]``) and the result can
-    cost it; None otherwise. Errors of a priced scenario propagate: no plausible zeros."""
-    if getattr(result.scenario, "costs", None) is None:
-        return None
-    if hasattr(result, "cost_table"):
-        frame = result.cost_table()
-    elif hasattr(result, "costs"):
-        frame = result.costs().drop(columns="replication").mean().rename("mean")
-        frame = frame.reset_index().rename(columns={"index": "cost"})
-    else:
-        return None
-    return table_from_frame(frame, "Costs (mean across replications)",
-                            formats={c: (lambda v: f"{v:,.0f}")
-                                     for c in frame.columns if frame[c].dtype.kind == "f"})
-
-
 def _comparison_table(frame: pd.DataFrame, label: str) -> Table:
     rows = []
     for r in frame.itertuples():
@@ -124,38 +121,77 @@ def _comparison_table(frame: pd.DataFrame, label: str) -> Table:
                  frozenset(columns[2:5]))
 
 
-def render_report(result: SimulationResult, *,
-                  vs: Mapping[str, SimulationResult] | None = None,
-                  command: str | None = None) -> str:
-    """The HTML of the report of `result` (see :func:`write_report`)."""
+def _variant(result: SimulationResult, variant: SimulationResult, label: str,
+             window: Window | None) -> dict[str, Any]:
+    """One ``vs`` variant's section: what changed, its SLA table and verdicts (over the
+    window, if any), the paired comparison and its figure."""
+    from supportsim.analysis import verdict_changes
     from supportsim.comparison import compare
     from supportsim.plot import comparison
 
     scenario = result.scenario
+    frame = compare(result, variant, labels=("base", label))
+    changed = {k: v for k, v in variant.scenario.to_dict().items()
+               if scenario.to_dict().get(k) != v}
+    mine = variant.verdicts(window=window)
+    goals = None
+    if not mine.empty:
+        changes = verdict_changes(result.verdicts(window=window), mine)
+        goals = Table(["priority", "target", "goal", "base", label, "changed"],
+                      [[str(r.priority), f"{r.target} within {r.target_time}",
+                        f"{r.goal:.0%}", str(r.baseline_verdict), str(r.verdict),
+                        "yes" if r.changed else ""] for r in changes.itertuples()],
+                      f"Goals ({label}) against the base",
+                      row_class=["missed" if r.verdict == "fails" else ""
+                                 for r in changes.itertuples()])
+    return {
+        "label": label,
+        "changed": ", ".join(sorted(changed)) or "nothing at the top level",
+        "sla": sla_table(variant.sla(window=window), variant.scenario,
+                         f"SLA attainment ({label})"),
+        "goals": goals,
+        "comparison": _comparison_table(frame, label),
+        "figure": embed(comparison(result, variant, labels=("base", label)),
+                        f"compare_{label}", f"{label} against the base: paired "
+                        "differences per priority with 95% intervals (whole run)."),
+    }
+
+
+def render_report(result: SimulationResult, *,
+                  vs: Mapping[str, SimulationResult] | None = None,
+                  command: str | None = None, window: Window | None = None) -> str:
+    """The HTML of the report of `result` (see :func:`write_report`)."""
+    scenario = result.scenario
     summary = result.summary()
     figures, missing = result_figures(result)
-    variants = []
-    for label, variant in (vs or {}).items():
-        frame = compare(result, variant, labels=("base", label))
-        changed = {k: v for k, v in variant.scenario.to_dict().items()
-                   if scenario.to_dict().get(k) != v}
-        variants.append({
-            "label": label,
-            "changed": ", ".join(sorted(changed)) or "nothing at the top level",
-            "sla": sla_table(variant.sla(), variant.scenario, f"SLA attainment ({label})"),
-            "comparison": _comparison_table(frame, label),
-            "figure": embed(comparison(result, variant, labels=("base", label)),
-                            f"compare_{label}", f"{label} against the base."),
-        })
+    variants = [_variant(result, variant, label, window)
+                for label, variant in (vs or {}).items()]
+    facts = headline_facts(summary)
+    found = warmup_fact(result)
+    if found is not None:
+        facts.append(found)
+    try:
+        by_channel = abandonment_table(result.abandonment(window=window))
+    except ValueError as exc:  # a result without counts whose tickets were dropped
+        if "no ticket table" not in str(exc):
+            raise
+        by_channel = None
+        missing = [*missing, "abandonment by channel and priority: this result has no "
+                             "ticket table and no abandonment counts"]
+    abandonment = [t for t in (by_channel, attempts_table(result)) if t is not None]
+    tables = [sla_table(result.sla(window=window), scenario),
+              goals_table(result.verdicts(window=window)), precision_table(result),
+              utilisation_table(summary)]
     return render(
         "report.html.j2", title=scenario.name, kind="Simulation report",
         generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         version=_version(), description=describe(scenario),
-        facts=headline_facts(summary),
-        run=f"{result.replications} replications, seed {result.seed}",
-        tables=[sla_table(result.sla(), scenario), utilisation_table(summary)],
-        load=load_table(scenario), workforce=workforce_table(result, summary),
-        costs=_costs(result), figures=figures, missing=missing, variants=variants,
+        window=window_words(window, scenario) if window is not None else "",
+        facts=facts, run=f"{result.replications} replications, seed {result.seed}",
+        tables=[t for t in tables if t is not None],
+        load=load_table(scenario), peaks=peaks_table(scenario),
+        abandonment=abandonment, workforce=workforce_table(result, summary),
+        costs=cost_table(result), figures=figures, missing=missing, variants=variants,
         assumptions=ASSUMPTIONS.format(replications=result.replications),
         command=command or default_command(scenario, result.seed, result.replications),
         python=_python(scenario, result.seed, result.replications),
@@ -170,7 +206,7 @@ def _write(text: str, path: str | Path | None) -> str:
 
 def write_report(result: SimulationResult, path: str | Path | None = None, *,
                  vs: Mapping[str, SimulationResult] | None = None,
-                 command: str | None = None) -> str:
+                 command: str | None = None, window: Window | None = None) -> str:
     """Write a self-contained HTML report of `result` to `path`.
 
     Parameters
@@ -188,6 +224,9 @@ def write_report(result: SimulationResult, path: str | Path | None = None, *,
         The command that reproduces the report (the CLI passes its own); by default
         ``supportsim run FILE --seed S --replications R`` when the scenario is still its
         file's content, else the instructions to run the scenario embedded in the report.
+    window : (start, length or end), optional
+        Score the SLA table, goals and abandonment over the tickets that arrived in this
+        window (:meth:`supportsim.SimulationResult.sla`); the report says so in words.
 
     Returns
     -------
@@ -199,7 +238,7 @@ def write_report(result: SimulationResult, path: str | Path | None = None, *,
     ValueError
         If a variant of `vs` is not on the same seed and replications as `result`.
     """
-    return _write(render_report(result, vs=vs, command=command), path)
+    return _write(render_report(result, vs=vs, command=command, window=window), path)
 
 
 def render_sweep_report(sweep: SweepResult, *, command: str | None = None) -> str:
@@ -225,11 +264,11 @@ def render_sweep_report(sweep: SweepResult, *, command: str | None = None) -> st
                          f"{len(sweep.failures)} failed")],
         run=f"{sweep.replications} replications per variant, seed {sweep.seed}",
         # With one priority the table per priority would repeat the one over all.
-        tables=[sweep_summary_table(sweep),
-                *([sweep_sla_table(sweep)] if len(scenario.priorities) > 1 else []),
-                *([failures] if failures is not None else [])],
-        load=load_table(scenario), workforce=None, costs=None, figures=figures,
-        missing=missing,
+        tables=[t for t in (sweep_summary_table(sweep), sweep_goals_table(sweep.verdicts()),
+                            sweep_sla_table(sweep) if len(scenario.priorities) > 1 else None,
+                            failures) if t is not None],
+        window="", load=load_table(scenario), peaks=peaks_table(scenario), abandonment=[],
+        workforce=None, costs=sweep_cost_table(sweep), figures=figures, missing=missing,
         variants=[], assumptions=ASSUMPTIONS.format(replications=sweep.replications),
         command=command or "supportsim sweep SWEEP_FILE  # the sweep file that ran it",
         python="", toml=scenario.with_overrides({"seed": sweep.seed}).to_toml(),

@@ -41,8 +41,10 @@ def embed(figure: Figure, name: str, caption: str) -> Embedded:
 
 #: What each standard figure answers (its caption in the report).
 CAPTIONS = {
-    "sla": "SLA attainment per priority with 95% intervals.",
-    "weekly_attainment": "Attainment week by week: when the desk met its targets.",
+    "sla": "SLA attainment per priority with 95% intervals; where the scenario states "
+           "goals, each bar is coloured by its verdict against the dashed goal.",
+    "weekly_attainment": "Attainment by week of arrival: when the desk met its targets "
+                         "(and goals, dashed).",
     "backlog": "Open tickets over time (mean and spread across replications).",
     "capacity": "Offered load against the capacity on duty.",
     "utilisation": "Utilisation per tier over time.",
@@ -72,13 +74,48 @@ def result_figures(result: SimulationResult) -> tuple[list[Embedded], list[str]]
             missing.append(f"{name}: {exc}".split(";")[0])
             continue
         drawn.append(embed(figure, name, caption))
+    found = getattr(result, "auto_warmup", None)
+    if found is not None:  # warmup = "auto": show where MSER-5 cut and why
+        from supportsim.plot import warmup
+
+        drawn.append(embed(warmup(found), "warmup", "The warm-up MSER-5 found "
+                           "(warmup = \"auto\"): the series averaged over replications, its "
+                           "batch means, and the cut; the shaded start is not scored."))
     return drawn, missing
 
 
-#: Figures of a sweep's report: (name, caption, function of the SweepResult). Empty until
-#: the sweep figures exist; a function raising ValueError (e.g. a heat map of a sweep
-#: without two factors) is left out of the report with its reason.
-SWEEP_FIGURES: list[tuple[str, str, Callable[[Any], Figure]]] = []
+def _heatmap(sweep: Any) -> Figure:
+    from supportsim.plot import sweep_heatmap
+
+    return sweep_heatmap(sweep)
+
+
+def _lines(sweep: Any) -> Figure:
+    from supportsim.plot import sweep_lines
+
+    return sweep_lines(sweep)
+
+
+def _frontier(sweep: Any) -> Figure | None:
+    """The cost–SLA frontier; None (nothing to say) when the sweep has no cost columns."""
+    from supportsim.plot import frontier
+
+    if "cost_total" not in sweep.summary().columns:
+        return None
+    return frontier(sweep)
+
+
+#: Figures of a sweep's report: (name, caption, function of the SweepResult). A function
+#: raising ValueError (e.g. a heat map of a sweep without two factors) is left out of the
+#: report with its reason; one returning None does not apply and is not mentioned.
+SWEEP_FIGURES: list[tuple[str, str, Callable[[Any], Figure | None]]] = [
+    ("sweep_heatmap", "Response attainment (all priorities) over the first two factors, "
+                      "one panel per strategy: where the desk keeps up.", _heatmap),
+    ("sweep_lines", "Response attainment (all priorities) against the first factor, one "
+                    "line per strategy with its 95% band.", _lines),
+    ("frontier", "Cost against resolution attainment per variant: the frontier joins the "
+                 "variants no other is both cheaper and better than.", _frontier),
+]
 
 
 def sweep_figures(sweep: Any) -> tuple[list[Embedded], list[str]]:
@@ -91,5 +128,6 @@ def sweep_figures(sweep: Any) -> tuple[list[Embedded], list[str]]:
         except ValueError as exc:
             missing.append(f"{name}: {exc}")
             continue
-        drawn.append(embed(figure, name, caption))
+        if figure is not None:
+            drawn.append(embed(figure, name, caption))
     return drawn, missing

@@ -81,7 +81,11 @@ def sweep_card(sweep: SweepResult) -> Card:
     notes = ["Every variant saw the same tickets in replication r (common random numbers)."]
     if len(sweep.failures):
         notes.append(f"{len(sweep.failures)} tasks failed: see .failures.")
-    return Card("SweepResult", sweep.scenario.name, facts, [sweep_summary_table(sweep)], notes)
+    from supportsim.report._blocks import sweep_goals_table
+
+    goals = sweep_goals_table(sweep.verdicts())  # judged by supportsim.analysis, as `sweep`
+    return Card("SweepResult", sweep.scenario.name, facts,
+                [sweep_summary_table(sweep), *([goals] if goals is not None else [])], notes)
 
 
 def _value(value: float) -> str:

@@ -3,8 +3,6 @@ tables shared with the report (SLA against targets, utilisation, headline, workf
 
 from __future__ import annotations
 
-import math
-from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from supportsim.report._display import Card, Table, hours, number, share, short_repr
@@ -14,8 +12,8 @@ if TYPE_CHECKING:
 
     from supportsim.results import SimulationResult
 
-__all__ = ["goal_of", "headline_facts", "result_card", "result_repr", "sla_table",
-           "utilisation_table", "verdict", "workforce_table"]
+__all__ = ["headline_facts", "result_card", "result_repr", "sla_table", "utilisation_table",
+           "workforce_table"]
 
 
 def _plural(count: int, word: str) -> str:
@@ -33,53 +31,29 @@ def result_repr(result: SimulationResult) -> str:
     return f"{head}\n  response / resolution met: {met}"
 
 
-def goal_of(priority: object, kind: str) -> float | None:
-    """The attainment goal of a priority for `kind` (``priorities.P1.goal``), or None.
-
-    Read defensively, as a mapping or an object, so the display works whether or not the
-    scenario schema has goals yet."""
-    goal = getattr(priority, "goal", None)
-    if goal is None:
-        return None
-    value = goal.get(kind) if isinstance(goal, Mapping) else getattr(goal, kind, None)
-    return None if value is None else float(value)
-
-
-def verdict(goal: float, low: float, high: float) -> str:
-    """``holds`` (the interval lies above the goal), ``fails`` (below) or ``uncertain``."""
-    if math.isnan(low) or math.isnan(high):
-        return "n/a"
-    if low >= goal:
-        return "holds"
-    return "fails" if high < goal else "uncertain"
-
-
 def sla_table(sla: pd.DataFrame, scenario: object, caption: str | None = None) -> Table:
-    """Per priority: each target as written, the share met with its interval and, where
-    the scenario states goals, the goal and its verdict; a failed goal marks the row."""
+    """Per priority: each target as written and the share met with its interval. Goals
+    and their verdicts are judged once, by ``res.verdicts()``, and shown by
+    :func:`supportsim.report._blocks.goals_table`; here a row is marked where one of its
+    goals fails."""
+    from supportsim.analysis import verdicts
+
     priorities = scenario.priorities  # type: ignore[attr-defined]
-    goals = any(goal_of(p, kind) is not None for p in priorities.values()
-                for kind in ("response", "resolution"))
+    judged = verdicts(sla, scenario)  # type: ignore[arg-type]
+    failed = set(judged.loc[judged["verdict"] == "fails", "priority"].astype(str))
     rows, classes = [], []
     for r in sla.itertuples():
         p = priorities[str(r.priority)]
         row = [str(r.priority), r.clock]
-        failed = False
         for kind in ("response", "resolution"):
             value, low, high = (getattr(r, f"{kind}_attainment{end}")
                                 for end in ("", "_low", "_high"))
             row += [str(p.target(kind)), share(value, low, high)]
-            if goals:
-                goal = goal_of(p, kind)
-                said = "-" if goal is None else verdict(goal, low, high)
-                failed = failed or said == "fails"
-                row.append("-" if goal is None else f"{goal:.0%} {said}")
         rows.append([*row, number(r.tickets_per_replication, 0)])
-        classes.append("missed" if failed else "")
+        classes.append("missed" if str(r.priority) in failed else "")
     columns = ["priority", "clock"]
     for kind in ("response", "resolution"):
         columns += [f"{kind} target", f"{kind} met [95% CI]"]
-        columns += [f"{kind} goal"] if goals else []
     return Table(
         [*columns, "tickets/replication"], rows, caption if caption is not None else
         "SLA attainment: share of tickets within target, mean across replications",
@@ -151,6 +125,8 @@ def workforce_table(result: SimulationResult, summary: pd.DataFrame) -> Table | 
 
 def result_card(result: SimulationResult) -> Card:
     """The rich display of a simulation result."""
+    from supportsim.report._blocks import goals_table, precision_table, tally, warmup_fact
+
     summary = result.summary()
     scenario = result.scenario
     facts = [("scenario", f"{scenario.name}" + (f" ({scenario.source})" if scenario.source
@@ -158,7 +134,16 @@ def result_card(result: SimulationResult) -> Card:
              ("run", f"{_plural(result.replications, 'replication')}, seed {result.seed}, "
                      f"fingerprint {scenario.fingerprint()[:12]}"),
              *headline_facts(summary)]
-    tables = [sla_table(result.sla(), scenario), utilisation_table(summary)]
+    found = warmup_fact(result)
+    if found is not None:
+        facts.insert(2, found)
+    sla = result.sla()
+    judged = result.verdicts()  # judged once, in supportsim.analysis
+    if not judged.empty:
+        facts.insert(2, ("goals", tally(judged)))
+    tables = [sla_table(sla, scenario),
+              *(t for t in (goals_table(judged), precision_table(result)) if t is not None),
+              utilisation_table(summary)]
     workforce = workforce_table(result, summary)
     if workforce is not None:
         tables.append(workforce)

@@ -20,6 +20,7 @@ from pydantic import (
     model_validator,
 )
 
+from supportsim.scenario._routing import MAX_SKILLS, SkillName
 from supportsim.scenario._schema import (
     MAX_DURATION,
     MAX_GROWTH,
@@ -64,6 +65,9 @@ class Channel(Section):
 
     share: Share
     patience: Hours | None = Field(default=None, ge=MIN_DURATION, le=MAX_DURATION)
+    skills: dict[SkillName, Share] | None = Field(
+        default=None, description="share of this channel's tickets per skill, replacing "
+                                  "[demand.skills] for them")
     retry: Share = Field(default=0.0, description="probability that a customer who "
                          "abandons tries again (each time; at most 100 retrials)")
     retry_after: RetryDelay | None = Field(
@@ -72,6 +76,8 @@ class Channel(Section):
 
     @model_validator(mode="after")
     def _check(self) -> Channel:
+        if self.skills is not None:
+            _check_skill_shares(self.skills, "skills")
         if self.retry > 0 and self.patience is None:
             raise KeyedError("retry", "needs patience: only customers who abandon retry",
                              self.retry)
@@ -296,11 +302,16 @@ class Demand(Section):
     sites: dict[str, Share] | None = Field(
         default=None, description="share of tickets raised per site of [sites] (default: "
         "all at the only site)")
+    skills: dict[SkillName, Share] | None = Field(
+        default=None, description='share of tickets per skill (a language, a product); '
+                                  'not set: one skill "any"')
 
     @model_validator(mode="after")
     def _check(self) -> Demand:
         if not self.channels:
             raise KeyedError("channels", "must define at least one channel")
+        if self.skills is not None:
+            _check_skill_shares(self.skills, "skills")
         _check_shares({k: c.share for k, c in self.channels.items()}, "channels")
         _check_waves(self)
         if self.sites is not None:
@@ -308,6 +319,14 @@ class Demand(Section):
                 raise KeyedError("sites", "must give at least one share", {})
             _check_shares(dict(self.sites), "sites")
         return self
+
+
+def _check_skill_shares(skills: dict[str, float], key: str) -> None:
+    if not skills:
+        raise KeyedError(key, "must give the share of at least one skill", {})
+    if len(skills) > MAX_SKILLS:
+        raise KeyedError(key, f"must name at most {MAX_SKILLS} skills, got {len(skills)}")
+    _check_shares(skills, key)
 
 
 def _check_waves(demand: Demand) -> None:

@@ -24,6 +24,7 @@ from pydantic import BeforeValidator, Discriminator, Field, Tag, ValidationError
 
 from supportsim._errors import ScenarioError
 from supportsim._textfile import MIB, read_text
+from supportsim.scenario._routing import skill_names
 from supportsim.scenario._schema import (
     MAX_DURATION,
     TIERS,
@@ -45,7 +46,7 @@ __all__ = ["BACKLOG_COLUMNS", "Backlog", "BacklogRow", "Initial", "resolve_backl
 BACKLOG_LIMIT = 64 * MIB
 #: Columns of a backlog file, required ones first.
 BACKLOG_COLUMNS = ("id", "opened_at", "priority", "tier", "channel", "in_service",
-                   "work_done", "need")
+                   "work_done", "need", "skill")
 REQUIRED = BACKLOG_COLUMNS[:4]
 
 
@@ -91,6 +92,8 @@ class BacklogRow(Section):
                              "on it.")
     need: TierName | None = Field(default=None, description="Tier that can fix it; not "
                                   "set: drawn from the mix, conditioned on need >= tier.")
+    skill: str | None = Field(default=None, description="One of [demand.skills]; not set: "
+                              "drawn by the shares of its channel.")
 
     @field_validator("id", mode="before")
     @classmethod
@@ -128,6 +131,7 @@ class Backlog:
     in_service: np.ndarray  # bool
     work_done: np.ndarray  # float64 hours, >= 0
     need: np.ndarray  # int8 level 1..3, 0 where it is to be drawn
+    skill: np.ndarray | None = None  # int8 index of the skill, -1 where it is to be drawn
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -138,6 +142,8 @@ class Backlog:
         for values in (self.opened, self.priority, self.channel, self.tier, self.in_service,
                        self.work_done, self.need):
             h.update(np.ascontiguousarray(values).tobytes())
+        if self.skill is not None:  # only when given: older backlogs keep their digest
+            h.update(np.ascontiguousarray(self.skill).tobytes())
         return h.hexdigest()
 
 
@@ -263,6 +269,7 @@ def _cell(value: Any) -> Any:
 def _check(scenario: Scenario, rows: Sequence[BacklogRow], where: Where,
            fail: Callable[[str, str], Exception]) -> Backlog:
     priorities, channels = scenario.priority_names, scenario.channel_names
+    skills = skill_names(scenario)
     levels = scenario.levels
     start = scenario.start
     seen: dict[str, int] = {}
@@ -298,8 +305,12 @@ def _check(scenario: Scenario, rows: Sequence[BacklogRow], where: Where,
             if name is not None and TIERS.index(name) + 1 not in levels:
                 raise fail(where(k, column), f"must be a tier of the team "
                            f"({', '.join(TIERS[v - 1] for v in levels)}), got {name!r}")
+        if row.skill is not None and row.skill not in skills:
+            raise fail(where(k, "skill"), "must be one of [demand.skills] "
+                       f"({', '.join(skills)}), got {row.skill!r}")
     order = np.argsort(opened, kind="stable")
     rows = [rows[k] for k in order]
+    given = any(r.skill is not None for r in rows)
     return Backlog(
         ids=tuple(r.id for r in rows),
         opened=opened[order],
@@ -311,4 +322,6 @@ def _check(scenario: Scenario, rows: Sequence[BacklogRow], where: Where,
         work_done=np.array([r.work_done for r in rows], dtype=float),
         need=np.array([0 if r.need is None else TIERS.index(r.need) + 1 for r in rows],
                       dtype=np.int8),
+        skill=np.array([-1 if r.skill is None else skills.index(r.skill) for r in rows],
+                       dtype=np.int8) if given else None,
     )

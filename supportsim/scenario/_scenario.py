@@ -30,6 +30,7 @@ from supportsim.calendar import Calendar
 from supportsim.scenario._costs import Costs, check_costs
 from supportsim.scenario._demand import SCENARIO_START, SCENARIO_ZONE, Demand, _check_growth
 from supportsim.scenario._initial import Backlog, Initial, resolve_backlog
+from supportsim.scenario._routing import check_routing
 from supportsim.scenario._schema import (
     BUSINESS_DAY_HOURS,
     MAX_DURATION,
@@ -147,6 +148,7 @@ class Scenario(Section):
         self._check_wave_priorities()
         check_sites(self)
         check_costs(self)
+        check_routing(self)
         base = (info.context or {}).get(_BASE)
         self._backlog = resolve_backlog(self, Path(base) if base is not None else None)
         return self

@@ -373,8 +373,8 @@ def _level_order(tiers: dict[str, Any] | None) -> dict[str, Any] | None:
 class PriorityWork(Section):
     """``[work.priorities.NAME]``: the work of a priority of [priorities] where it differs
     from [work]: `mix` replaces the whole mix; `effort` and `triage` replace the tiers they
-    name and keep [work]'s other tiers. Per-skill overrides (``[work.skills.NAME]``, when
-    they come) are to apply on top: [work], then the priority's, then the skill's.
+    name and keep [work]'s other tiers. A ticket whose skill has its own
+    ``[work.skills.NAME]`` takes that on top: [work], then the priority's, then the skill's.
     """
 
     mix: dict[TierName, Share] | None = Field(
@@ -396,6 +396,21 @@ class PriorityWork(Section):
         return self
 
 
+class SkillWork(PriorityWork):
+    """``[work.skills.NAME]``: the work of a skill of [demand.skills] where it differs from
+    [work], applied after the ticket's priority's (``[work.priorities.NAME]``): the skill's
+    `mix` replaces the whole mix, its `effort` and `triage` the tiers they name; a tier the
+    skill leaves out keeps the priority's (or [work]'s) distribution.
+    """
+
+    mix: dict[TierName, Share] | None = Field(
+        default=None, description="replaces the mix for tickets of this skill")
+    effort: dict[TierName, Distribution] = Field(
+        default_factory=dict, description="replaces work.effort.lN for the tiers named")
+    triage: dict[TierName, Distribution] = Field(
+        default_factory=dict, description="replaces work.triage.lN for the tiers named")
+
+
 class Work(Section):
     """``[work]``: which tier each ticket needs and the effort it takes."""
 
@@ -404,6 +419,9 @@ class Work(Section):
     triage: dict[TierName, Distribution] = Field(default_factory=dict)
     priorities: dict[str, PriorityWork] = Field(
         default_factory=dict, description="overrides of mix, effort and triage per priority")
+    skills: dict[str, SkillWork] | None = Field(
+        default=None, description="overrides of mix, effort and triage per skill of "
+                                  "[demand.skills], applied after the priority's")
 
     @field_validator("mix", "effort", "triage")
     @classmethod
@@ -415,9 +433,12 @@ class Work(Section):
         if not self.mix:
             raise KeyedError("mix", "must give the share of at least one tier", {})
         _check_shares({str(k): v for k, v in self.mix.items()}, "mix")
-        for name in ("", *self.priorities):
-            work = self.for_priority(name) if name else self
-            where = f"priorities.{name}." if name else ""
+        for name in ("", *self.priorities, *(f"/{s}" for s in self.skills or ())):
+            skill = name.startswith("/")
+            work = (self.for_skill(name[1:]) if skill else
+                    self.for_priority(name) if name else self)
+            where = (f"skills.{name[1:]}." if skill else
+                     f"priorities.{name}." if name else "")
             for tier, share in work.mix.items():
                 if share > 0 and tier not in work.effort:
                     raise KeyedError(f"{where}effort.{tier}",
@@ -426,7 +447,17 @@ class Work(Section):
 
     def for_priority(self, name: str) -> Work:
         """The work of priority `name`: [work] with its ``[work.priorities.NAME]`` applied."""
-        override = self.priorities.get(name)
+        return self._with(self.priorities.get(name))
+
+    def for_skill(self, name: str) -> Work:
+        """The work of skill `name`: [work] with its ``[work.skills.NAME]`` applied."""
+        return self._with((self.skills or {}).get(name))
+
+    def then(self, override: PriorityWork | None) -> Work:
+        """This work with `override` (a priority's or a skill's table) applied on top."""
+        return self._with(override)
+
+    def _with(self, override: PriorityWork | None) -> Work:
         if override is None:
             return self
         def merged(base: dict[Any, Any], own: dict[Any, Any]) -> FrozenDict:
@@ -437,10 +468,12 @@ class Work(Section):
             "effort": merged(self.effort, override.effort),
             "triage": merged(self.triage, override.triage),
             "priorities": FrozenDict(),
+            "skills": None,
         })
 
     @property
     def highest_need(self) -> int:
         """Level (1..3) of the highest tier any ticket (of any priority) needs."""
-        mixes = [self.mix, *(p.mix for p in self.priorities.values() if p.mix is not None)]
+        overrides = [*self.priorities.values(), *(self.skills or {}).values()]
+        mixes = [self.mix, *(p.mix for p in overrides if p.mix is not None)]
         return max(TIERS.index(t) + 1 for mix in mixes for t, share in mix.items() if share > 0)

@@ -19,6 +19,8 @@ from supportsim.scenario._schema import (
     DayName,
     KeyedError,
     Section,
+    Share,
+    _check_shares,
     _clock_time,
     clock_hours,
 )
@@ -95,6 +97,10 @@ class Site(Section):
     holiday_shifts: Literal["worked", "off"] = Field(
         default="worked", description="whether rostered shifts starting on a holiday are "
         "worked; business hours are closed on holidays either way")
+    skills: dict[str, Share] | None = Field(
+        default=None, description="share of the tickets raised at this site per skill of "
+        "[demand.skills] (a language), replacing [demand.skills] for them; a channel's own "
+        "shares go first")
 
     @field_validator("business_days")
     @classmethod
@@ -107,6 +113,8 @@ class Site(Section):
     def _check(self) -> Site:
         if self.business_hours is not None:
             CalendarSection(business_hours=self.business_hours)  # close after open
+        if self.skills is not None:
+            _check_shares(dict(self.skills), "skills")
         return self
 
 

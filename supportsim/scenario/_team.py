@@ -6,8 +6,23 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import Discriminator, Field, Tag, field_validator, model_validator
+from pydantic import (
+    Discriminator,
+    Field,
+    SerializerFunctionWrapHandler,
+    Tag,
+    field_validator,
+    model_serializer,
+    model_validator,
+)
 
+from supportsim.scenario._routing import (
+    MAX_SKILL_EFFORT,
+    MAX_SKILLS,
+    MIN_SKILL_EFFORT,
+    Routing,
+    SkillName,
+)
 from supportsim.scenario._schema import (
     DAYS,
     MAX_STAFF,
@@ -72,6 +87,71 @@ def scale_roster(staff: list[int], total: int) -> list[int]:
     return shares
 
 
+def _check_staffing(owner: Tier | AgentGroup) -> None:
+    """`staff` and `hours` of a tier or an agent group agree."""
+    if isinstance(owner.hours, tuple):
+        rostered = sum(s.staff for s in owner.hours)
+        if not owner.hours:
+            raise KeyedError("hours", "must list at least one shift")
+        if rostered > MAX_STAFF:
+            raise KeyedError("hours", f"shifts' staff must sum to <= {MAX_STAFF}, got "
+                             f"{rostered}")
+        if owner.staff is not None and owner.staff != rostered:
+            last = len(owner.hours) - 1
+            raise KeyedError(
+                "staff", f"must equal the sum of the shifts' staff ({rostered}): leave "
+                         f"it out, or set each shift's own staff (hours.0.staff .. "
+                         f"hours.{last}.staff of this tier); an override of the tier's "
+                         f"staff scales the shifts instead", owner.staff
+            )
+    elif owner.staff is None:
+        raise KeyedError("staff", "is required (or give `hours` as a list of shifts)")
+
+
+#: A group's effort multiplier for one skill.
+SkillEffort = Annotated[Real, Field(ge=MIN_SKILL_EFFORT, le=MAX_SKILL_EFFORT)]
+
+
+class AgentGroup(Section):
+    """``[team.tiers.lN.groups.NAME]``: agents of a tier who serve the same skills
+    (skills-based routing; see docs/assumptions.md, "Routing")."""
+
+    skills: tuple[SkillName, ...] = Field(
+        min_length=1, max_length=MAX_SKILLS,
+        description="skills of [demand.skills] the group's agents serve")
+    staff: Count | None = Field(
+        default=None, ge=0, le=MAX_STAFF,
+        description="agents in the group; with `hours` as shifts it may be left out")
+    hours: StaffHours = Field(
+        default="24x7", description="when the group's agents are on duty, as a tier's `hours`")
+    effort: dict[SkillName, SkillEffort] = Field(
+        default_factory=dict,
+        description="effort multiplier per skill the group serves (a second language is "
+                    "slower); in [0.01, 100]; 1 where not given")
+    site: SkillName | None = Field(
+        default=None, description="the site of [sites] whose clock, business hours and "
+                                  "holidays the group's hours follow; not set: the first")
+
+    @model_validator(mode="after")
+    def _check(self) -> AgentGroup:
+        _check_staffing(self)
+        if len(set(self.skills)) != len(self.skills):
+            raise KeyedError("skills", "must name each skill once", list(self.skills))
+        for skill in self.effort:
+            if skill not in self.skills:
+                raise KeyedError(f"effort.{skill}", "names a skill the group does not serve "
+                                 f"(skills = {list(self.skills)})", self.effort[skill])
+        return self
+
+    @property
+    def headcount(self) -> int:
+        """Agents in the group (the shifts' sum when hours is a roster)."""
+        if isinstance(self.hours, tuple):
+            return sum(s.staff for s in self.hours)
+        assert self.staff is not None
+        return self.staff
+
+
 class Tier(Section):
     """``[team.tiers.lN]``: head count and working hours of one tier."""
 
@@ -86,30 +166,41 @@ class Tier(Section):
                     "5, 1, 2, 3, 2, 1")
     hours: StaffHours = "24x7"
 
+    groups: dict[str, AgentGroup] | None = Field(
+        default=None,
+        description="agent groups of the tier (skills-based routing, [team.routing]); "
+                    "with groups the tier sets neither `staff` nor `hours`: each group has "
+                    "its own")
+
     @model_validator(mode="after")
     def _check(self) -> Tier:
-        if isinstance(self.hours, tuple):
-            rostered = sum(s.staff for s in self.hours)
-            if not self.hours:
-                raise KeyedError("hours", "must list at least one shift")
-            if rostered > MAX_STAFF:
-                raise KeyedError("hours", f"shifts' staff must sum to <= {MAX_STAFF}, got "
-                                 f"{rostered}")
-            if self.staff is not None and self.staff != rostered:
-                last = len(self.hours) - 1
-                raise KeyedError(
-                    "staff", f"must equal the sum of the shifts' staff ({rostered}): leave "
-                             f"it out, or set each shift's own staff (hours.0.staff .. "
-                             f"hours.{last}.staff of this tier); an override of the tier's "
-                             f"staff scales the shifts instead", self.staff
-                )
-        elif self.staff is None:
-            raise KeyedError("staff", "is required (or give `hours` as a list of shifts)")
+        if self.groups is not None:
+            if not self.groups:
+                raise KeyedError("groups", "must define at least one group", {})
+            for key in ("staff", "hours"):
+                if key in self.model_fields_set:
+                    raise KeyedError(key, "must be left out when the tier has groups: each "
+                                     "group sets its own staff or hours",
+                                     getattr(self, key))
+            return self
+        _check_staffing(self)
         return self
+
+    @model_serializer(mode="wrap")
+    def _without_own_hours(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        # A tier with groups has no hours of its own: written back without them, so the
+        # dump loads again (and overrides of a group's staff work).
+        out: dict[str, Any] = handler(self)
+        if self.groups is not None:
+            out.pop("hours", None)
+        return out
 
     @property
     def headcount(self) -> int:
-        """Agents in the tier (the shifts' sum when hours is a roster)."""
+        """Agents in the tier (the shifts' sum when hours is a roster; with groups, the
+        groups' sum)."""
+        if self.groups is not None:
+            return sum(group.headcount for group in self.groups.values())
         if isinstance(self.hours, tuple):
             return sum(s.staff for s in self.hours)
         assert self.staff is not None
@@ -164,6 +255,9 @@ class Team(Section):
     # Read only when structure = "swarming" (DESIGN section 4), so a file can carry both
     # structures' settings and switch with one override.
     swarm: Swarm | None = None
+    routing: Routing | None = Field(
+        default=None, description="skills-based routing between agent groups "
+                                  "(team.tiers.lN.groups)")
 
     @field_validator("tiers")
     @classmethod

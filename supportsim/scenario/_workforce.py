@@ -86,6 +86,9 @@ class Departure(Section):
     """``[[workforce.departures]]``: planned leavers, e.g. the outgoing provider's staff."""
 
     tier: TierName = Field(description="tier the leavers work in")
+    group: str | None = Field(
+        default=None, description="agent group of that tier the leavers work in "
+                                  "(team.tiers.lN.groups); not set: any of the tier")
     count: Count = Field(ge=1, le=MAX_STAFF, description="how many leave")
     at: Hours = Field(default=0.0, ge=0, le=MAX_DURATION,
                       description="when the departures start")

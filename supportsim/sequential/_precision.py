@@ -17,6 +17,7 @@ import math
 import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -24,6 +25,7 @@ from scipy import special
 
 from supportsim.analysis import replications_for
 from supportsim.analysis._metric_names import Metric, metric_series, resolve_metric
+from supportsim.report._display import Card, CardDisplay
 from supportsim.results import SimulationResult
 from supportsim.scenario import Scenario
 from supportsim.sequential._auto_warmup import apply_auto_warmup
@@ -62,8 +64,8 @@ class PrecisionTarget:
     met: bool
 
 
-@dataclass(frozen=True)
-class PrecisionReport:
+@dataclass(frozen=True, repr=False)
+class PrecisionReport(CardDisplay):
     """``res.precision``: the targets, what was reached, and the replications it took.
 
     Attributes
@@ -90,6 +92,27 @@ class PrecisionReport:
     def table(self) -> pd.DataFrame:
         """One row per target: ``metric``, ``target``, ``half_width``, ``mean``, ``met``."""
         return pd.DataFrame([t.__dict__ for t in self.targets])
+
+    def _short(self) -> tuple[str, str, list[str]]:
+        return "PrecisionReport", "met" if self.met else "NOT met", [
+            f"{self.replications} replications (pilot {self.pilot}, cap "
+            f"{self.max_replications})",
+            ", ".join(f"{t.metric} ±{t.half_width:.3g}" for t in self.targets)]
+
+    def _card(self) -> Card:
+        """The rich display: the targets, what was reached, the replications it took."""
+        from supportsim.report._blocks import precision_table
+
+        table = precision_table(SimpleNamespace(precision=self))
+        assert table is not None
+        facts = [("precision", "every target met" if self.met else "NOT met: the cap was "
+                  "reached first"),
+                 ("replications", f"{self.replications} (pilot {self.pilot}, cap "
+                                  f"{self.max_replications}; batches "
+                                  f"{', '.join(map(str, self.batches))})"),
+                 ("intervals", f"{self.confidence:.0%} Student t, half-width on the "
+                               "metric's own scale")]
+        return Card("PrecisionReport", "met" if self.met else "NOT met", facts, [table])
 
     def __str__(self) -> str:
         head = (f"precision {'met' if self.met else 'NOT met'} with {self.replications} "

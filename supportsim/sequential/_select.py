@@ -13,6 +13,7 @@ from typing import Any, Literal
 import numpy as np
 
 from supportsim.analysis._metric_names import Metric, metric_series, resolve_metric
+from supportsim.report._display import Card, CardDisplay, Table
 from supportsim.results import SimulationResult
 from supportsim.scenario import Scenario
 from supportsim.sequential._kn import kn_select
@@ -28,7 +29,7 @@ class SelectionWarning(UserWarning):
 
 
 @dataclass(frozen=True)
-class Selection:
+class Selection(CardDisplay):
     """What :func:`select_best` returns.
 
     Attributes
@@ -82,17 +83,27 @@ class Selection:
             out.append((name, self.means[name], self.replications[name], fate))
         return out
 
-    def _repr_html_(self) -> str:
-        from html import escape
+    def _short(self) -> tuple[str, str, list[str]]:
+        return "Selection", self.metric, [f"best {self.best!r}", self.guarantee]
 
-        rows = "".join(f"<tr><td>{escape(name)}</td><td>{mean:.4g}</td><td>{count}</td>"
-                       f"<td>{escape(fate)}</td></tr>"
-                       for name, mean, count, fate in self._rows())
-        return (f"<p><b>Selection on {escape(self.metric)}</b>: best = "
-                f"<b>{escape(self.best)}</b><br>{escape(self.guarantee)}</p>"
-                "<table><thead><tr><th>strategy</th><th>mean (own replications)</th>"
-                f"<th>replications</th><th></th></tr></thead><tbody>{rows}</tbody></table>"
-                f"<p>{self.total_replications} replications in all</p>")
+    def _card(self) -> Card:
+        """The rich display (:class:`supportsim.report._display.CardDisplay`)."""
+        rows = [[name, f"{mean:.4g}", str(count), fate] for name, mean, count, fate
+                in self._rows()]
+        facts = [("best", self.best),
+                 ("metric", f"{self.metric} ({'higher' if self.higher_is_better else 'lower'}"
+                            " is better)"),
+                 ("guarantee", self.guarantee),
+                 ("replications", f"{self.total_replications} in all, first stage "
+                                  f"{self.first_stage} per strategy")]
+        table = Table(["strategy", "mean (own replications)", "replications", "fate"], rows,
+                      "Strategies, the contenders first",
+                      frozenset({"mean (own replications)", "replications"}),
+                      ["" if self.decided else "missed" if name in self.contenders else ""
+                       for name, *_ in self._rows()])
+        notes = [] if self.decided else [
+            "The replications ran out with several strategies in contention: no guarantee."]
+        return Card("Selection", self.metric, facts, [table], notes)
 
     def __repr__(self) -> str:
         lines = [f"Selection on {self.metric} ({'higher' if self.higher_is_better else 'lower'}"
