@@ -1394,6 +1394,10 @@ three ways:
   hour may be taken in English by either desk, so the site that is open takes what the
   closed one left.
 
+Agents in Berlin cost EUR 38 a rostered hour, the Shanghai desk EUR 21 (its own rate,
+`[costs.tiers.l1.groups.shanghai]`: the rollout scenario's assumption of 55 % of
+Berlin's).
+
 The three share the seed and the demand, so replication r sees the very same tickets in
 each (common random numbers) and `ss.compare` can pair them.
 """,
