@@ -132,3 +132,19 @@ def test_a_group_rate_on_a_tier_without_groups_is_refused() -> None:
                        r"agent group the team does not have \(tier l1 has no "
                        r"team\.tiers\.l1\.groups\)"):
         ss.Scenario.from_dict(data)
+
+
+def test_run_prints_a_groups_own_rate_under_its_tier(tmp_path: Path,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    from supportsim.cli import main
+
+    path = tmp_path / "two_sites.toml"
+    ss.Scenario.from_dict(two_sites(hourly=SHANGHAI)).to_toml(path)
+    assert main(["run", str(path)]) == 0
+    out = capsys.readouterr().out
+    lines = out.split("\nCosts", 1)[1].splitlines()
+    at = next(k for k, line in enumerate(lines) if line.split()[:1] == ["l1"])
+    # 84 x 38.37 + 189 x 21.5 = 7,286.58 (staff_l1), of which 189 x 21.5 = 4,063.50.
+    assert lines[at].split()[:2] == ["l1", "7,287"]
+    assert lines[at + 1].split()[:5] == ["of", "which", "sha", "(own", "rate)"]
+    assert lines[at + 1].split()[5] == "4,064"
