@@ -148,3 +148,15 @@ def test_run_prints_a_groups_own_rate_under_its_tier(tmp_path: Path,
     assert lines[at].split()[:2] == ["l1", "7,287"]
     assert lines[at + 1].split()[:5] == ["of", "which", "sha", "(own", "rate)"]
     assert lines[at + 1].split()[5] == "4,064"
+
+
+def test_a_sweep_over_a_groups_rate_compares_its_cost_lower_is_better() -> None:
+    sc = ss.Scenario.from_dict(two_sites(hourly=SHANGHAI))
+    sw = ss.sweep(sc, factors={"costs.tiers.l1.groups.sha.hourly": [SHANGHAI, 30.0]},
+                  replications=2, executor=1, progress=False)
+    assert "cost_staff_l1_sha" in sw.table.columns
+    rows = sw.compare(sw.table["variant"].iloc[0], metrics=("cost_staff_l1_sha",))
+    dearer = rows[rows["metric"] == "cost_staff_l1_sha"]
+    # 189 agent-hours x (30 - 21.5) = 1,606.50 more, in every replication.
+    assert np.abs(dearer["difference"] - 189 * (30.0 - SHANGHAI)).max() < CENT
+    assert (dearer["better"] == dearer["baseline"]).all()
