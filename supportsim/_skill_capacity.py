@@ -7,43 +7,93 @@ holding any of them; if the set's offered load reaches the mean number of those 
 duty, its queues grow (a necessary condition of stability, Hall's condition of the
 routing graph). Each skill's load is taken at the smallest effort multiplier among the
 groups serving it, so the check never warns about a layout that could keep up. Used by
-:mod:`supportsim.capacity`, which raises the :class:`~supportsim.CapacityWarning`.
+:mod:`supportsim.capacity`, which raises the :class:`~supportsim.CapacityWarning`, and by
+``supportsim check``'s agent-group section.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from itertools import combinations
 
+import numpy as np
+
 from supportsim.capacity import _tiered_parts
-from supportsim.demand import expected_arrivals
+from supportsim.demand import expected_arrivals, wave_integrals
 from supportsim.engine._hours import on_duty_hours, staffing_duty_groups
 from supportsim.scenario import Scenario
-from supportsim.scenario._routing import skill_shares
+from supportsim.scenario._routing import DEFAULT_SKILL, skill_names, skill_shares
+from supportsim.scenario._schema import TierName
 
-__all__ = ["skill_overloads"]
+__all__ = ["SkillLoads", "overloaded_sets", "skill_loads", "skill_overloads",
+           "ticket_skill_shares"]
 
 #: Skills up to which every set of skills is checked; above it, each skill alone.
 MAX_SUBSET_SKILLS = 12
 
 
-def skill_overloads(scenario: Scenario) -> list[tuple[str, str]]:
-    """(tier, one-line message) for each smallest set of skills of a tier with agent
-    groups whose offered load reaches the agents on duty serving any of them."""
+@dataclass(frozen=True)
+class SkillLoads:
+    """One tier with agent groups: each group's mean agents on duty and on-duty
+    agent-hours over the horizon (on its site's clock), each skill's offered load."""
+
+    tier: TierName
+    agents: dict[str, float]  # group -> mean agents on duty over the horizon
+    hours: dict[str, float]  # group -> agent-hours on duty over the horizon
+    load: dict[str, float]  # skill -> offered load (Erlangs), skills with tickets only
+
+    def serving(self, scenario: Scenario, skills: tuple[str, ...]) -> list[str]:
+        """The groups holding any of `skills`, in the scenario's order."""
+        groups = scenario.team.tiers[self.tier].groups or {}
+        return [g for g, group in groups.items() if any(s in group.skills for s in skills)]
+
+
+def _shares_at(scenario: Scenario, site: str) -> dict[str, float]:
+    """Each skill's share of the tickets raised at `site` (a channel's own shares first,
+    as tickets are drawn in :func:`supportsim.demand._skills`)."""
+    place = (scenario.sites or {})[site]
+    own = place.skills or scenario.demand.skills or {DEFAULT_SKILL: 1.0}
+    shares = dict.fromkeys(skill_names(scenario), 0.0)
+    for channel in scenario.demand.channels.values():
+        mix = channel.skills or own
+        for name in shares:
+            shares[name] += channel.share * mix.get(name, 0.0)
+    return shares
+
+
+def ticket_skill_shares(scenario: Scenario) -> dict[str, float]:
+    """Each skill's share of the expected tickets over the horizon: the base demand's by
+    :func:`~supportsim.scenario._routing.skill_shares`, a rollout wave's at its site (a
+    wave of Chinese users raises Chinese tickets, whatever the base demand's sites)."""
+    base = skill_shares(scenario)
+    waves = scenario.demand.waves
+    total = expected_arrivals(scenario)
+    if not waves or not any(w.site for w in waves) or total <= 0:
+        return base
+    per_wave = wave_integrals(scenario, np.array([0.0, scenario.horizon]))[:, 0]
+    out = {name: value * (total - float(per_wave.sum())) for name, value in base.items()}
+    for wave, tickets in zip(waves, per_wave.tolist(), strict=True):
+        mix = _shares_at(scenario, wave.site) if wave.site else base
+        for name, value in mix.items():
+            out[name] += value * tickets
+    return {name: value / total for name, value in out.items()}
+
+
+def skill_loads(scenario: Scenario) -> list[SkillLoads]:
+    """:class:`SkillLoads` of each tier with agent groups (none for a swarming team)."""
     if scenario.team.structure != "tiered":
         return []  # swarming: the team-wide view of supportsim.capacity only
-    source = f" ({scenario.source})" if scenario.source else ""
     rate = expected_arrivals(scenario) / scenario.horizon
-    shares = skill_shares(scenario)
-    out: list[tuple[str, str]] = []
+    shares = ticket_skill_shares(scenario)
+    out = []
     for level, (name, tier) in zip(scenario.levels, scenario.team.tiers.items(), strict=True):
         if tier.groups is None:
             continue
         groups = tier.groups
         # Each group on its own site's clock (its hours there: holidays, time zone).
-        agents = {g: sum(d.size * on_duty_hours(d, scenario.horizon)
-                         for d in staffing_duty_groups(scenario, group, group.site)
-                         ) / scenario.horizon
-                  for g, group in groups.items()}
+        hours = {g: sum(d.size * on_duty_hours(d, scenario.horizon)
+                        for d in staffing_duty_groups(scenario, group, group.site))
+                 for g, group in groups.items()}
         load = {}
         for skill, share in shares.items():
             holders = [group for group in groups.values() if skill in group.skills]
@@ -52,23 +102,42 @@ def skill_overloads(scenario: Scenario) -> list[tuple[str, str]]:
             factor = min(group.effort.get(skill, 1.0) for group in holders)
             work = sum(s * m for s, m, _ in _tiered_parts(scenario, level, name, skill))
             load[skill] = rate * share * work * factor
-        skills = [s for s, value in load.items() if value > 0]
+        out.append(SkillLoads(name, {g: h / scenario.horizon for g, h in hours.items()},
+                              hours, load))
+    return out
+
+
+def overloaded_sets(scenario: Scenario, loads: list[SkillLoads] | None = None
+                    ) -> list[tuple[SkillLoads, tuple[str, ...], float, float]]:
+    """(tier's loads, skills, offered load, agents on duty serving them) for each smallest
+    set of skills of a tier with agent groups whose load reaches those agents."""
+    out = []
+    for tier in skill_loads(scenario) if loads is None else loads:
+        skills = [s for s, value in tier.load.items() if value > 0]
         sizes = range(1, len(skills) + 1) if len(skills) <= MAX_SUBSET_SKILLS else [1]
         found: list[set[str]] = []
         for size in sizes:
             for chosen in combinations(skills, size):
                 if any(smaller <= set(chosen) for smaller in found):
                     continue  # a smaller set already explains it
-                serving = [g for g, group in groups.items()
-                           if any(s in group.skills for s in chosen)]
-                offered = sum(load[s] for s in chosen)
-                capacity = sum(agents[g] for g in serving)
+                offered = sum(tier.load[s] for s in chosen)
+                capacity = sum(tier.agents[g] for g in tier.serving(scenario, chosen))
                 if offered >= capacity:
                     found.append(set(chosen))
-                    what = "skill" if size == 1 else "skills"
-                    out.append((name, (
-                        f"team.tiers.{name}.groups: offered load of {what} "
-                        f"{', '.join(chosen)} {offered:.2f} Erlangs >= {capacity:.2f} agents "
-                        f"on duty on average in the groups serving them "
-                        f"({', '.join(serving)}); their queue will grow{source}")))
+                    out.append((tier, chosen, offered, capacity))
+    return out
+
+
+def skill_overloads(scenario: Scenario) -> list[tuple[str, str]]:
+    """(tier, one-line message) for each smallest set of skills of a tier with agent
+    groups whose offered load reaches the agents on duty serving any of them."""
+    source = f" ({scenario.source})" if scenario.source else ""
+    out: list[tuple[str, str]] = []
+    for tier, chosen, offered, capacity in overloaded_sets(scenario):
+        what = "skill" if len(chosen) == 1 else "skills"
+        out.append((tier.tier, (
+            f"team.tiers.{tier.tier}.groups: offered load of {what} "
+            f"{', '.join(chosen)} {offered:.2f} Erlangs >= {capacity:.2f} agents "
+            f"on duty on average in the groups serving them "
+            f"({', '.join(tier.serving(scenario, chosen))}); their queue will grow{source}")))
     return out

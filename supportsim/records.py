@@ -178,7 +178,8 @@ def _timeline(scenario: Scenario, runs: list[Run]) -> pd.DataFrame:
 
 
 def _group_timeline(scenario: Scenario, rec: ReplicationRecord) -> dict[str, np.ndarray]:
-    """Per agent group ``busy_lN_GROUP`` and ``on_duty_lN_GROUP``, per skill at each tier
+    """Per agent group ``busy_lN_GROUP``, ``on_duty_lN_GROUP`` and ``overtime_lN_GROUP``,
+    per skill at each tier
     with groups ``queued_lN_SKILL`` (nothing for a scenario without groups)."""
     if not rec.group_names:
         return {}
@@ -187,6 +188,7 @@ def _group_timeline(scenario: Scenario, rec: ReplicationRecord) -> dict[str, np.
                                           strict=True)):
         columns[f"busy_{TIERS[level - 1]}_{name}"] = rec.group_busy[:, k]
         columns[f"on_duty_{TIERS[level - 1]}_{name}"] = rec.group_on_duty[:, k]
+        columns[f"overtime_{TIERS[level - 1]}_{name}"] = rec.group_overtime[:, k]
     skills = skill_names(scenario)
     grouped = {int(level) for level in rec.group_tier.tolist()}
     # A swarming desk's skill queues are its one queue's, counted at the lowest tier.

@@ -413,9 +413,11 @@ class SimulationResult:
         return time_percentiles(self.tickets, self.scenario, q, by_replication=by_replication,
                                 clock=cast(Literal["wall", "sla"], clock))
 
-    def utilisation_over_time(self, period: float = 24.0) -> pd.DataFrame:
-        """Busy over paid (on-duty plus overtime) agent-hours per replication x tier x period
-        (:func:`supportsim.analysis.utilisation_over_time`)."""
+    def utilisation_over_time(self, period: float = 24.0, *, groups: bool = False,
+                              sites: bool = False) -> pd.DataFrame:
+        """Busy over paid (on-duty plus overtime) agent-hours per replication x tier (or
+        agent group, or site) x period (:func:`supportsim.analysis.utilisation_over_time`)."""
         from supportsim.analysis import utilisation_over_time
 
-        return utilisation_over_time(self.timeline, self.scenario, period=period)
+        return utilisation_over_time(self.timeline, self.scenario, period=period,
+                                     groups=groups, sites=sites)

@@ -8,7 +8,8 @@ was kept of the ticket table (``simulate(..., tickets="drop")``).
 
 Rules (docs/results.md, "Costs"):
 
-- an agent is paid the tier's ``hourly`` for every hour on duty (the staff table's
+- an agent is paid its tier's ``hourly`` (its group's, where ``costs.tiers.lN.groups.NAME``
+  gives the group its own) for every hour on duty (the staff table's
   ``on_duty_time``: rostered and present, busy or idle) and at the same rate for overtime
   (``overtime_time``: finishing the ticket in hand after the shift), reported apart;
 - a reserve agent is paid only while called in and on duty, and while finishing its last
@@ -99,8 +100,11 @@ def replication_costs(
     -------
     DataFrame
         One row per replication: ``replication``; money in the scenario's currency:
-        ``staff_lN`` per tier of the team (hours on duty x hourly), ``staff`` (their
-        sum), ``overtime``, ``reserve``, ``hiring``, ``penalties``, ``total`` (the sum of
+        ``staff_lN`` per tier of the team (hours on duty x hourly, each agent at its
+        group's own rate where ``costs.tiers.lN.groups.NAME`` sets one), then
+        ``staff_lN_GROUP`` for each group with its own rate (its part of ``staff_lN``),
+        ``staff`` (the sum of the ``staff_lN``), ``overtime``, ``reserve``, ``hiring``,
+        ``penalties``, ``total`` (the sum of
         staff, overtime, reserve, hiring and penalties) and ``per_resolved_ticket``
         (total / resolved_tickets); counts: ``joiners``, ``missed_response``,
         ``missed_resolution`` and ``resolved_tickets``.
@@ -120,9 +124,16 @@ def replication_costs(
                                                scenario.workforce.reserve is not None) else None
     premium = costs.reserve_premium if mode in ("surge", "backfill") else 1.0
     level = staff["tier"].to_numpy(dtype=np.int64)
+    group = (staff["group"].astype(str).to_numpy() if "group" in staff.columns
+             else np.full(len(staff), "", dtype=object))
     rate = np.zeros(len(staff))
+    own: list[tuple[str, str, np.ndarray]] = []  # (tier, group, its rows) with own rates
     for name, tier in costs.tiers.items():
         rate[level == TIERS.index(name) + 1] = tier.hourly
+        for group_name, group_cost in tier.groups.items():
+            rows = (level == TIERS.index(name) + 1) & (group == group_name)
+            rate[rows] = group_cost.hourly
+            own.append((name, group_name, rows))
     on_duty = staff["on_duty_time"].to_numpy(dtype=float)
     overtime = staff["overtime_time"].to_numpy(dtype=float)
     rep = staff["replication"].to_numpy()
@@ -134,6 +145,8 @@ def replication_costs(
     for name in scenario.team.tiers:
         out[f"staff_{name}"] = per_replication(on_duty * rate,
                                                ~reserve & (level == TIERS.index(name) + 1))
+    for priced, group_name, rows in own:
+        out[f"staff_{priced}_{group_name}"] = per_replication(on_duty * rate, ~reserve & rows)
     out["staff"] = out[[f"staff_{name}" for name in scenario.team.tiers]].sum(axis=1)
     out["overtime"] = per_replication(overtime * rate, ~reserve)
     out["reserve"] = per_replication((on_duty + overtime) * rate * premium, reserve)

@@ -53,12 +53,22 @@ def costs_section(result: SimulationResult) -> str | None:
     """The Costs block, or None when the scenario has no ``[costs]``."""
     import pandas as pd
 
+    from supportsim.scenario._schema import TIERS
+
     costs = result.scenario.costs
     if costs is None:
         return None
     table = result.cost_table().set_index("item")
-    tiers = [c for c in table.index if c.startswith("staff_")]
-    labels = {**{c: f"  {c.removeprefix('staff_')}" for c in tiers}, **_ITEMS}
+    names = [TIERS[level - 1] for level in result.scenario.levels]
+    tiers = []
+    labels = dict(_ITEMS)
+    for tier in names:
+        tiers.append(f"staff_{tier}")
+        labels[f"staff_{tier}"] = f"  {tier}"
+        # A group with its own rate ([costs.tiers.lN.groups.NAME]): part of its tier's.
+        for group in costs.tiers[tier].groups if tier in costs.tiers else ():
+            tiers.append(f"staff_{tier}_{group}")
+            labels[f"staff_{tier}_{group}"] = f"    of which {group} (own rate)"
     order = ["staff", *tiers, *(c for c in _ITEMS if c != "staff")]
 
     def cell(item: str) -> str:

@@ -63,6 +63,60 @@ def _loads_section(result: CheckResult) -> str:
             + _table(rows))
 
 
+def _groups_section(result: CheckResult) -> str:
+    """Tiers with agent groups: each group (site, skills, staff, on-duty hours on its
+    site's clock), then the offered load of each skill, and of each set of skills that
+    outgrows the groups serving it, against their agents; empty without groups."""
+    import pandas as pd
+
+    from supportsim._skill_capacity import overloaded_sets, skill_loads
+
+    scenario = result.scenario
+    loads = skill_loads(scenario)
+    if not loads:
+        return ""
+    weeks = scenario.horizon / 168.0
+    groups = []
+    for tier in loads:
+        for name, group in (scenario.team.tiers[tier.tier].groups or {}).items():
+            skills = ", ".join(f"{s} x{group.effort[s]:g}" if s in group.effort else s
+                               for s in group.skills)
+            if isinstance(group.hours, tuple):
+                staff = (f"{group.headcount} (" + ", ".join(
+                    f"{shift.name or f'{shift.start:%H:%M}-{shift.end:%H:%M}'} {shift.staff}"
+                    for shift in group.hours) + ")")
+            else:
+                staff = f"{group.headcount} ({group.hours})"
+            groups.append({"tier": tier.tier, "group": name,
+                           "site": group.site or scenario.site_names[0], "skills": skills,
+                           "staff (hours)": staff,
+                           "on duty h/week": f"{tier.hours[name] / weeks:,.1f}",
+                           "on duty": f"{tier.agents[name]:.2f}"})
+    rows = []
+    short = overloaded_sets(scenario, loads)
+    for tier in loads:
+        sets: list[tuple[tuple[str, ...], float, float]] = [
+            ((skill,), value, sum(tier.agents[g] for g in tier.serving(scenario, (skill,))))
+            for skill, value in tier.load.items()]
+        sets += [(chosen, offered, capacity) for t, chosen, offered, capacity in short
+                 if t is tier and len(chosen) > 1]
+        for chosen, offered, capacity in sets:
+            rows.append({"tier": tier.tier, "skills": ", ".join(chosen),
+                         "offered load": f"{offered:.2f} Erl",
+                         "groups serving": ", ".join(tier.serving(scenario, chosen)),
+                         "on duty": f"{capacity:.2f}",
+                         "utilisation": ("nobody on duty" if capacity <= 0
+                                         else _share(offered / capacity).strip()),
+                         "": "<- short: its queue grows" if offered >= capacity else ""})
+    return ("Agent groups (each on its site's clock: time zone, business days, holidays; "
+            "on duty = mean agents\non duty over the horizon, h/week = agent-hours on duty "
+            "per week)\n" + _table(pd.DataFrame(groups))
+            + "\n\nLoad per skill (offered load at the fastest serving group's effort "
+            "against the mean agents on\nduty in the groups holding it; a set of skills "
+            "is listed where together they outgrow their groups)\n"
+            + _table(pd.DataFrame(rows)))
+
+
 def _peaks_section(result: CheckResult) -> str:
     """Offered load in the busiest hour, day and week against the agents rostered then."""
     import pandas as pd
@@ -212,9 +266,9 @@ def _retrials_section(result: CheckResult) -> str:
             "from the first arrival)")
 
 
-SECTIONS: list[Section] = [_loads_section, _peaks_section, _demand_section, _size_section,
-                           _priorities_section, _queue_order_section, _retrials_section,
-                           _waves_section, _backlog_section]
+SECTIONS: list[Section] = [_loads_section, _groups_section, _peaks_section, _demand_section,
+                           _size_section, _priorities_section, _queue_order_section,
+                           _retrials_section, _waves_section, _backlog_section]
 
 
 def _check(args: argparse.Namespace) -> int:

@@ -58,6 +58,7 @@ class ReplicationRecord:
     group_names: list[str]
     group_busy: np.ndarray  # (steps, groups)
     group_on_duty: np.ndarray  # (steps, groups)
+    group_overtime: np.ndarray  # (steps, groups): off duty, finishing the ticket in hand
     skill_queued: np.ndarray  # (steps, tiers * skills): waiting per tier and skill
 
     @classmethod
@@ -120,7 +121,8 @@ def _groups(desk: Desk) -> dict[str, Any]:
         none = np.zeros((steps, 0), dtype=np.int32)
         return {"agent_group": [""] * len(desk.agent_tier),
                 "group_tier": np.zeros(0, dtype=np.int8), "group_names": [],
-                "group_busy": none, "group_on_duty": none, "skill_queued": none}
+                "group_busy": none, "group_on_duty": none, "group_overtime": none,
+                "skill_queued": none}
     named = [p for p, name in enumerate(names) if name]
     tiers = np.asarray(desk.levels, dtype=np.int8)[np.asarray(desk.team_tier, dtype=np.intp)]  # type: ignore[attr-defined]
     return {
@@ -129,6 +131,7 @@ def _groups(desk: Desk) -> dict[str, Any]:
         "group_names": [names[p] for p in named],
         "group_busy": desk.snapshot_team_busy[:, named],  # type: ignore[attr-defined]
         "group_on_duty": desk.snapshot_team_on_duty[:, named],  # type: ignore[attr-defined]
+        "group_overtime": desk.snapshot_team_overtime[:, named],  # type: ignore[attr-defined]
         "skill_queued": desk.snapshot_skill_queued,  # type: ignore[attr-defined]
     }
 

@@ -393,16 +393,21 @@ class Teams(_Base):
         super()._snapshot(event)
         busy = [0] * len(self.team_tier)
         on = [0] * len(self.team_tier)
+        # Off duty with a ticket in hand: finishing it (the tiers' overtime, per group).
+        over = [0] * len(self.team_tier)
         for a, p in enumerate(self.agent_team):
-            busy[p] += self.agent_ticket[a] >= 0
+            working = self.agent_ticket[a] >= 0
+            busy[p] += working
             on[p] += self.agent_on[a]
-        self.team_shots.append((*busy, *on, *self.queued))
+            over[p] += working and not self.agent_on[a]
+        self.team_shots.append((*busy, *on, *over, *self.queued))
 
     def run(self) -> None:
         super().run()
         teams = len(self.team_tier)
         shots = np.array(self.team_shots, dtype=np.int32).reshape(
-            -1, 2 * teams + len(self.queued))
+            -1, 3 * teams + len(self.queued))
         self.snapshot_team_busy = shots[:, :teams]
         self.snapshot_team_on_duty = shots[:, teams:2 * teams]
-        self.snapshot_skill_queued = shots[:, 2 * teams:]
+        self.snapshot_team_overtime = shots[:, 2 * teams:3 * teams]
+        self.snapshot_skill_queued = shots[:, 3 * teams:]

@@ -1,4 +1,5 @@
-"""Figures over time: backlog with the agents on duty, and utilisation per tier."""
+"""Figures over time: backlog with the agents on duty, and utilisation per tier (or per
+agent group, or per site)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter
 
+from supportsim.analysis._utilisation import _units
 from supportsim.plot._common import (
     _TIER_COLOURS,
     _figure,
@@ -82,7 +84,8 @@ MIN_PAID_SHARE = 0.25
 
 def _tier_utilisation(timeline: pd.DataFrame, name: str, window: int) -> tuple[
         pd.Series, pd.Series]:
-    """Hourly and rolling utilisation of one tier, each the mean across replications.
+    """Hourly and rolling utilisation of one tier (or group ``lN_GROUP``, site
+    ``site_NAME``, or the whole desk for ``""``), each the mean across replications.
 
     Utilisation is busy over paid agents: on duty plus those finishing a ticket after
     their duty ended (overtime), so it never exceeds 100 %. The rolling value is a ratio
@@ -90,8 +93,9 @@ def _tier_utilisation(timeline: pd.DataFrame, name: str, window: int) -> tuple[
     not a mean of hourly ratios, drawn where the window holds at least `MIN_PAID_SHARE`
     of a typical window's paid hours.
     """
-    busy = _wide(timeline, f"busy_{name}")
-    duty = _wide(timeline, f"on_duty_{name}") + _wide(timeline, f"overtime_{name}")
+    suffix = f"_{name}" if name else ""
+    busy = _wide(timeline, f"busy{suffix}")
+    duty = _wide(timeline, f"on_duty{suffix}") + _wide(timeline, f"overtime{suffix}")
     staffed = duty > 0
     hourly = (busy / duty.where(staffed)).mean(axis=1)
     busy_sum = busy.where(staffed, 0.0).rolling(window, center=True, min_periods=1).sum()
@@ -105,7 +109,7 @@ def _tier_utilisation(timeline: pd.DataFrame, name: str, window: int) -> tuple[
 
 
 def utilisation(result: SimulationResult, *, window: float = 24.0,
-                dates: bool = True) -> Figure:
+                dates: bool = True, groups: bool = False, sites: bool = False) -> Figure:
     """Busy agents over paid agents (on duty plus overtime) per tier, over time.
 
     Parameters
@@ -115,6 +119,12 @@ def utilisation(result: SimulationResult, *, window: float = 24.0,
         Hours of the centred rolling window of the bold lines; 1 shows hourly values only.
     dates : bool, default True
         Calendar dates on the time axis; False shows days since the start.
+    groups : bool, default False
+        One line per agent group (``team.tiers.lN.groups``; a tier without groups keeps
+        its line), from the timeline's ``busy_lN_GROUP`` columns.
+    sites : bool, default False
+        One line per site agents work at (``busy_site_NAME``), agents of every tier.
+        With `groups` too, each group's line is labelled with its site.
 
     Returns
     -------
@@ -131,23 +141,36 @@ def utilisation(result: SimulationResult, *, window: float = 24.0,
     ax = fig.subplots()
     _shade_events(ax, result, dates, label=True)
     top = 1.05
-    for name in _tiers(result):
-        hourly, rolling = _tier_utilisation(result.timeline, name, steps)
+    lines: list[tuple[str, str, str | None]]
+    if groups or sites:
+        units = _units(result.timeline, result.scenario, groups, sites)
+        lines = [(unit["suffix"], _unit_label(unit, groups, sites), f"C{k % 10}")
+                 for k, unit in enumerate(units)]
+    else:
+        lines = [(name, name, _TIER_COLOURS.get(name)) for name in _tiers(result)]
+    for column, label, colour in lines:
+        hourly, rolling = _tier_utilisation(result.timeline, column, steps)
         x = _time_values(result, hourly.index.to_numpy(), dates)
-        colour = _TIER_COLOURS.get(name)
         if steps > 1:
             ax.plot(x, hourly, color=colour, lw=0.4, alpha=0.25)
-            ax.plot(x, rolling, color=colour, lw=1.5, label=f"{name} ({steps} h rolling)")
+            ax.plot(x, rolling, color=colour, lw=1.5, label=f"{label} ({steps} h rolling)")
         else:
-            ax.plot(x, hourly, color=colour, lw=0.8, label=f"{name} (hourly)")
+            ax.plot(x, hourly, color=colour, lw=0.8, label=f"{label} (hourly)")
     ax.axhline(1.0, color="0.3", lw=0.8, ls="--", label="all paid agents busy")
     ax.yaxis.set_major_formatter(PercentFormatter(1.0))
     ax.set_ylim(0, top)
     ax.set_ylabel("utilisation [%]\n(busy / on duty + overtime)")
-    title(ax, f"Utilisation per tier — {result.scenario.name}",
+    per = "agent group" if groups else "site" if sites else "tier"
+    title(ax, f"Utilisation per {per} — {result.scenario.name}",
           f"mean of {_replication_note(result)}")
     _format_time_axis(ax, result, dates)
     _outside_legend(ax)
     return fig
 
 
+def _unit_label(unit: dict[str, str], groups: bool, sites: bool) -> str:
+    """A line's legend label: ``l1 chinese`` (``@ shanghai`` with `sites`), or the site."""
+    if not groups:
+        return unit["site"]
+    label = f"{unit['tier']} {unit['group']}".rstrip()
+    return f"{label} @ {unit['site']}" if sites else label

@@ -8,9 +8,9 @@ without ``[costs]``).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from pydantic import Field, field_validator
+from pydantic import Field, SerializerFunctionWrapHandler, field_validator, model_serializer
 
 from supportsim.scenario._schema import KeyedError, Real, Section, TierName
 from supportsim.scenario._validation import _did_you_mean
@@ -18,7 +18,7 @@ from supportsim.scenario._validation import _did_you_mean
 if TYPE_CHECKING:
     from supportsim.scenario._scenario import Scenario
 
-__all__ = ["Costs", "Penalty", "TierCost", "check_costs"]
+__all__ = ["Costs", "GroupCost", "Penalty", "TierCost", "check_costs"]
 
 #: Highest loaded cost of an agent-hour: far above any desk (a senior consultant's day
 #: rate is a few thousand); beyond it a typo (an annual salary as hourly) is likelier.
@@ -31,6 +31,16 @@ MAX_PREMIUM = 10.0
 MAX_CURRENCY = 8
 
 
+class GroupCost(Section):
+    """``[costs.tiers.lN.groups.NAME]``: an agent group's own loaded hourly cost (a group
+    at a lower-cost site), in place of its tier's."""
+
+    hourly: Real = Field(
+        ge=0, le=MAX_HOURLY,
+        description="loaded cost per rostered hour on duty of the group's agents, in "
+                    "place of the tier's hourly (on duty, overtime and reserve hours alike)")
+
+
 class TierCost(Section):
     """``[costs.tiers.lN]``: the loaded cost of one agent-hour of the tier."""
 
@@ -39,6 +49,19 @@ class TierCost(Section):
         description="loaded cost per rostered hour on duty (salary, overheads, tools), "
                     "paid whether the agent is busy or idle; overtime (finishing the "
                     "ticket in hand after the shift) is paid at the same rate")
+    groups: dict[str, GroupCost] = Field(
+        default_factory=dict,
+        description="own hourly cost of agent groups of the tier "
+                    "(team.tiers.lN.groups.NAME); a group left out costs the tier's hourly")
+
+    @model_serializer(mode="wrap")
+    def _dump(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        # A tier without group rates dumps as before they existed, so the fingerprints of
+        # scenarios without them (sweep stores, caches) do not change.
+        data: dict[str, Any] = handler(self)
+        if not self.groups:
+            data.pop("groups", None)
+        return data
 
 
 class Penalty(Section):
@@ -88,8 +111,8 @@ class Costs(Section):
 def check_costs(scenario: Scenario) -> None:
     """The rules of ``[costs]`` that involve other sections (a :class:`KeyedError`).
 
-    Every tier of the team has an hourly cost and no other tier has one; penalties name
-    priorities of ``[priorities]``.
+    Every tier of the team has an hourly cost and no other tier has one; a group's own
+    cost names an agent group of its tier; penalties name priorities of ``[priorities]``.
     """
     costs = scenario.costs
     if costs is None:
@@ -103,6 +126,15 @@ def check_costs(scenario: Scenario) -> None:
         if tier not in costs.tiers:
             raise KeyedError(f"costs.tiers.{tier}", f"is required: the team has tier {tier}, "
                              "and [costs] needs the hourly cost of every tier")
+    for tier, priced_tier in costs.tiers.items():
+        groups = list(scenario.team.tiers[tier].groups or ())
+        for group in priced_tier.groups:
+            if group not in groups:
+                held = (f"(groups of {tier}: {', '.join(groups)})" if groups else
+                        f"(tier {tier} has no team.tiers.{tier}.groups)")
+                raise KeyedError(f"costs.tiers.{tier}.groups.{group}",
+                                 f"names an agent group the team does not have {held}"
+                                 + _did_you_mean(group, groups), group)
     for name in costs.penalties:
         if name not in scenario.priorities:
             raise KeyedError(f"costs.penalties.{name}", "is not a priority of [priorities]"

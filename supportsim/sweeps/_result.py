@@ -349,7 +349,9 @@ class SweepResult:
         shares = out["metric"].astype(str).map(lambda m: _scale(m) == "logit").to_numpy(bool)
         out.loc[shares, "low"] = out.loc[shares, "low"].clip(lower=-1.0)
         out.loc[shares, "high"] = out.loc[shares, "high"].clip(upper=1.0)
-        higher = out["metric"].astype(str).map(_DIRECTION)
+        # A group's own-rate staff cost (cost_staff_lN_GROUP) is a cost too: lower is better.
+        higher = out["metric"].astype(str).map(lambda m: _DIRECTION.get(
+            m, False if m.startswith("cost_staff_") else None))
         up, down = out["low"] > 0, out["high"] < 0
         variant_wins = (up & (higher == True)) | (down & (higher == False))  # noqa: E712
         baseline_wins = (down & (higher == True)) | (up & (higher == False))  # noqa: E712
