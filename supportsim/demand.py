@@ -497,11 +497,6 @@ def _skills(scenario: Scenario, rng: Callable[[], np.random.Generator],
             mine = channel == c
             skill[mine] = _choose([spec.skills.get(name, 0.0) for name in names],
                                   uniforms[mine])
-    for k, spot in enumerate((scenario.sites or {}).values()):
-        if spot.skills and site is not None:
-            mine = site == k
-            skill[mine] = _choose([spot.skills.get(name, 0.0) for name in names],
-                                  uniforms[mine])
     return skill
 
 
