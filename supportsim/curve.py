@@ -9,8 +9,7 @@ import numpy as np
 import pandas as pd
 
 from supportsim._errors import ScenarioError
-from supportsim._site_clocks import site_offsets
-from supportsim.demand import (
+from supportsim._rates import (
     GROWTH_PERIOD,
     HOURS_PER_WEEK,
     _dips_below_zero,
@@ -20,6 +19,7 @@ from supportsim.demand import (
     wave_rates,
     weekly_profile,
 )
+from supportsim._site_clocks import site_offsets
 from supportsim.scenario import Scenario
 from supportsim.waves import Term, integrate, with_bursts
 

@@ -173,7 +173,7 @@ def _linear_terms(wave: Wave, amount: float) -> list[Term]:
 def with_bursts(terms: Sequence[Term], bursts: Sequence[Burst]) -> list[Term]:
     """The terms times ``1 + sum of (multiplier - 1) * shape`` of the bursts.
 
-    Exact as long as that factor stays >= 0 (see ``demand._dips_below_zero``).
+    Exact as long as that factor stays >= 0 (see ``supportsim._rates._dips_below_zero``).
     """
     out = list(terms)
     for burst in bursts:

@@ -20,9 +20,9 @@ import pandas as pd
 import pytest
 
 import supportsim as ss
+from supportsim._rates import _OFFICE_DAILY, _OFFICE_HOURLY
 from supportsim.calibrate import CalibrationResult, CalibrationWarning
 from supportsim.cli import main
-from supportsim.demand import _OFFICE_DAILY, _OFFICE_HOURLY
 from tests.support import Z
 
 RATE, MEAN, CV = 6.0, 3.0, 1.5  # tickets/h; effort mean (h) and coefficient of variation
