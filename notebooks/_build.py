@@ -1368,8 +1368,15 @@ DECISIONS = {"team.tiers.l1.staff": (8, 18), "team.tiers.l2.staff": (8, 14),
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", ss.CapacityWarning)
     plan = ss.plan(desk, TARGETS, decisions=DECISIONS, seed=1)
-print(plan.values, f"cost {plan.cost:,.0f} EUR per 12 weeks, verified on fresh seeds: "
-      f"{plan.verified}; {len(plan.trace)} plans, {plan.replications} replications")
+plan""",
+    """md:
+The plan shows its head counts against today's, its cost per 12 weeks with an interval,
+each target on the fresh seeds with its lower bound and verdict, and how much was
+simulated. `repr(plan)` is one line, and `plan.attainment()` is the targets table as a
+DataFrame:
+""",
+    """\
+print(repr(plan))
 plan.attainment()""",
     """md:
 The plan on the frontier: simulated on the same seeds as the strategies, it joins them.
@@ -1408,9 +1415,7 @@ catalogue = (
        {"name": "night", "start": "19:00", "length": 12}]
 )
 rota = ss.roster(curve, catalogue, costs=COSTS["tiers"]["l1"]["hourly"])
-print(f"{rota.shifts['staff'].sum()} shift slots, {rota.cost:,.0f} EUR a week, "
-      f"{len(rota.uncovered)} hours short")
-rota.shifts[["name", "start", "end", "days", "staff", "cost"]]""",
+rota""",
     """\
 import matplotlib.pyplot as plt
 

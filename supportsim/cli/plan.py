@@ -22,7 +22,6 @@ from supportsim.cli._common import (
     _load,
     _positive_int,
     _seed,
-    _share,
     _table,
     _warnings_to_stderr,
     check_output,
@@ -100,28 +99,30 @@ def register(commands: Any) -> None:
 
 
 def report(result: Any) -> str:
-    """The text printed for a plan: values, cost, and the targets on fresh seeds."""
+    """The text printed for a plan: what its notebook card shows (values against the
+    scenario's, cost with its interval, the targets on fresh seeds), as text."""
     import pandas as pd
 
-    values = pd.DataFrame({"decision": list(result.values),
-                           "value": [str(v) for v in result.values.values()]})
-    met = result.attainment()
-    sla = pd.DataFrame({
-        "target": met["target"],
-        "level": [f"{v:.1%}" for v in met["level"]],
-        "attainment (lower bound)": [f"{_share(a).strip()} ({lo:.1%})"
-                                     for a, lo in zip(met["attainment"], met["low"],
-                                                      strict=True)],
-        "met": ["yes" if m else "NO" for m in met["met"]],
-    })
-    unit = "paid agent-hours" if result.scenario.to_dict().get("costs") is None else (
-        result.scenario.to_dict()["costs"].get("currency", ""))
+    from supportsim.planning._display import (
+        cost_text,
+        decision_rows,
+        search_text,
+        target_rows,
+        verdict_text,
+    )
+
+    values = pd.DataFrame(decision_rows(result),
+                          columns=["decision", "plan", "scenario", "change"])
+    rows, _ = target_rows(result)
+    sla = pd.DataFrame(rows, columns=["target", "level",
+                                      f"attainment [{result.confidence:.0%} CI]",
+                                      "lower bound", "verdict"])
     return "\n\n".join([
         f"Plan\n{_table(values)}",
-        f"Cost: {result.cost:,.2f} {unit} per replication (mean on fresh seeds)",
-        "Targets on fresh seeds (not those searched)\n" + _table(sla),
-        f"{len(result.trace)} plans evaluated, {result.replications} replications simulated"
-        + ("" if result.verified else "; the plan misses a target on fresh seeds"),
+        f"Cost: {cost_text(result)}",
+        "Targets on fresh seeds (met when the lower bound reaches the level)\n"
+        + _table(sla),
+        f"Verified: {verdict_text(result)}\n{search_text(result)}",
     ])
 
 

@@ -34,8 +34,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
+from supportsim.planning._display import value_of
 from supportsim.planning._evaluate import Evaluation, Evaluator, Point
 from supportsim.planning._targets import (
     Decision,
@@ -45,6 +47,7 @@ from supportsim.planning._targets import (
     parse_targets,
     targets_text,
 )
+from supportsim.report._display import Card, CardDisplay
 from supportsim.scenario import Scenario
 
 __all__ = ["Plan", "PlanError", "PlanWarning", "lower_bounds", "plan"]
@@ -58,8 +61,8 @@ class PlanWarning(UserWarning):
     """The plan found on the search seeds missed a target on the fresh seeds."""
 
 
-@dataclass
-class Plan:
+@dataclass(repr=False)  # the short repr of CardDisplay, not the dataclass's
+class Plan(CardDisplay):
     """What :func:`plan` returns.
 
     Attributes
@@ -83,6 +86,15 @@ class Plan:
     replications : int
         Replications simulated in all (search and verification).
     targets : list of Target
+    costs : ndarray
+        Cost of each verification replication (``cost`` is their mean).
+    baseline : dict
+        The decisions' values in the input scenario (None where it does not write one).
+    confidence : float
+        Of the intervals the targets were judged on.
+
+    In a notebook a plan shows as a card (values against the scenario's, cost with its
+    interval, the targets met or missed on fresh seeds); ``repr`` is one line.
     """
 
     values: dict[str, Any]
@@ -93,17 +105,32 @@ class Plan:
     verified: bool
     replications: int
     targets: list[Target] = field(repr=False)
+    costs: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    baseline: dict[str, Any] = field(default_factory=dict)
+    confidence: float = 0.95
+
+    def _short(self) -> tuple[str, str, list[str]]:
+        from supportsim.planning._display import plan_short
+
+        return plan_short(self)
+
+    def _card(self) -> Card:
+        from supportsim.planning._display import plan_card
+
+        return plan_card(self)
 
     def attainment(self) -> pd.DataFrame:
-        """Per target: ``target`` (``P1.response``), ``level``, ``attainment`` and ``low``
-        on the verification seeds, and ``met`` (low >= level)."""
+        """Per target: ``target`` (``P1.response``), ``level``, ``attainment``, ``low`` and
+        ``high`` on the verification seeds, and ``met`` (low >= level)."""
         rows = self.sla.set_index(self.sla["priority"].astype(str))
         out = []
         for t in self.targets:
             low = float(rows.loc[t.priority, f"{t.kind}_attainment_low"])
             out.append({"target": t.key, "level": t.level,
                         "attainment": float(rows.loc[t.priority, f"{t.kind}_attainment"]),
-                        "low": low, "met": bool(low >= t.level)})
+                        "low": low,
+                        "high": float(rows.loc[t.priority, f"{t.kind}_attainment_high"]),
+                        "met": bool(low >= t.level)})
         return pd.DataFrame(out)
 
 
@@ -211,7 +238,9 @@ def plan(
             stacklevel=2)
     return Plan(values={d.key: v for d, v in zip(chosen, best.point, strict=True)},
                 cost=check.cost, sla=check.sla, trace=table, scenario=check.scenario,
-                verified=check.feasible, replications=evaluator.simulated, targets=goals)
+                verified=check.feasible, replications=evaluator.simulated, targets=goals,
+                costs=check.costs, baseline={d.key: value_of(scenario, d.key) for d in chosen},
+                confidence=float(confidence))
 
 
 def lower_bounds(scenario: Scenario, targets: list[Target]

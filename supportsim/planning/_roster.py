@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from supportsim.report._display import Card, CardDisplay
 from supportsim.scenario import Scenario
 from supportsim.scenario._schema import DAYS
 
@@ -27,8 +28,8 @@ __all__ = ["Roster", "roster"]
 _CATALOGUE_KEYS = {"name", "start", "length", "days", "max", "hourly"}
 
 
-@dataclass(frozen=True)
-class Roster:
+@dataclass(frozen=True, repr=False)  # the short repr of CardDisplay
+class Roster(CardDisplay):
     """What :func:`roster` returns.
 
     Attributes
@@ -46,6 +47,9 @@ class Roster:
         ``"week"`` or ``"day"``.
     coverage : DataFrame
         Every interval: ``interval_start``, ``required``, ``covered``.
+
+    In a notebook a roster shows as a card (the shifts, the cost, the hours left short);
+    ``repr`` is one line.
     """
 
     shifts: pd.DataFrame
@@ -53,6 +57,16 @@ class Roster:
     cost: float
     cycle: str
     coverage: pd.DataFrame = field(repr=False)
+
+    def _short(self) -> tuple[str, str, list[str]]:
+        from supportsim.planning._display import roster_short
+
+        return roster_short(self)
+
+    def _card(self) -> Card:
+        from supportsim.planning._display import roster_card
+
+        return roster_card(self)
 
     def apply(self, scenario: Scenario, tier: str) -> Scenario:
         """`scenario` with tier `tier` working these shifts (``team.tiers.TIER.hours``).

@@ -8,7 +8,7 @@ import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
@@ -17,6 +17,9 @@ from supportsim.report._display import Card, CardDisplay, Table
 from supportsim.results import SimulationResult
 from supportsim.scenario import Scenario
 from supportsim.sequential._kn import kn_select
+
+if TYPE_CHECKING:
+    from supportsim.planning import Plan
 
 __all__ = ["Selection", "SelectionWarning", "select_best"]
 
@@ -141,6 +144,9 @@ def select_best(candidates: Any, metric: str, *, indifference: float,
         - a sweep file (path) or a :class:`~supportsim.SweepResult`: its variants,
           simulated as needed from the sweep's seed (a sweep's own replications are
           those same replications, so they are not re-read but re-simulated as needed);
+        - a mapping or list of :class:`~supportsim.Plan` (from :func:`supportsim.plan`):
+          their ``.scenario`` (the input with the plan applied), simulated as needed: to
+          choose between the cheapest plans of two structures with ``metric="cost"``;
         - a mapping or list of finished :class:`~supportsim.SimulationResult`: KN runs on
           their replications (paired by replication number) and cannot add any; when
           they run out with several strategies in contention the selection says it is
@@ -180,6 +186,7 @@ def select_best(candidates: Any, metric: str, *, indifference: float,
     modelled, not about the desk itself.
     """
     names, items = _candidates(candidates)
+    items = [_scenario_of_plan(item) for item in items]
     if len(items) < 2:
         raise ValueError(f"select_best needs at least 2 candidates, got {len(items)}")
     if not isinstance(indifference, (int, float)) or isinstance(indifference, bool) \
@@ -188,7 +195,8 @@ def select_best(candidates: Any, metric: str, *, indifference: float,
                          f"got {indifference!r}")
     finished = all(isinstance(item, SimulationResult) for item in items)
     if not finished and not all(isinstance(item, Scenario) for item in items):
-        raise ValueError("candidates must be all scenarios or all simulation results")
+        raise ValueError("candidates must be all scenarios or all simulation results (a "
+                         "plan counts as its scenario)")
     scenarios = [item.scenario if finished else item for item in items]
     spec = resolve_metric(metric, scenarios[0], better=better)
     if spec.higher_is_better is None:
@@ -264,13 +272,24 @@ def _candidates(candidates: Any) -> tuple[list[str], list[Any]]:
         return [str(k) for k in candidates], list(candidates.values())
     if isinstance(candidates, Sequence):
         items = list(candidates)
-        names = [str(item.scenario.name if isinstance(item, SimulationResult)
+        names = [str(item.scenario.name if isinstance(item, SimulationResult | _plan_type())
                      else getattr(item, "name", i)) for i, item in enumerate(items)]
         if len(set(names)) != len(names):
             names = [f"{name} #{i}" for i, name in enumerate(names)]
         return names, items
     raise ValueError("candidates must be scenarios or results (a mapping or a list), a sweep "
                      f"file or a SweepResult, got {type(candidates).__name__}")
+
+
+def _plan_type() -> type[Plan]:
+    from supportsim.planning import Plan
+
+    return Plan
+
+
+def _scenario_of_plan(item: Any) -> Any:
+    """A plan stands for its scenario (the input with the plan applied)."""
+    return item.scenario if isinstance(item, _plan_type()) else item
 
 
 def _seed(seed: int | None, candidates: Any, scenarios: list[Scenario]) -> int:
