@@ -1,0 +1,61 @@
+"""The report and the displays in words (defects of the new-user trial): a tier split into
+agent groups is described by its groups, sites, skills, routing, retrials and costs are
+named where the scenario has them, the assumptions follow the mechanisms switched on, a
+variant names its changed keys, and the sweep report states the replications it used."""
+
+from __future__ import annotations
+
+import pytest
+
+import supportsim as ss
+from supportsim.report._scenario import describe, scenario_card
+
+GLOBAL = "scenarios/global_rollout.toml"
+#: Phone callers of the global rollout retry (as in the trial's multi-site desk).
+RETRY = {"demand.channels.phone.retry": 0.5,
+         "demand.channels.phone.retry_after": {"dist": "uniform", "low": "5min",
+                                               "high": "30min"}}
+
+
+@pytest.fixture(scope="module")
+def global_rollout() -> ss.Scenario:
+    return ss.load_scenario(GLOBAL).with_overrides(RETRY)
+
+
+def test_groups_sites_skills_routing_retrials_and_costs_are_described(global_rollout) -> None:
+    scenario = global_rollout
+    text = describe(scenario)
+    # Each group by name, head count, site, skills and hours on its site's clock: the
+    # central Berlin desk works two shifts, Shanghai business hours on Shanghai time.
+    assert "l1 14 in 4 groups: central 7 at berlin (de/en; shifts 07:00-15:00 x4 Mon-Fri, " \
+           "11:00-19:00 x3 Mon-Fri Europe/Berlin)" in text
+    assert "chinese 5 at shanghai (zh/en; business hours 08:00-17:00 Mon-Fri " \
+           "Asia/Shanghai)" in text
+    assert "24x7)" not in text.partition("SLA targets")[0]  # no tier called 24x7
+    assert "berlin (Europe/Berlin, holidays DE-BE" in text and "holidays CN" in text
+    assert "Skills: de 90%, en 10%, da 0%, zh 0%, fi 0%" in text
+    assert "Routing: longest-idle agent, priority queue, overflow to skill en after 2h." \
+        in text
+    # uniform 5-30 min: mean 17.5 min (written as minutes, not 1050s).
+    assert "Retrials: phone 50% after 17.5min on average." in text
+    assert "Costs: EUR: l1 38/h, l2 55/h" in text
+    facts = dict(scenario_card(scenario).facts)
+    assert facts["team"].startswith("tiered: l1 14 in 4 groups: central 7 at berlin")
+    assert {"sites", "skills", "routing", "retrials", "costs"} <= set(facts)
+    line = repr(scenario)
+    assert "l1 14 (central 7, danish 1, finnish 1, chinese 5)" in line
+    for words in ("sites berlin, copenhagen", "skills de, en", "overflow to skill en",
+                  "retrials (phone)", "costs in EUR"):
+        assert words in line, words
+    html = ss.simulate(scenario.with_overrides({"horizon": "2w", "warmup": "1d"}),
+                       replications=2, seed=1, tickets="drop", progress=False).to_html()
+    assert "central 7 at berlin" in html and "Retrials: phone 50%" in html
+
+
+def test_a_plain_desk_reads_as_before() -> None:
+    scenario = ss.load_scenario("scenarios/mmc.toml")
+    text = describe(scenario)
+    assert "Team: l1 7 (24x7); queue discipline fifo." in text
+    for label in ("Sites:", "Skills:", "Routing:", "Retrials:", "Costs:"):
+        assert label not in text
+    assert repr(scenario).endswith("l1 7 (24x7)>")
