@@ -47,9 +47,34 @@ def test_groups_sites_skills_routing_retrials_and_costs_are_described(global_rol
     for words in ("sites berlin, copenhagen", "skills de, en", "overflow to skill en",
                   "retrials (phone)", "costs in EUR"):
         assert words in line, words
-    html = ss.simulate(scenario.with_overrides({"horizon": "2w", "warmup": "1d"}),
+
+
+@pytest.fixture(scope="module")
+def global_html(global_rollout) -> str:
+    return ss.simulate(global_rollout.with_overrides({"horizon": "2w", "warmup": "1d"}),
                        replications=2, seed=1, tickets="drop", progress=False).to_html()
-    assert "central 7 at berlin" in html and "Retrials: phone 50%" in html
+
+
+def test_the_report_describes_groups_and_retrials(global_html) -> None:
+    assert "central 7 at berlin" in global_html and "Retrials: phone 50%" in global_html
+
+
+def _assumptions(html: str) -> str:
+    return html.partition("Tickets arrive as a Poisson process")[2].partition("</p>")[0]
+
+
+def test_assumptions_state_sites_routing_and_retrials_where_used(global_html) -> None:
+    text = _assumptions(global_html)
+    assert "Each site works on its own local clock" in text
+    assert "Tickets are routed by skill" in text
+    assert "waited 2h in a tier&#39;s queue also becomes eligible for the groups holding " \
+           "the fallback skill en" in text
+    assert "A customer who abandons tries again" in text and "at most 100 times" in text
+    plain = ss.simulate(ss.load_scenario("scenarios/mmc.toml").with_overrides(
+        {"horizon": "2d", "warmup": "12h"}), replications=2, seed=1, progress=False)
+    text = _assumptions(plain.to_html())
+    assert text and "local clock" not in text and "routed by skill" not in text
+    assert "tries again" not in text
 
 
 def test_a_plain_desk_reads_as_before() -> None:

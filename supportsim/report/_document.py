@@ -27,6 +27,7 @@ from supportsim.report._blocks import (
 )
 from supportsim.report._display import Table, hours, render, share, table_from_frame
 from supportsim.report._figures import embed, result_figures, sweep_figures
+from supportsim.report._layout import assumption_words
 from supportsim.report._result import (
     headline_facts,
     sla_table,
@@ -62,6 +63,13 @@ ASSUMPTIONS = (
 
 _METRICS = {"response_attainment": "response met", "resolution_attainment": "resolution met",
             "mean_resolution_time": "mean resolution", "p90_resolution_time": "p90 resolution"}
+
+
+def assumptions(scenario: Scenario, replications: int) -> str:
+    """The assumptions paragraph: the general rules, then those of the sites, skills-based
+    routing and retrials the scenario uses."""
+    return " ".join([ASSUMPTIONS.format(replications=replications),
+                     *assumption_words(scenario)])
 
 
 def _version() -> str:
@@ -192,7 +200,7 @@ def render_report(result: SimulationResult, *,
         load=load_table(scenario), peaks=peaks_table(scenario),
         abandonment=abandonment, workforce=workforce_table(result, summary),
         costs=cost_table(result), figures=figures, missing=missing, variants=variants,
-        assumptions=ASSUMPTIONS.format(replications=result.replications),
+        assumptions=assumptions(scenario, result.replications),
         command=command or default_command(scenario, result.seed, result.replications),
         python=_python(scenario, result.seed, result.replications),
         toml=_reproducible(result).to_toml(), fingerprint=scenario.fingerprint())
@@ -269,7 +277,7 @@ def render_sweep_report(sweep: SweepResult, *, command: str | None = None) -> st
                             failures) if t is not None],
         window="", load=load_table(scenario), peaks=peaks_table(scenario), abandonment=[],
         workforce=None, costs=sweep_cost_table(sweep), figures=figures, missing=missing,
-        variants=[], assumptions=ASSUMPTIONS.format(replications=sweep.replications),
+        variants=[], assumptions=assumptions(scenario, sweep.replications),
         command=command or "supportsim sweep SWEEP_FILE  # the sweep file that ran it",
         python="", toml=scenario.with_overrides({"seed": sweep.seed}).to_toml(),
         fingerprint=scenario.fingerprint())

@@ -14,8 +14,8 @@ if TYPE_CHECKING:
     from supportsim.scenario import Scenario
     from supportsim.scenario._team import AgentGroup, Tier
 
-__all__ = ["cost_words", "group_words", "retrial_words", "routing_words", "site_words",
-           "skill_words", "tier_words"]
+__all__ = ["assumption_words", "cost_words", "group_words", "retrial_words", "routing_words",
+           "site_words", "skill_words", "tier_words"]
 
 
 def _duration(value: float) -> str:
@@ -200,3 +200,39 @@ def cost_words(scenario: Scenario) -> str:
             f"{p} {pen.response:,.4g} per missed response / {pen.resolution:,.4g} per "
             f"missed resolution" for p, pen in costs.penalties.items()))
     return f"{costs.currency}: " + ", ".join(parts)
+
+
+def assumption_words(scenario: Scenario) -> list[str]:
+    """Sentences the report's assumptions add for sites, skills-based routing and
+    retrials where the scenario has them (the rules of docs/assumptions.md: "Sites, time
+    zones and holidays", "Agent groups at sites", "Routing", "Retrials")."""
+    out = []
+    if scenario.sites:
+        out.append(
+            "Each site works on its own local clock (time zone with daylight saving, "
+            "business hours and days, public holidays): every ticket carries the site "
+            "where it was raised, a business-clock target runs on that site's business "
+            "hours, and a group's hours are local clock times of its site (a tier or "
+            "group without a site works at the first site); with several sites on "
+            "different clocks each site's users raise tickets on their own clock.")
+    if any(t.groups for t in scenario.team.tiers.values()):
+        routing = scenario.team.routing
+        overflow = routing.overflow if routing is not None else None
+        out.append(
+            "Tickets are routed by skill: each ticket keeps one skill for life, each tier "
+            "keeps one queue per skill, and only agents of a group holding the skill take "
+            "it (the idle agent and the waiting ticket chosen by the routing rules); a "
+            "group's effort multiplier scales its service of that skill"
+            + (f"; a ticket that has waited {_duration(overflow.after)} in a tier's queue "
+               "also becomes eligible for the groups holding the fallback "
+               + (f"skill {overflow.skill}" if overflow.skill is not None
+                  else f"site {overflow.site}")
+               + " (the clock restarts at each tier)" if overflow is not None else "")
+            + ".")
+    if any(c.retry > 0 for c in scenario.demand.channels.values()):
+        out.append(
+            "A customer who abandons tries again with the channel's retry probability "
+            "after a drawn delay, at most 100 times: a retrial is the same ticket with "
+            "the same patience, SLA clocks run from its first arrival, and it counts as "
+            "abandoned only if its last attempt abandoned.")
+    return out
