@@ -84,3 +84,33 @@ def test_a_plain_desk_reads_as_before() -> None:
     for label in ("Sites:", "Skills:", "Routing:", "Retrials:", "Costs:"):
         assert label not in text
     assert repr(scenario).endswith("l1 7 (24x7)>")
+
+
+def test_an_unnamed_variant_is_named_by_its_overrides(capsys, tmp_path) -> None:
+    from supportsim.cli import main
+
+    path = tmp_path / "vs.html"
+    code = main(["run", "scenarios/mmc.toml", "-r", "2", "--seed", "3", "-q", "--set",
+                 'horizon="2d"', "--set", 'warmup="12h"', "--vs", "team.tiers.l1.staff=8",
+                 "--report", str(path)])
+    assert code == 0
+    out = capsys.readouterr().out
+    assert "SLA attainment (team.tiers.l1.staff=8)" in out and "(variant)" not in out
+    assert "Changes against the base: team.tiers.l1.staff=8." in path.read_text("utf-8")
+
+
+def test_changed_keys_are_dotted_with_values() -> None:
+    from supportsim.report._document import changed_keys
+
+    base = ss.load_scenario(GLOBAL)
+    variant = base.with_overrides({"team.tiers.l2.groups.erp_berlin.staff": 7,
+                                   "horizon": "4w",
+                                   "demand.channels.phone.patience": "5min"})
+    assert changed_keys(base.to_dict(), variant.to_dict()) == [
+        'horizon="4w"', 'demand.channels.phone.patience="5min"',
+        "team.tiers.l2.groups.erp_berlin.staff=7"]
+    # A distribution replaced by a mean is one change, not its keys removed.
+    retry = variant.with_overrides(RETRY)
+    back = retry.with_overrides({"demand.channels.phone.retry_after": "10min"})
+    assert changed_keys(retry.to_dict(), back.to_dict()) == [
+        'demand.channels.phone.retry_after="10min"']

@@ -129,6 +129,31 @@ def _comparison_table(frame: pd.DataFrame, label: str) -> Table:
                  frozenset(columns[2:5]))
 
 
+def _leaves(data: Any, prefix: str) -> list[tuple[str, Any]]:
+    if isinstance(data, Mapping) and data:
+        return [leaf for key, value in data.items()
+                for leaf in _leaves(value, f"{prefix}.{key}" if prefix else str(key))]
+    return [(prefix, data)]
+
+
+def changed_keys(base: Mapping[str, Any], variant: Mapping[str, Any]) -> list[str]:
+    """The dotted keys where `variant` differs from `base` with the variant's value as
+    TOML (``team.tiers.l2.staff=13``), in the variant's order; a key only the base has
+    reads ``KEY removed``."""
+    import tomli_w
+
+    def toml(value: Any) -> str:
+        return str(tomli_w.dumps({"v": value}).partition("=")[2].strip())
+
+    mine, theirs = dict(_leaves(variant, "")), dict(_leaves(base, ""))
+    changed = [key for key, value in mine.items() if key not in theirs or theirs[key] != value]
+    # A table replaced by a value (a distribution by a mean), or back, is that change.
+    removed = [key for key in theirs if key not in mine
+               and not any(key.startswith(f"{c}.") or c.startswith(f"{key}.")
+                           for c in changed)]
+    return [f"{key}={toml(mine[key])}" for key in changed] + [f"{k} removed" for k in removed]
+
+
 def _variant(result: SimulationResult, variant: SimulationResult, label: str,
              window: Window | None) -> dict[str, Any]:
     """One ``vs`` variant's section: what changed, its SLA table and verdicts (over the
@@ -139,8 +164,7 @@ def _variant(result: SimulationResult, variant: SimulationResult, label: str,
 
     scenario = result.scenario
     frame = compare(result, variant, labels=("base", label))
-    changed = {k: v for k, v in variant.scenario.to_dict().items()
-               if scenario.to_dict().get(k) != v}
+    changed = changed_keys(scenario.to_dict(), variant.scenario.to_dict())
     mine = variant.verdicts(window=window)
     goals = None
     if not mine.empty:
@@ -154,7 +178,7 @@ def _variant(result: SimulationResult, variant: SimulationResult, label: str,
                                  for r in changes.itertuples()])
     return {
         "label": label,
-        "changed": ", ".join(sorted(changed)) or "nothing at the top level",
+        "changed": ", ".join(changed) or "nothing",
         "sla": sla_table(variant.sla(window=window), variant.scenario,
                          f"SLA attainment ({label})"),
         "goals": goals,
