@@ -114,3 +114,20 @@ def test_changed_keys_are_dotted_with_values() -> None:
     back = retry.with_overrides({"demand.channels.phone.retry_after": "10min"})
     assert changed_keys(retry.to_dict(), back.to_dict()) == [
         'demand.channels.phone.retry_after="10min"']
+
+
+def test_the_sweep_report_embeds_the_replications_it_used() -> None:
+    import re
+
+    scenario = ss.load_scenario("scenarios/mmc.toml").with_overrides(
+        {"horizon": "2d", "warmup": "12h"})
+    assert scenario.replications == 10  # the file's; the sweep runs 2
+    sw = ss.sweep(scenario, factors={"team.tiers.l1.staff": [7, 8]}, replications=2,
+                  executor=1, progress=False)
+    html = sw.to_html()
+    assert "2 replications per variant" in html
+    toml = re.search(r"<pre>(.*?)</pre>", html, re.DOTALL)
+    assert toml is not None
+    assert re.search(r"^replications = 2$", toml.group(1), re.MULTILINE), toml.group(1)
+    assert f"seed = {sw.seed}" in toml.group(1)
+    assert "The base scenario (TOML, with the seed and replications per variant" in html

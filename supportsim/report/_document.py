@@ -303,7 +303,10 @@ def render_sweep_report(sweep: SweepResult, *, command: str | None = None) -> st
         workforce=None, costs=sweep_cost_table(sweep), figures=figures, missing=missing,
         variants=[], assumptions=assumptions(scenario, sweep.replications),
         command=command or "supportsim sweep SWEEP_FILE  # the sweep file that ran it",
-        python="", toml=scenario.with_overrides({"seed": sweep.seed}).to_toml(),
+        python="", toml=scenario.with_overrides(
+            {"seed": sweep.seed, "replications": sweep.replications}).to_toml(),
+        toml_summary="The base scenario (TOML, with the seed and replications per variant "
+                     "the sweep used; each variant applies its factors and strategy to it)",
         fingerprint=scenario.fingerprint())
 
 
