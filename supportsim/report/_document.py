@@ -227,7 +227,8 @@ def render_report(result: SimulationResult, *,
         assumptions=assumptions(scenario, result.replications),
         command=command or default_command(scenario, result.seed, result.replications),
         python=_python(scenario, result.seed, result.replications),
-        toml=_reproducible(result).to_toml(), fingerprint=scenario.fingerprint())
+        toml=_reproducible(result).to_toml(), toml_summary="",
+        fingerprint=scenario.fingerprint())
 
 
 def _write(text: str, path: str | Path | None) -> str:
