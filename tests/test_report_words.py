@@ -131,3 +131,29 @@ def test_the_sweep_report_embeds_the_replications_it_used() -> None:
     assert re.search(r"^replications = 2$", toml.group(1), re.MULTILINE), toml.group(1)
     assert f"seed = {sw.seed}" in toml.group(1)
     assert "The base scenario (TOML, with the seed and replications per variant" in html
+
+
+def test_the_reproduce_command_carries_the_window(capsys, tmp_path) -> None:
+    import html as html_module
+    import re
+    import shlex
+
+    from supportsim.cli import main
+
+    path = tmp_path / "w.html"
+    code = main(["run", "scenarios/mmc.toml", "-r", "2", "--seed", "3", "-q", "--set",
+                 'horizon="2d"', "--set", 'warmup="12h"', "--window", "2026-01-06,12h",
+                 "--report", str(path)])
+    assert code == 0
+    capsys.readouterr()
+    text = path.read_text(encoding="utf-8")
+    assert "Scored over the window: the tickets that arrived from Tue 2026-01-06 00:00" in text
+    command = re.search(r"Command: <code>([^<]*)</code>", text)
+    assert command is not None
+    words = shlex.split(html_module.unescape(command.group(1)))
+    assert words[-2:] == ["--window", "2026-01-06,12h"], words
+    # The API's default command says so too (numbers are hours since the start).
+    res = ss.simulate(ss.load_scenario("scenarios/mmc.toml").with_overrides(
+        {"horizon": "2d", "warmup": "12h"}), replications=2, seed=3, progress=False)
+    assert "supportsim run scenario.toml --window 24,12  # the scenario below" \
+        in res.to_html(window=(24, 12))

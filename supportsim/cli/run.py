@@ -564,7 +564,7 @@ def run(args: argparse.Namespace) -> int:
         if args.report is not None:
             _headless()
             command = command_line("run", args.scenario, seed, replications, args.overrides,
-                                   args.variants)
+                                   args.variants, args.window)
             vs = {label: variant for label, variant, _ in compared}
             write_html(lambda path: result.to_html(path, vs=vs, command=command,
                                                   window=window), args.report)

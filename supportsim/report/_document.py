@@ -96,14 +96,31 @@ def _as_filed(scenario: Scenario) -> bool:
         return False
 
 
+def window_arg(window: Any) -> str:
+    """A scoring window as ``--window`` takes it: ``2026-02-16,30d``, ``168,720``."""
+    import numbers
+    from datetime import date
+
+    def part(value: Any) -> str:
+        if isinstance(value, date):  # a datetime is a date
+            return value.isoformat()
+        if isinstance(value, numbers.Real) and not isinstance(value, bool):
+            return f"{float(value):g}"
+        return str(value)
+
+    return ",".join(part(v) for v in window)
+
+
 def default_command(scenario: Scenario, seed: int, replications: int,
-                    verb: str = "run") -> str:
-    """``supportsim run FILE --seed S --replications R`` when `scenario` is still its file's
-    content (else the command on the scenario embedded in the report)."""
+                    verb: str = "run", window: Window | None = None) -> str:
+    """``supportsim run FILE --seed S --replications R [--window W]`` when `scenario` is
+    still its file's content (else the command on the scenario embedded in the report)."""
+    scored = "" if window is None else f" --window {shlex.quote(window_arg(window))}"
     if scenario.source is not None and _as_filed(scenario):
         return (f"supportsim {verb} {shlex.quote(scenario.source)} --seed {seed} "
-                f"--replications {replications}")
-    return f"supportsim {verb} scenario.toml  # the scenario below, saved as scenario.toml"
+                f"--replications {replications}{scored}")
+    return (f"supportsim {verb} scenario.toml{scored}  # the scenario below, saved as "
+            "scenario.toml")
 
 
 def _python(scenario: Scenario, seed: int, replications: int) -> str:
@@ -225,7 +242,8 @@ def render_report(result: SimulationResult, *,
         abandonment=abandonment, workforce=workforce_table(result, summary),
         costs=cost_table(result), figures=figures, missing=missing, variants=variants,
         assumptions=assumptions(scenario, result.replications),
-        command=command or default_command(scenario, result.seed, result.replications),
+        command=command or default_command(scenario, result.seed, result.replications,
+                                           window=window),
         python=_python(scenario, result.seed, result.replications),
         toml=_reproducible(result).to_toml(), toml_summary="",
         fingerprint=scenario.fingerprint())
