@@ -50,9 +50,14 @@ def test_groups_sites_skills_routing_retrials_and_costs_are_described(global_rol
 
 
 @pytest.fixture(scope="module")
-def global_html(global_rollout) -> str:
+def global_result(global_rollout) -> ss.SimulationResult:
     return ss.simulate(global_rollout.with_overrides({"horizon": "2w", "warmup": "1d"}),
-                       replications=2, seed=1, tickets="drop", progress=False).to_html()
+                       replications=2, seed=1, tickets="drop", progress=False)
+
+
+@pytest.fixture(scope="module")
+def global_html(global_result) -> str:
+    return global_result.to_html()
 
 
 def test_the_report_describes_groups_and_retrials(global_html) -> None:
@@ -157,3 +162,15 @@ def test_the_reproduce_command_carries_the_window(capsys, tmp_path) -> None:
         {"horizon": "2d", "warmup": "12h"}), replications=2, seed=3, progress=False)
     assert "supportsim run scenario.toml --window 24,12  # the scenario below" \
         in res.to_html(window=(24, 12))
+
+
+def test_cost_shares_have_one_decimal_as_on_the_console(global_result, global_html) -> None:
+    block = global_html.partition("Costs over the")[2].partition("</table>")[0]
+    table = global_result.cost_table().set_index("item")
+    shares = table["share"].dropna()
+    assert len(shares) >= 6 and shares["total"] == 1.0
+    for item, value in shares.items():
+        # `supportsim run` prints f"{share:.1%}" (30.2 %, 100.0 %), never whole numbers.
+        assert f'<td class="num">{value:.1%}</td>' in block, (item, value)
+    per = table.loc["per_resolved_ticket", "value"]
+    assert f">{per:,.2f} [" in block  # money per ticket to the cent, as the console
