@@ -37,12 +37,18 @@ def _toml(value: Any) -> str:
 
 def command_line(verb: str, path: str, seed: int, replications: int,
                  overrides: Sequence[tuple[str, Any]] = (),
-                 variants: Sequence[tuple[str, dict[str, Any]]] = ()) -> str:
-    """``supportsim VERB PATH --seed S --replications R [--set K=V ...] [--vs ...]``."""
+                 variants: Sequence[tuple[str, dict[str, Any]]] = (),
+                 window: Any = None) -> str:
+    """``supportsim VERB PATH --seed S --replications R [--set K=V ...] [--window W]
+    [--vs ...]``."""
     words = ["supportsim", verb, path, "--seed", str(seed), "--replications",
              str(replications)]
     for key, value in overrides:
         words += ["--set", f"{key}={_toml(value)}"]
+    if window is not None:  # the report scored over it: so does the command
+        from supportsim.report._document import window_arg
+
+        words += ["--window", window_arg(window)]
     for label, changes in variants:
         body = ";".join(f"{key}={_toml(value)}" for key, value in changes.items())
         # A variant given without a name is named by its overrides as typed.

@@ -345,7 +345,7 @@ def _variant_report(base: Any, variant: Any, label: str, overrides: dict[str, An
     backlog = summary.loc["backlog_at_end", "value"]
     title = f"Variant {label!r} against the {BASE}"
     parts = [f"{'-' * min(len(title), _RULE)}\n{title}\noverrides: {changed}",
-             f"SLA attainment ({_short(label)})\n{_table(rows)}\n"
+             f"SLA attainment ({label})\n{_table(rows)}\n"
              f"  utilisation {util}; backlog at end {backlog:.1f}\n"
              f"  overtime (agent-h/week) {overtime}",
              _comparison_section(frame, label, base.seed, base.replications)]
@@ -367,7 +367,7 @@ def _verdict_change(base: Any, variant: Any, label: str,
     mine = variant.verdicts(window=window)
     if mine.empty:
         return ""
-    text = verdict_section(mine, label=_short(label))
+    text = verdict_section(mine, label=label)
     changes = verdict_changes(base.verdicts(window=window), mine)
     changed = [f"{r.priority} {r.target}: {r.baseline_verdict} -> {r.verdict}"
                for r in changes[changes["changed"]].itertuples()]
@@ -564,7 +564,7 @@ def run(args: argparse.Namespace) -> int:
         if args.report is not None:
             _headless()
             command = command_line("run", args.scenario, seed, replications, args.overrides,
-                                   args.variants)
+                                   args.variants, args.window)
             vs = {label: variant for label, variant, _ in compared}
             write_html(lambda path: result.to_html(path, vs=vs, command=command,
                                                   window=window), args.report)

@@ -27,6 +27,7 @@ from supportsim.report._blocks import (
 )
 from supportsim.report._display import Table, hours, render, share, table_from_frame
 from supportsim.report._figures import embed, result_figures, sweep_figures
+from supportsim.report._layout import assumption_words
 from supportsim.report._result import (
     headline_facts,
     sla_table,
@@ -64,6 +65,13 @@ _METRICS = {"response_attainment": "response met", "resolution_attainment": "res
             "mean_resolution_time": "mean resolution", "p90_resolution_time": "p90 resolution"}
 
 
+def assumptions(scenario: Scenario, replications: int) -> str:
+    """The assumptions paragraph: the general rules, then those of the sites, skills-based
+    routing and retrials the scenario uses."""
+    return " ".join([ASSUMPTIONS.format(replications=replications),
+                     *assumption_words(scenario)])
+
+
 def _version() -> str:
     from supportsim import __version__
 
@@ -88,14 +96,31 @@ def _as_filed(scenario: Scenario) -> bool:
         return False
 
 
+def window_arg(window: Any) -> str:
+    """A scoring window as ``--window`` takes it: ``2026-02-16,30d``, ``168,720``."""
+    import numbers
+    from datetime import date
+
+    def part(value: Any) -> str:
+        if isinstance(value, date):  # a datetime is a date
+            return value.isoformat()
+        if isinstance(value, numbers.Real) and not isinstance(value, bool):
+            return f"{float(value):g}"
+        return str(value)
+
+    return ",".join(part(v) for v in window)
+
+
 def default_command(scenario: Scenario, seed: int, replications: int,
-                    verb: str = "run") -> str:
-    """``supportsim run FILE --seed S --replications R`` when `scenario` is still its file's
-    content (else the command on the scenario embedded in the report)."""
+                    verb: str = "run", window: Window | None = None) -> str:
+    """``supportsim run FILE --seed S --replications R [--window W]`` when `scenario` is
+    still its file's content (else the command on the scenario embedded in the report)."""
+    scored = "" if window is None else f" --window {shlex.quote(window_arg(window))}"
     if scenario.source is not None and _as_filed(scenario):
         return (f"supportsim {verb} {shlex.quote(scenario.source)} --seed {seed} "
-                f"--replications {replications}")
-    return f"supportsim {verb} scenario.toml  # the scenario below, saved as scenario.toml"
+                f"--replications {replications}{scored}")
+    return (f"supportsim {verb} scenario.toml{scored}  # the scenario below, saved as "
+            "scenario.toml")
 
 
 def _python(scenario: Scenario, seed: int, replications: int) -> str:
@@ -121,6 +146,31 @@ def _comparison_table(frame: pd.DataFrame, label: str) -> Table:
                  frozenset(columns[2:5]))
 
 
+def _leaves(data: Any, prefix: str) -> list[tuple[str, Any]]:
+    if isinstance(data, Mapping) and data:
+        return [leaf for key, value in data.items()
+                for leaf in _leaves(value, f"{prefix}.{key}" if prefix else str(key))]
+    return [(prefix, data)]
+
+
+def changed_keys(base: Mapping[str, Any], variant: Mapping[str, Any]) -> list[str]:
+    """The dotted keys where `variant` differs from `base` with the variant's value as
+    TOML (``team.tiers.l2.staff=13``), in the variant's order; a key only the base has
+    reads ``KEY removed``."""
+    import tomli_w
+
+    def toml(value: Any) -> str:
+        return str(tomli_w.dumps({"v": value}).partition("=")[2].strip())
+
+    mine, theirs = dict(_leaves(variant, "")), dict(_leaves(base, ""))
+    changed = [key for key, value in mine.items() if key not in theirs or theirs[key] != value]
+    # A table replaced by a value (a distribution by a mean), or back, is that change.
+    removed = [key for key in theirs if key not in mine
+               and not any(key.startswith(f"{c}.") or c.startswith(f"{key}.")
+                           for c in changed)]
+    return [f"{key}={toml(mine[key])}" for key in changed] + [f"{k} removed" for k in removed]
+
+
 def _variant(result: SimulationResult, variant: SimulationResult, label: str,
              window: Window | None) -> dict[str, Any]:
     """One ``vs`` variant's section: what changed, its SLA table and verdicts (over the
@@ -131,8 +181,7 @@ def _variant(result: SimulationResult, variant: SimulationResult, label: str,
 
     scenario = result.scenario
     frame = compare(result, variant, labels=("base", label))
-    changed = {k: v for k, v in variant.scenario.to_dict().items()
-               if scenario.to_dict().get(k) != v}
+    changed = changed_keys(scenario.to_dict(), variant.scenario.to_dict())
     mine = variant.verdicts(window=window)
     goals = None
     if not mine.empty:
@@ -146,7 +195,7 @@ def _variant(result: SimulationResult, variant: SimulationResult, label: str,
                                  for r in changes.itertuples()])
     return {
         "label": label,
-        "changed": ", ".join(sorted(changed)) or "nothing at the top level",
+        "changed": ", ".join(changed) or "nothing",
         "sla": sla_table(variant.sla(window=window), variant.scenario,
                          f"SLA attainment ({label})"),
         "goals": goals,
@@ -192,10 +241,12 @@ def render_report(result: SimulationResult, *,
         load=load_table(scenario), peaks=peaks_table(scenario),
         abandonment=abandonment, workforce=workforce_table(result, summary),
         costs=cost_table(result), figures=figures, missing=missing, variants=variants,
-        assumptions=ASSUMPTIONS.format(replications=result.replications),
-        command=command or default_command(scenario, result.seed, result.replications),
+        assumptions=assumptions(scenario, result.replications),
+        command=command or default_command(scenario, result.seed, result.replications,
+                                           window=window),
         python=_python(scenario, result.seed, result.replications),
-        toml=_reproducible(result).to_toml(), fingerprint=scenario.fingerprint())
+        toml=_reproducible(result).to_toml(), toml_summary="",
+        fingerprint=scenario.fingerprint())
 
 
 def _write(text: str, path: str | Path | None) -> str:
@@ -269,9 +320,12 @@ def render_sweep_report(sweep: SweepResult, *, command: str | None = None) -> st
                             failures) if t is not None],
         window="", load=load_table(scenario), peaks=peaks_table(scenario), abandonment=[],
         workforce=None, costs=sweep_cost_table(sweep), figures=figures, missing=missing,
-        variants=[], assumptions=ASSUMPTIONS.format(replications=sweep.replications),
+        variants=[], assumptions=assumptions(scenario, sweep.replications),
         command=command or "supportsim sweep SWEEP_FILE  # the sweep file that ran it",
-        python="", toml=scenario.with_overrides({"seed": sweep.seed}).to_toml(),
+        python="", toml=scenario.with_overrides(
+            {"seed": sweep.seed, "replications": sweep.replications}).to_toml(),
+        toml_summary="The base scenario (TOML, with the seed and replications per variant "
+                     "the sweep used; each variant applies its factors and strategy to it)",
         fingerprint=scenario.fingerprint())
 
 

@@ -5,13 +5,21 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from supportsim.report._display import Card, Table, short_repr, table_from_frame
+from supportsim.report._layout import (
+    cost_words,
+    retrial_words,
+    routing_words,
+    site_words,
+    skill_words,
+    tier_words,
+)
 from supportsim.units import format_duration
 
 if TYPE_CHECKING:
     from supportsim.scenario import Scenario
-    from supportsim.scenario._team import Tier
 
-__all__ = ["describe", "scenario_card", "scenario_repr", "team_line", "workforce_words"]
+__all__ = ["describe", "scenario_card", "scenario_repr", "setup_words", "team_line",
+           "workforce_words"]
 
 
 def duration(value: float) -> str:
@@ -20,17 +28,20 @@ def duration(value: float) -> str:
     return text if isinstance(text, str) else f"{value:.3g}h"
 
 
-def _hours(tier: Tier) -> str:
-    if isinstance(tier.hours, tuple):
-        count = len(tier.hours)
-        return f"{count} shift{'s' if count != 1 else ''}"
-    return tier.hours
-
-
-def team_line(scenario: Scenario) -> str:
-    """``l1 14 (24x7), l2 6 (business)``: staff and hours per tier."""
-    return ", ".join(f"{name} {tier.headcount} ({_hours(tier)})"
+def team_line(scenario: Scenario, *, short: bool = False) -> str:
+    """``l1 14 (24x7), l2 6 (business)``: staff and hours per tier; a tier split into
+    agent groups by its groups (:func:`supportsim.report._layout.tier_words`)."""
+    return ", ".join(tier_words(scenario, name, tier, short=short)
                      for name, tier in scenario.team.tiers.items())
+
+
+def setup_words(scenario: Scenario) -> list[tuple[str, str]]:
+    """(label, words) for sites, skills, routing, retrials and costs, those the scenario
+    uses."""
+    found = [("sites", site_words(scenario)), ("skills", skill_words(scenario)),
+             ("routing", routing_words(scenario)), ("retrials", retrial_words(scenario)),
+             ("costs", cost_words(scenario))]
+    return [(label, words) for label, words in found if words]
 
 
 def demand_words(scenario: Scenario) -> str:
@@ -100,6 +111,7 @@ def describe(scenario: Scenario) -> str:
         f"{p.target('resolution')} ({p.clock} clock)"
         for name, p in scenario.priorities.items())
     words.append(f"SLA targets: {targets}.")
+    words += [f"{label.capitalize()}: {text}." for label, text in setup_words(scenario)]
     workforce = workforce_words(scenario)
     if workforce:
         words.append(f"Workforce: {', '.join(workforce)}.")
@@ -109,9 +121,24 @@ def describe(scenario: Scenario) -> str:
 def scenario_repr(scenario: Scenario) -> str:
     """The one-line repr of a scenario."""
     source = f" ({scenario.source})" if scenario.source else ""
+    extra = []
+    if scenario.sites:
+        extra.append(f"sites {', '.join(scenario.sites)}")
+    if scenario.demand.skills:
+        extra.append(f"skills {', '.join(scenario.demand.skills)}")
+    routing = scenario.team.routing
+    if routing is not None and routing.overflow is not None:
+        extra.append("overflow to " + (f"skill {routing.overflow.skill}"
+                                       if routing.overflow.skill is not None
+                                       else f"site {routing.overflow.site}"))
+    retries = [n for n, c in scenario.demand.channels.items() if c.retry > 0]
+    if retries:
+        extra.append(f"retrials ({', '.join(retries)})")
+    if scenario.costs is not None:
+        extra.append(f"costs in {scenario.costs.currency}")
     return short_repr("Scenario", scenario.name, [
         f"{scenario.team.structure}{source}".strip(), f"horizon {duration(scenario.horizon)}",
-        f"{scenario.demand.rate:g} tickets/h", team_line(scenario)])
+        f"{scenario.demand.rate:g} tickets/h", team_line(scenario, short=True), *extra])
 
 
 def load_table(scenario: Scenario) -> Table:
@@ -145,6 +172,7 @@ def scenario_card(scenario: Scenario) -> Card:
         ("demand", demand_words(scenario)),
         ("channels", channel_words(scenario)),
         ("team", f"{scenario.team.structure}: {team_line(scenario)}"),
+        *setup_words(scenario),
         ("workforce", ", ".join(workforce_words(scenario)) or "none"),
         ("replications", f"{scenario.replications}, seed {scenario.seed}"
          if scenario.seed is not None else f"{scenario.replications}, seed fresh"),
