@@ -10,8 +10,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import supportsim as ss
+from supportsim.cli import main
 from supportsim.scenario._team import scale_roster
-from tests.support import mmc_dict
+from tests.support import assert_one_line_error, mmc_dict
 
 ROOT = Path(__file__).resolve().parent.parent
 ROLLOUT = ROOT / "scenarios" / "rollout_tiered.toml"
@@ -102,3 +103,26 @@ def test_a_bad_staff_override_is_refused_like_any_bad_value(rollout: ss.Scenario
                                                            value: object, rule: str) -> None:
     with pytest.raises(ss.ScenarioError, match=rf"team\.tiers\.l1\.staff .*{rule}"):
         rollout.with_overrides({"team.tiers.l1.staff": value})
+
+
+def test_a_long_message_is_not_cut_like_a_long_value(tmp_path: Path,
+                                                     capsys: pytest.CaptureFixture[str]
+                                                     ) -> None:
+    # Trial defect 7: the 60-character cut of a quoted value was applied to the text
+    # between two apostrophes of the message ("shifts' staff ... tier's staff").
+    golive = ROOT / "scenarios" / "golive_tiered.toml"
+    path = tmp_path / "gl.toml"
+    path.write_text(golive.read_text(encoding="utf-8").replace("\nstaff = 9\n",
+                                                               "\nstaff = 10\n", 1),
+                    encoding="utf-8")
+    assert main(["check", str(path)]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert_one_line_error(err, [
+        "team.tiers.l1.staff must equal the sum of the shifts' staff (9): leave it out, or "
+        "set each shift's own staff (hours.0.staff .. hours.3.staff of this tier); an "
+        "override of the tier's staff scales the shifts instead, got 10", str(path)])
+    assert "characters)" not in err[0]
+    # A long value quoted by a rule is still cut, after ", got ".
+    with pytest.raises(ss.ScenarioError) as info:
+        ss.load_scenario(golive).with_overrides({"horizon": "'" + "x" * 200})
+    assert "got \"'xxx" in str(info.value) and "… (203 characters)" in str(info.value)

@@ -8,7 +8,6 @@ and misspelt choices get a did-you-mean.
 from __future__ import annotations
 
 import difflib
-import re
 import types
 import typing
 from collections.abc import Sequence
@@ -44,9 +43,15 @@ def _short_key(key: str) -> str:
 
 
 def _shorten_quoted(rule: str) -> str:
-    """Cut values that validators quote inside their rule text (``, got '...'``)."""
-    return re.sub("'[^']{" + str(MAX_SHOWN + 1) + ",}'",
-                  lambda m: f"{m.group()[:MAX_SHOWN]}… ({len(m.group()):,} characters)", rule)
+    """Cut the value that a validator quotes at the end of its rule (``, got '...'``).
+
+    Only the text after ``, got `` is a value: the rule before it is the message, and an
+    apostrophe in it ("the shifts' staff") is no quote to cut at.
+    """
+    head, got, value = rule.partition(", got ")
+    if not got or len(value) <= MAX_SHOWN:
+        return rule
+    return f"{head}{got}{value[:MAX_SHOWN]}… ({len(value):,} characters)"
 
 
 def dotted(loc: Sequence[int | str]) -> str:
