@@ -294,8 +294,9 @@ class Scenario(Section):
         overrides : mapping of str to value
             Dotted paths such as ``"team.tiers.l1.staff"`` or ``"demand.bursts.0.multiplier"``
             (list items by index or by their ``name``), each to a value as TOML would give it,
-            applied in order. A tier's ``staff`` on a tier that works shifts scales the
-            shifts' staff to that head count (:func:`~supportsim.scenario._team.scale_roster`).
+            applied in order. The ``staff`` of a tier or agent group that works shifts
+            scales the shifts' staff to that head count
+            (:func:`~supportsim.scenario._team.scale_roster`).
 
         Returns
         -------
@@ -492,15 +493,20 @@ def _lists(value: Any) -> Any:
 
 
 def _scale_shifts(data: dict[str, Any], path: str, value: Any, source: str | None) -> bool:
-    """Apply ``team.tiers.T.staff = value`` to a shift tier by scaling its shifts.
+    """Apply ``team.tiers.T.staff = value`` (or ``team.tiers.T.groups.G.staff``) to a
+    tier or group that works shifts by scaling its shifts.
 
-    Returns False, changing nothing, when `path` is not a shift tier's staff or `value`
-    is not a head count: the override is then set as it is and validated like a file.
+    Returns False, changing nothing, when `path` is not such a staff or `value` is not a
+    head count: the override is then set as it is and validated like a file.
     """
     parts = path.split(".")
-    if len(parts) != 4 or parts[:2] != ["team", "tiers"] or parts[3] != "staff":
+    if parts[:2] != ["team", "tiers"] or parts[-1] != "staff" or not (
+            len(parts) == 4 or (len(parts) == 6 and parts[3] == "groups")):
         return False
-    tier = data.get("team", {}).get("tiers", {}).get(parts[2])
+    tier: Any = data.get("team", {}).get("tiers", {}).get(parts[2])
+    if len(parts) == 6:
+        tier = tier.get("groups") if isinstance(tier, dict) else None
+        tier = tier.get(parts[4]) if isinstance(tier, dict) else None
     if not isinstance(tier, dict) or not isinstance(tier.get("hours"), list):
         return False
     shifts = tier["hours"]
@@ -512,7 +518,7 @@ def _scale_shifts(data: dict[str, Any], path: str, value: Any, source: str | Non
         scaled = scale_roster([int(c) for c in counts if c is not None], value)
     except ValueError as exc:
         raise keyed_error(KeyedError(path, f"cannot scale the shifts: {exc}; set each "
-                                           f"shift's own staff ({'.'.join(parts[:3])}"
+                                           f"shift's own staff ({'.'.join(parts[:-1])}"
                                            f".hours.N.staff)", value), source) from None
     for shift, count in zip(shifts, scaled, strict=True):
         shift["staff"] = count
