@@ -30,6 +30,7 @@ from supportsim.calendar import Calendar
 from supportsim.scenario._costs import Costs, check_costs
 from supportsim.scenario._demand import SCENARIO_START, SCENARIO_ZONE, Demand, _check_growth
 from supportsim.scenario._initial import Backlog, Initial, resolve_backlog
+from supportsim.scenario._override_names import check_names_exist
 from supportsim.scenario._routing import check_routing
 from supportsim.scenario._schema import (
     BUSINESS_DAY_HOURS,
@@ -532,6 +533,7 @@ def _set_dotted(data: dict[str, Any], path: str, value: Any, source: str | None)
         raise keyed_error(
             KeyedError(f"override {path!r}", "is not a dotted key such as 'demand.rate'"), source
         )
+    check_names_exist(Scenario, data, parts, source)
     node: Any = data
     for depth, part in enumerate(parts[:-1]):
         node = _step(node, part, parts[: depth + 1], create=True, source=source)

@@ -167,9 +167,15 @@ def _expects_duration(root: type[BaseModel], loc: Sequence[int | str]) -> bool:
     return any(isinstance(m, BeforeValidator) and m.func is _hours for m in metadata)
 
 
-def _did_you_mean(word: str, choices: Sequence[str]) -> str:
+def closest(word: str, choices: Sequence[str]) -> str | None:
+    """The choice most like `word` (a misspelling of it), or None."""
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close else ""
+    return close[0] if close else None
+
+
+def _did_you_mean(word: str, choices: Sequence[str]) -> str:
+    close = closest(word, choices)
+    return f" (did you mean {close!r}?)" if close else ""
 
 
 def _clean_loc(
