@@ -34,6 +34,7 @@ from supportsim.scenario._override_names import check_names_exist
 from supportsim.scenario._routing import check_routing
 from supportsim.scenario._schema import (
     BUSINESS_DAY_HOURS,
+    BUSINESS_DAY_RULE,
     MAX_DURATION,
     MIN_DURATION,
     TIERS,
@@ -53,6 +54,7 @@ from supportsim.scenario._sites import (
     check_sites,
     site_calendars,
     site_day_hours,
+    unequal_days,
     zone_of_data,
 )
 from supportsim.scenario._team import Team, scale_roster
@@ -270,7 +272,9 @@ class Scenario(Section):
             raise ScenarioError(f"a scenario must be a table of keys, got {type(data).__name__}"
                                 + (f" ({source})" if source else ""))
         data = dict(data)
-        context = {BUSINESS_DAY_HOURS: _business_day_hours(data), _GIVEN: data,
+        day_hours = _business_day_hours(data)
+        context = {BUSINESS_DAY_HOURS: day_hours, _GIVEN: data,
+                   BUSINESS_DAY_RULE: _unequal_days(data) if day_hours is None else None,
                    SCENARIO_START: _start_of(data), SCENARIO_ZONE: zone_of_data(data),
                    # A backlog file is named relative to the scenario file, like a sweep's base.
                    _BASE: Path(source).parent if source else None}
@@ -283,7 +287,7 @@ class Scenario(Section):
                 if isinstance(found, ScenarioError):
                     raise ScenarioError(f"{found}" + (f" (scenario {source})" if source
                                                       else "")) from None
-            raise scenario_error(exc, cls, source) from None
+            raise scenario_error(exc, cls, source, data) from None
         scenario._source = source
         return scenario
 
@@ -605,9 +609,20 @@ def _business_day_hours(data: Mapping[str, Any]) -> float | None:
     Business-day targets ("3bd") are resolved with it while the priorities are validated;
     an invalid calendar reports its own error.
     """
+    day = _calendar_day_hours(data)
+    return None if day is None else site_day_hours(data.get("sites"), day)
+
+
+def _unequal_days(data: Mapping[str, Any]) -> str | None:
+    """Why `data` has no one length of business day when its sites' differ, else None."""
+    day = _calendar_day_hours(data)
+    return None if day is None else unequal_days(data.get("sites"), day)
+
+
+def _calendar_day_hours(data: Mapping[str, Any]) -> float | None:
     try:
         section = CalendarSection.model_validate(data.get("calendar", {}))
     except ValidationError:
         return None
     opens, closes = (clock_hours(t) for t in section.business_hours)
-    return site_day_hours(data.get("sites"), closes - opens)
+    return closes - opens

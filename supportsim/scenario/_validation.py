@@ -256,10 +256,34 @@ def _shows_value(rule: str, value: object) -> bool:
     return value is not None and not isinstance(value, dict) and ", got " not in rule
 
 
+def _as_written(given: Any, loc: Sequence[int | str], value: object) -> object:
+    """The value at `loc` of the data as given when validation turned it into this number
+    ("1min" -> 0.016666 h, -2 -> -2.0), so that the message shows what the user wrote."""
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return value
+    node = given
+    for part in loc:
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, dict) and str(part) in node:
+            node = node[str(part)]
+        elif isinstance(node, list | tuple) and str(part).lstrip("-").isdigit() and (
+                -len(node) <= int(part) < len(node)):
+            node = node[int(part)]
+        else:
+            return value
+    try:  # only the text this very number came from (not, e.g., a mean computed from it)
+        same = not isinstance(node, bool) and _hours(node) == value
+    except (ValueError, TypeError, OverflowError):
+        return value
+    return (node.strip() if isinstance(node, str) else node) if same else value
+
+
 def scenario_error(
-    exc: ValidationError, root: type[BaseModel], source: str | None
+    exc: ValidationError, root: type[BaseModel], source: str | None, given: Any = None
 ) -> ScenarioError:
-    """One :class:`ScenarioError` describing (up to three of) the problems in `exc`."""
+    """One :class:`ScenarioError` describing (up to three of) the problems in `exc`;
+    values are shown as written in `given` (the data validated), where it has them."""
     parts = []
     for error in exc.errors()[:_MAX_REPORTED]:
         loc = _clean_loc(error["loc"], root, error["type"])
@@ -269,6 +293,7 @@ def scenario_error(
             rule, value = original.rule, original.value
         else:
             rule, value = _rule(error, root), error.get("input")
+        value = _as_written(given, loc, value)
         text = f"{_short_key(dotted(loc)) or 'scenario'} {_shorten_quoted(rule)}"
         if _shows_value(rule, value) and error["type"] != "missing":
             text += f", got {shown(value)}"
