@@ -95,6 +95,9 @@ constraints and meaning. Placeholders: `NAME` is a name you choose (a channel, a
   and `work.triage.lN` for each tier that escalates; the first priority is the most urgent.
 - **Overrides** use the dotted paths: `sc.with_overrides({"team.tiers.l1.staff": 14})` or
   `supportsim run FILE --set team.tiers.l1.staff=14` (values read as TOML), then validate.
+  A name that is not there (a group, site, skill, priority...) is refused with a
+  did-you-mean; a new one is set as one table: `--set 'team.tiers.l1.groups.es={skills =
+  ["es"], staff = 2}'`.
 - **Errors** raise `ScenarioError` (a `ValueError`) naming key, rule, value and file:
   `team.tiers.l1.staff must be an integer >= 0, got -2 (rollout.toml)`. Unknown keys get a
   did-you-mean. An offered load at or above a tier's capacity is not an error: `ss.check`

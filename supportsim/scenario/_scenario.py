@@ -30,9 +30,11 @@ from supportsim.calendar import Calendar
 from supportsim.scenario._costs import Costs, check_costs
 from supportsim.scenario._demand import SCENARIO_START, SCENARIO_ZONE, Demand, _check_growth
 from supportsim.scenario._initial import Backlog, Initial, resolve_backlog
+from supportsim.scenario._override_names import check_names_exist
 from supportsim.scenario._routing import check_routing
 from supportsim.scenario._schema import (
     BUSINESS_DAY_HOURS,
+    BUSINESS_DAY_RULE,
     MAX_DURATION,
     MIN_DURATION,
     TIERS,
@@ -52,6 +54,7 @@ from supportsim.scenario._sites import (
     check_sites,
     site_calendars,
     site_day_hours,
+    unequal_days,
     zone_of_data,
 )
 from supportsim.scenario._team import Team, scale_roster
@@ -269,7 +272,9 @@ class Scenario(Section):
             raise ScenarioError(f"a scenario must be a table of keys, got {type(data).__name__}"
                                 + (f" ({source})" if source else ""))
         data = dict(data)
-        context = {BUSINESS_DAY_HOURS: _business_day_hours(data), _GIVEN: data,
+        day_hours = _business_day_hours(data)
+        context = {BUSINESS_DAY_HOURS: day_hours, _GIVEN: data,
+                   BUSINESS_DAY_RULE: _unequal_days(data) if day_hours is None else None,
                    SCENARIO_START: _start_of(data), SCENARIO_ZONE: zone_of_data(data),
                    # A backlog file is named relative to the scenario file, like a sweep's base.
                    _BASE: Path(source).parent if source else None}
@@ -282,7 +287,7 @@ class Scenario(Section):
                 if isinstance(found, ScenarioError):
                     raise ScenarioError(f"{found}" + (f" (scenario {source})" if source
                                                       else "")) from None
-            raise scenario_error(exc, cls, source) from None
+            raise scenario_error(exc, cls, source, data) from None
         scenario._source = source
         return scenario
 
@@ -294,8 +299,9 @@ class Scenario(Section):
         overrides : mapping of str to value
             Dotted paths such as ``"team.tiers.l1.staff"`` or ``"demand.bursts.0.multiplier"``
             (list items by index or by their ``name``), each to a value as TOML would give it,
-            applied in order. A tier's ``staff`` on a tier that works shifts scales the
-            shifts' staff to that head count (:func:`~supportsim.scenario._team.scale_roster`).
+            applied in order. The ``staff`` of a tier or agent group that works shifts
+            scales the shifts' staff to that head count
+            (:func:`~supportsim.scenario._team.scale_roster`).
 
         Returns
         -------
@@ -492,15 +498,20 @@ def _lists(value: Any) -> Any:
 
 
 def _scale_shifts(data: dict[str, Any], path: str, value: Any, source: str | None) -> bool:
-    """Apply ``team.tiers.T.staff = value`` to a shift tier by scaling its shifts.
+    """Apply ``team.tiers.T.staff = value`` (or ``team.tiers.T.groups.G.staff``) to a
+    tier or group that works shifts by scaling its shifts.
 
-    Returns False, changing nothing, when `path` is not a shift tier's staff or `value`
-    is not a head count: the override is then set as it is and validated like a file.
+    Returns False, changing nothing, when `path` is not such a staff or `value` is not a
+    head count: the override is then set as it is and validated like a file.
     """
     parts = path.split(".")
-    if len(parts) != 4 or parts[:2] != ["team", "tiers"] or parts[3] != "staff":
+    if parts[:2] != ["team", "tiers"] or parts[-1] != "staff" or not (
+            len(parts) == 4 or (len(parts) == 6 and parts[3] == "groups")):
         return False
-    tier = data.get("team", {}).get("tiers", {}).get(parts[2])
+    tier: Any = data.get("team", {}).get("tiers", {}).get(parts[2])
+    if len(parts) == 6:
+        tier = tier.get("groups") if isinstance(tier, dict) else None
+        tier = tier.get(parts[4]) if isinstance(tier, dict) else None
     if not isinstance(tier, dict) or not isinstance(tier.get("hours"), list):
         return False
     shifts = tier["hours"]
@@ -512,7 +523,7 @@ def _scale_shifts(data: dict[str, Any], path: str, value: Any, source: str | Non
         scaled = scale_roster([int(c) for c in counts if c is not None], value)
     except ValueError as exc:
         raise keyed_error(KeyedError(path, f"cannot scale the shifts: {exc}; set each "
-                                           f"shift's own staff ({'.'.join(parts[:3])}"
+                                           f"shift's own staff ({'.'.join(parts[:-1])}"
                                            f".hours.N.staff)", value), source) from None
     for shift, count in zip(shifts, scaled, strict=True):
         shift["staff"] = count
@@ -526,6 +537,7 @@ def _set_dotted(data: dict[str, Any], path: str, value: Any, source: str | None)
         raise keyed_error(
             KeyedError(f"override {path!r}", "is not a dotted key such as 'demand.rate'"), source
         )
+    check_names_exist(Scenario, data, parts, source)
     node: Any = data
     for depth, part in enumerate(parts[:-1]):
         node = _step(node, part, parts[: depth + 1], create=True, source=source)
@@ -597,9 +609,20 @@ def _business_day_hours(data: Mapping[str, Any]) -> float | None:
     Business-day targets ("3bd") are resolved with it while the priorities are validated;
     an invalid calendar reports its own error.
     """
+    day = _calendar_day_hours(data)
+    return None if day is None else site_day_hours(data.get("sites"), day)
+
+
+def _unequal_days(data: Mapping[str, Any]) -> str | None:
+    """Why `data` has no one length of business day when its sites' differ, else None."""
+    day = _calendar_day_hours(data)
+    return None if day is None else unequal_days(data.get("sites"), day)
+
+
+def _calendar_day_hours(data: Mapping[str, Any]) -> float | None:
     try:
         section = CalendarSection.model_validate(data.get("calendar", {}))
     except ValidationError:
         return None
     opens, closes = (clock_hours(t) for t in section.business_hours)
-    return site_day_hours(data.get("sites"), closes - opens)
+    return closes - opens

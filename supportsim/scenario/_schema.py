@@ -66,6 +66,15 @@ class KeyedError(ValueError):
 
 
 def _hours(value: object) -> float:
+    # A negative duration ("-5min") is read, so that the key's own bound refuses it
+    # ("must be a duration >= 0") rather than its form; parse_duration takes none.
+    if isinstance(value, str) and value.strip().startswith("-"):
+        rest = value.strip()[1:]
+        if not rest.lstrip().startswith(("-", "+")):
+            try:
+                return -parse_duration(rest)
+            except ValueError:
+                pass  # not a duration after the sign either: reported as written
     return parse_duration(value)
 
 
@@ -188,6 +197,9 @@ class CalendarSection(Section):
 
 #: Validation context key: hours in one business day of the scenario's calendar.
 BUSINESS_DAY_HOURS = "business_day_hours"
+#: Validation context key: the rule a business-day target breaks when there is no one
+#: length of business day (the sites' differ), naming them.
+BUSINESS_DAY_RULE = "business_day_rule"
 #: The SLA targets of a priority.
 TARGETS: tuple[str, ...] = ("response", "resolution")
 
@@ -251,9 +263,8 @@ class Priority(AsWritten):
                                      "(\"3d\" is 72 h)", value)
                 day = (info.context or {}).get(BUSINESS_DAY_HOURS)
                 if day is None:
-                    raise KeyedError(key, "is in business days, which need a valid "
-                                     "[calendar] (and sites whose business days are all "
-                                     "as long)", value)
+                    raise KeyedError(key, (info.context or {}).get(BUSINESS_DAY_RULE) or (
+                        "is in business days, which need a valid [calendar]"), value)
                 data[key] = days * day
         priority = handler(data)
         priority._given = given

@@ -22,6 +22,7 @@ from supportsim.scenario._schema import (
     Share,
     _check_shares,
     _clock_time,
+    _duration_text,
     clock_hours,
 )
 from supportsim.scenario._validation import _did_you_mean
@@ -76,6 +77,9 @@ def _holiday_rules(value: Any) -> Any:
         return {"country": value}
     if isinstance(value, list | tuple):
         return {"dates": value}
+    if value is not None and not isinstance(value, dict | HolidayRules):
+        raise ValueError("must be a country code (\"DE\"), a list of local dates "
+                         "([2026-12-24, ...]) or a table { country, subdivision, dates }")
     return value
 
 
@@ -151,20 +155,41 @@ def site_day_hours(sites: object, default: float) -> float | None:
     """Hours in one business day for business-day targets (``"3bd"``): `default` (the
     ``[calendar]``'s) unless the sites set business hours; None if their days differ in
     length (a target in business days would then mean different hours per site)."""
-    if not isinstance(sites, dict) or not sites:
-        return default
-    lengths = set()
-    for site in sites.values():
+    lengths = set(site_day_lengths(sites, default).values())
+    return lengths.pop() if len(lengths) == 1 else None if lengths else default
+
+
+def site_day_lengths(sites: object, default: float) -> dict[str, float]:
+    """Hours in one business day per site of the raw `sites` data (`default` where a site
+    sets no business hours); a site whose business hours are invalid is left out, as it
+    reports its own error."""
+    if not isinstance(sites, dict):
+        return {}
+    lengths = {}
+    for name, site in sites.items():
         hours = site.get("business_hours") if isinstance(site, dict) else None
         if hours is None:
-            lengths.add(default)
+            lengths[str(name)] = default
             continue
         try:
             opens, closes = (clock_hours(_clock_time(t)) for t in hours)
         except (TypeError, ValueError):
-            continue  # the site reports its own error
-        lengths.add(closes - opens)
-    return lengths.pop() if len(lengths) == 1 else None if lengths else default
+            continue
+        if closes > opens:
+            lengths[str(name)] = closes - opens
+    return lengths
+
+
+def unequal_days(sites: object, default: float) -> str | None:
+    """The rule a business-day target breaks when the sites' business days differ in
+    length, naming each site's day; None when they do not differ."""
+    lengths = site_day_lengths(sites, default)
+    if len(set(lengths.values())) < 2:
+        return None
+    days = ", ".join(f"{name} {_duration_text(hours)}" for name, hours in lengths.items())
+    return ("is in business days, but the sites' business days differ in length ("
+            f"{days}): write the target in hours, or give the sites business days of "
+            "one length")
 
 
 def zone_of_data(data: Any) -> str | None:

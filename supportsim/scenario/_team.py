@@ -98,10 +98,11 @@ def _check_staffing(owner: Tier | AgentGroup) -> None:
                              f"{rostered}")
         if owner.staff is not None and owner.staff != rostered:
             last = len(owner.hours) - 1
+            kind = "group" if isinstance(owner, AgentGroup) else "tier"
             raise KeyedError(
                 "staff", f"must equal the sum of the shifts' staff ({rostered}): leave "
                          f"it out, or set each shift's own staff (hours.0.staff .. "
-                         f"hours.{last}.staff of this tier); an override of the tier's "
+                         f"hours.{last}.staff of this {kind}); an override of the {kind}'s "
                          f"staff scales the shifts instead", owner.staff
             )
     elif owner.staff is None:
@@ -121,7 +122,9 @@ class AgentGroup(Section):
         description="skills of [demand.skills] the group's agents serve")
     staff: Count | None = Field(
         default=None, ge=0, le=MAX_STAFF,
-        description="agents in the group; with `hours` as shifts it may be left out")
+        description="agents in the group; with `hours` as shifts it may be left out (in a "
+                    "file it must then equal their sum); set as an override it scales the "
+                    "shifts like a tier's `staff`")
     hours: StaffHours = Field(
         default="24x7", description="when the group's agents are on duty, as a tier's `hours`")
     effort: dict[SkillName, SkillEffort] = Field(

@@ -8,7 +8,6 @@ and misspelt choices get a did-you-mean.
 from __future__ import annotations
 
 import difflib
-import re
 import types
 import typing
 from collections.abc import Sequence
@@ -44,9 +43,15 @@ def _short_key(key: str) -> str:
 
 
 def _shorten_quoted(rule: str) -> str:
-    """Cut values that validators quote inside their rule text (``, got '...'``)."""
-    return re.sub("'[^']{" + str(MAX_SHOWN + 1) + ",}'",
-                  lambda m: f"{m.group()[:MAX_SHOWN]}… ({len(m.group()):,} characters)", rule)
+    """Cut the value that a validator quotes at the end of its rule (``, got '...'``).
+
+    Only the text after ``, got `` is a value: the rule before it is the message, and an
+    apostrophe in it ("the shifts' staff") is no quote to cut at.
+    """
+    head, got, value = rule.partition(", got ")
+    if not got or len(value) <= MAX_SHOWN:
+        return rule
+    return f"{head}{got}{value[:MAX_SHOWN]}… ({len(value):,} characters)"
 
 
 def dotted(loc: Sequence[int | str]) -> str:
@@ -162,9 +167,15 @@ def _expects_duration(root: type[BaseModel], loc: Sequence[int | str]) -> bool:
     return any(isinstance(m, BeforeValidator) and m.func is _hours for m in metadata)
 
 
-def _did_you_mean(word: str, choices: Sequence[str]) -> str:
+def closest(word: str, choices: Sequence[str]) -> str | None:
+    """The choice most like `word` (a misspelling of it), or None."""
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close else ""
+    return close[0] if close else None
+
+
+def _did_you_mean(word: str, choices: Sequence[str]) -> str:
+    close = closest(word, choices)
+    return f" (did you mean {close!r}?)" if close else ""
 
 
 def _clean_loc(
@@ -245,10 +256,34 @@ def _shows_value(rule: str, value: object) -> bool:
     return value is not None and not isinstance(value, dict) and ", got " not in rule
 
 
+def _as_written(given: Any, loc: Sequence[int | str], value: object) -> object:
+    """The value at `loc` of the data as given when validation turned it into this number
+    ("1min" -> 0.016666 h, -2 -> -2.0), so that the message shows what the user wrote."""
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return value
+    node = given
+    for part in loc:
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, dict) and str(part) in node:
+            node = node[str(part)]
+        elif isinstance(node, list | tuple) and str(part).lstrip("-").isdigit() and (
+                -len(node) <= int(part) < len(node)):
+            node = node[int(part)]
+        else:
+            return value
+    try:  # only the text this very number came from (not, e.g., a mean computed from it)
+        same = not isinstance(node, bool) and _hours(node) == value
+    except (ValueError, TypeError, OverflowError):
+        return value
+    return (node.strip() if isinstance(node, str) else node) if same else value
+
+
 def scenario_error(
-    exc: ValidationError, root: type[BaseModel], source: str | None
+    exc: ValidationError, root: type[BaseModel], source: str | None, given: Any = None
 ) -> ScenarioError:
-    """One :class:`ScenarioError` describing (up to three of) the problems in `exc`."""
+    """One :class:`ScenarioError` describing (up to three of) the problems in `exc`;
+    values are shown as written in `given` (the data validated), where it has them."""
     parts = []
     for error in exc.errors()[:_MAX_REPORTED]:
         loc = _clean_loc(error["loc"], root, error["type"])
@@ -258,6 +293,7 @@ def scenario_error(
             rule, value = original.rule, original.value
         else:
             rule, value = _rule(error, root), error.get("input")
+        value = _as_written(given, loc, value)
         text = f"{_short_key(dotted(loc)) or 'scenario'} {_shorten_quoted(rule)}"
         if _shows_value(rule, value) and error["type"] != "missing":
             text += f", got {shown(value)}"
