@@ -24,6 +24,7 @@ if TYPE_CHECKING:
         AutoWarmupWarning,
         PrecisionWarning,
         Selection,
+        SelectionSet,
         SelectionWarning,
         select_best,
     )
@@ -50,6 +51,7 @@ _LAZY = {
     "Scenario": "supportsim.scenario",
     "ScenarioError": "supportsim._errors",
     "Selection": "supportsim.sequential",
+    "SelectionSet": "supportsim.sequential",
     "SelectionWarning": "supportsim.sequential",
     "SimulationResult": "supportsim.results",
     "SweepError": "supportsim.sweeps",
@@ -94,6 +96,7 @@ __all__ = [
     "Scenario",
     "ScenarioError",
     "Selection",
+    "SelectionSet",
     "SelectionWarning",
     "SimulationResult",
     "SweepError",
