@@ -72,6 +72,8 @@ def test_frontier_never_marks_a_variant_dominated_by_one_at_another_rate(
     # none is, so each rate has it on its frontier.
     front = table[~table["dominated"]]["variant"].tolist()
     assert {"rate=12.0 staff=5", "rate=16.0 staff=5"} <= set(front)
+    # The HTML report's cost table says so too.
+    assert "the frontier of each demand.rate" in sweep.to_html()
 
 
 def test_pooling_the_rates_is_what_the_frontier_did_before(sweep: ss.SweepResult) -> None:
