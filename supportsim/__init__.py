@@ -25,6 +25,7 @@ if TYPE_CHECKING:
         AutoWarmupWarning,
         PrecisionWarning,
         Selection,
+        SelectionSet,
         SelectionWarning,
         select_best,
     )
@@ -53,6 +54,7 @@ _LAZY = {
     "Scenario": "supportsim.scenario",
     "ScenarioError": "supportsim._errors",
     "Selection": "supportsim.sequential",
+    "SelectionSet": "supportsim.sequential",
     "SelectionWarning": "supportsim.sequential",
     "SimulationResult": "supportsim.results",
     "SweepError": "supportsim.sweeps",
@@ -102,6 +104,7 @@ __all__ = [
     "Scenario",
     "ScenarioError",
     "Selection",
+    "SelectionSet",
     "SelectionWarning",
     "SimulationResult",
     "SweepError",

@@ -6,6 +6,10 @@ pooled), each with an interval across replications. A variant is **dominated** w
 another costs no more and attains no less, and is strictly better on one of the two; the
 non-dominated variants are the frontier: along it, each extra point of attainment has a
 price, and everything off it is money spent for nothing.
+
+On a sweep whose factors include a condition (``demand.rate``: what the desk faces, not
+what the planner chooses; :mod:`supportsim.sweeps._conditions`), variants are compared
+only within one combination of condition values: one frontier per condition.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from supportsim.analysis import mean_interval, t_interval
 from supportsim.analysis._costs import COST_COLUMNS, require_costs
 from supportsim.results import SimulationResult
 from supportsim.sweeps import SweepResult
+from supportsim.sweeps._conditions import condition_keys, condition_labels
 
 __all__ = ["dominated", "frontier"]
 
@@ -148,6 +153,7 @@ def frontier(
     priority: str | None = None,
     cost: str = "total",
     confidence: float = 0.95,
+    by: str | Sequence[str] | None = None,
 ) -> pd.DataFrame:
     """The cost–SLA frontier: each variant's cost against its attainment, dominated or not.
 
@@ -167,6 +173,13 @@ def frontier(
         The cost column (``res.costs()``): ``"total"``, or e.g. ``"staff"`` to leave the
         penalties (which follow attainment) out of the price.
     confidence : float, default 0.95
+    by : str or list of str, optional
+        A sweep's factors that are conditions (what the desk faces, not a choice): one
+        frontier per combination of their values, and no variant is dominated by one
+        under another condition. Default: the factors under ``demand.``, ``initial.``,
+        and ``horizon``, ``warmup``, ``start``, ``start_zone``
+        (:data:`supportsim.sweeps._conditions.CONDITION_ROOTS`); ``()``: one frontier
+        over all variants. Only for a sweep.
 
     Returns
     -------
@@ -182,14 +195,18 @@ def frontier(
         cost and attainment minus this variant's lie at or below and at or above 0, one
         strictly (False where they do not, or the two are not on common random numbers).
         Dominance is judged on the means; ``clearly_dominated`` says where it is firm.
-        ``attrs`` holds ``currency``, ``metric``, ``priority``, ``cost`` and
-        ``confidence``.
+        With conditions, a ``condition`` column (e.g. ``"rate=16.0"``) follows the
+        factors, dominance is judged within each condition, and rows come by condition
+        (in grid order), cheapest first within each. ``attrs`` holds ``currency``,
+        ``metric``, ``priority``, ``cost``, ``confidence`` and ``by`` (the condition
+        keys, ``[]`` for none).
 
     Raises
     ------
     ValueError
-        A scenario without ``[costs]``, an unknown metric, priority or cost column, or
-        results priced in different currencies.
+        A scenario without ``[costs]``, an unknown metric, priority or cost column,
+        results priced in different currencies, or `by` naming a key that is not a
+        factor of the sweep (or given with results that are not a sweep).
     """
     if metric not in METRICS:
         raise ValueError(f"metric must be 'response' or 'resolution', got {metric!r}")
@@ -201,7 +218,12 @@ def frontier(
     if isinstance(results, SweepResult):
         scenario = results.scenario
         keys, parts = _from_sweep(results, cost, metric, priority)
+        conditions = condition_keys(list(results.factors), by)
     else:
+        if by is not None and (isinstance(by, str) or len(by)):
+            raise ValueError(f"by={by!r} names a sweep's factors; results that are not a "
+                             "sweep have none (compare them under one condition)")
+        conditions = []
         if not results:
             raise ValueError("results must hold at least one result")
         first = next(iter(results.values())) if isinstance(results, Mapping) else results[0]
@@ -227,16 +249,27 @@ def frontier(
     keys = keys.assign(variant=keys["variant"].astype(str), strategy=pd.Categorical(
         keys["strategy"].astype(str), categories=list(dict.fromkeys(keys["strategy"].astype(str)))))
     out = keys.merge(points, on="variant", how="inner")
-    beaten = dominated(out["cost"].to_numpy(), out["attainment"].to_numpy())
+    if conditions:
+        factors = list(results.factors) if isinstance(results, SweepResult) else []
+        labels = condition_labels(factors, conditions, out.to_dict("records"))
+        out.insert(2 + len(factors), "condition", labels)
+    else:
+        labels = [""] * len(out)
+    group = pd.Series(labels).map({c: k for k, c in enumerate(dict.fromkeys(labels))})
+    beaten = np.full(len(out), -1, dtype=np.int64)
+    for members in group.groupby(group).indices.values():
+        inner = dominated(out["cost"].to_numpy()[members], out["attainment"].to_numpy()[members])
+        beaten[members] = np.where(inner >= 0, members[inner], -1)
     out["dominated"] = beaten >= 0
     names = out["variant"].to_numpy(dtype=object)
     out["dominated_by"] = [names[j] if j >= 0 else "" for j in beaten]
     out["clearly_dominated"] = [
         j >= 0 and _clearly(parts[str(names[j])], parts[str(names[i])], confidence)
         for i, j in enumerate(beaten)]
-    out = out.sort_values(["cost", "attainment"], ascending=[True, False], kind="stable",
-                          ignore_index=True)
+    out = (out.assign(_group=group.to_numpy())
+           .sort_values(["_group", "cost", "attainment"], ascending=[True, True, False],
+                        kind="stable", ignore_index=True).drop(columns="_group"))
     out.attrs.update(currency=require_costs(scenario).currency, metric=metric,
-                     priority=priority, cost=cost, confidence=confidence)
+                     priority=priority, cost=cost, confidence=confidence, by=conditions)
     return out
 

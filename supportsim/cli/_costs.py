@@ -95,10 +95,11 @@ def costs_section(result: SimulationResult) -> str | None:
             f"{_table(rows)}\n{missed}")
 
 
-def sweep_costs_section(result: Any, summary: Any) -> str | None:
+def sweep_costs_section(result: Any, summary: Any, by: list[str] | None = None
+                        ) -> str | None:
     """The Costs block of ``supportsim sweep``: per variant, the total with its interval,
-    its main parts, and whether it is on the cost–resolution frontier; None without
-    ``[costs]``."""
+    its main parts, and whether it is on the cost–resolution frontier (within its
+    condition, `by` as :func:`supportsim.frontier`); None without ``[costs]``."""
     import pandas as pd
 
     from supportsim.pareto import frontier
@@ -106,7 +107,9 @@ def sweep_costs_section(result: Any, summary: Any) -> str | None:
     if "cost_total" not in summary.columns:
         return None
     currency = result.scenario.costs.currency if result.scenario.costs is not None else ""
-    front = frontier(result).set_index("variant")
+    table = frontier(result, by=by)
+    within = table.attrs["by"]
+    front = table.set_index("variant")
 
     def total(row: Any) -> str:
         text = money(row.cost_total)
@@ -125,6 +128,16 @@ def sweep_costs_section(result: Any, summary: Any) -> str | None:
                      f"no, dominated by {front.loc[n, 'dominated_by']}"
                      if n in front.index else "n/a" for n in names],
     })
-    return (f"Costs per variant ({currency} per replication; frontier: no other variant is "
-            "as cheap and\nresolves as many tickets within target, one of them strictly; all "
-            "priorities pooled,\non the means; ss.frontier)\n" + _table(rows))
+    if within:
+        rows.insert(1, "condition", [str(front.loc[n, "condition"]) if n in front.index
+                                     else "" for n in names])
+        # Variants under another demand are not alternatives (--by, ss.frontier).
+        head = (f"Costs per variant ({currency} per replication; frontier: no other variant "
+                f"under the same\ncondition ({', '.join(within)}) is as cheap and resolves as "
+                "many tickets within target, one\nof them strictly; all priorities pooled, on "
+                "the means; ss.frontier)\n")
+    else:
+        head = (f"Costs per variant ({currency} per replication; frontier: no other variant is "
+                "as cheap and\nresolves as many tickets within target, one of them strictly; "
+                "all priorities pooled,\non the means; ss.frontier)\n")
+    return head + _table(rows)

@@ -88,8 +88,32 @@ def register(commands: Any) -> None:
     parser.add_argument("--indifference", type=_positive_float, metavar="X",
                         help="with --select: the smallest difference worth detecting, in "
                              "the metric's unit (default 0.01, one point, for shares)")
+    parser.add_argument(
+        "--by", action="append", metavar="KEY",
+        help="a factor that is a condition (what the desk faces, not a choice): the "
+             "frontier and --select compare variants only within each of its values "
+             "(repeatable; default: the factors under demand., initial., and horizon, "
+             "warmup, start; 'none': compare every variant with every other)")
     add_report_argument(parser, "sweep")
     parser.set_defaults(handler=run)
+
+
+def _by(args: argparse.Namespace, factors: Any) -> list[str] | None:
+    """The condition keys of ``--by`` (None: the default rule); ValueError naming a key
+    that is not a factor."""
+    if args.by is None:
+        return None
+    if args.by == ["none"]:
+        return []
+    if "none" in args.by:
+        raise ValueError(f"--by none compares every variant with every other; it cannot "
+                         f"go with other keys, got {args.by}")
+    from supportsim.sweeps._conditions import condition_keys
+
+    try:
+        return condition_keys(list(factors), args.by)
+    except ValueError as exc:
+        raise ValueError(f"--{exc}") from None  # "--by: 'x' is not a factor ..."
 
 
 def _positive_float(text: str) -> float:
@@ -135,15 +159,14 @@ def _select(args: argparse.Namespace) -> int:
         from supportsim.sweeps._grid import build_variants
 
         variants = build_variants(spec.factors, spec.strategies, str(spec.path))
-        candidates = {v.name: spec.base.with_overrides(v.overrides) if v.overrides
-                      else spec.base for v in variants}
         seed = args.seed if args.seed is not None else spec.seed
         try:
-            selection = select_best(candidates, args.select, indifference=delta, seed=seed)
+            by = _by(args, spec.factors)
+            selection = select_best(spec, args.select, indifference=delta, seed=seed, by=by)
         except ValueError as exc:
             _error(f"--select: {exc}")
             return 2
-        print(f"Sweep {spec.name} ({spec.path}): {len(candidates)} variants\n")
+        print(f"Sweep {spec.name} ({spec.path}): {len(variants)} variants\n")
         print(repr(selection))
     return 0
 
@@ -248,7 +271,7 @@ def _reason(row: Any) -> str:
     return f"{row.variant} ({'; '.join(why)})"
 
 
-def report(spec: Any, result: Any, overrides: Any = ()) -> str:
+def report(spec: Any, result: Any, overrides: Any = (), by: list[str] | None = None) -> str:
     """The text printed after a sweep: what ran, SLA, capacity and headline figures."""
     variants = len(result.variants)
     tasks = variants * result.replications
@@ -268,7 +291,7 @@ def report(spec: Any, result: Any, overrides: Any = ()) -> str:
     from supportsim.cli._costs import sweep_costs_section
     from supportsim.cli._verdicts import sweep_verdict_section
 
-    costs = sweep_costs_section(result, summary)
+    costs = sweep_costs_section(result, summary, by)
     goals = sweep_verdict_section(result.verdicts())
     return "\n\n".join([head, _sla_section(result), *([goals] if goals else []),
                         _capacity_section(summary), *([costs] if costs is not None else []),
@@ -278,7 +301,7 @@ def report(spec: Any, result: Any, overrides: Any = ()) -> str:
 # --------------------------------------------------------------------------- outputs
 
 
-def _write(result: Any, directory: Path) -> list[Path]:
+def _write(result: Any, directory: Path, by: list[str] | None = None) -> list[Path]:
     directory.mkdir(parents=True, exist_ok=True)
     paths = {name: directory / name for name in (
         "sweep.parquet", "sweep.csv", "sla.csv", "summary.csv", "failures.csv")}
@@ -292,7 +315,7 @@ def _write(result: Any, directory: Path) -> list[Path]:
         from supportsim.pareto import frontier
 
         written.append(directory / "frontier.csv")
-        frontier(result).to_csv(written[-1], index=False)
+        frontier(result, by=by).to_csv(written[-1], index=False)
     verdicts = result.verdicts()
     if not verdicts.empty:
         written.append(directory / "verdicts.csv")
@@ -366,6 +389,11 @@ def run(args: argparse.Namespace) -> int:
                 # Overload is what a sweep measures (as load against capacity).
                 warnings.simplefilter("ignore", CapacityWarning)
                 spec = replace(spec, base=spec.base.with_overrides(dict(args.overrides)))
+        try:
+            by = _by(args, spec.factors)
+        except ValueError as exc:
+            _error(exc)
+            return 2
         executor = args.scheduler or args.workers
         given = {"replications": args.replications, "seed": args.seed}
         try:
@@ -385,10 +413,10 @@ def run(args: argparse.Namespace) -> int:
                 print(f"{PROG}: interrupted; finished tasks are kept in {store}: rerun with "
                       "--resume to continue", file=sys.stderr)
             raise
-        print(report(spec, result, args.overrides))
+        print(report(spec, result, args.overrides, by))
         if args.out is not None:
             try:
-                written = _write(result, args.out)
+                written = _write(result, args.out, by)
             except OSError as exc:
                 _error(f"cannot write results to {args.out}: {exc.strerror or exc}")
                 return 1

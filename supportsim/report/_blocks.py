@@ -224,7 +224,9 @@ def sweep_cost_table(sweep: Any) -> Table | None:
     from supportsim.pareto import frontier
 
     currency = sweep.scenario.costs.currency if sweep.scenario.costs is not None else ""
-    front = frontier(sweep).set_index("variant")
+    table = frontier(sweep)
+    front = table.set_index("variant")
+    within = table.attrs["by"]  # conditions (demand.rate...): one frontier per value
     rows, classes = [], []
     for r in summary.itertuples():
         name = str(r.variant)
@@ -239,5 +241,6 @@ def sweep_cost_table(sweep: Any) -> Table | None:
         classes.append("" if on else "dominated")
     columns = ["variant", f"total, {currency} [95% CI]", f"staff, {currency}",
                f"penalties, {currency}", f"per resolved ticket, {currency}", "on the frontier"]
-    return Table(columns, rows, f"Costs per variant ({currency} per replication)",
+    where = f"; the frontier of each {', '.join(within)}" if within else ""
+    return Table(columns, rows, f"Costs per variant ({currency} per replication{where})",
                  frozenset(columns[1:5]), classes)

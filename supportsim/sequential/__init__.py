@@ -11,6 +11,7 @@ from supportsim.sequential._precision import (
     PrecisionWarning,
 )
 from supportsim.sequential._select import Selection, SelectionWarning, select_best
+from supportsim.sequential._selection_set import SelectionSet
 
 __all__ = [
     "AUTO_SERIES",
@@ -21,6 +22,7 @@ __all__ = [
     "PrecisionTarget",
     "PrecisionWarning",
     "Selection",
+    "SelectionSet",
     "SelectionWarning",
     "kn_select",
     "select_best",

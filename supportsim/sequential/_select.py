@@ -17,6 +17,7 @@ from supportsim.report._display import Card, CardDisplay, Table
 from supportsim.results import SimulationResult
 from supportsim.scenario import Scenario
 from supportsim.sequential._kn import kn_select
+from supportsim.sequential._selection_set import SelectionSet, condition_groups, select_within
 
 if TYPE_CHECKING:
     from supportsim.planning import Plan
@@ -122,7 +123,8 @@ class Selection(CardDisplay):
 def select_best(candidates: Any, metric: str, *, indifference: float,
                 confidence: float = 0.95, first_stage: int = 10,
                 max_replications: int | None = None, seed: int | None = None,
-                better: Literal["higher", "lower"] | None = None) -> Selection:
+                better: Literal["higher", "lower"] | None = None,
+                by: str | Sequence[str] | None = None) -> Selection | SelectionSet:
     """The best strategy on `metric`, by Kim & Nelson's fully sequential procedure KN.
 
     Kim, S.-H. and Nelson, B. L. (2001), "A fully sequential procedure for
@@ -166,17 +168,27 @@ def select_best(candidates: Any, metric: str, *, indifference: float,
         Root seed when simulating; default the sweep's or the first scenario's seed.
     better : {"higher", "lower"}, optional
         Needed for metrics with no better direction (utilisation, head counts).
+    by : str or list of str, optional
+        A sweep's factors that are conditions (what the desk faces, not a choice): KN
+        selects within each combination of their values, never across (the variant
+        with the least demand is not the best strategy). Default: the factors under
+        ``demand.``, ``initial.``, and ``horizon``, ``warmup``, ``start``, ``start_zone``
+        (:mod:`supportsim.sweeps._conditions`); ``()``: one selection over all variants.
+        Only for a sweep (file, :class:`~supportsim.sweeps.SweepFile` or result).
 
     Returns
     -------
-    Selection
+    Selection or SelectionSet
+        A :class:`SelectionSet` (condition -> Selection, each with its own guarantee)
+        when the sweep has conditions; else one :class:`Selection`.
 
     Raises
     ------
     ValueError
-        Fewer than 2 candidates, mixed kinds, an unknown metric, a non-positive
-        indifference, a scenario with ``warmup = "auto"`` (give an explicit warm-up, so
-        each replication is scored on its own as it arrives).
+        Fewer than 2 candidates (in some condition), mixed kinds, an unknown metric, a
+        non-positive indifference, a scenario with ``warmup = "auto"`` (give an explicit
+        warm-up, so each replication is scored on its own as it arrives), `by` naming a
+        key that is not a factor of the sweep or given with candidates that are not one.
 
     Notes
     -----
@@ -187,6 +199,14 @@ def select_best(candidates: Any, metric: str, *, indifference: float,
     """
     names, items = _candidates(candidates)
     items = [_scenario_of_plan(item) for item in items]
+    grouped = condition_groups(candidates, by)
+    if grouped is not None and grouped[0]:
+        # One root seed for every condition: replication r sees the same tickets' draws.
+        return select_within(names, items, *grouped, metric,
+                             seed=_seed(seed, candidates, items),
+                             options={"indifference": indifference, "confidence": confidence,
+                                      "first_stage": first_stage,
+                                      "max_replications": max_replications, "better": better})
     if len(items) < 2:
         raise ValueError(f"select_best needs at least 2 candidates, got {len(items)}")
     if not isinstance(indifference, (int, float)) or isinstance(indifference, bool) \
@@ -252,10 +272,11 @@ def _amount(delta: float, spec: Metric) -> str:
 
 def _candidates(candidates: Any) -> tuple[list[str], list[Any]]:
     """Names and scenarios (or results) of what `select_best` was given."""
-    from supportsim.sweeps import SweepResult, load_sweep
+    from supportsim.sweeps import SweepFile, SweepResult, load_sweep
 
-    if isinstance(candidates, (str, os.PathLike)):
-        sweep_file = load_sweep(Path(candidates))
+    if isinstance(candidates, (str, os.PathLike, SweepFile)):
+        sweep_file = (candidates if isinstance(candidates, SweepFile)
+                      else load_sweep(Path(candidates)))
         from supportsim.sweeps._grid import build_variants
 
         variants = build_variants(sweep_file.factors, sweep_file.strategies,
@@ -294,9 +315,9 @@ def _scenario_of_plan(item: Any) -> Any:
 
 def _seed(seed: int | None, candidates: Any, scenarios: list[Scenario]) -> int:
     from supportsim.simulation import resolve_seed
-    from supportsim.sweeps import SweepResult, load_sweep
+    from supportsim.sweeps import SweepFile, SweepResult, load_sweep
 
-    if seed is None and isinstance(candidates, SweepResult):
+    if seed is None and isinstance(candidates, (SweepResult, SweepFile)):
         seed = candidates.seed
     elif seed is None and isinstance(candidates, (str, os.PathLike)):
         seed = load_sweep(Path(candidates)).seed
