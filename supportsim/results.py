@@ -331,7 +331,7 @@ class SimulationResult:
         out = []
         for metric, (series, unit) in self.per_replication().items():
             mean, low, high = mean_interval(series.to_numpy(dtype=float),
-                                            scale="logit" if unit == "share" else "log",
+                                            scale="logit" if unit == "share" else "nonnegative",
                                             confidence=confidence)
             out.append({"metric": metric, "value": float(mean), "low": float(low),
                         "high": float(high), "unit": unit,
