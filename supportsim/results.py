@@ -318,8 +318,8 @@ class SimulationResult:
 
         Each metric is computed per replication (tickets after the warm-up) and averaged
         across replications; the interval is the t-interval of that mean on the scale of
-        the quantity (:func:`supportsim.analysis.mean_interval`: logit for shares, log for
-        times and counts), so it contains the value and stays in range.
+        the quantity (:func:`supportsim.analysis.mean_interval`: logit for shares, cut at
+        0 for times and counts), so it contains the value and stays in range.
 
         Returns
         -------
