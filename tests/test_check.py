@@ -214,3 +214,17 @@ def test_sla_figure_labels_targets_as_written(tmp_path: Path) -> None:
     figure = plot.sla_bars(ss.simulate(scenario, replications=2, seed=1))
     labels = [t.get_text() for t in figure.axes[0].get_xticklabels()]
     assert labels == ["P1\n90min / 3bd\nbusiness"]
+
+
+def test_check_says_an_auto_warmup_is_found_after_the_run(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """Trial defect 11: ``warmup = "auto"`` printed "warm-up 0h" (the placeholder the
+    scenario holds until MSER-5 cuts it after the run) and "26,880 after the 0h warm-up"."""
+    assert main(["check", str(MMC), "--set", 'warmup="auto"']) == 0
+    out = capsys.readouterr().out
+    assert "warm-up auto (MSER-5 after the run)," in out
+    assert "0h warm-up" not in out and "warm-up 0h" not in out
+    assert main(["check", str(MMC), "--set", 'warmup="1d"']) == 0
+    out = capsys.readouterr().out
+    # 20 tickets/h x 24 h x 55 days after a 1-day warm-up of the 8-week horizon.
+    assert "warm-up 1d," in out and "26,400 after the 1d warm-up" in out

@@ -22,6 +22,7 @@ from supportsim.cli._common import (
 
 if TYPE_CHECKING:
     from supportsim.capacity import CheckResult
+    from supportsim.scenario import Scenario
 
 __all__ = ["register"]
 
@@ -86,11 +87,20 @@ def _peaks_section(result: CheckResult) -> str:
             "over 100 % the queue grows)\n" + _table(rows))
 
 
+def _warmup(scenario: Scenario) -> str:
+    """The warm-up as the user asked for it: ``warmup = "auto"`` is found after the run,
+    so the 0 h the scenario holds until then is not the warm-up."""
+    return "auto (MSER-5 after the run)" if scenario.auto_warmup else _duration(scenario.warmup)
+
+
 def _demand_section(result: CheckResult) -> str:
     scenario = result.scenario
     days = scenario.horizon / 24
-    return (f"Expected tickets: {result.tickets:,.0f} over {_duration(scenario.horizon)} "
-            f"({result.tickets / days:,.1f} a day), {result.scored_tickets:,.0f} after the "
+    head = (f"Expected tickets: {result.tickets:,.0f} over {_duration(scenario.horizon)} "
+            f"({result.tickets / days:,.1f} a day)")
+    if scenario.auto_warmup:
+        return f"{head}; the warm-up MSER-5 cuts after the run is not scored"
+    return (f"{head}, {result.scored_tickets:,.0f} after the "
             f"{_duration(scenario.warmup)} warm-up")
 
 
@@ -226,7 +236,7 @@ def _check(args: argparse.Namespace) -> int:
         for message in result.warnings:
             warnings.warn(message, CapacityWarning, stacklevel=1)
     print(f"{_heading(scenario, args.overrides)}\nvalid; "
-          f"horizon {_duration(scenario.horizon)}, warm-up {_duration(scenario.warmup)}, "
+          f"horizon {_duration(scenario.horizon)}, warm-up {_warmup(scenario)}, "
           f"structure {scenario.team.structure}, discipline {scenario.team.discipline}")
     for section in SECTIONS:
         text = section(result)
