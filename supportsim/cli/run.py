@@ -152,7 +152,15 @@ def _sla_section(sla: pd.DataFrame, scenario: Scenario) -> str:
             "replication,\nmeans across replications)\n" + _table(rows))
 
 
-def _summary_section(summary: pd.DataFrame) -> str:
+def _off_duty_hours(scenario: Scenario) -> bool:
+    """Whether some agents of the desk have hours off (business hours or shifts), so that
+    tickets can wait for them overnight or over a weekend; not on a 24x7 desk."""
+    return any(hours != "24x7" for tier in scenario.team.tiers.values()
+               for hours in ([tier.hours] if tier.groups is None
+                             else [group.hours for group in tier.groups.values()]))
+
+
+def _summary_section(summary: pd.DataFrame, scenario: Scenario) -> str:
     import pandas as pd
 
     metrics = summary.set_index("metric")
@@ -186,10 +194,13 @@ def _summary_section(summary: pd.DataFrame) -> str:
     }
     width = max(len(k) for k in headline)
     lines += [f"  {k.ljust(width)}  {v}" for k, v in headline.items()]
-    skewed = metrics.loc["mean_wait", "value"] > 2 * metrics.loc["median_wait", "value"]
-    if skewed:  # else a mean far above the median reads like a bug
-        lines.append("  (mean wait far above the median: most tickets are answered at once,\n"
-                     "   a few wait long, e.g. overnight or over a weekend)")
+    median = metrics.loc["median_wait", "value"]
+    if metrics.loc["mean_wait", "value"] > 2 * median:  # else it reads like a bug
+        most = ("most tickets are answered at once" if median == 0
+                else "most tickets wait briefly")
+        why = (", e.g. overnight or over a weekend,\n   when their agents are off duty"
+               if _off_duty_hours(scenario) else " in busy spells")
+        lines.append(f"  (mean wait far above the median: {most},\n   a few wait long{why})")
     return "\n".join(lines)
 
 
@@ -249,7 +260,7 @@ def _run_report(result: Any, overrides: Sequence[tuple[str, Any]] = (),
     parts += [verdict_section(result.verdicts(window=window)),
               abandonment_section(result.abandonment(window=window),
                                   float(overall.iloc[0]) if len(overall) else math.nan),
-              _summary_section(summary), _workforce_section(scenario, summary) or "",
+              _summary_section(summary, scenario), _workforce_section(scenario, summary) or "",
               costs_section(result) or ""]
     return "\n\n".join(part for part in parts if part)
 
