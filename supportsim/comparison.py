@@ -18,7 +18,7 @@ from supportsim.analysis._costs import COST_COLUMNS, require_costs
 from supportsim.results import SimulationResult
 from supportsim.scenario import Scenario
 
-__all__ = ["compare", "has_tickets", "replication_metrics"]
+__all__ = ["compare", "has_tickets", "replication_metrics", "ticket_changes"]
 
 #: metric -> True when higher is better.
 METRICS: dict[str, bool] = {
@@ -29,6 +29,39 @@ METRICS: dict[str, bool] = {
 }
 #: Metrics scored as each replication finished (``res.scores``): no ticket table needed.
 SCORED = ("response_attainment", "resolution_attainment")
+
+
+#: Top-level scenario keys the ticket stream never depends on (:mod:`supportsim.demand`):
+#: who works (except the review work of ``team.tennis.review``), what it costs, how and
+#: when tickets are scored. Everything else (demand, priority shares, work, sites, the
+#: initial backlog, start and horizon) shapes the tickets.
+_NOT_TICKETS = ("name", "seed", "replications", "warmup", "calendar", "team", "workforce",
+                "costs")
+_SCORING = ("response", "resolution", "clock", "goal")
+
+
+def _leaves(data: object, prefix: str = "") -> dict[str, object]:
+    if not isinstance(data, dict):
+        return {prefix: data}
+    out: dict[str, object] = {}
+    for key, value in data.items():
+        out.update(_leaves(value, f"{prefix}.{key}" if prefix else str(key)))
+    return out
+
+
+def ticket_changes(a: Scenario, b: Scenario) -> list[str]:
+    """Dotted keys where `b` differs from `a` in what generates the tickets.
+
+    Empty when the two see the very same tickets in replication ``r`` under one seed;
+    otherwise a paired comparison is still on common random numbers (the same streams),
+    but of different tickets: a change of demand, priority shares, work, sites or span.
+    """
+    left, right = _leaves(a.to_dict()), _leaves(b.to_dict())
+    changed = sorted(k for k in left.keys() | right.keys() if left.get(k) != right.get(k))
+    return [key for key in changed
+            if not (key.split(".")[0] in _NOT_TICKETS
+                    and not key.startswith("team.tennis.review"))
+            and not (key.startswith("priorities.") and key.split(".")[2] in _SCORING)]
 
 
 def has_tickets(result: SimulationResult) -> bool:

@@ -2,8 +2,10 @@
 
 Registered by :mod:`supportsim.cli` through :func:`register`. With ``--vs``, the base and
 every variant run on the same root seed and replications, so replication ``r`` of each
-sees the very same tickets (common random numbers) and :func:`supportsim.compare` can
-pair them: the interval on a difference is then far narrower than two separate ones.
+draws from the same random streams (common random numbers) and :func:`supportsim.compare`
+can pair them: the interval on a difference is then far narrower than two separate ones.
+A variant that leaves demand alone sees the very same tickets; one that changes it
+(:func:`supportsim.comparison.ticket_changes`) sees other tickets, and says so.
 """
 
 from __future__ import annotations
@@ -92,8 +94,9 @@ def register(commands: Any) -> None:
     parser = commands.add_parser(
         "run", help="simulate a scenario and report SLA attainment",
         description="Simulate SCENARIO and print SLA attainment, utilisation and backlog. "
-                    "With --vs, also simulate each variant on the same tickets (same seed "
-                    "and replications) and print its paired comparison with the base.")
+                    "With --vs, also simulate each variant on common random numbers (same "
+                    "seed and replications: the same tickets unless it changes demand) "
+                    "and print its paired comparison with the base.")
     _add_scenario_args(parser)
     parser.add_argument("--replications", "-r", type=_positive_int, metavar="N",
                         help="independent replications (default: the scenario's)")
@@ -305,8 +308,10 @@ def _difference(row: Any, share: bool) -> str:
     return text
 
 
-def _comparison_section(frame: pd.DataFrame, label: str, seed: int, replications: int) -> str:
-    """The paired differences ``variant - base`` per priority and metric as a text table."""
+def _comparison_section(frame: pd.DataFrame, label: str, seed: int, replications: int,
+                        ticket_keys: Sequence[str] = ()) -> str:
+    """The paired differences ``variant - base`` per priority and metric as a text table;
+    `ticket_keys`: the variant's changes that give it other tickets than the base's."""
     import pandas as pd
 
     name = _short(label)
@@ -325,8 +330,10 @@ def _comparison_section(frame: pd.DataFrame, label: str, seed: int, replications
     verdict = (f"{name} better on {wins.get(label, 0)}, {BASE} better on {wins.get(BASE, 0)}, "
                f"no clear difference on {int((frame['better'] == '').sum())} "
                f"of {len(frame)} (priority x metric)")
-    return (f"Paired comparison, {name} − {BASE}, on the same tickets (seed {seed}, "
-            f"{replications} replication{'s' if replications != 1 else ''})\n"
+    runs = f"seed {seed}, {replications} replication{'s' if replications != 1 else ''}"
+    tickets = (f" ({runs});\nthe tickets differ: {name} changes {', '.join(ticket_keys)}"
+               if ticket_keys else f"\n({runs}: the same tickets)")
+    return (f"Paired comparison, {name} − {BASE}, on common random numbers{tickets}\n"
             f"'better' where the 95% interval of the difference excludes 0\n"
             f"{_table(rows)}\n  {verdict}")
 
@@ -334,6 +341,8 @@ def _comparison_section(frame: pd.DataFrame, label: str, seed: int, replications
 def _variant_report(base: Any, variant: Any, label: str, overrides: dict[str, Any],
                     frame: pd.DataFrame, window: tuple[float, float] | None = None) -> str:
     import pandas as pd
+
+    from supportsim.comparison import ticket_changes
 
     changed = ", ".join(f"{key}={value!r}" for key, value in overrides.items())
     sla = variant.sla(window=window)
@@ -359,7 +368,8 @@ def _variant_report(base: Any, variant: Any, label: str, overrides: dict[str, An
              f"SLA attainment ({_short(label)})\n{_table(rows)}\n"
              f"  utilisation {util}; backlog at end {backlog:.1f}\n"
              f"  overtime (agent-h/week) {overtime}",
-             _comparison_section(frame, label, base.seed, base.replications)]
+             _comparison_section(frame, label, base.seed, base.replications,
+                                 ticket_changes(base.scenario, variant.scenario))]
     verdicts = _verdict_change(base, variant, label, window)
     if verdicts:
         parts.append(verdicts)

@@ -106,7 +106,7 @@ def _python(scenario: Scenario, seed: int, replications: int) -> str:
             + ("" if source == scenario.source else "  # the scenario below"))
 
 
-def _comparison_table(frame: pd.DataFrame, label: str) -> Table:
+def _comparison_table(frame: pd.DataFrame, label: str, ticket_keys: list[str]) -> Table:
     rows = []
     for r in frame.itertuples():
         is_share = str(r.metric).endswith("attainment")
@@ -117,7 +117,10 @@ def _comparison_table(frame: pd.DataFrame, label: str) -> Table:
                      f"{r.difference * scale:+.1f}{unit} [{r.low * scale:+.1f}, "
                      f"{r.high * scale:+.1f}]", r.better or "-"])
     columns = ["priority", "metric", "base", label, "difference [95% CI]", "better"]
-    return Table(columns, rows, f"Paired comparison {label} − base on the same tickets",
+    tickets = (f"; the tickets differ: {label} changes {', '.join(ticket_keys)}"
+               if ticket_keys else ": the same tickets")
+    return Table(columns, rows,
+                 f"Paired comparison {label} − base on common random numbers{tickets}",
                  frozenset(columns[2:5]))
 
 
@@ -126,7 +129,7 @@ def _variant(result: SimulationResult, variant: SimulationResult, label: str,
     """One ``vs`` variant's section: what changed, its SLA table and verdicts (over the
     window, if any), the paired comparison and its figure."""
     from supportsim.analysis import verdict_changes
-    from supportsim.comparison import compare
+    from supportsim.comparison import compare, ticket_changes
     from supportsim.plot import comparison
 
     scenario = result.scenario
@@ -150,7 +153,8 @@ def _variant(result: SimulationResult, variant: SimulationResult, label: str,
         "sla": sla_table(variant.sla(window=window), variant.scenario,
                          f"SLA attainment ({label})"),
         "goals": goals,
-        "comparison": _comparison_table(frame, label),
+        "comparison": _comparison_table(frame, label,
+                                        ticket_changes(scenario, variant.scenario)),
         "figure": embed(comparison(result, variant, labels=("base", label)),
                         f"compare_{label}", f"{label} against the base: paired "
                         "differences per priority with 95% intervals (whole run)."),
