@@ -19,6 +19,7 @@ from supportsim.cli._common import (
     _wait,
     _warnings_to_stderr,
 )
+from supportsim.units import readable_duration
 
 if TYPE_CHECKING:
     from supportsim.capacity import CheckResult
@@ -68,11 +69,13 @@ def _peaks_section(result: CheckResult) -> str:
     """Offered load in the busiest hour, day and week against the agents rostered then."""
     import pandas as pd
 
+    from supportsim._peak import LABELS
+
     peaks = result.peaks
     if peaks is None or peaks.empty:
         return ""
     rows = pd.DataFrame({
-        "busiest": peaks["period"],
+        "busiest": [LABELS[p] for p in peaks["period"]],
         "from": [f"{t:%a %Y-%m-%d %H:%M}" for t in peaks["start"]],
         "tickets/h": [f"{v:.2f}" for v in peaks["tickets_per_hour"]],
         "tier": peaks["tier"],
@@ -83,8 +86,8 @@ def _peaks_section(result: CheckResult) -> str:
         "": ["<- over capacity" if v >= 1 else "" for v in peaks["utilisation"]],
     })
     return ("Peak and burst load per tier (expected demand incl. bursts, storms and waves, "
-            "in the\nbusiest hour, 24 h and week; on duty = base staff rostered then; "
-            "over 100 % the queue grows)\n" + _table(rows))
+            "in the\nbusiest hour, 24 h and 168 h, each from any whole hour; on duty = base "
+            "staff rostered then;\nover 100 % the queue grows)\n" + _table(rows))
 
 
 def _warmup(scenario: Scenario) -> str:
@@ -200,7 +203,7 @@ def _backlog_section(result: CheckResult) -> str:
         f"({int(np.sum((backlog.tier == level) & backlog.in_service))} in service)"
         for name, level in zip(names, scenario.levels, strict=True))
     return (f"Initial backlog: {len(backlog):,} open tickets at start ({per_tier}); oldest "
-            f"opened {_duration(-float(backlog.opened.min()))} before start")
+            f"opened {readable_duration(-float(backlog.opened.min()))} before start")
 
 
 def _retrials_section(result: CheckResult) -> str:
@@ -216,7 +219,7 @@ def _retrials_section(result: CheckResult) -> str:
         after = c.retry_after
         assert after is not None
         mean = after if isinstance(after, float) else moments(after)[0]
-        parts.append(f"{name} {c.retry:.0%} after {_duration(mean)} on average")
+        parts.append(f"{name} {c.retry:.0%} after {readable_duration(mean)} on average")
     return (f"Retrials: {', '.join(parts)}; each abandonment retries with that probability, "
             f"at most {MAX_RETRIALS} times a ticket (same ticket and patience, SLA clocks "
             "from the first arrival)")

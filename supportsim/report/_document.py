@@ -58,7 +58,7 @@ ASSUMPTIONS = (
     "95% t-intervals across them (on the logit scale for shares): they measure the "
     "model's randomness, not the uncertainty of its inputs, which a sweep or a breaking-"
     "point search explores. The analytic load check uses averages over the horizon, the "
-    "peak table the expected demand of the busiest hour, day and week.")
+    "peak table the expected demand of the busiest hour, 24 hours and 168 hours.")
 
 _METRICS = {"response_attainment": "response met", "resolution_attainment": "resolution met",
             "mean_resolution_time": "mean resolution", "p90_resolution_time": "p90 resolution"}
