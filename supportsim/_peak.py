@@ -17,10 +17,13 @@ import pandas as pd
 from supportsim.engine._hours import duty_groups
 from supportsim.scenario import Scenario
 
-__all__ = ["PERIODS", "peak_loads"]
+__all__ = ["LABELS", "PERIODS", "peak_loads"]
 
 #: Period name -> hours.
 PERIODS: dict[str, int] = {"hour": 1, "day": 24, "week": 168}
+#: Period name -> how tables print it: the windows start at any whole hour (the busiest
+#: 168 h may run Monday 10:00 to Monday 10:00), so they are not calendar days and weeks.
+LABELS: dict[str, str] = {"hour": "hour", "day": "24 h", "week": "168 h"}
 
 
 def _duty_up_to(intervals: np.ndarray | None, edges: np.ndarray) -> np.ndarray:

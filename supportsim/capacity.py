@@ -259,9 +259,9 @@ class CheckResult:
     warnings : tuple of str
         One message per overloaded tier, as :class:`~supportsim.CapacityWarning` words it.
     peaks : DataFrame
-        Offered load against agents on duty in the busiest hour, day and week of the
-        demand curve, per tier (:func:`supportsim._peak.peak_loads`): what the horizon's
-        averages in `loads` hide.
+        Offered load against agents on duty in the busiest hour, 24 h and 168 h (from
+        any whole hour) of the demand curve, per tier (:func:`supportsim._peak.peak_loads`):
+        what the horizon's averages in `loads` hide.
     """
 
     scenario: Scenario

@@ -7,6 +7,8 @@ noise: the interval on the difference is far narrower than two separate interval
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
 from scipy import special
@@ -16,7 +18,7 @@ from supportsim.analysis._costs import COST_COLUMNS, require_costs
 from supportsim.results import SimulationResult
 from supportsim.scenario import Scenario
 
-__all__ = ["compare", "replication_metrics"]
+__all__ = ["compare", "has_tickets", "replication_metrics", "ticket_changes"]
 
 #: metric -> True when higher is better.
 METRICS: dict[str, bool] = {
@@ -25,24 +27,104 @@ METRICS: dict[str, bool] = {
     "mean_resolution_time": False,
     "p90_resolution_time": False,
 }
+#: Metrics scored as each replication finished (``res.scores``): no ticket table needed.
+SCORED = ("response_attainment", "resolution_attainment")
 
 
-def replication_metrics(result: SimulationResult) -> pd.DataFrame:
+#: Top-level scenario keys the ticket stream never depends on (:mod:`supportsim.demand`):
+#: who works (except the review work of ``team.tennis.review``), what it costs, how and
+#: when tickets are scored. Everything else (demand, priority shares, work, sites, the
+#: initial backlog, start and horizon) shapes the tickets.
+_NOT_TICKETS = ("name", "seed", "replications", "warmup", "calendar", "team", "workforce",
+                "costs")
+_SCORING = ("response", "resolution", "clock", "goal")
+
+
+def _leaves(data: object, prefix: str = "") -> dict[str, object]:
+    if not isinstance(data, dict):
+        return {prefix: data}
+    out: dict[str, object] = {}
+    for key, value in data.items():
+        out.update(_leaves(value, f"{prefix}.{key}" if prefix else str(key)))
+    return out
+
+
+def ticket_changes(a: Scenario, b: Scenario) -> list[str]:
+    """Dotted keys where `b` differs from `a` in what generates the tickets.
+
+    Empty when the two see the very same tickets in replication ``r`` under one seed;
+    otherwise a paired comparison is still on common random numbers (the same streams),
+    but of different tickets: a change of demand, priority shares, work, sites or span.
+    """
+    left, right = _leaves(a.to_dict()), _leaves(b.to_dict())
+    changed = sorted(k for k in left.keys() | right.keys() if left.get(k) != right.get(k))
+    return [key for key in changed
+            if not (key.split(".")[0] in _NOT_TICKETS
+                    and not key.startswith("team.tennis.review"))
+            and not (key.startswith("priorities.") and key.split(".")[2] in _SCORING)]
+
+
+def has_tickets(result: SimulationResult) -> bool:
+    """Whether `result` kept its ticket table (in memory or spilled), without reading it."""
+    return result.ticket_table is not None or bool(result.ticket_files)
+
+
+def replication_metrics(result: SimulationResult,
+                        metrics: Sequence[str] = tuple(METRICS)) -> pd.DataFrame:
     """Per replication x priority: attainment and resolution-time figures (warm-up excluded).
+
+    Parameters
+    ----------
+    result : SimulationResult
+    metrics : sequence of str, default every metric in :data:`METRICS`
+        The attainment metrics come from the scores kept in every ``tickets=`` mode; the
+        resolution times per priority need the ticket table.
 
     Returns
     -------
     DataFrame
-        ``replication``, ``priority`` and one column per metric in :data:`METRICS`
+        ``replication``, ``priority`` and one column per metric in `metrics`
         (times in hours, over tickets resolved before the horizon).
+
+    Raises
+    ------
+    ValueError
+        A resolution-time metric of a result simulated with ``tickets="drop"``.
     """
     att = result.attainment()
+    times = [m for m in metrics if m not in SCORED]
+    if not times:
+        return att[["replication", "priority", *metrics]]
     kept = result.tickets[~result.tickets["warmup"]]
-    times = kept.groupby(["replication", "priority"], observed=False)["resolution_time"]
-    stats = pd.DataFrame({"mean_resolution_time": times.mean(),
-                          "p90_resolution_time": times.quantile(0.9)}).reset_index()
+    by = kept.groupby(["replication", "priority"], observed=False)["resolution_time"]
+    stats = pd.DataFrame({"mean_resolution_time": by.mean(),
+                          "p90_resolution_time": by.quantile(0.9)}).reset_index()
     merged = att.merge(stats, on=["replication", "priority"], how="left")
-    return merged[["replication", "priority", *METRICS]]
+    return merged[["replication", "priority", *metrics]]
+
+
+def _metrics(a: SimulationResult, b: SimulationResult, labels: tuple[str, str],
+             metrics: Sequence[str] | None) -> list[str]:
+    """The metrics to compare: those asked for, checked; by default every metric both
+    results can give (the resolution times per priority only where both kept tickets)."""
+    both = has_tickets(a) and has_tickets(b)
+    if metrics is None:
+        return list(METRICS) if both else list(SCORED)
+    names = [str(m) for m in ([metrics] if isinstance(metrics, str) else metrics)]
+    unknown = [m for m in names if m not in METRICS]
+    if unknown:
+        raise ValueError(f"metrics: unknown {', '.join(map(repr, unknown))}; "
+                         f"choose from {', '.join(METRICS)}")
+    needs = [m for m in names if m not in SCORED]
+    if needs and not both:
+        dropped = [label for label, r in zip(labels, (a, b), strict=True) if not has_tickets(r)]
+        raise ValueError(
+            f"metrics {', '.join(needs)} per priority need the ticket table, and "
+            f"{' and '.join(map(repr, dropped))} {'was' if len(dropped) == 1 else 'were'} "
+            "simulated with tickets='drop'; "
+            "simulate with tickets='keep' or tickets=DIRECTORY, or compare "
+            f"{', '.join(SCORED)} and the costs, which need no tickets")
+    return names
 
 
 def _t_half_width(values: np.ndarray, confidence: float) -> float:
@@ -71,6 +153,7 @@ def compare(
     labels: tuple[str, str] = ("a", "b"),
     confidence: float = 0.95,
     paired: bool = True,
+    metrics: Sequence[str] | None = None,
 ) -> pd.DataFrame:
     """Differences ``b - a`` per priority and metric, with confidence intervals.
 
@@ -85,6 +168,12 @@ def compare(
     confidence : float
         Two-sided confidence level.
     paired : bool
+    metrics : sequence of str, optional
+        Per-priority metrics among ``response_attainment``, ``resolution_attainment``,
+        ``mean_resolution_time`` and ``p90_resolution_time``. By default every one both
+        results can give: the attainment metrics always (scored as each replication
+        finished), the resolution times only where both kept their ticket table (not
+        ``tickets="drop"``).
 
     Returns
     -------
@@ -99,20 +188,23 @@ def compare(
         When both scenarios have ``[costs]``, rows with ``priority`` ``"all"`` follow for
         the metrics ``cost_staff``, ``cost_overtime``, ``cost_reserve``, ``cost_hiring``,
         ``cost_penalties``, ``cost_total`` and ``cost_per_resolved_ticket``
-        (:meth:`SimulationResult.costs`; lower is better).
+        (:meth:`SimulationResult.costs`; lower is better). Costs and attainment work in
+        every ``tickets=`` mode.
 
     Raises
     ------
     ValueError
-        If a paired comparison is asked of results not on common random numbers, or
-        their costs are in different currencies.
+        If a paired comparison is asked of results not on common random numbers, their
+        costs are in different currencies, or `metrics` asks for resolution times of a
+        result without its ticket table.
     """
     if not 0 < confidence < 1:
         raise ValueError(f"confidence must be in (0, 1), got {confidence}")
     if a.scenario.priority_names != b.scenario.priority_names:
         raise ValueError("the two results have different priorities: "
                          f"{a.scenario.priority_names} vs {b.scenario.priority_names}")
-    ma, mb = replication_metrics(a), replication_metrics(b)
+    names = _metrics(a, b, labels, metrics)
+    ma, mb = replication_metrics(a, names), replication_metrics(b, names)
     if paired:
         reps_a, reps_b = sorted(ma.replication.unique()), sorted(mb.replication.unique())
         if a.seed != b.seed or reps_a != reps_b:
@@ -124,7 +216,8 @@ def compare(
     for name in a.scenario.priority_names:
         pa = ma[ma.priority == name].sort_values("replication")
         pb = mb[mb.priority == name].sort_values("replication")
-        for metric, higher_is_better in METRICS.items():
+        for metric in names:
+            higher_is_better = METRICS[metric]
             va, vb = pa[metric].to_numpy(float), pb[metric].to_numpy(float)
             if paired:
                 diffs = vb - va

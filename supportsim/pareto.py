@@ -186,7 +186,7 @@ def frontier(
     DataFrame
         One row per variant, cheapest first: ``variant``, ``strategy`` (a sweep's
         strategy, else the label), a sweep's factors, ``cost`` with ``cost_low`` and
-        ``cost_high`` (mean per replication, t-interval on the log scale), ``attainment``
+        ``cost_high`` (mean per replication, t-interval cut at 0), ``attainment``
         with ``attainment_low`` and ``attainment_high`` (mean across replications, the
         intervals of ``res.sla()``), ``replications``, ``dominated`` (bool) and
         ``dominated_by`` (the cheapest variant dominating it, ``""`` on the frontier) and
@@ -236,7 +236,7 @@ def frontier(
     for label, frame in parts.items():
         if frame["cost"].isna().all():
             raise ValueError(f"variant {label!r} has no {cost!r} cost")
-        c = mean_interval(frame["cost"].to_numpy(dtype=float), scale="log",
+        c = mean_interval(frame["cost"].to_numpy(dtype=float), scale="nonnegative",
                           confidence=confidence)
         a = mean_interval(frame["attainment"].to_numpy(dtype=float), scale="logit",
                           confidence=confidence, trials=np.asarray(frame["scored"].sum()))

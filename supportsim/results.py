@@ -318,8 +318,8 @@ class SimulationResult:
 
         Each metric is computed per replication (tickets after the warm-up) and averaged
         across replications; the interval is the t-interval of that mean on the scale of
-        the quantity (:func:`supportsim.analysis.mean_interval`: logit for shares, log for
-        times and counts), so it contains the value and stays in range.
+        the quantity (:func:`supportsim.analysis.mean_interval`: logit for shares, cut at
+        0 for times and counts), so it contains the value and stays in range.
 
         Returns
         -------
@@ -331,7 +331,7 @@ class SimulationResult:
         out = []
         for metric, (series, unit) in self.per_replication().items():
             mean, low, high = mean_interval(series.to_numpy(dtype=float),
-                                            scale="logit" if unit == "share" else "log",
+                                            scale="logit" if unit == "share" else "nonnegative",
                                             confidence=confidence)
             out.append({"metric": metric, "value": float(mean), "low": float(low),
                         "high": float(high), "unit": unit,

@@ -14,7 +14,8 @@ import math
 import numbers
 import re
 
-__all__ = ["BUSINESS_DAY", "UNITS", "format_duration", "parse_business_days", "parse_duration"]
+__all__ = ["BUSINESS_DAY", "UNITS", "format_duration", "parse_business_days", "parse_duration",
+           "readable_duration"]
 
 #: Hours per unit, largest first so that :func:`format_duration` picks the coarsest exact unit.
 UNITS: dict[str, float] = {"w": 168.0, "d": 24.0, "h": 1.0, "min": 1 / 60, "s": 1 / 3600}
@@ -146,3 +147,20 @@ def format_duration(hours: float) -> str | float:
         if exact and parse_duration(f"{rounded}{unit}") == hours:
             return f"{rounded}{unit}"
     return float(hours)
+
+
+def readable_duration(hours: float, digits: int = 3) -> str:
+    """A computed duration (a mean, an age) to read: the largest unit it is at least one
+    of, `digits` significant digits; :func:`format_duration` is for values as written.
+
+    Examples
+    --------
+    >>> readable_duration(1050 / 3600)
+    '17.5min'
+    >>> readable_duration(36.0), readable_duration(0.25), readable_duration(200.0)
+    ('1.5d', '15min', '1.19w')
+    """
+    if not (math.isfinite(hours) and hours > 0):
+        return "0h" if hours == 0 else f"{hours:g}h"
+    unit, size = next(((u, z) for u, z in UNITS.items() if hours >= z), ("s", UNITS["s"]))
+    return f"{hours / size:.{digits}g}{unit}"

@@ -214,3 +214,35 @@ def test_sla_figure_labels_targets_as_written(tmp_path: Path) -> None:
     figure = plot.sla_bars(ss.simulate(scenario, replications=2, seed=1))
     labels = [t.get_text() for t in figure.axes[0].get_xticklabels()]
     assert labels == ["P1\n90min / 3bd\nbusiness"]
+
+
+def test_check_says_an_auto_warmup_is_found_after_the_run(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """Trial defect 11: ``warmup = "auto"`` printed "warm-up 0h" (the placeholder the
+    scenario holds until MSER-5 cuts it after the run) and "26,880 after the 0h warm-up"."""
+    assert main(["check", str(MMC), "--set", 'warmup="auto"']) == 0
+    out = capsys.readouterr().out
+    assert "warm-up auto (MSER-5 after the run)," in out
+    assert "0h warm-up" not in out and "warm-up 0h" not in out
+    assert main(["check", str(MMC), "--set", 'warmup="1d"']) == 0
+    out = capsys.readouterr().out
+    # 20 tickets/h x 24 h x 55 days after a 1-day warm-up of the 8-week horizon.
+    assert "warm-up 1d," in out and "26,400 after the 1d warm-up" in out
+
+
+def test_check_labels_the_busiest_periods_as_rolling_windows(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """Trial defect 18: "busiest week from Mon 2026-03-30 10:00" read as a calendar week;
+    the periods are the busiest 24 h and 168 h starting at any whole hour, and say so."""
+    from supportsim.units import readable_duration
+
+    assert main(["check", str(ROOT / "scenarios" / "golive_tiered.toml")]) == 0
+    out = capsys.readouterr().out
+    section = out.split("Peak and burst load", 1)[1].split("\n\n", 1)[0]
+    assert "busiest hour, 24 h and 168 h, each from any whole hour" in section
+    rows = [line.split()[0] for line in section.splitlines() if line.startswith("  ")][1:]
+    assert sorted(set(rows)) == ["168", "24", "hour"]
+    assert " week " not in section and " day " not in section
+    # Computed durations read in the largest unit they fill, 3 significant digits.
+    assert [readable_duration(h) for h in (1050 / 3600, 36.0, 0.25, 200.0, 0.0)] == [
+        "17.5min", "1.5d", "15min", "1.19w", "0h"]

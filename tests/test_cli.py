@@ -259,3 +259,21 @@ def test_a_sweep_file_is_not_a_scenario_file(capsys: pytest.CaptureFixture[str],
     assert code == 2
     assert_one_line_error(err, ["is a sweep file, not a scenario file",
                                 f"supportsim sweep {path}"])
+
+
+def test_headline_blames_off_duty_hours_only_where_there_are_some(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """Trial defect 12: on M/M/7 around the clock (mean wait 2.2 min, median 0) the note on
+    a mean far above the median said "e.g. overnight or over a weekend"; nobody is off
+    duty there. The flagship rollout's tiers work business hours and shifts."""
+    code, out, err = cli(capsys, "run", MMC, "--set", "horizon=1w", "--set", "warmup=1d",
+                         "-r", "3")
+    assert code == 0, err
+    note = out.split("Headline")[1].split("\n\n")[0]
+    assert "mean wait far above the median" in note
+    assert "busy spells" in note and "overnight" not in note
+    code, out, err = cli(capsys, "run", str(ROOT / "scenarios" / "rollout_tiered.toml"),
+                         "--set", "horizon=6w", "-r", "2", "--seed", "3")
+    assert code == 0, err
+    note = out.split("Headline")[1].split("\n\n")[0]
+    assert "overnight or over a weekend" in note and "off duty" in note

@@ -32,7 +32,9 @@ def cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, list[
 def comparison_rows(out: str, label: str) -> list[list[str]]:
     """The rows of the paired-comparison table printed for variant `label`, split on 2+ spaces."""
     section = out.split(f"Variant {label!r} against the base", 1)[1]
-    table = section.split("Paired comparison", 1)[1].splitlines()[3:]
+    lines = section.split("Paired comparison", 1)[1].splitlines()
+    # The heading takes one or two lines (whether the tickets differ), then the header.
+    table = lines[next(i for i, line in enumerate(lines) if line.startswith("  priority")) + 1:]
     rows = []
     for line in table:
         if not line.startswith("  P"):
@@ -75,6 +77,53 @@ def test_vs_staffing_variant_prints_the_paired_comparison(
     assert response[2] == f"{frame.loc[0, 'baseline_value']:.1%}"
     assert response[3] == f"{frame.loc[0, 'value']:.1%}"
     assert max(len(line) for line in out.splitlines()) <= 100
+
+
+def test_vs_heading_says_whether_the_tickets_differ(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """Trial defect 13: a variant of demand.rate was headed "on the same tickets". Both
+    run on common random numbers (same seed and replications); only a variant that leaves
+    the demand alone sees the same tickets, in the console and in the report."""
+    report = tmp_path / "r.html"
+    code, out, err = cli(capsys, "run", MMC, "--set", "horizon=2d", "--set", "warmup=12h",
+                         "-r", "3", "--vs", "busy:demand.rate=24", "--vs",
+                         "more:team.tiers.l1.staff=8", "--report", str(report))
+    assert code == 0, err
+    busy = out.split("Variant 'busy'", 1)[1].split("Variant 'more'", 1)[0]
+    more = out.split("Variant 'more'", 1)[1]
+    assert "on common random numbers" in busy and "on common random numbers" in more
+    assert "the tickets differ: busy changes demand.rate" in busy
+    assert "the same tickets" in more and "the same tickets" not in busy
+    html = report.read_text(encoding="utf-8")
+    assert "the tickets differ: busy changes demand.rate" in html
+    assert "Paired comparison more − base on common random numbers: the same tickets" in html
+    assert "busy − base on the same tickets" not in html + out
+
+
+def test_ticket_changes_match_the_generated_streams() -> None:
+    """ticket_changes(a, b) is empty exactly when replication r of both draws the same
+    tickets (supportsim.demand.generate on one seed), for changes of team, targets,
+    goals, warm-up and calendar (same) and of demand, shares and work (different)."""
+    import numpy as np
+
+    from supportsim.comparison import ticket_changes
+    from supportsim.demand import generate
+
+    base = ss.load_scenario(ROOT / "scenarios" / "rollout_tiered.toml").with_overrides(
+        {"horizon": "4w", "warmup": "1w"})
+    first = generate(base, 2, 5)
+    for overrides in ({"team.tiers.l2.staff": 13}, {"priorities.P1.response": "30min"},
+                      {"priorities.P1.goal.response": 0.8}, {"warmup": "2d"},
+                      {"calendar.business_hours": ["09:00", "17:00"]},
+                      {"demand.rate": 5}, {"demand.growth": 0.05},
+                      {"priorities.P1.share": 0.05, "priorities.P3.share": 0.58},
+                      {"work.mix.l1": 0.5, "work.mix.l2": 0.3, "work.mix.l3": 0.2}):
+        variant = base.with_overrides(overrides)
+        other = generate(variant, 2, 5)
+        same = (first.arrived_at.shape == other.arrived_at.shape
+                and all(np.array_equal(getattr(first, name), getattr(other, name))
+                        for name in ("arrived_at", "priority", "channel", "need", "effort")))
+        assert (ticket_changes(base, variant) == []) == same, overrides
 
 
 def test_vs_swarming_on_the_tiered_desk(capsys: pytest.CaptureFixture[str]) -> None:

@@ -57,6 +57,26 @@ def test_paired_cost_intervals_are_narrower_than_unpaired() -> None:
     assert staff["better"] == "a"
 
 
+def test_compare_works_on_dropped_tickets() -> None:
+    """Trial defect 6: ss.compare on results simulated with tickets="drop" (the `lean` /
+    `more_l2` of docs/planning.md) raised "this result has no ticket table". Attainment and
+    costs come from what drop keeps, and equal the rows of the same results kept; the
+    per-priority resolution times need the tickets and are refused by name."""
+    sc = scenario_of(rostered_desk(), {"replications": 3})
+    wide = sc.with_overrides({"team.tiers.l2.staff": 4})
+    kept = ss.compare(ss.simulate(sc, seed=9), ss.simulate(wide, seed=9))
+    a, b = ss.simulate(sc, seed=9, tickets="drop"), ss.simulate(wide, seed=9, tickets="drop")
+    dropped = ss.compare(a, b)
+    same = kept[~kept["metric"].str.endswith("resolution_time")].reset_index(drop=True)
+    pd.testing.assert_frame_equal(dropped, same)
+    assert {"response_attainment", "cost_total"} <= set(dropped["metric"])
+    with pytest.raises(ValueError, match=r"p90_resolution_time per priority need the ticket "
+                       r"table, and 'a' and 'b' were simulated with tickets='drop'"):
+        ss.compare(a, b, metrics=["response_attainment", "p90_resolution_time"])
+    with pytest.raises(ValueError, match="unknown 'wait'"):
+        ss.compare(a, b, metrics=["wait"])
+
+
 def test_compare_refuses_costs_in_two_currencies() -> None:
     sc = scenario_of(rostered_desk())
     a = ss.simulate(sc, seed=1, replications=2)

@@ -415,3 +415,15 @@ def test_a_cut_stream_keeps_each_tickets_delays() -> None:
     assert cut.retry_delays is stream.retry_delays  # shared, not cut per ticket
     np.testing.assert_array_equal(cut.retry_first, stream.retry_first[::3])
     np.testing.assert_array_equal(cut.retry_budget, stream.retry_budget[::3])  # type: ignore[index]
+
+
+def test_check_writes_a_mean_retry_delay_to_read(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Trial defect 18: the mean of uniform(5 min, 30 min) is 17.5 min, which check
+    printed as "1050s" (the exact-unit writer of values as written)."""
+    path = tmp_path / "retry.toml"
+    path.write_text(RETRY_TOML.replace("RETRY", "0.5").replace('high = "25min"',
+                                                               'high = "30min"'))
+    assert main(["check", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "Retrials: phone 50% after 17.5min on average;" in out and "1050s" not in out

@@ -150,9 +150,11 @@ def test_check_prints_peak_load(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = cli(capsys, "check", GOLIVE)
     assert code == 0, err
     section = out.split("Peak and burst load per tier", 1)[1].split("\n\n")[0]
-    # The go-live (week 6, x3) is the busiest hour, day and week, past L1's capacity.
+    # The go-live (week 6, x3) is the busiest hour, 24 h and 168 h, past L1's capacity
+    # (printed "24 h" and "168 h" since trial defect 18: rolling windows, not calendar
+    # days and weeks).
     assert "hour     Mon 2026-02-16 10:00" in section
-    assert "week     Mon 2026-02-16 00:00" in section
+    assert "168 h    Mon 2026-02-16 00:00" in section
     assert "<- over capacity" in section
 
 

@@ -182,8 +182,8 @@ def cost_table(costs: pd.DataFrame, scenario: Scenario, confidence: float = 0.95
     -------
     DataFrame
         One row per column, in its order: ``item`` (the column name), ``value`` (mean
-        across replications), ``low`` and ``high`` (Student-t interval of the mean on
-        the log scale, :func:`supportsim.analysis.mean_interval`: it contains the mean
+        across replications), ``low`` and ``high`` (Student-t interval of the mean cut
+        at 0, :func:`supportsim.analysis.mean_interval`: it contains the mean
         and stays >= 0; NaN with one replication), ``unit`` (the currency, or
         ``people`` / ``tickets`` for the counts) and ``share`` (of the mean total, for
         the parts that make it up; NaN for the rest).
@@ -197,7 +197,7 @@ def cost_table(costs: pd.DataFrame, scenario: Scenario, confidence: float = 0.95
         if item == "replication":
             continue
         values = costs[item].to_numpy(dtype=float)
-        mean, low, high = (float(x) for x in mean_interval(values, scale="log",
+        mean, low, high = (float(x) for x in mean_interval(values, scale="nonnegative",
                                                            confidence=confidence))
         rows.append({"item": item, "value": mean, "low": low, "high": high,
                      "unit": COUNT_UNITS.get(item, currency),

@@ -2,7 +2,8 @@
 
 Every interval the library reports contains its estimate and stays in the range of its
 quantity (docs/analysis.md, "Intervals"): :func:`mean_interval` builds the Student-t
-interval of the mean on the scale that fits the quantity and maps it back.
+interval of the mean and keeps it in the range of the quantity: cut at 0 for
+non-negative figures, on the logit scale for shares.
 """
 
 from __future__ import annotations
@@ -14,8 +15,10 @@ from scipy import special
 
 __all__ = ["SCALES", "bootstrap_interval", "mean_interval", "t_interval"]
 
-#: Scales of :func:`mean_interval`: the range each one respects.
-SCALES = {"linear": "any real", "log": "[0, inf)", "logit": "[0, 1]"}
+#: Scales of :func:`mean_interval`: the range each one respects. ``"log"`` is the former
+#: name of ``"nonnegative"`` (a log-scale interval until 0.2.0), kept as a synonym.
+SCALES = {"linear": "any real", "nonnegative": "[0, inf)", "log": "[0, inf)",
+          "logit": "[0, 1]"}
 
 
 def t_interval(
@@ -99,21 +102,25 @@ def mean_interval(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Mean of independent replications with a t-interval that respects the range.
 
-    The interval is the Student-t interval of the mean built on a transformed scale by
-    the delta method and mapped back: ``g(mean) -/+ t * se * g'(mean)`` with the standard
-    error ``se`` of the mean across replications. It always contains the mean and never
-    leaves the range of the scale; for means far from the edges it equals the plain
-    t-interval to first order.
+    The interval is the Student-t interval of the mean, ``mean -/+ t * se`` with the
+    standard error ``se`` of the mean across replications, kept in the range of the
+    quantity: cut at 0 for a non-negative quantity, built on the logit scale for a share.
+    It always contains the mean and never leaves the range of the scale.
 
     Parameters
     ----------
     values : array_like
         One value per replication along `axis`; NaN entries are left out.
-    scale : {"linear", "log", "logit"}
-        ``"linear"``: the plain t-interval (signed quantities, differences). ``"log"``:
-        non-negative quantities (times, counts, backlogs): ``mean * exp(-/+ t se / mean)``.
+    scale : {"linear", "nonnegative", "logit"}
+        ``"linear"``: the plain t-interval (signed quantities, differences).
+        ``"nonnegative"`` (or its former name ``"log"``): times, counts, backlogs:
+        ``[max(0, mean - t se), mean + t se]``. The true mean is not negative, so the cut
+        drops only values it cannot take and the coverage is the plain t-interval's.
+        (The log-scale interval ``mean * exp(-/+ t se / mean)`` used before 0.2.0 is
+        never narrower, and explodes with few replications: ``t(0.975, 1) = 12.7`` in the
+        exponent turned replications 0 and 1 into ``[0, 164894]``.)
         ``"logit"``: shares in [0, 1] (attainment, utilisation): the interval of
-        ``logit(mean)`` with half-width ``t se / (mean (1 - mean))``.
+        ``logit(mean)`` with half-width ``t se / (mean (1 - mean))`` (delta method).
     axis : int, default 0
     confidence : float, default 0.95
     trials : array_like, optional
@@ -143,21 +150,19 @@ def mean_interval(
     top = 1.0 if scale == "logit" else np.inf
     if np.any((x < 0) | (x > top)):
         raise ValueError(f"values on the {scale} scale must lie in {SCALES[scale]}")
+    if scale != "logit":
+        # Mean 0 means every replication is 0, so the half-width is 0 too: [0, 0].
+        return mean, np.maximum(low, 0.0), high
     half = (high - mean)  # t * se; NaN with fewer than two replications
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
-        if scale == "log":
-            factor = np.exp(half / mean)
-            low, high = mean / factor, mean * factor
-            edge = mean == 0
-        else:
-            spread = half / (mean * (1 - mean))
-            low = special.expit(special.logit(mean) - spread)
-            high = special.expit(special.logit(mean) + spread)
-            edge = (mean == 0) | (mean == 1)
+        spread = half / (mean * (1 - mean))
+        low = special.expit(special.logit(mean) - spread)
+        high = special.expit(special.logit(mean) + spread)
+        edge = (mean == 0) | (mean == 1)
     # At an edge of the range every replication sits on it: no spread to speak of.
     edge = edge & ~np.isnan(half)
     low, high = np.where(edge, mean, low), np.where(edge, mean, high)
-    if scale == "logit" and trials is not None:
+    if trials is not None:
         n = np.broadcast_to(np.asarray(trials, dtype=float), np.shape(mean))
         z2 = special.ndtri(0.5 + confidence / 2) ** 2
         with np.errstate(invalid="ignore", divide="ignore"):

@@ -259,9 +259,9 @@ def replications_needed(res: SimulationResult, metric: str, half_width: float,
     Notes
     -----
     The count is for the plain (linear) t-interval. ``res.summary()`` and ``res.sla()``
-    report intervals on the logit scale for shares and the log scale for times; those
+    report intervals on the logit scale for shares and cut at 0 for times; those
     have the same half-width to first order (delta method) away from the edges of the
-    range, and are asymmetric near them (attainment close to 100 %), where the count is an
+    range, and are asymmetric or cut near them (attainment close to 100 %), where the count is an
     approximation. The pilot's s is itself uncertain: with few pilot replications the
     count can be off by a factor of two either way, so re-check the half-width after the
     run.

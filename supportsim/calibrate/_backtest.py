@@ -95,8 +95,8 @@ def _quantile(values: pd.Series, q: float) -> float:
 
 def _row(metric: str, group: str, observed: float, per_rep: np.ndarray, unit: str,
          note: str = "") -> dict[str, Any]:
-    scale = ("logit" if unit == "share" else "log" if unit in ("h", "tickets", "tickets/day")
-             else "linear")
+    scale = ("logit" if unit == "share"
+             else "nonnegative" if unit in ("h", "tickets", "tickets/day") else "linear")
     mean, low, high = mean_interval(np.asarray(per_rep, dtype=float), scale=scale)
     return {"metric": metric, "group": group, "observed": float(observed),
             "simulated": float(mean), "simulated_low": float(low),
@@ -140,7 +140,7 @@ def run_backtest(cal: CalibrationResult, replications: int = 5, seed: int = 0,
     obs_days = np.histogram(observed["arrived_at"], bins=edges)[0]
     sim_days = np.stack([np.histogram(sim.loc[sim["replication"] == r, "arrived_at"],
                                       bins=edges)[0] for r in reps])
-    mean, low, high = mean_interval(sim_days.astype(float), scale="log")
+    mean, low, high = mean_interval(sim_days.astype(float), scale="nonnegative")
     daily = pd.DataFrame({
         "day": np.arange(days), "date": start + pd.to_timedelta(edges[:-1], unit="h"),
         "hours": np.diff(edges), "observed": obs_days, "simulated": mean,

@@ -19,9 +19,11 @@ from supportsim.cli._common import (
     _wait,
     _warnings_to_stderr,
 )
+from supportsim.units import readable_duration
 
 if TYPE_CHECKING:
     from supportsim.capacity import CheckResult
+    from supportsim.scenario import Scenario
 
 __all__ = ["register"]
 
@@ -121,11 +123,13 @@ def _peaks_section(result: CheckResult) -> str:
     """Offered load in the busiest hour, day and week against the agents rostered then."""
     import pandas as pd
 
+    from supportsim._peak import LABELS
+
     peaks = result.peaks
     if peaks is None or peaks.empty:
         return ""
     rows = pd.DataFrame({
-        "busiest": peaks["period"],
+        "busiest": [LABELS[p] for p in peaks["period"]],
         "from": [f"{t:%a %Y-%m-%d %H:%M}" for t in peaks["start"]],
         "tickets/h": [f"{v:.2f}" for v in peaks["tickets_per_hour"]],
         "tier": peaks["tier"],
@@ -136,15 +140,24 @@ def _peaks_section(result: CheckResult) -> str:
         "": ["<- over capacity" if v >= 1 else "" for v in peaks["utilisation"]],
     })
     return ("Peak and burst load per tier (expected demand incl. bursts, storms and waves, "
-            "in the\nbusiest hour, 24 h and week; on duty = base staff rostered then; "
-            "over 100 % the queue grows)\n" + _table(rows))
+            "in the\nbusiest hour, 24 h and 168 h, each from any whole hour; on duty = base "
+            "staff rostered then;\nover 100 % the queue grows)\n" + _table(rows))
+
+
+def _warmup(scenario: Scenario) -> str:
+    """The warm-up as the user asked for it: ``warmup = "auto"`` is found after the run,
+    so the 0 h the scenario holds until then is not the warm-up."""
+    return "auto (MSER-5 after the run)" if scenario.auto_warmup else _duration(scenario.warmup)
 
 
 def _demand_section(result: CheckResult) -> str:
     scenario = result.scenario
     days = scenario.horizon / 24
-    return (f"Expected tickets: {result.tickets:,.0f} over {_duration(scenario.horizon)} "
-            f"({result.tickets / days:,.1f} a day), {result.scored_tickets:,.0f} after the "
+    head = (f"Expected tickets: {result.tickets:,.0f} over {_duration(scenario.horizon)} "
+            f"({result.tickets / days:,.1f} a day)")
+    if scenario.auto_warmup:
+        return f"{head}; the warm-up MSER-5 cuts after the run is not scored"
+    return (f"{head}, {result.scored_tickets:,.0f} after the "
             f"{_duration(scenario.warmup)} warm-up")
 
 
@@ -244,7 +257,7 @@ def _backlog_section(result: CheckResult) -> str:
         f"({int(np.sum((backlog.tier == level) & backlog.in_service))} in service)"
         for name, level in zip(names, scenario.levels, strict=True))
     return (f"Initial backlog: {len(backlog):,} open tickets at start ({per_tier}); oldest "
-            f"opened {_duration(-float(backlog.opened.min()))} before start")
+            f"opened {readable_duration(-float(backlog.opened.min()))} before start")
 
 
 def _retrials_section(result: CheckResult) -> str:
@@ -260,7 +273,7 @@ def _retrials_section(result: CheckResult) -> str:
         after = c.retry_after
         assert after is not None
         mean = after if isinstance(after, float) else moments(after)[0]
-        parts.append(f"{name} {c.retry:.0%} after {_duration(mean)} on average")
+        parts.append(f"{name} {c.retry:.0%} after {readable_duration(mean)} on average")
     return (f"Retrials: {', '.join(parts)}; each abandonment retries with that probability, "
             f"at most {MAX_RETRIALS} times a ticket (same ticket and patience, SLA clocks "
             "from the first arrival)")
@@ -280,7 +293,7 @@ def _check(args: argparse.Namespace) -> int:
         for message in result.warnings:
             warnings.warn(message, CapacityWarning, stacklevel=1)
     print(f"{_heading(scenario, args.overrides)}\nvalid; "
-          f"horizon {_duration(scenario.horizon)}, warm-up {_duration(scenario.warmup)}, "
+          f"horizon {_duration(scenario.horizon)}, warm-up {_warmup(scenario)}, "
           f"structure {scenario.team.structure}, discipline {scenario.team.discipline}")
     for section in SECTIONS:
         text = section(result)

@@ -2,8 +2,10 @@
 
 Registered by :mod:`supportsim.cli` through :func:`register`. With ``--vs``, the base and
 every variant run on the same root seed and replications, so replication ``r`` of each
-sees the very same tickets (common random numbers) and :func:`supportsim.compare` can
-pair them: the interval on a difference is then far narrower than two separate ones.
+draws from the same random streams (common random numbers) and :func:`supportsim.compare`
+can pair them: the interval on a difference is then far narrower than two separate ones.
+A variant that leaves demand alone sees the very same tickets; one that changes it
+(:func:`supportsim.comparison.ticket_changes`) sees other tickets, and says so.
 """
 
 from __future__ import annotations
@@ -92,8 +94,9 @@ def register(commands: Any) -> None:
     parser = commands.add_parser(
         "run", help="simulate a scenario and report SLA attainment",
         description="Simulate SCENARIO and print SLA attainment, utilisation and backlog. "
-                    "With --vs, also simulate each variant on the same tickets (same seed "
-                    "and replications) and print its paired comparison with the base.")
+                    "With --vs, also simulate each variant on common random numbers (same "
+                    "seed and replications: the same tickets unless it changes demand) "
+                    "and print its paired comparison with the base.")
     _add_scenario_args(parser)
     parser.add_argument("--replications", "-r", type=_positive_int, metavar="N",
                         help="independent replications (default: the scenario's)")
@@ -152,7 +155,15 @@ def _sla_section(sla: pd.DataFrame, scenario: Scenario) -> str:
             "replication,\nmeans across replications)\n" + _table(rows))
 
 
-def _summary_section(summary: pd.DataFrame) -> str:
+def _off_duty_hours(scenario: Scenario) -> bool:
+    """Whether some agents of the desk have hours off (business hours or shifts), so that
+    tickets can wait for them overnight or over a weekend; not on a 24x7 desk."""
+    return any(hours != "24x7" for tier in scenario.team.tiers.values()
+               for hours in ([tier.hours] if tier.groups is None
+                             else [group.hours for group in tier.groups.values()]))
+
+
+def _summary_section(summary: pd.DataFrame, scenario: Scenario) -> str:
     import pandas as pd
 
     metrics = summary.set_index("metric")
@@ -186,10 +197,13 @@ def _summary_section(summary: pd.DataFrame) -> str:
     }
     width = max(len(k) for k in headline)
     lines += [f"  {k.ljust(width)}  {v}" for k, v in headline.items()]
-    skewed = metrics.loc["mean_wait", "value"] > 2 * metrics.loc["median_wait", "value"]
-    if skewed:  # else a mean far above the median reads like a bug
-        lines.append("  (mean wait far above the median: most tickets are answered at once,\n"
-                     "   a few wait long, e.g. overnight or over a weekend)")
+    median = metrics.loc["median_wait", "value"]
+    if metrics.loc["mean_wait", "value"] > 2 * median:  # else it reads like a bug
+        most = ("most tickets are answered at once" if median == 0
+                else "most tickets wait briefly")
+        why = (", e.g. overnight or over a weekend,\n   when their agents are off duty"
+               if _off_duty_hours(scenario) else " in busy spells")
+        lines.append(f"  (mean wait far above the median: {most},\n   a few wait long{why})")
     return "\n".join(lines)
 
 
@@ -249,7 +263,7 @@ def _run_report(result: Any, overrides: Sequence[tuple[str, Any]] = (),
     parts += [verdict_section(result.verdicts(window=window)),
               abandonment_section(result.abandonment(window=window),
                                   float(overall.iloc[0]) if len(overall) else math.nan),
-              _summary_section(summary), _workforce_section(scenario, summary) or "",
+              _summary_section(summary, scenario), _workforce_section(scenario, summary) or "",
               costs_section(result) or ""]
     return "\n\n".join(part for part in parts if part)
 
@@ -294,8 +308,10 @@ def _difference(row: Any, share: bool) -> str:
     return text
 
 
-def _comparison_section(frame: pd.DataFrame, label: str, seed: int, replications: int) -> str:
-    """The paired differences ``variant - base`` per priority and metric as a text table."""
+def _comparison_section(frame: pd.DataFrame, label: str, seed: int, replications: int,
+                        ticket_keys: Sequence[str] = ()) -> str:
+    """The paired differences ``variant - base`` per priority and metric as a text table;
+    `ticket_keys`: the variant's changes that give it other tickets than the base's."""
     import pandas as pd
 
     name = _short(label)
@@ -314,8 +330,10 @@ def _comparison_section(frame: pd.DataFrame, label: str, seed: int, replications
     verdict = (f"{name} better on {wins.get(label, 0)}, {BASE} better on {wins.get(BASE, 0)}, "
                f"no clear difference on {int((frame['better'] == '').sum())} "
                f"of {len(frame)} (priority x metric)")
-    return (f"Paired comparison, {name} − {BASE}, on the same tickets (seed {seed}, "
-            f"{replications} replication{'s' if replications != 1 else ''})\n"
+    runs = f"seed {seed}, {replications} replication{'s' if replications != 1 else ''}"
+    tickets = (f" ({runs});\nthe tickets differ: {name} changes {', '.join(ticket_keys)}"
+               if ticket_keys else f"\n({runs}: the same tickets)")
+    return (f"Paired comparison, {name} − {BASE}, on common random numbers{tickets}\n"
             f"'better' where the 95% interval of the difference excludes 0\n"
             f"{_table(rows)}\n  {verdict}")
 
@@ -323,6 +341,8 @@ def _comparison_section(frame: pd.DataFrame, label: str, seed: int, replications
 def _variant_report(base: Any, variant: Any, label: str, overrides: dict[str, Any],
                     frame: pd.DataFrame, window: tuple[float, float] | None = None) -> str:
     import pandas as pd
+
+    from supportsim.comparison import ticket_changes
 
     changed = ", ".join(f"{key}={value!r}" for key, value in overrides.items())
     sla = variant.sla(window=window)
@@ -348,7 +368,8 @@ def _variant_report(base: Any, variant: Any, label: str, overrides: dict[str, An
              f"SLA attainment ({label})\n{_table(rows)}\n"
              f"  utilisation {util}; backlog at end {backlog:.1f}\n"
              f"  overtime (agent-h/week) {overtime}",
-             _comparison_section(frame, label, base.seed, base.replications)]
+             _comparison_section(frame, label, base.seed, base.replications,
+                                 ticket_changes(base.scenario, variant.scenario))]
     verdicts = _verdict_change(base, variant, label, window)
     if verdicts:
         parts.append(verdicts)

@@ -115,21 +115,23 @@ def attempts_table(result: SimulationResult) -> Table | None:
 
 
 def peaks_table(scenario: Scenario) -> Table | None:
-    """Offered load in the busiest hour, day and week per tier (``check(...).peaks``)
+    """Offered load in the busiest hour, 24 h and 168 h per tier (``check(...).peaks``)
     against the agents rostered then; rows over capacity marked."""
+    from supportsim._peak import LABELS
     from supportsim.capacity import check
 
     peaks = check(scenario).peaks
     if peaks is None or peaks.empty:
         return None
-    rows = [[str(r.period), f"{r.start:%a %Y-%m-%d %H:%M}", f"{r.tickets_per_hour:.2f}",
+    rows = [[LABELS[str(r.period)], f"{r.start:%a %Y-%m-%d %H:%M}", f"{r.tickets_per_hour:.2f}",
              str(r.tier), f"{r.offered_load:.2f}", f"{r.on_duty:.1f}",
              "nobody on duty" if math.isinf(r.utilisation) else f"{r.utilisation:.0%}"]
             for r in peaks.itertuples()]
     classes = ["overloaded" if r.utilisation >= 1 else "" for r in peaks.itertuples()]
     columns = ["busiest", "from", "tickets/h", "tier", "offered load (Erlang)",
                "on duty", "load/on duty"]
-    return Table(columns, rows, "Peak and burst load: the busiest hour, day and week",
+    return Table(columns, rows,
+                 "Peak and burst load: the busiest hour, 24 h and 168 h (from any whole hour)",
                  frozenset(columns[2:3] + columns[4:]), classes)
 
 

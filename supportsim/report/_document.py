@@ -59,7 +59,7 @@ ASSUMPTIONS = (
     "95% t-intervals across them (on the logit scale for shares): they measure the "
     "model's randomness, not the uncertainty of its inputs, which a sweep or a breaking-"
     "point search explores. The analytic load check uses averages over the horizon, the "
-    "peak table the expected demand of the busiest hour, day and week.")
+    "peak table the expected demand of the busiest hour, 24 hours and 168 hours.")
 
 _METRICS = {"response_attainment": "response met", "resolution_attainment": "resolution met",
             "mean_resolution_time": "mean resolution", "p90_resolution_time": "p90 resolution"}
@@ -131,7 +131,7 @@ def _python(scenario: Scenario, seed: int, replications: int) -> str:
             + ("" if source == scenario.source else "  # the scenario below"))
 
 
-def _comparison_table(frame: pd.DataFrame, label: str) -> Table:
+def _comparison_table(frame: pd.DataFrame, label: str, ticket_keys: list[str]) -> Table:
     rows = []
     for r in frame.itertuples():
         is_share = str(r.metric).endswith("attainment")
@@ -142,7 +142,10 @@ def _comparison_table(frame: pd.DataFrame, label: str) -> Table:
                      f"{r.difference * scale:+.1f}{unit} [{r.low * scale:+.1f}, "
                      f"{r.high * scale:+.1f}]", r.better or "-"])
     columns = ["priority", "metric", "base", label, "difference [95% CI]", "better"]
-    return Table(columns, rows, f"Paired comparison {label} − base on the same tickets",
+    tickets = (f"; the tickets differ: {label} changes {', '.join(ticket_keys)}"
+               if ticket_keys else ": the same tickets")
+    return Table(columns, rows,
+                 f"Paired comparison {label} − base on common random numbers{tickets}",
                  frozenset(columns[2:5]))
 
 
@@ -176,7 +179,7 @@ def _variant(result: SimulationResult, variant: SimulationResult, label: str,
     """One ``vs`` variant's section: what changed, its SLA table and verdicts (over the
     window, if any), the paired comparison and its figure."""
     from supportsim.analysis import verdict_changes
-    from supportsim.comparison import compare
+    from supportsim.comparison import compare, ticket_changes
     from supportsim.plot import comparison
 
     scenario = result.scenario
@@ -199,7 +202,8 @@ def _variant(result: SimulationResult, variant: SimulationResult, label: str,
         "sla": sla_table(variant.sla(window=window), variant.scenario,
                          f"SLA attainment ({label})"),
         "goals": goals,
-        "comparison": _comparison_table(frame, label),
+        "comparison": _comparison_table(frame, label,
+                                        ticket_changes(scenario, variant.scenario)),
         "figure": embed(comparison(result, variant, labels=("base", label)),
                         f"compare_{label}", f"{label} against the base: paired "
                         "differences per priority with 95% intervals (whole run)."),

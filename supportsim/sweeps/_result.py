@@ -39,7 +39,7 @@ def _scale(column: str) -> str:
     """The scale of a metric's interval (:func:`supportsim.analysis.mean_interval`)."""
     if column in _SIGNED:
         return "linear"
-    return "logit" if column in _SHARES or column.startswith("utilisation_") else "log"
+    return "logit" if column in _SHARES or column.startswith("utilisation_") else "nonnegative"
 
 
 def _intervals(frame: pd.DataFrame, keys: list[str], columns: Sequence[str],

@@ -80,7 +80,7 @@ def sweep(
         Root seed; defaults to ``base.seed``, then to the store's seed, then to fresh
         OS entropy (recorded in the result and the store).
     progress : bool
-        Show a progress bar (tqdm; renders in Jupyter).
+        Show a progress bar (tqdm; renders in Jupyter; in a log, a line each tenth).
 
     Returns
     -------
