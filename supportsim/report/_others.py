@@ -78,7 +78,8 @@ def sweep_card(sweep: SweepResult) -> Card:
                      f"{sweep.tasks_run} tasks run, {sweep.tasks_reused} reused, "
                      f"{len(sweep.failures)} failed ({sweep.executor or 'local'}, "
                      f"{sweep.wall_seconds:.1f} s)")]
-    notes = ["Every variant saw the same tickets in replication r (common random numbers)."]
+    notes = ["Replication r of every variant draws from the same random numbers (common "
+             "random numbers): variants at the same demand saw the same tickets."]
     if len(sweep.failures):
         notes.append(f"{len(sweep.failures)} tasks failed: see .failures.")
     from supportsim.report._blocks import sweep_goals_table
