@@ -47,12 +47,26 @@ def test_plan_decide_sets_the_search_bounds(capsys: pytest.CaptureFixture[str]) 
                          "--decide", "team.tiers.l1.staff=8:9")
     assert code == 0, err
     assert "team.tiers.l1.staff  8" in out  # the lower bound already meets 50 %
+    # Progress by default: stderr is a log here, so a plain line per evaluated point
+    # (the start pair 8 and 9, then the verification of 8), never tqdm's \r frames.
+    assert [line.split(",")[0] for line in err] == [
+        "plan: 1 point", "plan: 2 points", "plan: 3 points"], err
+    assert err[-1].endswith(", 9 replications")
+
+
+def test_plan_quiet_prints_nothing_on_stderr(capsys: pytest.CaptureFixture[str]) -> None:
+    for flag in ("--quiet", "-q"):
+        code, out, err = cli(capsys, "plan", MMC, *FAST, "--target", "P1.response=0.5",
+                             "--decide", "team.tiers.l1.staff=8:9", flag)
+        assert code == 0 and "team.tiers.l1.staff  8" in out
+        assert err == []
 
 
 def test_an_unreachable_target_is_one_line_and_exit_2(
         capsys: pytest.CaptureFixture[str]) -> None:
+    # --quiet: the progress lines (stderr is not a terminal here) would precede the error.
     code, _, err = cli(capsys, "plan", MMC, *FAST, "--target", "P1.response=0.999",
-                       "--decide", "team.tiers.l1.staff=5:8")
+                       "--decide", "team.tiers.l1.staff=5:8", "--quiet")
     assert code == 2
     assert_one_line_error(err, ["P1.response >= 0.999", "the best reached is",
                                 "team.tiers.l1.staff=8"])

@@ -77,3 +77,22 @@ def test_no_tqdm_frames_on_a_stderr_that_is_not_a_terminal(
     lines = [line for line in err.splitlines() if "demand.rate = " in line]
     assert [line.split(" -> ")[0] for line in lines] == ["  base: demand.rate = 14",
                                                          "  base: demand.rate = 26"]
+
+
+def test_plan_counts_its_points_and_is_quiet_off_a_terminal_by_default(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    sc = tiny()
+    kwargs = {"decisions": {"team.tiers.l1.staff": (8, 9)}, "replications": 3,
+              "executor": 1, "seed": 1}
+    ss.plan(sc, {"P1.response": 0.5}, progress=True, **kwargs)
+    err = capsys.readouterr().err
+    # How many points the search needs is not known ahead: a line per point (the start
+    # pair 8 and 9, then 8 on the verification seeds), with the replications so far.
+    assert "\r" not in err
+    assert [line.split(",")[0] for line in err.splitlines()] == [
+        "plan: 1 point", "plan: 2 points", "plan: 3 points"]
+    assert err.splitlines()[-1].endswith(", 9 replications")
+    # The default (None) shows it only where someone watches: not on a captured stderr.
+    for progress in (None, False):
+        ss.plan(sc, {"P1.response": 0.5}, progress=progress, **kwargs)
+        assert capsys.readouterr().err == ""

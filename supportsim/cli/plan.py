@@ -95,6 +95,9 @@ def register(commands: Any) -> None:
     parser.add_argument("--out", type=Path, metavar="DIR",
                         help="write plan.toml (the scenario with the plan), trace.csv "
                              "and sla.csv to DIR")
+    parser.add_argument("--quiet", "-q", action="store_true",
+                        help="no progress on stderr (a bar on a terminal, else a line per "
+                             "evaluated point)")
     parser.set_defaults(handler=run)
 
 
@@ -145,7 +148,8 @@ def run(args: argparse.Namespace) -> int:
                 result = plan(scenario, dict(args.targets),
                               decisions=dict(args.decisions) or None,
                               replications=args.replications, seed=args.seed,
-                              executor=args.scheduler or args.workers)
+                              executor=args.scheduler or args.workers,
+                              progress=not args.quiet)
         except (PlanError, SweepError, ImportError) as exc:
             _error(exc)
             return 2

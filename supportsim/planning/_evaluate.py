@@ -75,7 +75,8 @@ class Evaluator:
     """Simulates points of the decision space on demand, never the same one twice."""
 
     def __init__(self, base: Scenario, decisions: Sequence[Decision], targets: Sequence[Target],
-                 replications: int, confidence: float, backend: Backend) -> None:
+                 replications: int, confidence: float, backend: Backend,
+                 bar: Any = None) -> None:
         self.base = base
         self.decisions = list(decisions)
         self.targets = list(targets)
@@ -84,6 +85,7 @@ class Evaluator:
         self.backend = backend
         self.cache: dict[tuple[Point, int], Evaluation] = {}
         self.simulated = 0  # replications actually run
+        self.bar = bar  # moved once per point simulated (supportsim._progress), if any
 
     def scenario(self, point: Point) -> Scenario:
         return self.base.with_overrides({d.key: v for d, v in zip(self.decisions, point,
@@ -102,6 +104,9 @@ class Evaluator:
             attainment = pd.concat([part[0] for part in parts], ignore_index=True)
             costs = np.array([part[1] for part in parts])
             self.cache[(p, seed)] = self._judge(p, seed, scenarios[p], attainment, costs)
+            if self.bar is not None:
+                self.bar.set_postfix_str(f"{self.simulated} replications", refresh=False)
+                self.bar.update(1)
         return [self.cache[(p, seed)] for p in points]
 
     def _judge(self, point: Point, seed: int, scenario: Scenario, attainment: pd.DataFrame,

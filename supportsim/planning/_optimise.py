@@ -143,6 +143,7 @@ def plan(
     confidence: float = 0.95,
     executor: Any = None,
     seed: int | None = None,
+    progress: bool | None = None,
 ) -> Plan:
     """The cheapest values of the decisions whose SLA attainment meets every target.
 
@@ -168,6 +169,11 @@ def plan(
     seed : int, optional
         Root of the search seeds (default the scenario's); the verification uses
         ``seed + 1``, streams independent of the search's.
+    progress : bool, optional
+        A bar counting the points evaluated (each `replications` simulations; how many
+        the search needs is not known ahead). None (default): shown on a terminal or in
+        Jupyter once the search has taken a couple of seconds; True: always (plain lines
+        where stderr is a log); False: never.
 
     Returns
     -------
@@ -193,6 +199,7 @@ def plan(
     >>> p = ss.plan(sc, {"P1.response": 0.8}, replications=4, executor=1)  # doctest: +SKIP
     >>> p.values, p.cost  # doctest: +SKIP
     """
+    from supportsim._progress import progress_bar
     from supportsim.simulation import resolve_seed
     from supportsim.sweeps._executors import open_executor
 
@@ -209,8 +216,10 @@ def plan(
     chosen = (default_decisions(scenario, lower) if decisions is None
               else parse_decisions(decisions, scenario))
     trace: list[dict[str, Any]] = []
-    with open_executor(executor, count * max(len(chosen), 2)) as backend:
-        evaluator = Evaluator(scenario, chosen, goals, count, float(confidence), backend)
+    with open_executor(executor, count * max(len(chosen), 2)) as backend, \
+            progress_bar(None, desc="plan", unit="point", progress=progress) as bar:
+        evaluator = Evaluator(scenario, chosen, goals, count, float(confidence), backend,
+                              bar)
         search = _Search(evaluator, trace, root)
         numeric = [i for i, d in enumerate(chosen) if not d.categorical]
         options = itertools.product(*[d.values if d.categorical else (None,) for d in chosen])
