@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
+from supportsim._comparison_frame import Comparison
 from supportsim.analysis import t_interval
 from supportsim.analysis._costs import COST_COLUMNS, require_costs
 from supportsim.results import SimulationResult
@@ -189,7 +190,9 @@ def compare(
         the metrics ``cost_staff``, ``cost_overtime``, ``cost_reserve``, ``cost_hiring``,
         ``cost_penalties``, ``cost_total`` and ``cost_per_resolved_ticket``
         (:meth:`SimulationResult.costs`; lower is better). Costs and attainment work in
-        every ``tickets=`` mode.
+        every ``tickets=`` mode. A :class:`pandas.DataFrame` (its subclass
+        ``Comparison``, whose notebook display is a card of which variant is better;
+        every frame derived from it is a plain DataFrame).
 
     Raises
     ------
@@ -242,7 +245,7 @@ def compare(
     if a.scenario.costs is not None and b.scenario.costs is not None:
         rows += _cost_rows(a.costs(), b.costs(), a.scenario, b.scenario, labels=labels,
                            confidence=confidence, paired=paired)
-    return pd.DataFrame(rows)
+    return Comparison(rows)
 
 
 def _cost_rows(a: pd.DataFrame, b: pd.DataFrame, scenario_a: Scenario, scenario_b: Scenario,

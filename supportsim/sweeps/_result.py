@@ -299,13 +299,16 @@ class SweepResult:
             ``high`` (t-interval of the paired differences; within [-1, 1] for shares),
             ``better`` (the better of the two where the interval excludes 0 and the metric
             has a direction, else ``""``) and ``replications`` (pairs). The layout of
-            :func:`supportsim.compare`, with strategy and factors added.
+            :func:`supportsim.compare`, with strategy and factors added; displayed in a
+            notebook as a card, like it.
 
         Raises
         ------
         ValueError
             `baseline` names neither a variant nor a strategy, or a metric is unknown.
         """
+        from supportsim._comparison_frame import Comparison
+
         partner = self._partners(baseline)
         numeric = [c for c in self.table.columns
                    if c not in self._keys and c not in ("replication", "priority")]
@@ -334,9 +337,9 @@ class SweepResult:
             }))
         frame = pd.concat(long, ignore_index=True) if long else pd.DataFrame()
         if frame.empty:
-            return self._with_keys(pd.DataFrame(columns=[
+            return Comparison(self._with_keys(pd.DataFrame(columns=[
                 "variant", "baseline", "priority", "metric", "value", "baseline_value",
-                "difference", "low", "high", "better", "replications"]))
+                "difference", "low", "high", "better", "replications"])))
         frame["metric"] = pd.Categorical(frame["metric"], categories=list(metrics))
         keys = ["variant", "baseline", "priority", "metric"]
         frame = frame.drop(columns="baseline").assign(
@@ -360,7 +363,7 @@ class SweepResult:
         out = out[[*keys, "value", "baseline_value", "difference", "low", "high", "better",
                    "replications"]]
         out["baseline"] = out["baseline"].astype(str)
-        return self._with_keys(out)
+        return Comparison(self._with_keys(out))
 
     def _partners(self, baseline: str) -> dict[str, str]:
         variants = self.variants
