@@ -344,8 +344,13 @@ def sla_attainment(tickets: pd.DataFrame, scenario: Scenario, *, initial: bool =
     whose tickets all arrived in the warm-up still has rows (shares NaN, counts 0).
     """
     rep_values, counts = tally(tickets, scenario, initial=initial)
-    names = scenario.priority_names
-    shares = _shares(counts[:, :, 0])
+    return replication_frame(rep_values, counts[:, :, 0], scenario.priority_names)
+
+
+def replication_frame(rep_values: np.ndarray, counts: np.ndarray, names: list[str]
+                      ) -> pd.DataFrame:
+    """The rows of :func:`sla_attainment` from one bucket of :func:`tally`'s counts."""
+    shares = _shares(counts)
     frame = pd.DataFrame({
         "replication": np.repeat(rep_values, len(names)),
         "priority": pd.Categorical(np.tile(names, len(rep_values)), categories=names),

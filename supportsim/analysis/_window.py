@@ -19,7 +19,7 @@ from datetime import date, datetime
 import numpy as np
 import pandas as pd
 
-from supportsim.analysis._sla import KINDS, _shares, tally
+from supportsim.analysis._sla import replication_frame, tally
 from supportsim.scenario import Scenario
 from supportsim.units import format_duration, parse_duration
 
@@ -137,14 +137,4 @@ def window_attainment(tickets: pd.DataFrame, scenario: Scenario, window: Window,
 
     rep_values, counts = tally(tickets, scenario, buckets=2, bucket_of=bucket_of,
                                initial=initial)
-    names = scenario.priority_names
-    shares = _shares(counts[:, :, 0])
-    frame = pd.DataFrame({
-        "replication": np.repeat(rep_values, len(names)),
-        "priority": pd.Categorical(np.tile(names, len(rep_values)), categories=names),
-    })
-    for kind in KINDS:
-        frame[f"{kind}_attainment"] = shares[f"{kind}_attainment"].reshape(-1)
-        frame[f"{kind}_tickets"] = shares[f"{kind}_tickets"].reshape(-1)
-    frame["tickets"] = shares["tickets"].reshape(-1)
-    return frame
+    return replication_frame(rep_values, counts[:, :, 0], scenario.priority_names)

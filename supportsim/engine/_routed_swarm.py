@@ -14,7 +14,6 @@ from collections import deque
 import numpy as np
 
 from supportsim.demand import TicketStream
-from supportsim.engine._desk import HELP_WAIT
 from supportsim.engine._swarm import SwarmDesk
 from supportsim.engine._teams import Teams
 from supportsim.scenario import Scenario
@@ -80,14 +79,7 @@ class RoutedSwarmDesk(Teams, SwarmDesk):
     def _ask_for_help(self, a: int, i: int) -> None:
         """Owner `a` keeps ticket `i` and waits for an agent of the needed level holding
         its skill (as :meth:`SwarmDesk._ask_for_help`, per skill)."""
-        now = self.env._now
-        if self.agent_on[a]:
-            self.agent_ticket[a] = i
-            self.agent_mode[a] = HELP_WAIT
-            self.agent_started[a] = now
-            self.busy[self.agent_tier[a]] += 1
-            self.help_owner[i] = a
-        self.help_since[i] = now
+        self._hold_for_help(a, i)
         needed, s = self.help_level[i], self.skill[i]
         for t, level in enumerate(self.levels):
             if level >= needed:

@@ -161,12 +161,8 @@ class SwarmDesk(Desk):
 
     # ------------------------------------------------------------------ swarms
 
-    def _ask_for_help(self, a: int, i: int) -> None:
-        """Owner `a` keeps ticket `i` and waits for an agent of the needed level.
-
-        An owner who finished the diagnosis after its duty ended hands the ticket over at
-        once, as one going off duty while waiting does: off duty, nobody takes new work.
-        """
+    def _hold_for_help(self, a: int, i: int) -> None:
+        """Owner `a`, if still on duty, holds ticket `i` (busy) while help is sought."""
         now = self.env._now
         if self.agent_on[a]:
             self.agent_ticket[a] = i
@@ -175,6 +171,14 @@ class SwarmDesk(Desk):
             self.busy[self.agent_tier[a]] += 1
             self.help_owner[i] = a
         self.help_since[i] = now
+
+    def _ask_for_help(self, a: int, i: int) -> None:
+        """Owner `a` keeps ticket `i` and waits for an agent of the needed level.
+
+        An owner who finished the diagnosis after its duty ended hands the ticket over at
+        once, as one going off duty while waiting does: off duty, nobody takes new work.
+        """
+        self._hold_for_help(a, i)
         needed = self.help_level[i]
         for t, level in enumerate(self.levels):
             if level >= needed and self.idle[t]:
