@@ -15,7 +15,7 @@ import numbers
 import re
 
 __all__ = ["BUSINESS_DAY", "UNITS", "format_duration", "parse_business_days", "parse_duration",
-           "readable_duration"]
+           "readable_duration", "wait_text"]
 
 #: Hours per unit, largest first so that :func:`format_duration` picks the coarsest exact unit.
 UNITS: dict[str, float] = {"w": 168.0, "d": 24.0, "h": 1.0, "min": 1 / 60, "s": 1 / 3600}
@@ -164,3 +164,19 @@ def readable_duration(hours: float, digits: int = 3) -> str:
         return "0h" if hours == 0 else f"{hours:g}h"
     unit, size = next(((u, z) for u, z in UNITS.items() if hours >= z), ("s", UNITS["s"]))
     return f"{hours / size:.{digits}g}{unit}"
+
+
+def wait_text(hours: float) -> str:
+    """A wait or resolution time in a table: minutes below an hour, else hours (``-`` for
+    NaN, ``unbounded`` for infinity).
+
+    Examples
+    --------
+    >>> wait_text(0.25), wait_text(2.5), wait_text(float("nan"))
+    ('15.0 min', '2.50 h', '-')
+    """
+    if math.isnan(hours):
+        return "-"
+    if math.isinf(hours):
+        return "unbounded"
+    return f"{hours * 60:.1f} min" if hours < 1 else f"{hours:.2f} h"

@@ -316,13 +316,6 @@ def _share(value: float, low: float | None = None, high: float | None = None) ->
     return text
 
 
-def _wait(hours: float) -> str:
-    if math.isnan(hours):
-        return "-"
-    if math.isinf(hours):
-        return "unbounded"
-    return f"{hours * 60:.1f} min" if hours < 1 else f"{hours:.2f} h"
-
 
 def _table(frame: pd.DataFrame) -> str:
     """Left-aligned text columns under left-aligned headers, two spaces apart."""

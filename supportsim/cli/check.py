@@ -16,10 +16,9 @@ from supportsim.cli._common import (
     _load,
     _share,
     _table,
-    _wait,
     _warnings_to_stderr,
 )
-from supportsim.units import readable_duration
+from supportsim.units import readable_duration, wait_text
 
 if TYPE_CHECKING:
     from supportsim.capacity import CheckResult
@@ -51,7 +50,7 @@ def _loads_section(result: CheckResult) -> str:
     rows = pd.DataFrame({
         "tier": loads["tier"],
         "tickets/h": [f"{v:.2f}" for v in loads["arrival_rate"]],
-        "work/ticket": [_wait(v) for v in loads["work_time"]],
+        "work/ticket": [wait_text(v) for v in loads["work_time"]],
         "cv": [f"{v:.2f}" for v in loads["service_cv"]],
         "offered load": [f"{v:.2f} Erl" for v in loads["offered_load"]],
         "staff": loads["staff"].astype(str),
@@ -59,7 +58,7 @@ def _loads_section(result: CheckResult) -> str:
         "utilisation": [_share(v).strip() for v in loads["utilisation"]],
         "model": [m or "-" for m in loads["model"]],
         "P(wait)": ["-" if math.isnan(v) else f"{v:.1%}" for v in loads["wait_probability"]],
-        "mean wait": [_wait(v) for v in loads["mean_wait"]],
+        "mean wait": [wait_text(v) for v in loads["mean_wait"]],
     })
     return ("Offered load per tier (analytic; on duty = mean agents on duty over the horizon)\n"
             + _table(rows))

@@ -32,7 +32,6 @@ from supportsim.cli._common import (
     _share,
     _table,
     _UsageError,
-    _wait,
     _warnings_to_stderr,
     parse_variant,
 )
@@ -46,6 +45,7 @@ from supportsim.cli._verdicts import (
     window_of,
 )
 from supportsim.scenario import Scenario
+from supportsim.units import wait_text
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -182,9 +182,9 @@ def _summary_section(summary: pd.DataFrame, scenario: Scenario) -> str:
     backlog = metrics.loc["backlog_at_end"]
 
     def times(name: str) -> str:
-        return (f"median {_wait(metrics.loc[f'median_{name}', 'value'])}, "
-                f"mean {_wait(metrics.loc[f'mean_{name}', 'value'])}, "
-                f"90th percentile {_wait(metrics.loc[f'p90_{name}', 'value'])}")
+        return (f"median {wait_text(metrics.loc[f'median_{name}', 'value'])}, "
+                f"mean {wait_text(metrics.loc[f'mean_{name}', 'value'])}, "
+                f"90th percentile {wait_text(metrics.loc[f'p90_{name}', 'value'])}")
 
     headline = {
         "tickets per replication":
@@ -288,7 +288,7 @@ def _level(value: float, metric: str) -> str:
         return "n/a"
     if is_cost(metric):
         return money(value, 2 if metric == "cost_per_resolved_ticket" else 0)
-    return f"{value:.1%}" if metric.endswith("attainment") else _wait(value)
+    return f"{value:.1%}" if metric.endswith("attainment") else wait_text(value)
 
 
 def _difference(row: Any, share: bool) -> str:

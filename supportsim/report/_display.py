@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
+from supportsim.units import wait_text as hours  # one way to write a wait, as the CLI's
+
 if TYPE_CHECKING:
     import jinja2
     import pandas as pd
@@ -120,15 +122,6 @@ def share(value: float, low: float | None = None, high: float | None = None) -> 
     if low is not None and high is not None and not (math.isnan(low) or math.isnan(high)):
         text += f" [{low * 100:.1f}, {high * 100:.1f}]"
     return text
-
-
-def hours(value: float) -> str:
-    """A duration in hours written in minutes below an hour, else hours (``-`` for NaN)."""
-    if math.isnan(value):
-        return "-"
-    if math.isinf(value):
-        return "unbounded"
-    return f"{value * 60:.1f} min" if value < 1 else f"{value:.2f} h"
 
 
 def number(value: float, digits: int = 1) -> str:
