@@ -356,3 +356,24 @@ def split_top_level(text: str, separator: str) -> list[str]:
         current.append(char)
     parts.append("".join(current))
     return [p.strip() for p in parts if p.strip()]
+
+
+def _address(text: str) -> str:
+    """A scheduler address; ``host:port`` alone means ``tcp://host:port``."""
+    if "://" not in text:
+        text = f"tcp://{text}"
+    scheme, _, rest = text.partition("://")
+    if scheme not in ("tcp", "tls", "dask") or not rest:
+        raise argparse.ArgumentTypeError(
+            f"must be a Dask scheduler address such as tcp://host:8786, got {text!r}")
+    return text
+
+
+def add_executor_args(parser: argparse.ArgumentParser) -> None:
+    """``--workers N`` or ``--scheduler ADDRESS``: where a sweep's or a plan's
+    replications run (``args.scheduler or args.workers`` is the executor to pass on)."""
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--workers", "-w", type=_positive_int, metavar="N",
+                       help="local worker processes (default: all cores)")
+    where.add_argument("--scheduler", type=_address, metavar="ADDRESS",
+                       help="run on a Dask cluster, e.g. tcp://10.0.0.5:8786")

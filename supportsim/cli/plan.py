@@ -24,9 +24,9 @@ from supportsim.cli._common import (
     _seed,
     _table,
     _warnings_to_stderr,
+    add_executor_args,
     check_output,
 )
-from supportsim.cli.sweep import _address
 
 __all__ = ["register", "run"]
 
@@ -87,11 +87,7 @@ def register(commands: Any) -> None:
                         help="replications per evaluated plan (default: the scenario's)")
     parser.add_argument("--seed", type=_seed, metavar="S",
                         help="root seed of the search; verification uses S + 1")
-    where = parser.add_mutually_exclusive_group()
-    where.add_argument("--workers", "-w", type=_positive_int, metavar="N",
-                       help="local worker processes (default: all cores)")
-    where.add_argument("--scheduler", type=_address, metavar="ADDRESS",
-                       help="run on a Dask cluster, e.g. tcp://10.0.0.5:8786")
+    add_executor_args(parser)
     parser.add_argument("--out", type=Path, metavar="DIR",
                         help="write plan.toml (the scenario with the plan), trace.csv "
                              "and sla.csv to DIR")

@@ -24,6 +24,7 @@ from supportsim.cli._common import (
     _seed,
     _table,
     _warnings_to_stderr,
+    add_executor_args,
 )
 from supportsim.cli._common import _share as _share_text
 from supportsim.cli._report import add_report_argument, check_report, command_line, write_html
@@ -34,17 +35,6 @@ if TYPE_CHECKING:
 __all__ = ["register", "run"]
 
 _MAX_FAILURES_SHOWN = 10
-
-
-def _address(text: str) -> str:
-    """A scheduler address; ``host:port`` alone means ``tcp://host:port``."""
-    if "://" not in text:
-        text = f"tcp://{text}"
-    scheme, _, rest = text.partition("://")
-    if scheme not in ("tcp", "tls", "dask") or not rest:
-        raise argparse.ArgumentTypeError(
-            f"must be a Dask scheduler address such as tcp://host:8786, got {text!r}")
-    return text
 
 
 def register(commands: Any) -> None:
@@ -66,11 +56,7 @@ def register(commands: Any) -> None:
         default=[], help="override a dotted key of the base scenario, value as TOML "
                          "(repeatable), e.g. --set 'horizon=\"8w\"'; factors and "
                          "strategies apply on top")
-    where = parser.add_mutually_exclusive_group()
-    where.add_argument("--workers", "-w", type=_positive_int, metavar="N",
-                       help="local worker processes (default: all cores)")
-    where.add_argument("--scheduler", type=_address, metavar="ADDRESS",
-                       help="run on a Dask cluster, e.g. tcp://10.0.0.5:8786")
+    add_executor_args(parser)
     parser.add_argument("--out", type=Path, metavar="DIR",
                         help="write sweep.parquet, sweep.csv, sla.csv, summary.csv, "
                              "failures.csv, (with [costs]) frontier.csv, verdicts.csv (with "
