@@ -21,10 +21,9 @@ from hypothesis import strategies as st
 
 import supportsim as ss
 from supportsim.demand import expected_arrivals, generate
-from supportsim.engine import engine_stream
 from supportsim.engine._records import ReplicationRecord
-from supportsim.engine._routing import RoutedDesk
 from tests.support import mmc_dict
+from tests.test_routing import run_logged as _run
 
 pytestmark = pytest.mark.filterwarnings("ignore::supportsim.CapacityWarning")
 
@@ -313,27 +312,6 @@ def test_a_site_draws_its_users_skills() -> None:
 
 
 # ------------------------------------------------------------------ properties
-
-
-Start = tuple[int, int, float, float, bool]
-
-
-def _run(scenario: ss.Scenario, seed: int) -> tuple[Any, list[Start]]:
-    """The routed desk after a run and every start (agent, ticket, now, joined queue at,
-    overflowed)."""
-    desk: Any = RoutedDesk(scenario, generate(scenario, 0, seed), engine_stream(seed, 0))
-    starts: list[Start] = []
-    start = desk._start
-    overflows = scenario.team.routing is not None and scenario.team.routing.overflow
-
-    def logged(a: int, i: int) -> None:
-        starts.append((a, i, desk.env._now, desk.enqueued_at[i],
-                       bool(overflows and desk.overflowed[i])))
-        start(a, i)
-
-    desk._start = logged  # type: ignore[method-assign]
-    desk.run()
-    return desk, starts
 
 
 ZONES = [("berlin", "Europe/Berlin", "DE"), ("copenhagen", "Europe/Copenhagen", "DK"),

@@ -139,7 +139,7 @@ def test_channel_skill_shares_and_skill_work_overrides() -> None:
 Start = tuple[int, int, float, float, bool]
 
 
-def _run(scenario: ss.Scenario, seed: int = 3) -> tuple[Any, list[Start]]:
+def run_logged(scenario: ss.Scenario, seed: int = 3) -> tuple[Any, list[Start]]:
     """The routed desk after a run, and every start: (agent, ticket, now, when the ticket
     joined the queue, whether it overflowed while waiting there)."""
     stream = generate(scenario, 0, seed)
@@ -191,7 +191,7 @@ def test_overflow_serves_only_after_the_wait() -> None:
     data = _data(groups, skills={"en": 0.5, "de": 0.5},
                  routing={"overflow": {"after": "10min", "skill": "en"}})
     scenario = ss.Scenario.from_dict(data)
-    desk, starts = _run(scenario)
+    desk, starts = run_logged(scenario)
     team = desk.agent_team
     helped = [start for start in starts
               if desk.skill[start[1]] == 1 and desk.team_names[team[start[0]]] == "en"]
@@ -269,7 +269,7 @@ PROPERTY = settings(max_examples=25, deadline=None,
 @PROPERTY
 @given(layouts(), st.integers(0, 2**31))
 def test_skills_conservation_and_determinism(scenario: ss.Scenario, seed: int) -> None:
-    desk, starts = _run(scenario, seed)
+    desk, starts = run_logged(scenario, seed)
     overflow = scenario.team.routing.overflow if scenario.team.routing else None
     for a, i, now, queued_at, overflowed in starts:
         team = desk.agent_team[a]
@@ -289,7 +289,7 @@ def test_skills_conservation_and_determinism(scenario: ss.Scenario, seed: int) -
     assert desk.next_ticket - desk.closed == sum(desk.queued) + in_hand
     # Determinism: the same seed gives the same tables.
     record = ReplicationRecord.from_desk(desk)
-    again, _ = _run(scenario, seed)
+    again, _ = run_logged(scenario, seed)
     np.testing.assert_array_equal(record.resolved_at, ReplicationRecord.from_desk(again)
                                   .resolved_at)
     first = ss.simulate(scenario, replications=1, seed=seed)
@@ -310,7 +310,7 @@ def test_workforce_mechanisms_work_per_group() -> None:
         "reserve": {"fraction": 0.34, "mode": "surge", "trigger": {"backlog": 10}},
     }
     scenario = ss.Scenario.from_dict(data)
-    desk, _ = _run(scenario, seed=8)
+    desk, _ = run_logged(scenario, seed=8)
     in_hand = sum(1 for i in desk.agent_ticket if i >= 0)
     assert desk.next_ticket - desk.closed == sum(desk.queued) + in_hand
     staff = ss.simulate(scenario, replications=1, seed=8).staff
@@ -330,7 +330,7 @@ def test_preemption_takes_only_agents_holding_the_skill() -> None:
     data["priorities"] = {"P1": {"share": 0.3, "response": "5min", "resolution": "1h"},
                           "P2": {"share": 0.7, "response": "1h", "resolution": "8h"}}
     data["team"]["tiers"]["l1"]["groups"]["de"]["effort"] = {"de": 1.5}
-    desk, starts = _run(ss.Scenario.from_dict(data))
+    desk, starts = run_logged(ss.Scenario.from_dict(data))
     seen: dict[int, int] = {}
     for a, i, *_ in starts:
         assert desk.skill[i] in desk.team_skills[desk.agent_team[a]]
