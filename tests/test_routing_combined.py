@@ -16,7 +16,7 @@ from supportsim.demand import generate
 from supportsim.engine import engine_stream
 from supportsim.engine._routed_swarm import RoutedSwarmDesk
 from tests.support import mmc_dict
-from tests.test_routing import PROPERTY, _data, _error, _error_of, _run
+from tests.test_routing import PROPERTY, _data, _error, _error_of, run_logged
 
 pytestmark = pytest.mark.filterwarnings("ignore::supportsim.CapacityWarning")
 
@@ -207,7 +207,7 @@ def test_swarming_overflow_and_preemption_with_groups() -> None:
                           "P2": {"share": 0.7, "response": "1h", "resolution": "8h"}}
     data["demand"]["rate"] = 14.0
     scenario = ss.Scenario.from_dict(data)
-    desk, starts = _run(scenario)
+    desk, starts = run_logged(scenario)
     helped = [(now - since, over) for a, i, now, since, over in starts
               if desk.skill[i] == 1 and desk.team_names[desk.agent_team[a]] == "en"]
     assert helped and all(over and waited >= 10 / 60 - 1e-9 for waited, over in helped)
@@ -231,7 +231,7 @@ def test_retrials_with_groups_leave_and_rejoin_their_skill_queue(structure: str)
     data["demand"]["channels"] = {"phone": {"share": 1.0, "patience": "6min", "retry": 0.7,
                                             "retry_after": "15min"}}
     scenario = ss.Scenario.from_dict(data)
-    desk, starts = _run(scenario)
+    desk, starts = run_logged(scenario)
     assert sum(desk.retrials) > 0
     for a, i, now, since, over in starts:
         if desk.skill[i] not in desk.team_skills[desk.agent_team[a]]:
