@@ -118,6 +118,9 @@ def test_swarm_section_is_kept_but_unused_when_tiered_and_defaults_for_swarming(
     assert build(swarm(mmc_dict())).team.swarm_settings.max_size == 3
 
 
+# L3 is critically loaded (2 Erlangs on 2 agents) on purpose: long queues make the
+# paired/unpaired difference clear.
+@pytest.mark.filterwarnings("ignore::supportsim.CapacityWarning")
 def test_paired_comparison_is_narrower_than_unpaired() -> None:
     # Common random numbers: both variants see the same tickets and effort draws, so the
     # per-replication differences cancel demand noise. The gain is largest between
@@ -157,6 +160,8 @@ def test_paired_comparison_is_narrower_than_unpaired() -> None:
         ss.compare(a, ss.simulate(swarming, replications=8, seed=52))
 
 
+# Nights are short-staffed on purpose (L2 works business hours only).
+@pytest.mark.filterwarnings("ignore::supportsim.CapacityWarning")
 def test_owner_off_duty_hands_the_ticket_to_the_expert() -> None:
     # L1 works shifts around the clock, L2 business hours only: tickets needing L2 at
     # night wait for the morning. An L1 owner whose shift ends stops waiting, so L1 is not
