@@ -65,6 +65,13 @@ class KeyedError(ValueError):
         self.value = value
 
 
+class KnockOnError(KeyedError):
+    """A rule that cannot be checked because another key is invalid, which reports its
+    own error (a target in business days under a broken ``[calendar]``): the message
+    leaves it out whenever another error is reported
+    (:func:`supportsim.scenario._validation.scenario_error`)."""
+
+
 def _hours(value: object) -> float:
     # A negative duration ("-5min") is read, so that the key's own bound refuses it
     # ("must be a duration >= 0") rather than its form; parse_duration takes none.
@@ -262,9 +269,12 @@ class Priority(AsWritten):
                                      "\"business\"; on a 24x7 clock write hours or days "
                                      "(\"3d\" is 72 h)", value)
                 day = (info.context or {}).get(BUSINESS_DAY_HOURS)
-                if day is None:
-                    raise KeyedError(key, (info.context or {}).get(BUSINESS_DAY_RULE) or (
-                        "is in business days, which need a valid [calendar]"), value)
+                rule = (info.context or {}).get(BUSINESS_DAY_RULE)
+                if day is None and rule is not None:
+                    raise KeyedError(key, rule, value)
+                if day is None:  # the invalid [calendar] reports its own error
+                    raise KnockOnError(key, "is in business days, which need a valid "
+                                       "[calendar]", value)
                 data[key] = days * day
         priority = handler(data)
         priority._given = given
