@@ -66,10 +66,8 @@ class KeyedError(ValueError):
 
 
 class KnockOnError(KeyedError):
-    """A rule that cannot be checked because another key is invalid, which reports its
-    own error (a target in business days under a broken ``[calendar]``): the message
-    leaves it out whenever another error is reported
-    (:func:`supportsim.scenario._validation.scenario_error`)."""
+    """A rule that cannot be checked while another key is invalid (a "3bd" target under a
+    broken ``[calendar]``): left out of the message while that key's error is in it."""
 
 
 def _hours(value: object) -> float:
@@ -269,12 +267,10 @@ class Priority(AsWritten):
                                      "\"business\"; on a 24x7 clock write hours or days "
                                      "(\"3d\" is 72 h)", value)
                 day = (info.context or {}).get(BUSINESS_DAY_HOURS)
-                rule = (info.context or {}).get(BUSINESS_DAY_RULE)
-                if day is None and rule is not None:
-                    raise KeyedError(key, rule, value)
-                if day is None:  # the invalid [calendar] reports its own error
-                    raise KnockOnError(key, "is in business days, which need a valid "
-                                       "[calendar]", value)
+                if day is None:  # without a rule, the invalid [calendar] reports itself
+                    rule = (info.context or {}).get(BUSINESS_DAY_RULE)
+                    raise (KeyedError if rule else KnockOnError)(key, rule or (
+                        "is in business days, which need a valid [calendar]"), value)
                 data[key] = days * day
         priority = handler(data)
         priority._given = given
