@@ -988,6 +988,20 @@ def test_business_days_with_a_broken_calendar_report_the_calendar() -> None:
         Scenario.from_dict(business_targets(hours=["17:00", "08:00"]))
 
 
+@pytest.mark.parametrize(("hours", "key"), [
+    (["8am", "17:00"], "calendar.business_hours.0"),
+    (["17:00", "08:00"], "calendar.business_hours"),
+    (["08:00"], "calendar.business_hours.1"),
+])
+def test_a_broken_calendar_is_the_only_error_of_business_day_targets(
+        tmp_path: Path, hours: list[str], key: str) -> None:
+    # The "bd" targets cannot be resolved without a calendar, but that is the calendar's
+    # error, reported once: no knock-on error on each target written in business days.
+    message = load_error(tmp_path, business_targets(response="1bd", hours=hours))
+    assert message.startswith(f"{key} ") and message.count("calendar.") == 1, message
+    assert "priorities.P1" not in message and "bd'" not in message, message
+
+
 def test_a_one_business_day_target_is_scored_on_the_calendar() -> None:
     # Mon-Fri 08:00-17:00 (the BASE holiday, Tuesday 2026-01-06, is not in play here).
     # A ticket arriving Friday 16:00 (day 4) with resolution "1bd" is due Monday 16:00

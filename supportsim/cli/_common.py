@@ -240,7 +240,7 @@ def _load(args: argparse.Namespace) -> Scenario:
 
 def _not_a_sweep_file(path: str) -> None:
     """Raise a one-line ScenarioError if `path` is a sweep file given as a scenario."""
-    from supportsim.scenario._scenario import read_toml
+    from supportsim.scenario._toml import read_toml
 
     try:
         data = read_toml(Path(path), "scenario file")

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import json
-import re
-import tomllib
 from collections.abc import Mapping
 from datetime import datetime
 from functools import cached_property
@@ -25,12 +22,18 @@ from pydantic import (
 )
 
 from supportsim._errors import ScenarioError
-from supportsim._textfile import read_text
 from supportsim.calendar import Calendar
+from supportsim.scenario._context import (
+    _BASE,
+    _GIVEN,
+    _as_given,
+    _business_day_hours,
+    _unequal_days,
+)
 from supportsim.scenario._costs import Costs, check_costs
 from supportsim.scenario._demand import SCENARIO_START, SCENARIO_ZONE, Demand, _check_growth
 from supportsim.scenario._initial import Backlog, Initial, resolve_backlog
-from supportsim.scenario._override_names import check_names_exist
+from supportsim.scenario._overrides import _scale_shifts, _set_dotted
 from supportsim.scenario._routing import check_routing
 from supportsim.scenario._schema import (
     BUSINESS_DAY_HOURS,
@@ -46,22 +49,19 @@ from supportsim.scenario._schema import (
     Section,
     Work,
     _check_shares,
-    clock_hours,
 )
 from supportsim.scenario._sites import (
     Site,
     ZoneName,
     check_sites,
     site_calendars,
-    site_day_hours,
-    unequal_days,
     zone_of_data,
 )
-from supportsim.scenario._team import Team, scale_roster
-from supportsim.scenario._validation import _did_you_mean, keyed_error, scenario_error
+from supportsim.scenario._team import Team
+from supportsim.scenario._toml import read_toml
+from supportsim.scenario._validation import _did_you_mean, scenario_error
 from supportsim.scenario._workforce import Workforce
 from supportsim.sites import IMPLICIT_SITE
-from supportsim.units import format_duration
 
 __all__ = ["AUTO", "Scenario", "load_scenario"]
 
@@ -315,7 +315,7 @@ class Scenario(Section):
         data = self.to_dict()
         for path, value in overrides.items():
             if not _scale_shifts(data, path, value, self._source):
-                _set_dotted(data, path, value, self._source)
+                _set_dotted(Scenario, data, path, value, self._source)
         return type(self).from_dict(data, source=self._source)
 
     # ------------------------------------------------------------------ export
@@ -451,43 +451,6 @@ def load_scenario(path: str | Path) -> Scenario:
     return Scenario.from_dict(read_toml(path, "scenario file"), source=str(path))
 
 
-def read_toml(path: Path, what: str) -> dict[str, Any]:
-    """The tables of a TOML file; a :class:`ScenarioError` naming `what` and the file.
-
-    The file is read by :func:`supportsim._textfile.read_text` (a regular UTF-8 file of
-    at most :data:`~supportsim._textfile.TOML_LIMIT` bytes; a UTF-8 byte-order mark is
-    dropped), and nesting deeper than :data:`MAX_DEPTH` is refused.
-    """
-    text = read_text(path, what)
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError(f"not valid TOML: {exc} ({path})") from None
-    except RecursionError:
-        # tomllib parses nested arrays and inline tables recursively.
-        data = None
-    if data is None or _too_deep(data):
-        raise ScenarioError(f"{what} nests arrays or tables more than {MAX_DEPTH} levels "
-                            f"deep ({path})")
-    return data
-
-
-#: Deepest nesting of arrays and tables accepted in a TOML file (a scenario needs ~6).
-MAX_DEPTH = 32
-
-
-def _too_deep(data: Any) -> bool:
-    """Whether `data` nests containers more than MAX_DEPTH levels (checked without recursion)."""
-    stack = [(data, 1)]
-    while stack:
-        node, depth = stack.pop()
-        if depth > MAX_DEPTH:
-            return True
-        children = node.values() if isinstance(node, dict) else node
-        stack.extend((c, depth + 1) for c in children if isinstance(c, dict | list))
-    return False
-
-
 def _lists(value: Any) -> Any:
     """Tuples to lists, recursively, so the dict is plain TOML/JSON data."""
     if isinstance(value, dict):
@@ -495,99 +458,6 @@ def _lists(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [_lists(v) for v in value]
     return value
-
-
-def _scale_shifts(data: dict[str, Any], path: str, value: Any, source: str | None) -> bool:
-    """Apply ``team.tiers.T.staff = value`` (or ``team.tiers.T.groups.G.staff``) to a
-    tier or group that works shifts by scaling its shifts.
-
-    Returns False, changing nothing, when `path` is not such a staff or `value` is not a
-    head count: the override is then set as it is and validated like a file.
-    """
-    parts = path.split(".")
-    if parts[:2] != ["team", "tiers"] or parts[-1] != "staff" or not (
-            len(parts) == 4 or (len(parts) == 6 and parts[3] == "groups")):
-        return False
-    tier: Any = data.get("team", {}).get("tiers", {}).get(parts[2])
-    if len(parts) == 6:
-        tier = tier.get("groups") if isinstance(tier, dict) else None
-        tier = tier.get(parts[4]) if isinstance(tier, dict) else None
-    if not isinstance(tier, dict) or not isinstance(tier.get("hours"), list):
-        return False
-    shifts = tier["hours"]
-    counts = [s.get("staff") if isinstance(s, dict) else None for s in shifts]
-    if not all(isinstance(v, int) and not isinstance(v, bool) and v >= 0
-               for v in [value, *counts]):
-        return False
-    try:
-        scaled = scale_roster([int(c) for c in counts if c is not None], value)
-    except ValueError as exc:
-        raise keyed_error(KeyedError(path, f"cannot scale the shifts: {exc}; set each "
-                                           f"shift's own staff ({'.'.join(parts[:-1])}"
-                                           f".hours.N.staff)", value), source) from None
-    for shift, count in zip(shifts, scaled, strict=True):
-        shift["staff"] = count
-    tier.pop("staff", None)  # the head count is now the shifts' sum
-    return True
-
-
-def _set_dotted(data: dict[str, Any], path: str, value: Any, source: str | None) -> None:
-    parts = path.split(".")
-    if not path or any(not p for p in parts):
-        raise keyed_error(
-            KeyedError(f"override {path!r}", "is not a dotted key such as 'demand.rate'"), source
-        )
-    check_names_exist(Scenario, data, parts, source)
-    node: Any = data
-    for depth, part in enumerate(parts[:-1]):
-        node = _step(node, part, parts[: depth + 1], create=True, source=source)
-    last = parts[-1]
-    if isinstance(node, list):
-        index = _list_index(node, last, parts, source)
-        node[index] = copy.deepcopy(value)
-    elif isinstance(node, dict):
-        node[last] = copy.deepcopy(value)
-    else:
-        raise keyed_error(KeyedError(".".join(parts[:-1]), "is not a table", node), source)
-
-
-def _step(node: Any, part: str, walked: list[str], *, create: bool, source: str | None) -> Any:
-    if isinstance(node, dict):
-        if part not in node and create:
-            node[part] = {}
-        return node[part]
-    if isinstance(node, list):
-        return node[_list_index(node, part, walked, source)]
-    raise keyed_error(KeyedError(".".join(walked[:-1]), "is not a table", node), source)
-
-
-def _list_index(items: list[Any], part: str, walked: list[str], source: str | None) -> int:
-    if re.fullmatch(r"-?[0-9]+", part) and -len(items) <= int(part) < len(items):
-        return int(part)
-    for index, item in enumerate(items):
-        if isinstance(item, dict) and item.get("name") == part:
-            return index
-    names = [str(i) for i in range(len(items))] + [
-        str(item["name"]) for item in items if isinstance(item, dict) and item.get("name")
-    ]
-    raise keyed_error(
-        KeyedError(".".join(walked[:-1]), f"has no item {part!r} (items: {', '.join(names)})"),
-        source,
-    )
-
-
-#: Validation context key: the data as given, so messages can quote durations as written.
-_GIVEN = "given"
-_BASE = "base directory"
-
-
-def _as_given(data: Mapping[str, Any], key: str, hours: float) -> str:
-    """A top-level duration as written ("3w"), or its hours in the coarsest exact unit."""
-    value = data.get(key)
-    if isinstance(value, str):
-        return value.strip()
-    text = format_duration(hours)
-    return text if isinstance(text, str) else f"{text:g}h"
 
 
 def _start_of(data: Mapping[str, Any]) -> datetime | None:
@@ -601,28 +471,3 @@ def _start_of(data: Mapping[str, Any]) -> datetime | None:
         return Scenario._naive_start(start)
     except (ValidationError, ValueError):
         return None
-
-
-def _business_day_hours(data: Mapping[str, Any]) -> float | None:
-    """Hours in one business day of the data's calendar; None if the calendar is invalid.
-
-    Business-day targets ("3bd") are resolved with it while the priorities are validated;
-    an invalid calendar reports its own error.
-    """
-    day = _calendar_day_hours(data)
-    return None if day is None else site_day_hours(data.get("sites"), day)
-
-
-def _unequal_days(data: Mapping[str, Any]) -> str | None:
-    """Why `data` has no one length of business day when its sites' differ, else None."""
-    day = _calendar_day_hours(data)
-    return None if day is None else unequal_days(data.get("sites"), day)
-
-
-def _calendar_day_hours(data: Mapping[str, Any]) -> float | None:
-    try:
-        section = CalendarSection.model_validate(data.get("calendar", {}))
-    except ValidationError:
-        return None
-    opens, closes = (clock_hours(t) for t in section.business_hours)
-    return closes - opens

@@ -65,6 +65,11 @@ class KeyedError(ValueError):
         self.value = value
 
 
+class KnockOnError(KeyedError):
+    """A rule that cannot be checked while another key is invalid (a "3bd" target under a
+    broken ``[calendar]``): left out of the message while that key's error is in it."""
+
+
 def _hours(value: object) -> float:
     # A negative duration ("-5min") is read, so that the key's own bound refuses it
     # ("must be a duration >= 0") rather than its form; parse_duration takes none.
@@ -262,8 +267,9 @@ class Priority(AsWritten):
                                      "\"business\"; on a 24x7 clock write hours or days "
                                      "(\"3d\" is 72 h)", value)
                 day = (info.context or {}).get(BUSINESS_DAY_HOURS)
-                if day is None:
-                    raise KeyedError(key, (info.context or {}).get(BUSINESS_DAY_RULE) or (
+                if day is None:  # without a rule, the invalid [calendar] reports itself
+                    rule = (info.context or {}).get(BUSINESS_DAY_RULE)
+                    raise (KeyedError if rule else KnockOnError)(key, rule or (
                         "is in business days, which need a valid [calendar]"), value)
                 data[key] = days * day
         priority = handler(data)

@@ -17,7 +17,7 @@ from pydantic import BaseModel, BeforeValidator, Discriminator, Tag, ValidationE
 from pydantic.fields import FieldInfo
 
 from supportsim._errors import ScenarioError
-from supportsim.scenario._schema import KeyedError, _hours
+from supportsim.scenario._schema import KeyedError, KnockOnError, _hours
 from supportsim.units import format_duration
 
 _MAX_REPORTED = 3
@@ -285,7 +285,11 @@ def scenario_error(
     """One :class:`ScenarioError` describing (up to three of) the problems in `exc`;
     values are shown as written in `given` (the data validated), where it has them."""
     parts = []
-    for error in exc.errors()[:_MAX_REPORTED]:
+    errors = exc.errors()
+    # An error that only follows from another one is left out while that one is reported.
+    errors = [e for e in errors if not isinstance((e.get("ctx") or {}).get("error"),
+                                                  KnockOnError)] or errors
+    for error in errors[:_MAX_REPORTED]:
         loc = _clean_loc(error["loc"], root, error["type"])
         original = (error.get("ctx") or {}).get("error")
         if isinstance(original, KeyedError):
@@ -298,7 +302,7 @@ def scenario_error(
         if _shows_value(rule, value) and error["type"] != "missing":
             text += f", got {shown(value)}"
         parts.append(text)
-    more = len(exc.errors()) - _MAX_REPORTED
+    more = len(errors) - _MAX_REPORTED
     if more > 0:
         parts.append(f"and {more} more problem{'s' if more > 1 else ''}")
     return ScenarioError("; ".join(parts) + _source_suffix(source))

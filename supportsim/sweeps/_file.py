@@ -32,7 +32,7 @@ from typing import Any
 
 from supportsim._errors import ScenarioError
 from supportsim.scenario import Scenario, load_scenario
-from supportsim.scenario._scenario import read_toml
+from supportsim.scenario._toml import read_toml
 from supportsim.scenario._validation import shown
 from supportsim.sweeps._grid import build_variants
 

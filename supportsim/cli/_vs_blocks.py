@@ -1,0 +1,149 @@
+"""The printed blocks of ``supportsim run --vs``: each variant's attainment and its paired
+comparison with the base, on common random numbers, and the verdicts that changed."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from supportsim.cli._common import _share, _table
+from supportsim.cli._costs import COST_NAMES, is_cost, money, money_difference
+from supportsim.cli._run_blocks import _workforce_section
+from supportsim.cli._verdicts import verdict_section
+from supportsim.units import wait_text
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+BASE = "base"
+_SHORT_LABEL = 16  # characters: longer labels show as "variant" in table columns
+#: Column names of the printed comparison: a label that reads like one would be ambiguous.
+_COMPARE_COLUMNS = ("priority", "metric", "difference", "low", "high", "better")
+_RULE = 72  # characters: the widest rule above a variant's section
+
+_METRIC_NAMES = {
+    "response_attainment": "response met",
+    "resolution_attainment": "resolution met",
+    "mean_resolution_time": "mean resolution",
+    "p90_resolution_time": "p90 resolution",
+    **COST_NAMES,
+}
+
+
+def _short(label: str) -> str:
+    return label if len(label) <= _SHORT_LABEL else "variant"
+
+
+def _level(value: float, metric: str) -> str:
+    if math.isnan(value):
+        return "n/a"
+    if is_cost(metric):
+        return money(value, 2 if metric == "cost_per_resolved_ticket" else 0)
+    return f"{value:.1%}" if metric.endswith("attainment") else wait_text(value)
+
+
+def _difference(row: Any, share: bool) -> str:
+    """``+3.1 pp [+1.0, +5.2]`` for shares; minutes or hours, by size, for times."""
+    if math.isnan(row.difference):
+        return "n/a"
+    values = [row.difference, row.low, row.high]
+    if share:
+        scale, unit = 100.0, "pp"
+    else:
+        biggest = max(abs(v) for v in values if not math.isnan(v))
+        scale, unit = (60.0, "min") if biggest < 1 else (1.0, "h")
+    digits = 1 if scale != 1.0 or share else 2
+    text = f"{row.difference * scale:+.{digits}f} {unit}"
+    if not (math.isnan(row.low) or math.isnan(row.high)):
+        text += f" [{row.low * scale:+.{digits}f}, {row.high * scale:+.{digits}f}]"
+    return text
+
+
+def _comparison_section(frame: pd.DataFrame, label: str, seed: int, replications: int,
+                        ticket_keys: Sequence[str] = ()) -> str:
+    """The paired differences ``variant - base`` per priority and metric as a text table;
+    `ticket_keys`: the variant's changes that give it other tickets than the base's."""
+    import pandas as pd
+
+    name = _short(label)
+    rows = pd.DataFrame({
+        "priority": frame["priority"].astype(str),
+        "metric": [_METRIC_NAMES.get(m, m) for m in frame["metric"]],
+        BASE: [_level(v, m) for v, m in zip(frame["baseline_value"], frame["metric"],
+                                            strict=True)],
+        name: [_level(v, m) for v, m in zip(frame["value"], frame["metric"], strict=True)],
+        "difference [95% CI]": [money_difference(r) if is_cost(r.metric)
+                                else _difference(r, r.metric.endswith("attainment"))
+                                for r in frame.itertuples()],
+        "better": [{BASE: BASE, label: name}.get(b, "-") for b in frame["better"]],
+    })
+    wins = frame["better"].value_counts()
+    verdict = (f"{name} better on {wins.get(label, 0)}, {BASE} better on {wins.get(BASE, 0)}, "
+               f"no clear difference on {int((frame['better'] == '').sum())} "
+               f"of {len(frame)} (priority x metric)")
+    runs = f"seed {seed}, {replications} replication{'s' if replications != 1 else ''}"
+    tickets = (f" ({runs});\nthe tickets differ: {name} changes {', '.join(ticket_keys)}"
+               if ticket_keys else f"\n({runs}: the same tickets)")
+    return (f"Paired comparison, {name} − {BASE}, on common random numbers{tickets}\n"
+            f"'better' where the 95% interval of the difference excludes 0\n"
+            f"{_table(rows)}\n  {verdict}")
+
+
+def _variant_report(base: Any, variant: Any, label: str, overrides: dict[str, Any],
+                    frame: pd.DataFrame, window: tuple[float, float] | None = None) -> str:
+    import pandas as pd
+
+    from supportsim.comparison import ticket_changes
+
+    changed = ", ".join(f"{key}={value!r}" for key, value in overrides.items())
+    sla = variant.sla(window=window)
+    rows = pd.DataFrame({
+        "priority": sla["priority"].astype(str),
+        "response met (95% CI)": [_share(r.response_attainment, r.response_attainment_low,
+                                         r.response_attainment_high).strip()
+                                  for r in sla.itertuples()],
+        "resolution met (95% CI)": [_share(r.resolution_attainment,
+                                           r.resolution_attainment_low,
+                                           r.resolution_attainment_high).strip()
+                                    for r in sla.itertuples()],
+    })
+    summary_frame = variant.summary()
+    summary = summary_frame.set_index("metric")
+    tiers = [m.removeprefix("utilisation_") for m in summary.index
+             if m.startswith("utilisation_")]
+    util = ", ".join(f"{t} {summary.loc[f'utilisation_{t}', 'value']:.1%}" for t in tiers)
+    overtime = ", ".join(f"{t} {summary.loc[f'overtime_{t}', 'value']:.1f}" for t in tiers)
+    backlog = summary.loc["backlog_at_end", "value"]
+    title = f"Variant {label!r} against the {BASE}"
+    parts = [f"{'-' * min(len(title), _RULE)}\n{title}\noverrides: {changed}",
+             f"SLA attainment ({label})\n{_table(rows)}\n"
+             f"  utilisation {util}; backlog at end {backlog:.1f}\n"
+             f"  overtime (agent-h/week) {overtime}",
+             _comparison_section(frame, label, base.seed, base.replications,
+                                 ticket_changes(base.scenario, variant.scenario))]
+    verdicts = _verdict_change(base, variant, label, window)
+    if verdicts:
+        parts.append(verdicts)
+    # The base's block already describes a workforce the variant leaves alone.
+    changes_workforce = any(key.split(".")[0] == "workforce" for key in overrides)
+    workforce = (_workforce_section(variant.scenario, summary_frame)
+                 if changes_workforce else None)
+    return "\n\n".join(parts if workforce is None else [*parts, workforce])
+
+
+def _verdict_change(base: Any, variant: Any, label: str,
+                    window: tuple[float, float] | None) -> str:
+    """The variant's verdicts with the base's next to them; ``""`` without goals."""
+    from supportsim.analysis import verdict_changes
+
+    mine = variant.verdicts(window=window)
+    if mine.empty:
+        return ""
+    text = verdict_section(mine, label=label)
+    changes = verdict_changes(base.verdicts(window=window), mine)
+    changed = [f"{r.priority} {r.target}: {r.baseline_verdict} -> {r.verdict}"
+               for r in changes[changes["changed"]].itertuples()]
+    if not changed:
+        return f"{text}\n  the same verdicts as the {BASE}"
+    return f"{text}\n  against the {BASE}:\n" + "\n".join(f"    {c}" for c in changed)
