@@ -583,7 +583,10 @@ selection""",
     """md:
 How to read it: the first line is the choice and the guarantee in words; then each
 strategy with its mean over **its own** replications, how many it got, and when it was
-eliminated. Means over different counts are not directly comparable: a strategy can show
+eliminated or whom it is tied with. "Hiring on demand" gives the same value as "fixed
+staff" in each of its first 5 replications (hires take 4 weeks, so they change nothing
+here): two equals never separate, so KN keeps one and lists the other as tied, not as
+worse. Means over different counts are not directly comparable: a strategy can show
 a higher mean over its first 5 replications than the winner over 18, and still have been
 behind the leader *at the moment it was eliminated*. The strategies within a point or so
 of each other are, for this decision, equivalent: the guarantee says the one selected is

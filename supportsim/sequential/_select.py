@@ -41,7 +41,11 @@ class Selection(CardDisplay):
     best : str
         The strategy selected.
     eliminated : dict of str to int
-        Strategy -> the replications it had when KN eliminated it, in the order they fell.
+        Strategy -> the replications it had when KN eliminated it, in the order they fell:
+        its mean trailed another contender's by more than KN's margin. The guarantee is
+        about `best` (within `indifference` of the best); an eliminated strategy may
+        itself be within `indifference` of the best. Tied strategies and those still in
+        contention are not here.
     replications : dict of str to int
         Replications used per strategy.
     means : dict of str to float
@@ -53,10 +57,17 @@ class Selection(CardDisplay):
         (finished results, or the cap): `best` is then the best mean among `contenders`
         and the guarantee does not hold.
     contenders : list of str
-        Strategies not eliminated.
+        Strategies in contention when KN stopped: `best` alone when `decided`; else
+        every strategy the procedure had not eliminated (nor found tied) when the
+        replications ran out.
     metric : str
     indifference, confidence : float
     higher_is_better : bool
+    tied : dict of str to str
+        Strategy -> the strategy it was identical to (the same value in every
+        first-stage replication and the same mean when it gave way, e.g. two ways to
+        write the same desk). Not worse: KN keeps one of two equals so it can end; the
+        one kept is in `contenders`, `eliminated` or `tied` in turn.
     """
 
     best: str
@@ -71,6 +82,7 @@ class Selection(CardDisplay):
     confidence: float
     higher_is_better: bool
     first_stage: int = field(default=10, repr=False)
+    tied: dict[str, str] = field(default_factory=dict)
 
     @property
     def total_replications(self) -> int:
@@ -78,12 +90,19 @@ class Selection(CardDisplay):
         return sum(self.replications.values())
 
     def _rows(self) -> list[tuple[str, float, int, str]]:
-        """(name, mean, replications, fate) per strategy: contenders, then by elimination."""
+        """(name, mean, replications, fate) per strategy: contenders, the tied, then by
+        elimination."""
         out = []
-        for name in [*self.contenders, *self.eliminated]:
-            fate = ("selected" if name == self.best else "in contention"
-                    if name in self.contenders else
-                    f"eliminated after {self.eliminated[name]} replications")
+        for name in [*self.contenders, *self.tied, *self.eliminated]:
+            if name == self.best:
+                fate = "selected"
+            elif name in self.contenders:
+                fate = "in contention when the replications ran out (not eliminated)"
+            elif name in self.tied:
+                fate = (f"tied with {self.tied[name]!r}: identical over the first stage, "
+                        f"same mean after {self.replications[name]} replications")
+            else:
+                fate = f"eliminated after {self.eliminated[name]} replications"
             out.append((name, self.means[name], self.replications[name], fate))
         return out
 
@@ -106,7 +125,16 @@ class Selection(CardDisplay):
                       ["" if self.decided else "missed" if name in self.contenders else ""
                        for name, *_ in self._rows()])
         notes = [] if self.decided else [
-            "The replications ran out with several strategies in contention: no guarantee."]
+            "The replications ran out with several strategies in contention: none of them "
+            "was eliminated, and there is no guarantee."]
+        if self.tied:
+            notes.append("Tied: the same results as another strategy (the same desk "
+                         "written twice); not worse, only not kept twice.")
+        if self.eliminated:
+            notes.append("Eliminated: behind another contender by more than KN's margin, "
+                         "which narrows as replications accrue. The guarantee is about the "
+                         "selected strategy; an eliminated one may still be within "
+                         f"{self.indifference:g} of the best.")
         return Card("Selection", self.metric, facts, [table], notes)
 
     def __repr__(self) -> str:
@@ -260,7 +288,8 @@ def select_best(candidates: Any, metric: str, *, indifference: float,
                      means=means, guarantee=guarantee, decided=outcome.decided,
                      contenders=contenders, metric=spec.name,
                      indifference=float(indifference), confidence=confidence,
-                     higher_is_better=bool(spec.higher_is_better), first_stage=first_stage)
+                     higher_is_better=bool(spec.higher_is_better), first_stage=first_stage,
+                     tied={names[i]: names[j] for i, j in outcome.tied.items()})
 
 
 def _amount(delta: float, spec: Metric) -> str:
