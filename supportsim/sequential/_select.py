@@ -68,6 +68,8 @@ class Selection(CardDisplay):
         first-stage replication and the same mean when it gave way, e.g. two ways to
         write the same desk). Not worse: KN keeps one of two equals so it can end; the
         one kept is in `contenders`, `eliminated` or `tied` in turn.
+    seed : int or None
+        The root seed of the replications simulated (None: finished results given).
     """
 
     best: str
@@ -83,6 +85,7 @@ class Selection(CardDisplay):
     higher_is_better: bool
     first_stage: int = field(default=10, repr=False)
     tied: dict[str, str] = field(default_factory=dict)
+    seed: int | None = None
 
     @property
     def total_replications(self) -> int:
@@ -118,7 +121,8 @@ class Selection(CardDisplay):
                             " is better)"),
                  ("guarantee", self.guarantee),
                  ("replications", f"{self.total_replications} in all, first stage "
-                                  f"{self.first_stage} per strategy")]
+                                  f"{self.first_stage} per strategy"
+                                  + ("" if self.seed is None else f", seed {self.seed}"))]
         table = Table(["strategy", "mean (own replications)", "replications", "fate"], rows,
                       "Strategies, the contenders first",
                       frozenset({"mean (own replications)", "replications"}),
@@ -193,7 +197,10 @@ def select_best(candidates: Any, metric: str, *, indifference: float,
     max_replications : int, optional
         Cap per strategy when simulating (default 1000).
     seed : int, optional
-        Root seed when simulating; default the sweep's or the first scenario's seed.
+        Root seed when simulating; default the sweep's or the first scenario's seed, and
+        for plans one more than the largest seed any of them was searched or verified on
+        (``plan.trace["seed"]``): KN then chooses on replications the plans never saw,
+        not on those the search tuned them to (which would flatter them).
     better : {"higher", "lower"}, optional
         Needed for metrics with no better direction (utilisation, head counts).
     by : str or list of str, optional
@@ -226,6 +233,8 @@ def select_best(candidates: Any, metric: str, *, indifference: float,
     modelled, not about the desk itself.
     """
     names, items = _candidates(candidates)
+    if seed is None:
+        seed = _fresh_for_plans(items)
     items = [_scenario_of_plan(item) for item in items]
     grouped = condition_groups(candidates, by)
     if grouped is not None and grouped[0]:
@@ -289,7 +298,8 @@ def select_best(candidates: Any, metric: str, *, indifference: float,
                      contenders=contenders, metric=spec.name,
                      indifference=float(indifference), confidence=confidence,
                      higher_is_better=bool(spec.higher_is_better), first_stage=first_stage,
-                     tied={names[i]: names[j] for i, j in outcome.tied.items()})
+                     tied={names[i]: names[j] for i, j in outcome.tied.items()},
+                     seed=None if finished else root)
 
 
 def _amount(delta: float, spec: Metric) -> str:
@@ -329,6 +339,14 @@ def _candidates(candidates: Any) -> tuple[list[str], list[Any]]:
         return names, items
     raise ValueError("candidates must be scenarios or results (a mapping or a list), a sweep "
                      f"file or a SweepResult, got {type(candidates).__name__}")
+
+
+def _fresh_for_plans(items: list[Any]) -> int | None:
+    """For plans, a root seed none of them was searched or verified on (their trace's
+    largest seed + 1); None for other candidates."""
+    plans = [item for item in items if isinstance(item, _plan_type())]
+    seeds = [int(s) for plan in plans for s in plan.trace.get("seed", [])]
+    return max(seeds) + 1 if seeds else None
 
 
 def _plan_type() -> type[Plan]:
