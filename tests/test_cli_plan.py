@@ -78,9 +78,14 @@ def test_an_unreachable_target_is_one_line_and_exit_2(
     (["--target", "P1.response=0.9", "--decide", "team.tiers.l1.staff"],
      ["--decide", "KEY=LOW:HIGH"]),
     (["--target", "P1.response=0.9", "--decide", "team.tiers.l5.staff=1:3"], ["l5"]),
+    (["--target", "P1.wait=0.9"], ["P1.wait", "metric must be 'response' or"]),
+    (["--target", "P1.response=0.9", "--decide", "team.tiers.l1.staff=9:3"],
+     ["low <= high"]),
+    (["--target", "P1.response=0.9", "-r", "1"], ["replications must be an integer >= 2"]),
 ])
 def test_bad_plan_arguments_are_one_line_and_exit_2(
         capsys: pytest.CaptureFixture[str], argv: list[str], fragments: list[str]) -> None:
-    code, _, err = cli(capsys, "plan", MMC, *FAST, *argv)
+    code, out, err = cli(capsys, "plan", MMC, *FAST, *argv)
     assert code == 2
     assert_one_line_error(err, fragments)
+    assert out == ""  # checked before anything is printed: no scenario heading

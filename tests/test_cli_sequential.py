@@ -62,6 +62,29 @@ def test_sweep_select_prints_the_selection(capsys: pytest.CaptureFixture[str],
     assert "with probability ≥ 95 %, the selected strategy is within 2 points" in out
 
 
+def test_sweep_select_says_tied_not_eliminated(capsys: pytest.CaptureFixture[str],
+                                               tmp_path: Path) -> None:
+    # One priority, so "fifo" and "priority" order the same queue: each staffing under
+    # the two strategies is the same desk, identical in every replication.
+    path = tmp_path / "tie.toml"
+    path.write_text(f'base = "{Path(MMC).as_posix()}"\nseed = 1\n'
+                    '[factors]\n"team.tiers.l1.staff" = [5, 9]\n'
+                    '[strategies.fifo]\n"team.discipline" = "fifo"\n'
+                    '[strategies.priority]\n"team.discipline" = "priority"\n',
+                    encoding="utf-8")
+    code, out, err = cli(capsys, "sweep", str(path), *SHORT, "--select", "P1.response",
+                         "--indifference", "0.02")
+    assert code == 0, err
+    lines = {line.split("  mean ")[0].strip(): line for line in out.splitlines()
+             if line.startswith("  ") and "replications)" in line}
+    best = out.split("best = ")[1].splitlines()[0].strip("'")
+    twin = next(name for name in lines if name != best and "staff=9" in name)
+    assert len(lines) == 4 and lines[best].endswith("selected")
+    assert f"tied with '{best}'" in lines[twin] and "eliminated" not in lines[twin]
+    assert all("eliminated after" in line for name, line in lines.items()
+               if "staff=5" in name)
+
+
 @pytest.mark.parametrize(("argv", "fragments"), [
     (["--select", "P9.response"], ["--select", "unknown metric"]),
     (["--select", "wait"], ["give --indifference", "(h)"]),

@@ -99,6 +99,28 @@ def test_frontier_by_an_explicit_key_overrides_the_rule(sweep: ss.SweepResult) -
         ss.frontier({"a": res, "b": res}, by="demand.rate")
 
 
+def test_report_frontier_honours_by(sweep: ss.SweepResult,
+                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    # The report's cost table and frontier figure follow `by`, as ss.frontier does:
+    # by=() pools the rates, so 5 agents at 16/h read as dominated by 5 agents at 12/h.
+    import supportsim.plot
+
+    drawn: list[object] = []
+    draw = supportsim.plot.frontier
+
+    def spy(results: object, **kwargs: object) -> object:
+        drawn.append(kwargs.get("by"))
+        return draw(results, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(supportsim.plot, "frontier", spy)
+    pooled = sweep.to_html(by=())
+    assert "the frontier of each" not in pooled
+    assert "no, dominated by rate=12.0 staff=5" in pooled
+    per_staff = sweep.to_html(by="team.tiers.l1.staff")
+    assert "the frontier of each team.tiers.l1.staff" in per_staff
+    assert drawn == [(), "team.tiers.l1.staff"]
+
+
 def test_plot_frontier_draws_one_panel_per_rate(sweep: ss.SweepResult) -> None:
     fig = ss.plot.frontier(sweep)
     titles = [ax.get_title() for ax in fig.axes if ax.get_visible()]
@@ -191,3 +213,16 @@ def test_cli_by_names_a_factor(capsys: pytest.CaptureFixture[str], tmp_path: Pat
                        "--select", "wait", "--indifference", "0.01", "--by", "demand.growth")
     assert code == 2
     assert_one_line_error(err, ["'demand.growth' is not a factor of the sweep"])
+
+
+def test_cli_report_honours_by(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    report = tmp_path / "report.html"
+    code, _, err = cli(capsys, "sweep", str(rate_sweep(tmp_path)), "-q", "--workers", "1",
+                       *CLI_SHORT, *CLI_COSTS, "--by", "none", "--report", str(report))
+    assert code == 0, err
+    html = report.read_text(encoding="utf-8")
+    # The frontier pooled over the rates, as the printed costs with --by none, and the
+    # command that reproduces the report carries the --by.
+    assert "the frontier of each" not in html
+    assert "no, dominated by rate=12.0 staff=5" in html
+    assert "--by none" in html

@@ -149,3 +149,25 @@ def test_select_best_takes_plans_as_their_scenarios(plan: ss.Plan) -> None:
     # A list of plans is named by their scenarios' names.
     listed = ss.select_best([plans["six"], plans["nine"]], "P1.response", **kwargs)
     assert listed.best == "M/M/7 single-tier desk #1"
+
+
+def test_select_best_on_plans_defaults_to_seeds_the_search_never_saw(plan: ss.Plan) -> None:
+    # plan() searched on ROOT_SEED and verified on ROOT_SEED + 1 (its trace). The plans'
+    # scenarios carry ROOT_SEED too, as after ss.plan(scenario) without seed=: KN on that
+    # seed would re-select on the replications the search tuned the plans to.
+    assert set(plan.trace["seed"]) == {ROOT_SEED, ROOT_SEED + 1}
+    scenarios = {name: plan.scenario.with_overrides(
+        {"horizon": "1w", "team.tiers.l1.staff": staff, "seed": ROOT_SEED})
+        for name, staff in (("six", 6), ("nine", 9))}
+    plans = {name: dataclasses.replace(plan, scenario=sc) for name, sc in scenarios.items()}
+    kwargs = {"indifference": 0.05, "first_stage": 4, "max_replications": 20}
+    chosen = ss.select_best(plans, "P1.response", **kwargs)
+    assert chosen.seed == ROOT_SEED + 2  # one past the largest seed in the plans' traces
+    fresh = ss.select_best(scenarios, "P1.response", seed=ROOT_SEED + 2, **kwargs)
+    searched = ss.select_best(scenarios, "P1.response", **kwargs)
+    assert searched.seed == ROOT_SEED
+    assert chosen.means == fresh.means and chosen.means != searched.means
+    assert f"seed {ROOT_SEED + 2}" in chosen._repr_html_()
+    # An explicit seed= is used as given.
+    assert ss.select_best(plans, "P1.response", seed=ROOT_SEED, **kwargs).means == \
+        searched.means

@@ -296,6 +296,38 @@ def test_select_best_reports_its_guarantee_and_eliminations():
     assert "<table" in sel._repr_html_() and "1 point" in sel._repr_html_()
 
 
+def test_select_best_lists_an_identical_strategy_as_tied_not_eliminated():
+    # The same desk under two names gives the same value in every replication (common
+    # random numbers): KN keeps the first of the two, and the other is not "worse".
+    # c=6 waits longer (Erlang C 0.110 h against 0.009 h at c=8): eliminated.
+    desks = _desks((8, 6), "2d")
+    desks = {"c=8": desks["c=8"], "c=8 again": desks["c=8"], "c=6": desks["c=6"]}
+    sel = ss.select_best(desks, "wait", indifference=0.05, seed=1, first_stage=5)
+    assert sel.decided and sel.best == "c=8" and sel.contenders == ["c=8"]
+    assert sel.tied == {"c=8 again": "c=8"} and sel.eliminated == {"c=6": 5}
+    assert sel.means["c=8 again"] == sel.means["c=8"]
+    fates = {line.split()[0]: line for line in repr(sel).splitlines()[2:-1]}
+    assert "tied with 'c=8'" in repr(sel) and "eliminated" not in fates["c=8"]
+    assert "eliminated after 5 replications" in fates["c=6"]
+    assert "Tied: the same results as another strategy" in sel._repr_html_()
+    # Within the conditions of a sweep too (one selection per condition).
+    from supportsim.sequential._selection_set import SelectionSet
+
+    both = SelectionSet(selections={"rate=19.0": sel}, by=["demand.rate"])
+    assert "tied with 'c=8'" in repr(both)
+    assert "Tied: the same results as another strategy of its condition" in \
+        both._repr_html_()
+
+
+def test_kn_keeps_an_identical_system_apart_from_the_eliminated():
+    # Systems 0 and 2 identical, 1 far behind: 2 is tied with 0, 1 eliminated.
+    rows = np.array([[1.0, -5.0, 1.0], [2.0, -4.0, 2.0], [1.5, -6.0, 1.5]])
+    out = kn_select(lambda systems, r: rows[r % 3, list(systems)], 3, indifference=0.5,
+                    first_stage=3)
+    assert out.decided and out.best == 0
+    assert out.tied == {2: 0} and list(out.eliminated) == [1]
+
+
 def test_select_best_on_finished_results_cannot_add_replications():
     desks = _desks((7, 8), "2d")
     results = {name: ss.simulate(sc, replications=3, seed=2, tickets="drop")
@@ -317,6 +349,9 @@ def test_select_best_says_when_its_cap_is_reached():
                              first_stage=3, max_replications=4)
     assert not sel.decided and sel.replications == {"c=6": 4, "c=7": 4}
     assert sel.best == "c=7" and "no guarantee" in repr(sel)
+    # The cap stopped KN: c=6 was not eliminated, and the display says so.
+    assert sel.eliminated == {} and sel.tied == {} and sel.contenders == ["c=6", "c=7"]
+    assert "in contention when the replications ran out (not eliminated)" in repr(sel)
 
 
 def test_select_best_on_a_sweep_file(tmp_path):

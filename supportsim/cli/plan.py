@@ -129,6 +129,7 @@ def run(args: argparse.Namespace) -> int:
     """Handle ``supportsim plan``; returns the exit code."""
     from supportsim._errors import CapacityWarning
     from supportsim.planning import PlanError, plan
+    from supportsim.planning._targets import check_inputs
     from supportsim.sweeps._executors import SweepError
 
     if args.out is not None:
@@ -137,6 +138,12 @@ def run(args: argparse.Namespace) -> int:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", CapacityWarning)  # candidates are meant to vary
             scenario = _load(args)
+            try:  # before the heading: a bad --target is one line, nothing else
+                check_inputs(scenario, dict(args.targets), dict(args.decisions) or None,
+                             args.replications, 0.95)
+            except ValueError as exc:  # a ScenarioError too: a --decide the scenario refuses
+                _error(exc)
+                return 2
         print(_heading(scenario, args.overrides))
         try:
             with warnings.catch_warnings():

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import shlex
 import sys
 import warnings
 from dataclasses import replace
@@ -411,7 +412,9 @@ def run(args: argparse.Namespace) -> int:
         if args.report is not None:
             command = command_line("sweep", args.sweep, result.seed, result.replications,
                                    args.overrides)
-            write_html(lambda path: result.to_html(path, command=command), args.report)
+            if args.by is not None:  # the report's frontier is drawn within these
+                command += "".join(f" --by {shlex.quote(key)}" for key in args.by)
+            write_html(lambda path: result.to_html(path, command=command, by=by), args.report)
             print(f"\nWrote the report {args.report}")
     if len(result.failures):
         _failures(result)

@@ -42,9 +42,8 @@ from supportsim.planning._evaluate import Evaluation, Evaluator, Point
 from supportsim.planning._targets import (
     Decision,
     Target,
+    check_inputs,
     default_decisions,
-    parse_decisions,
-    parse_targets,
     targets_text,
 )
 from supportsim.report._display import Card, CardDisplay
@@ -203,18 +202,11 @@ def plan(
     from supportsim.simulation import resolve_seed
     from supportsim.sweeps._executors import open_executor
 
-    goals = parse_targets(targets, scenario)
-    count = scenario.replications if replications is None else replications
-    if isinstance(count, bool) or not isinstance(count, int) or count < 2:
-        raise ValueError(f"plan: replications must be an integer >= 2 (an interval needs "
-                         f"two), got {count!r}")
-    if isinstance(confidence, bool) or not isinstance(confidence, float | int) \
-            or not 0 < confidence < 1:
-        raise ValueError(f"plan: confidence must be in (0, 1), got {confidence!r}")
+    goals, given, count = check_inputs(scenario, targets, decisions, replications,
+                                       confidence)
     root = resolve_seed(scenario, seed)
     lower, starts = lower_bounds(scenario, goals)
-    chosen = (default_decisions(scenario, lower) if decisions is None
-              else parse_decisions(decisions, scenario))
+    chosen = default_decisions(scenario, lower) if given is None else given
     trace: list[dict[str, Any]] = []
     with open_executor(executor, count * max(len(chosen), 2)) as backend, \
             progress_bar(None, desc="plan", unit="point", progress=progress) as bar:

@@ -9,7 +9,8 @@ from typing import Any
 
 from supportsim.scenario import Scenario
 
-__all__ = ["Decision", "Target", "default_decisions", "parse_decisions", "parse_targets"]
+__all__ = ["Decision", "Target", "check_inputs", "default_decisions", "parse_decisions",
+           "parse_targets"]
 
 KINDS = ("response", "resolution")
 
@@ -110,6 +111,30 @@ def parse_decisions(decisions: Mapping[str, Any], scenario: Scenario) -> list[De
         for value in d.values if d.categorical else (d.low, d.high):
             scenario.with_overrides({d.key: value})
     return out
+
+
+def check_inputs(scenario: Scenario, targets: Mapping[str, Any],
+                 decisions: Mapping[str, Any] | None, replications: int | None,
+                 confidence: float) -> tuple[list[Target], list[Decision] | None, int]:
+    """:func:`supportsim.plan`'s arguments checked against `scenario` before anything is
+    simulated (or, on the command line, printed): the targets, the decisions given (None:
+    the default, found later) and the replications per evaluation.
+
+    Raises
+    ------
+    ValueError
+        A target, decision, replications or confidence breaking its rule
+        (:class:`~supportsim.ScenarioError` for a decision the scenario refuses).
+    """
+    goals = parse_targets(targets, scenario)
+    count = scenario.replications if replications is None else replications
+    if isinstance(count, bool) or not isinstance(count, int) or count < 2:
+        raise ValueError(f"plan: replications must be an integer >= 2 (an interval needs "
+                         f"two), got {count!r}")
+    if isinstance(confidence, bool) or not isinstance(confidence, float | int) \
+            or not 0 < confidence < 1:
+        raise ValueError(f"plan: confidence must be in (0, 1), got {confidence!r}")
+    return goals, None if decisions is None else parse_decisions(decisions, scenario), count
 
 
 def default_decisions(scenario: Scenario, lower: Mapping[str, int]) -> list[Decision]:

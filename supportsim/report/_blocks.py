@@ -216,17 +216,17 @@ def _hours(value: float) -> Any:
     return timedelta(hours=value)
 
 
-def sweep_cost_table(sweep: Any) -> Table | None:
+def sweep_cost_table(sweep: Any, by: Any = None) -> Table | None:
     """Per variant: total cost with its interval, staff, penalties, per resolved ticket and
-    whether it is on the cost–resolution frontier (:func:`supportsim.frontier`); None
-    without ``[costs]``."""
+    whether it is on the cost–resolution frontier (:func:`supportsim.frontier`, within
+    the conditions `by` names); None without ``[costs]``."""
     summary = sweep.summary()
     if "cost_total" not in summary.columns:
         return None
     from supportsim.pareto import frontier
 
     currency = sweep.scenario.costs.currency if sweep.scenario.costs is not None else ""
-    table = frontier(sweep)
+    table = frontier(sweep, by=by)
     front = table.set_index("variant")
     within = table.attrs["by"]  # conditions (demand.rate...): one frontier per value
     rows, classes = [], []

@@ -8,7 +8,7 @@ prints to PDF (the print CSS keeps tables and figures whole on a page).
 from __future__ import annotations
 
 import shlex
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -296,7 +296,8 @@ def write_report(result: SimulationResult, path: str | Path | None = None, *,
     return _write(render_report(result, vs=vs, command=command, window=window), path)
 
 
-def render_sweep_report(sweep: SweepResult, *, command: str | None = None) -> str:
+def render_sweep_report(sweep: SweepResult, *, command: str | None = None,
+                        by: str | Sequence[str] | None = None) -> str:
     """The HTML of the report of `sweep` (see :func:`write_sweep_report`)."""
     from supportsim.report._others import sweep_sla_table, sweep_summary_table
 
@@ -307,7 +308,7 @@ def render_sweep_report(sweep: SweepResult, *, command: str | None = None) -> st
         for name, overrides in sweep.strategies.items())
     failures = (table_from_frame(sweep.failures, "Failed tasks")
                 if len(sweep.failures) else None)
-    figures, missing = sweep_figures(sweep)
+    figures, missing = sweep_figures(sweep, by=by)
     return render(
         "report.html.j2", title=scenario.name, kind="Sweep report",
         generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
@@ -323,7 +324,7 @@ def render_sweep_report(sweep: SweepResult, *, command: str | None = None) -> st
                             sweep_sla_table(sweep) if len(scenario.priorities) > 1 else None,
                             failures) if t is not None],
         window="", load=load_table(scenario), peaks=peaks_table(scenario), abandonment=[],
-        workforce=None, costs=sweep_cost_table(sweep), figures=figures, missing=missing,
+        workforce=None, costs=sweep_cost_table(sweep, by=by), figures=figures, missing=missing,
         variants=[], assumptions=assumptions(scenario, sweep.replications),
         command=command or "supportsim sweep SWEEP_FILE  # the sweep file that ran it",
         python="", toml=scenario.with_overrides(
@@ -334,8 +335,14 @@ def render_sweep_report(sweep: SweepResult, *, command: str | None = None) -> st
 
 
 def write_sweep_report(sweep: SweepResult, path: str | Path | None = None, *,
-                       command: str | None = None) -> str:
+                       command: str | None = None,
+                       by: str | Sequence[str] | None = None) -> str:
     """Write a self-contained HTML report of a sweep to `path`: the base scenario in
     words, the attainment per variant (all priorities, then per priority) with intervals,
-    failed tasks, assumptions and the command that reruns it. Returns the HTML."""
-    return _write(render_sweep_report(sweep, command=command), path)
+    failed tasks, assumptions and the command that reruns it. Returns the HTML.
+
+    `by` names the factors that are conditions for the cost–SLA frontier (its table and
+    figure), as in :func:`supportsim.frontier`: None the default rule, ``()`` none (one
+    frontier over all variants); ``supportsim sweep --by KEY --report FILE`` passes it.
+    """
+    return _write(render_sweep_report(sweep, command=command, by=by), path)

@@ -84,31 +84,33 @@ def result_figures(result: SimulationResult) -> tuple[list[Embedded], list[str]]
     return drawn, missing
 
 
-def _heatmap(sweep: Any) -> Figure:
+def _heatmap(sweep: Any, by: Any = None) -> Figure:
     from supportsim.plot import sweep_heatmap
 
     return sweep_heatmap(sweep)
 
 
-def _lines(sweep: Any) -> Figure:
+def _lines(sweep: Any, by: Any = None) -> Figure:
     from supportsim.plot import sweep_lines
 
     return sweep_lines(sweep)
 
 
-def _frontier(sweep: Any) -> Figure | None:
-    """The cost–SLA frontier; None (nothing to say) when the sweep has no cost columns."""
+def _frontier(sweep: Any, by: Any = None) -> Figure | None:
+    """The cost–SLA frontier within the conditions `by` names; None (nothing to say) when
+    the sweep has no cost columns."""
     from supportsim.plot import frontier
 
     if "cost_total" not in sweep.summary().columns:
         return None
-    return frontier(sweep)
+    return frontier(sweep, by=by)
 
 
-#: Figures of a sweep's report: (name, caption, function of the SweepResult). A function
+#: Figures of a sweep's report: (name, caption, function of the SweepResult and `by`, the
+#: conditions of the frontier as in supportsim.frontier; only the frontier uses it). A function
 #: raising ValueError (e.g. a heat map of a sweep without two factors) is left out of the
 #: report with its reason; one returning None does not apply and is not mentioned.
-SWEEP_FIGURES: list[tuple[str, str, Callable[[Any], Figure | None]]] = [
+SWEEP_FIGURES: list[tuple[str, str, Callable[[Any, Any], Figure | None]]] = [
     ("sweep_heatmap", "Response attainment (all priorities) over the first two factors, "
                       "one panel per strategy: where the desk keeps up.", _heatmap),
     ("sweep_lines", "Response attainment (all priorities) against the first factor, one "
@@ -118,13 +120,13 @@ SWEEP_FIGURES: list[tuple[str, str, Callable[[Any], Figure | None]]] = [
 ]
 
 
-def sweep_figures(sweep: Any) -> tuple[list[Embedded], list[str]]:
+def sweep_figures(sweep: Any, by: Any = None) -> tuple[list[Embedded], list[str]]:
     """The figures of :data:`SWEEP_FIGURES` that apply to `sweep`, and why the others
-    do not."""
+    do not; `by`: the frontier's conditions (:func:`supportsim.frontier`)."""
     drawn, missing = [], []
     for name, caption, draw in SWEEP_FIGURES:
         try:
-            figure = draw(sweep)
+            figure = draw(sweep, by)
         except ValueError as exc:
             missing.append(f"{name}: {exc}")
             continue

@@ -14,6 +14,11 @@ and a first stage of n0 observations (c = 1):
   W_il(r) = max(0, delta / (2 r) (h^2 S_il^2 / delta^2 - r));
 - stop when one system is left, else take one more observation of each survivor.
 
+One addition: two systems identical over the first stage (S_il^2 = 0) with equal means
+never separate, and KN as published would not stop; the later one gives way (it is
+*tied*, not eliminated: it is exactly as good as the one kept). Otherwise the run stops
+with several systems left only at `max_stage`; those were not eliminated.
+
 Then the probability of selecting the best is at least 1 - alpha whenever the best beats
 every other system by delta or more, for normal observations with unknown, unequal
 variances, independent or under common random numbers; and whatever the means, the system
@@ -25,7 +30,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -51,7 +56,8 @@ class KNOutcome:
     decided : bool
         False when `max_stage` observations ran out with several systems in contention.
     eliminated : dict of int to int
-        System -> the observations it had when it was eliminated.
+        System -> the observations it had when KN eliminated it (its mean behind another
+        contender's by more than the margin W_il).
     observations : list of int
         Observations taken of each system.
     means : ndarray
@@ -59,6 +65,9 @@ class KNOutcome:
     survivors : list of int
         Systems in contention at the end.
     h2 : float
+    tied : dict of int to int
+        System -> the earlier system it was identical to (over the first stage, and with
+        the same mean when it gave way); not eliminated, and in neither list above.
     """
 
     best: int
@@ -68,6 +77,7 @@ class KNOutcome:
     means: np.ndarray
     survivors: list[int]
     h2: float
+    tied: dict[int, int] = field(default_factory=dict)
 
 
 Draw = Callable[[Sequence[int], int], np.ndarray]
@@ -124,6 +134,7 @@ def kn_select(draw: Draw, systems: int, *, indifference: float, confidence: floa
     s2 = diffs.var(axis=0, ddof=1)
     alive = np.ones(k, dtype=bool)
     eliminated: dict[int, int] = {}
+    tied: dict[int, int] = {}
     r = first_stage
     delta = indifference
     while True:
@@ -135,10 +146,13 @@ def kn_select(draw: Draw, systems: int, *, indifference: float, confidence: floa
         # Identical systems so far (no variance of the difference, equal means) are
         # within delta of each other: the later one gives way, so the run can end.
         tie = (s2[np.ix_(idx, idx)] == 0) & (gap == 0) & np.tri(idx.size, k=-1, dtype=bool)
-        drop = (out | tie).any(axis=1)
+        drop = out.any(axis=1)
+        ties = tie.any(axis=1) & ~drop  # beaten by another counts as eliminated
         for i in idx[drop]:
             eliminated[int(i)] = r
-        alive[idx[drop]] = False
+        for j in np.flatnonzero(ties):  # the first of its equals, which stays
+            tied[int(idx[j])] = int(idx[np.flatnonzero(tie[j])[0]])
+        alive[idx[drop | ties]] = False
         if alive.sum() == 1 or (max_stage is not None and r >= max_stage):
             break
         idx = np.flatnonzero(alive)
@@ -151,7 +165,8 @@ def kn_select(draw: Draw, systems: int, *, indifference: float, confidence: floa
     final_means = np.array([sums[i] * sign / counts[i] for i in range(k)])
     best = max(survivors, key=lambda i: sign * final_means[i])
     return KNOutcome(best=best, decided=len(survivors) == 1, eliminated=eliminated,
-                     observations=counts, means=final_means, survivors=survivors, h2=h2)
+                     observations=counts, means=final_means, survivors=survivors, h2=h2,
+                     tied=tied)
 
 
 def _checked(values: np.ndarray, size: int, r: int) -> np.ndarray:

@@ -41,7 +41,11 @@ class Selection(CardDisplay):
     best : str
         The strategy selected.
     eliminated : dict of str to int
-        Strategy -> the replications it had when KN eliminated it, in the order they fell.
+        Strategy -> the replications it had when KN eliminated it, in the order they fell:
+        its mean trailed another contender's by more than KN's margin. The guarantee is
+        about `best` (within `indifference` of the best); an eliminated strategy may
+        itself be within `indifference` of the best. Tied strategies and those still in
+        contention are not here.
     replications : dict of str to int
         Replications used per strategy.
     means : dict of str to float
@@ -53,10 +57,19 @@ class Selection(CardDisplay):
         (finished results, or the cap): `best` is then the best mean among `contenders`
         and the guarantee does not hold.
     contenders : list of str
-        Strategies not eliminated.
+        Strategies in contention when KN stopped: `best` alone when `decided`; else
+        every strategy the procedure had not eliminated (nor found tied) when the
+        replications ran out.
     metric : str
     indifference, confidence : float
     higher_is_better : bool
+    tied : dict of str to str
+        Strategy -> the strategy it was identical to (the same value in every
+        first-stage replication and the same mean when it gave way, e.g. two ways to
+        write the same desk). Not worse: KN keeps one of two equals so it can end; the
+        one kept is in `contenders`, `eliminated` or `tied` in turn.
+    seed : int or None
+        The root seed of the replications simulated (None: finished results given).
     """
 
     best: str
@@ -71,6 +84,8 @@ class Selection(CardDisplay):
     confidence: float
     higher_is_better: bool
     first_stage: int = field(default=10, repr=False)
+    tied: dict[str, str] = field(default_factory=dict)
+    seed: int | None = None
 
     @property
     def total_replications(self) -> int:
@@ -78,12 +93,19 @@ class Selection(CardDisplay):
         return sum(self.replications.values())
 
     def _rows(self) -> list[tuple[str, float, int, str]]:
-        """(name, mean, replications, fate) per strategy: contenders, then by elimination."""
+        """(name, mean, replications, fate) per strategy: contenders, the tied, then by
+        elimination."""
         out = []
-        for name in [*self.contenders, *self.eliminated]:
-            fate = ("selected" if name == self.best else "in contention"
-                    if name in self.contenders else
-                    f"eliminated after {self.eliminated[name]} replications")
+        for name in [*self.contenders, *self.tied, *self.eliminated]:
+            if name == self.best:
+                fate = "selected"
+            elif name in self.contenders:
+                fate = "in contention when the replications ran out (not eliminated)"
+            elif name in self.tied:
+                fate = (f"tied with {self.tied[name]!r}: identical over the first stage, "
+                        f"same mean after {self.replications[name]} replications")
+            else:
+                fate = f"eliminated after {self.eliminated[name]} replications"
             out.append((name, self.means[name], self.replications[name], fate))
         return out
 
@@ -99,14 +121,24 @@ class Selection(CardDisplay):
                             " is better)"),
                  ("guarantee", self.guarantee),
                  ("replications", f"{self.total_replications} in all, first stage "
-                                  f"{self.first_stage} per strategy")]
+                                  f"{self.first_stage} per strategy"
+                                  + ("" if self.seed is None else f", seed {self.seed}"))]
         table = Table(["strategy", "mean (own replications)", "replications", "fate"], rows,
                       "Strategies, the contenders first",
                       frozenset({"mean (own replications)", "replications"}),
                       ["" if self.decided else "missed" if name in self.contenders else ""
                        for name, *_ in self._rows()])
         notes = [] if self.decided else [
-            "The replications ran out with several strategies in contention: no guarantee."]
+            "The replications ran out with several strategies in contention: none of them "
+            "was eliminated, and there is no guarantee."]
+        if self.tied:
+            notes.append("Tied: the same results as another strategy (the same desk "
+                         "written twice); not worse, only not kept twice.")
+        if self.eliminated:
+            notes.append("Eliminated: behind another contender by more than KN's margin, "
+                         "which narrows as replications accrue. The guarantee is about the "
+                         "selected strategy; an eliminated one may still be within "
+                         f"{self.indifference:g} of the best.")
         return Card("Selection", self.metric, facts, [table], notes)
 
     def __repr__(self) -> str:
@@ -165,7 +197,10 @@ def select_best(candidates: Any, metric: str, *, indifference: float,
     max_replications : int, optional
         Cap per strategy when simulating (default 1000).
     seed : int, optional
-        Root seed when simulating; default the sweep's or the first scenario's seed.
+        Root seed when simulating; default the sweep's or the first scenario's seed, and
+        for plans one more than the largest seed any of them was searched or verified on
+        (``plan.trace["seed"]``): KN then chooses on replications the plans never saw,
+        not on those the search tuned them to (which would flatter them).
     better : {"higher", "lower"}, optional
         Needed for metrics with no better direction (utilisation, head counts).
     by : str or list of str, optional
@@ -198,6 +233,8 @@ def select_best(candidates: Any, metric: str, *, indifference: float,
     modelled, not about the desk itself.
     """
     names, items = _candidates(candidates)
+    if seed is None:
+        seed = _fresh_for_plans(items)
     items = [_scenario_of_plan(item) for item in items]
     grouped = condition_groups(candidates, by)
     if grouped is not None and grouped[0]:
@@ -260,7 +297,9 @@ def select_best(candidates: Any, metric: str, *, indifference: float,
                      means=means, guarantee=guarantee, decided=outcome.decided,
                      contenders=contenders, metric=spec.name,
                      indifference=float(indifference), confidence=confidence,
-                     higher_is_better=bool(spec.higher_is_better), first_stage=first_stage)
+                     higher_is_better=bool(spec.higher_is_better), first_stage=first_stage,
+                     tied={names[i]: names[j] for i, j in outcome.tied.items()},
+                     seed=None if finished else root)
 
 
 def _amount(delta: float, spec: Metric) -> str:
@@ -300,6 +339,14 @@ def _candidates(candidates: Any) -> tuple[list[str], list[Any]]:
         return names, items
     raise ValueError("candidates must be scenarios or results (a mapping or a list), a sweep "
                      f"file or a SweepResult, got {type(candidates).__name__}")
+
+
+def _fresh_for_plans(items: list[Any]) -> int | None:
+    """For plans, a root seed none of them was searched or verified on (their trace's
+    largest seed + 1); None for other candidates."""
+    plans = [item for item in items if isinstance(item, _plan_type())]
+    seeds = [int(s) for plan in plans for s in plan.trace.get("seed", [])]
+    return max(seeds) + 1 if seeds else None
 
 
 def _plan_type() -> type[Plan]:

@@ -97,6 +97,9 @@ class SelectionSet(Mapping[str, "Selection"], CardDisplay):
         notes = [] if self.decided else [
             "In some condition the replications ran out with several strategies in "
             "contention: no guarantee there."]
+        if any(s.tied for s in self.selections.values()):
+            notes.append("Tied: the same results as another strategy of its condition "
+                         "(the same desk written twice); not worse, only not kept twice.")
         return Card("SelectionSet", first.metric, facts, tables, notes)
 
     def __repr__(self) -> str:

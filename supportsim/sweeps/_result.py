@@ -140,12 +140,15 @@ class SweepResult:
 
         return render_card(sweep_card(self))
 
-    def to_html(self, path: str | Path | None = None, *, command: str | None = None) -> str:
+    def to_html(self, path: str | Path | None = None, *, command: str | None = None,
+                by: str | Sequence[str] | None = None) -> str:
         """A self-contained HTML report of the sweep
-        (:func:`supportsim.report.write_sweep_report`); written to `path` if given."""
+        (:func:`supportsim.report.write_sweep_report`); written to `path` if given. `by`
+        names the factors that are conditions, for the cost–SLA frontier, as in
+        :func:`supportsim.frontier` (None: the default rule; ``()``: none)."""
         from supportsim.report import write_sweep_report
 
-        return write_sweep_report(self, path, command=command)
+        return write_sweep_report(self, path, command=command, by=by)
 
     # ------------------------------------------------------------------ helpers
 
