@@ -14,7 +14,6 @@ from supportsim.cli._vs_blocks import BASE
 if TYPE_CHECKING:
     import pandas as pd
 
-    from supportsim.scenario import Scenario
 
 
 def _slug(label: str) -> str:
@@ -32,17 +31,11 @@ def _headless() -> None:
         matplotlib.use("Agg")
 
 
-def _reproducible(result: Any) -> Scenario:
-    """The scenario with the seed and replications actually used, so it reruns exactly."""
-    scenario: Scenario = result.scenario.with_overrides(
-        {"seed": result.seed, "replications": result.replications})
-    return scenario
-
-
 def _write_outputs(result: Any, directory: Path,
                    window: tuple[float, float] | None = None) -> list[Path]:
     _headless()
     from supportsim.plot import save_figures
+    from supportsim.report._document import reproducible
 
     try:
         directory.mkdir(parents=True, exist_ok=True)
@@ -51,7 +44,7 @@ def _write_outputs(result: Any, directory: Path,
         result.tickets.to_parquet(paths[0], index=False)
         result.sla(window=window).to_csv(paths[1], index=False)
         result.summary().to_csv(paths[2], index=False)
-        _reproducible(result).to_toml(paths[3])
+        reproducible(result).to_toml(paths[3])
         if result.scenario.costs is not None:
             paths.append(directory / "costs.csv")
             result.costs().to_csv(paths[-1], index=False)
@@ -69,13 +62,14 @@ def _write_comparison(base: Any, variant: Any, label: str, slug: str, frame: pd.
                       directory: Path) -> list[Path]:
     _headless()
     from supportsim.plot import comparison
+    from supportsim.report._document import reproducible
 
     paths = [directory / f"compare_{slug}.csv", directory / f"compare_{slug}.png",
              directory / f"scenario_{slug}.toml"]
     try:
         frame.to_csv(paths[0], index=False)
         comparison(base, variant, labels=(BASE, label)).savefig(paths[1], dpi=150)
-        _reproducible(variant).to_toml(paths[2])
+        reproducible(variant).to_toml(paths[2])
     except OSError as exc:
         raise _OutputError(f"cannot write results to {directory}: {exc.strerror or exc}") from exc
     return paths

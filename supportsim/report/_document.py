@@ -78,7 +78,8 @@ def _version() -> str:
     return __version__
 
 
-def _reproducible(result: Any) -> Scenario:
+def reproducible(result: Any) -> Scenario:
+    """The scenario with the seed and replications actually used, so it reruns exactly."""
     scenario: Scenario = result.scenario.with_overrides(
         {"seed": result.seed, "replications": result.replications})
     return scenario
@@ -249,7 +250,7 @@ def render_report(result: SimulationResult, *,
         command=command or default_command(scenario, result.seed, result.replications,
                                            window=window),
         python=_python(scenario, result.seed, result.replications),
-        toml=_reproducible(result).to_toml(), toml_summary="",
+        toml=reproducible(result).to_toml(), toml_summary="",
         fingerprint=scenario.fingerprint())
 
 
