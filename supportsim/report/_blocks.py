@@ -201,19 +201,14 @@ def window_words(window: Any, scenario: Scenario) -> str:
     """The scoring window in a sentence, e.g. for the report's Results section."""
     from supportsim.analysis import parse_window
     from supportsim.report._scenario import duration
+    from supportsim.sites import wall_clock
 
     start, end = parse_window(window, scenario)
-    first, last = (scenario.start + _hours(t) for t in (start, end))
+    first, last = (wall_clock(scenario.start, t, scenario.zone_of_start) for t in (start, end))
     return (f"Scored over the window: the tickets that arrived from {first:%a %Y-%m-%d %H:%M}"
             f" to {last:%a %Y-%m-%d %H:%M} ({duration(end - start)}), each on its whole "
             "outcome. The SLA table, goals and abandonment cover those tickets; the "
             "headline, utilisation, workforce, costs and the figures cover the whole run.")
-
-
-def _hours(value: float) -> Any:
-    from datetime import timedelta
-
-    return timedelta(hours=value)
 
 
 def sweep_cost_table(sweep: Any, by: Any = None) -> Table | None:
