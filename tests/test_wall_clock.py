@@ -84,6 +84,9 @@ def test_check_shows_waves_and_peaks_on_the_wall_clock(rollout, capsys) -> None:
     assert hours_between(rollout.start, hour["start"].iloc[0].to_pydatetime(),
                          "Europe/Berlin") == 1352.0
     assert "hour     Mon 2026-04-20 09:00" in out
+    # The plots' date axes (Scenario.calendar.datetime_at) place it at the same time.
+    assert rollout.calendar.datetime_at(np.array([1352.0]))[0].item() \
+        == datetime(2026, 4, 20, 9)
 
 
 def test_report_peak_table_on_the_wall_clock(rollout) -> None:
