@@ -216,6 +216,7 @@ def _waves_section(result: CheckResult) -> str:
     import pandas as pd
 
     from supportsim.curve import demand_curve
+    from supportsim.sites import wall_clock
 
     scenario = result.scenario
     waves = scenario.demand.waves
@@ -227,7 +228,8 @@ def _waves_section(result: CheckResult) -> str:
     start = scenario.start
     rows = pd.DataFrame({
         "wave": [w.name for w in waves] + ["base (with storms)"],
-        "go-live": [f"{start + pd.Timedelta(hours=w.at):%Y-%m-%d %H:%M}" for w in waves] + ["-"],
+        "go-live": [f"{wall_clock(start, w.at, scenario.zone_of_start):%Y-%m-%d %H:%M}"
+                    for w in waves] + ["-"],
         "users": [f"{w.users:,}" for w in waves] + ["-"],
         "tickets": [f"{tickets[w.name]:,.0f}" for w in waves] + [f"{tickets['base']:,.0f}"],
         "share": [f"{tickets[n] / tickets['total']:.1%}" if tickets["total"] > 0 else "-"
