@@ -25,7 +25,7 @@ import numpy as np
 from supportsim.scenario import Scenario
 from supportsim.sites import business_intervals
 
-__all__ = ["channel_shares_at", "closed_moves", "open_at", "open_fraction",
+__all__ = ["channel_shares_at", "closed_moves", "closed_shares", "open_at", "open_fraction",
            "redirect_closed"]
 
 #: Grid step (hours) of the expected open fraction: one minute.
@@ -117,3 +117,44 @@ def open_fraction(scenario: Scenario, site: str, wave: int | None = None) -> flo
         total += count
         inside += count * opened / horizon
     return inside / total if total > 0 else opened / horizon
+
+
+def closed_shares(scenario: Scenario) -> dict[str, float]:
+    """Per channel with business hours, the expected share of the tickets drawn on it
+    over the horizon that arrive while it is closed (and go to its `closed` channel):
+    base demand and storms by each site's share of them, each rollout wave at its site
+    (a wave without one at every site by demand.sites), on its own rate and shares."""
+    from supportsim._rates import expected_arrivals, wave_integrals
+
+    channels = scenario.demand.channels
+    names = list(channels)
+    moves = closed_moves(scenario)
+    if not moves:
+        return {}
+    sites = scenario.site_names
+    given = scenario.demand.sites or {}
+    weights = {s: given.get(s, 0.0) for s in sites} if len(sites) > 1 else {sites[0]: 1.0}
+    waves = scenario.demand.waves
+    per_wave = (wave_integrals(scenario, np.array([0.0, scenario.horizon]))[:, 0]
+                if waves else np.zeros(0))
+    # (expected tickets, {site: weight}, channel shares, wave index or None) per source.
+    sources: list[tuple[float, dict[str, float], dict[str, float], int | None]] = [
+        (expected_arrivals(scenario) - float(per_wave.sum()), weights,
+         {n: c.share for n, c in channels.items()}, None)]
+    for index, (wave, count) in enumerate(zip(waves, per_wave.tolist(), strict=True)):
+        own = dict(wave.channels) if wave.channels is not None else sources[0][2]
+        total = sum(own.values())
+        where = {wave.site: 1.0} if wave.site is not None else weights
+        sources.append((count, where, {n: own.get(n, 0.0) / total for n in names}, index))
+    out = {}
+    for source, _ in moves:
+        name = names[source]
+        drawn = shut = 0.0
+        for count, where, shares, which in sources:
+            for site, weight in where.items():
+                if weight > 0 and shares[name] > 0:
+                    part = count * weight * shares[name]
+                    drawn += part
+                    shut += part * (1.0 - open_fraction(scenario, site, which))
+        out[name] = shut / drawn if drawn > 0 else 0.0
+    return out

@@ -24,7 +24,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import supportsim as ss
-from supportsim._opening_hours import channel_shares_at, open_fraction
+from supportsim._opening_hours import channel_shares_at, closed_shares, open_fraction
 from supportsim.cli import main
 from supportsim.demand import generate
 from supportsim.report._scenario import describe
@@ -203,6 +203,37 @@ def test_channel_counts_match_the_closed_form_of_a_business_week() -> None:
     shares = channel_shares_at(scenario, None)
     assert shares["phone"] == pytest.approx(s * 45 / 168, rel=1e-9)
     assert shares["portal"] == pytest.approx(1 - s * 45 / 168, rel=1e-9)
+
+
+def test_expected_closed_share_matches_the_simulated_one_with_sites_storms_and_waves() -> None:
+    # The expected share of phone tickets raised while closed (check's "Opening hours"
+    # line): base demand on two clocks, storms and a wave at the second site, integrated
+    # over each site's business intervals; against the simulated share over 8
+    # replications within 4 standard errors of the per-replication shares.
+    scenario = build(two_sites())
+    without = build(two_sites(hours=False))
+    expected = closed_shares(scenario)["phone"]
+    shares = []
+    for r in range(8):
+        tickets = generate(without, r, 11)
+        phone = tickets.channel == PHONE
+        shares.append((phone & _closed_at_site(without, tickets)).sum() / phone.sum())
+    se = np.std(shares, ddof=1) / math.sqrt(len(shares))
+    assert 0 < se < 0.02
+    assert abs(np.mean(shares) - expected) < Z * se, (expected, shares)
+    # One site, flat rate: the closed share of the week, 1 - 45/168, exactly.
+    assert closed_shares(build(desk()))["phone"] == pytest.approx(1 - 45 / 168, rel=1e-9)
+    assert closed_shares(build(desk(hours=False))) == {}
+
+
+def test_check_names_the_hours_and_the_expected_share(tmp_path: Path,
+                                                      capsys: pytest.CaptureFixture[str]
+                                                      ) -> None:
+    path = tmp_path / "hours.toml"
+    build(desk()).to_toml(path)
+    assert main(["check", str(path)]) == 0
+    assert ("Opening hours: phone open in the business hours, 73% of its tickets expected "
+            "while closed, raised on portal instead") in capsys.readouterr().out
 
 
 def test_skill_shares_follow_the_split() -> None:
