@@ -59,6 +59,10 @@ RetryDelay = Annotated[
 class Channel(Section):
     """``[demand.channels.NAME]``: how tickets come in; channels with patience abandon.
 
+    With ``hours = "business"``, a ticket arriving outside its site's business hours is
+    raised on the `closed` channel instead (docs/assumptions.md, "Opening hours per
+    channel").
+
     With `retry`, a customer who abandons tries again after `retry_after`: the same
     ticket, re-entering the queue with the same patience (docs/assumptions.md).
     """
@@ -97,7 +101,7 @@ class Channel(Section):
                              "that takes the tickets raised while this one is closed")
         if self.hours != "business" and self.closed is not None:
             raise KeyedError("closed", 'is read only with hours = "business" (this '
-                             f'channel is open {self.hours})', self.closed)
+                             f'channel is open {self.hours}: remove `closed` too)', self.closed)
         return self
 
     @model_serializer(mode="wrap")
