@@ -280,9 +280,24 @@ def _retrials_section(result: CheckResult) -> str:
             "from the first arrival)")
 
 
+def _hours_section(result: CheckResult) -> str:
+    """One line on the channels with opening hours; empty when every channel is 24x7."""
+    from supportsim._opening_hours import closed_shares
+
+    scenario = result.scenario
+    shares = closed_shares(scenario)
+    if not shares:
+        return ""
+    where = "each site's" if scenario.sites else "the"
+    parts = [f"{name} open in {where} business hours, {share:.0%} of its tickets expected "
+             f"while closed, raised on {scenario.demand.channels[name].closed} instead"
+             for name, share in shares.items()]
+    return f"Opening hours: {'; '.join(parts)} (total demand unchanged)"
+
+
 SECTIONS: list[Section] = [_loads_section, _groups_section, _peaks_section, _demand_section,
                            _size_section, _priorities_section, _queue_order_section,
-                           _retrials_section, _waves_section, _backlog_section]
+                           _retrials_section, _hours_section, _waves_section, _backlog_section]
 
 
 def _check(args: argparse.Namespace) -> int:
