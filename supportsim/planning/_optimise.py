@@ -157,7 +157,9 @@ def plan(
         step)`` for a numeric grid (e.g. ``"workforce.reserve.fraction": (0, 0.3, 0.05)``,
         ``"team.tiers.l1.hours.0.staff": (0, 8)``), or a list of values for a categorical
         choice (``"team.structure": ["tiered", "swarming"]``). Default: every tier's
-        staff, from its analytic lower bound to at least twice today's head count.
+        staff, from its analytic lower bound to at least twice today's head count; for a
+        tier split into agent groups, each group's staff instead
+        (``team.tiers.l1.groups.NAME.staff``; a group on shifts keeps their proportions).
     replications : int, optional
         Per evaluation (>= 2); default the scenario's.
     confidence : float, default 0.95
@@ -248,6 +250,9 @@ def lower_bounds(scenario: Scenario, targets: list[Target]
                  ) -> tuple[dict[str, int], dict[str, int]]:
     """Per tier, the agents below which it cannot keep up, and where the search starts.
 
+    A tier with agent groups also has an entry per group, by the dotted key of its
+    staff (:func:`supportsim.planning._groups.group_bounds`).
+
     The offered load (Erlangs, :func:`supportsim.capacity.tier_loads`) must stay below the
     mean agents on duty, so the head count must exceed load / (share of hours on duty):
     the lower bound. The search starts there, except on a tier that is exactly M/M/c (one
@@ -279,16 +284,26 @@ def lower_bounds(scenario: Scenario, targets: list[Target]
                         float(row["arrival_rate"]), 1.0 / float(row["work_time"]), t.level,
                         priority.response)))
         starts[name] = bound
+    if any(tier.groups is not None for tier in scenario.team.tiers.values()):
+        from supportsim.planning._groups import group_bounds
+
+        groups, group_starts = group_bounds(scenario, tiered, out)
+        out.update(groups)
+        starts.update(group_starts)
     return out, starts
 
 
 def _start(decision: Decision, starts: Mapping[str, int]) -> Any:
-    """Where a numeric decision starts: its tier's analytic start if it is a tier's staff."""
+    """Where a numeric decision starts: its tier's (or agent group's) analytic start if it
+    is a tier's (a group's) staff."""
     parts = decision.key.split(".")
     if len(parts) == 4 and parts[:2] == ["team", "tiers"] and parts[3] == "staff":
         bound = starts.get(parts[2], decision.low)
-        return next((v for v in decision.values if v >= bound), decision.high)
-    return decision.low
+    elif decision.key in starts:
+        bound = starts[decision.key]
+    else:
+        return decision.low
+    return next((v for v in decision.values if v >= bound), decision.high)
 
 
 def _infeasible(top: Evaluation, decisions: list[Decision], targets: list[Target]) -> str:

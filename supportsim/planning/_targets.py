@@ -138,16 +138,25 @@ def check_inputs(scenario: Scenario, targets: Mapping[str, Any],
 
 
 def default_decisions(scenario: Scenario, lower: Mapping[str, int]) -> list[Decision]:
-    """Staff per tier, from its analytic lower bound to at least twice today's head count."""
+    """Staff per tier, from its analytic lower bound to at least twice today's head count;
+    for a tier with agent groups, staff per group (a tier with groups has no staff of its
+    own, :mod:`supportsim.planning._groups`), bounded the same way. `lower` is keyed by
+    tier name and by a group's dotted key."""
+    from supportsim.planning._groups import group_key
+
     out = []
     for name, tier in scenario.team.tiers.items():
-        low = lower[name]
-        # Other keys may ask for more (initial joiners must fit the tier): the smallest
-        # head count the scenario accepts.
-        while low < tier.headcount and not _accepts(scenario, f"team.tiers.{name}.staff", low):
-            low += 1
-        high = max(2 * tier.headcount, low + 10)
-        out.append(Decision(f"team.tiers.{name}.staff", tuple(range(low, high + 1)), False))
+        owners = [(f"team.tiers.{name}.staff", lower[name], tier.headcount)] \
+            if tier.groups is None else \
+            [(group_key(name, g), lower[group_key(name, g)], group.headcount)
+             for g, group in tier.groups.items()]
+        for key, low, today in owners:
+            # Other keys may ask for more (initial joiners must fit the tier): the
+            # smallest head count the scenario accepts.
+            while low < today and not _accepts(scenario, key, low):
+                low += 1
+            high = max(2 * today, low + 10)
+            out.append(Decision(key, tuple(range(low, high + 1)), False))
     return out
 
 
