@@ -131,3 +131,27 @@ def test_roster_rejects_a_bad_catalogue(catalogue: list[dict], message: str) -> 
     curve = pd.DataFrame({"interval_start": range(24), "staff": [1] * 24})
     with pytest.raises(ValueError, match=message):
         ss.roster(curve, catalogue)
+
+
+def test_roster_apply_refuses_to_pool_a_grouped_tier_and_rosters_one_group() -> None:
+    # global_rollout.toml: L1 is four agent groups (central on shifts 4 + 3, danish,
+    # finnish, chinese); shifts for "l1" would replace them by one multilingual pool.
+    desk = ss.load_scenario("scenarios/global_rollout.toml")
+    # Two agents 08:00-18:00 on weekdays (a group's shifts fall on its site's business
+    # days).
+    need = ([0] * 8 + [2] * 10 + [0] * 6) * 5 + [0] * 48
+    day = ss.roster(pd.DataFrame({"interval_start": range(168), "staff": need}),
+                    [{"start": "08:00", "length": 10, "days": WEEKDAYS}])
+    with pytest.raises(ValueError, match=r"tier l1 is split into agent groups \['central', "
+                                         r"'danish', 'finnish', 'chinese'\].*pass group="):
+        day.apply(desk, "l1")
+    with pytest.raises(ValueError, match="group='nordic'"):
+        day.apply(desk, "l1", group="nordic")
+    with pytest.raises(ValueError, match="tier l1 has no agent groups"):
+        day.apply(ss.load_scenario("scenarios/mmc.toml"), "l1", group="central")
+    planned = day.apply(desk, "l1", group="danish")
+    groups = planned.team.tiers["l1"].groups
+    assert groups is not None and list(groups) == ["central", "danish", "finnish", "chinese"]
+    assert groups["danish"].headcount == 2 and groups["danish"].site == "copenhagen"
+    assert groups["danish"].skills == ("da", "en")
+    assert groups["central"] == desk.team.tiers["l1"].groups["central"]  # type: ignore[index]

@@ -68,13 +68,18 @@ class Roster(CardDisplay):
 
         return roster_card(self)
 
-    def apply(self, scenario: Scenario, tier: str) -> Scenario:
-        """`scenario` with tier `tier` working these shifts (``team.tiers.TIER.hours``).
+    def apply(self, scenario: Scenario, tier: str, group: str | None = None) -> Scenario:
+        """`scenario` with tier `tier` working these shifts (``team.tiers.TIER.hours``),
+        or, on a tier split into agent groups, its group `group`
+        (``team.tiers.TIER.groups.GROUP.hours``; the group keeps its skills and site).
 
         Raises
         ------
+        ValueError
+            An unknown tier or group, or a tier with agent groups and no `group` (the
+            shifts would otherwise replace every group by one pool of agents).
         ScenarioError
-            If the result breaks a rule (e.g. an unknown tier).
+            If the result breaks a rule.
         """
         rows = [{"name": row.name, "start": row.start, "end": row.end,
                  "days": list(row.days), "staff": int(row.staff)}
@@ -85,7 +90,21 @@ class Roster(CardDisplay):
         tiers = data["team"]["tiers"]
         if tier not in tiers:
             raise ValueError(f"Roster.apply: tier must be one of {list(tiers)}, got {tier!r}")
-        tiers[tier] = {"hours": rows}
+        groups = tiers[tier].get("groups")
+        if groups is None:
+            if group is not None:
+                raise ValueError(f"Roster.apply: group={group!r} given, but tier {tier} has "
+                                 f"no agent groups (team.tiers.{tier}.groups)")
+            tiers[tier] = {"hours": rows}
+        elif group is None or group not in groups:
+            raise ValueError(
+                f"Roster.apply: tier {tier} is split into agent groups {list(groups)}, so "
+                f"shifts for the whole tier would merge them into one pool; pass "
+                f"group= one of them (the shifts replace that group's hours), got "
+                f"group={group!r}")
+        else:
+            groups[group].pop("staff", None)
+            groups[group]["hours"] = rows
         return Scenario.from_dict(data, source=scenario.source)
 
 
