@@ -144,6 +144,24 @@ def test_plan_scenario_is_the_input_with_the_plan_applied(tmp_path) -> None:
     ({"P1.response": 1.2}, None, r"must be an attainment in \(0, 1\)"),
     ({"P1.response": 0.9}, {"team.tiers.l1.staff": (5, 3)}, "low <= high"),
     ({"P1.response": 0.9}, {"team.tiers.l9.staff": (1, 3)}, "l9"),
+    # The same target twice, nested and dotted: no silent last-wins.
+    ({"P1": {"response": 0.9}, "P1.response": 0.8}, None,
+     r"target 'P1\.response' is given twice \(0\.9 and 0\.8\)"),
+    # Conditions (the sweeps' rule) and keys outside team.* / workforce.* are not
+    # decisions: the plan would meet a target by cutting the demand or the horizon.
+    ({"P1.response": 0.9}, {"demand.rate": (10, 20)},
+     r"decision 'demand\.rate' is a condition .*team\.\* or workforce\.\*"),
+    ({"P1.response": 0.9}, {"horizon": ["1w", "2w"]}, "'horizon' is a condition"),
+    ({"P1.response": 0.9}, {"warmup": (0, 5)}, "'warmup' is a condition"),
+    ({"P1.response": 0.9}, {"initial.backlog": (0, 5)}, "'initial.backlog' is a condition"),
+    ({"P1.response": 0.9}, {"seed": (1, 3)}, "'seed' is how the scenario is simulated"),
+    ({"P1.response": 0.9}, {"replications": (2, 4)}, "'replications' is how the scenario"),
+    ({"P1.response": 0.9}, {"costs.tiers.l1.hourly": (10, 40)},
+     "'costs.tiers.l1.hourly' is the prices the plan is judged on"),
+    ({"P1.response": 0.9}, {"priorities.P1.response": (0.1, 1.0, 0.1)},
+     "the SLA the plan is judged on"),
+    ({"P1.response": 0.9}, {"work.effort.l1.mean": (0.1, 1.0, 0.1)},
+     "the work tickets need"),
 ])
 def test_plan_rejects_bad_requests(targets, decisions, message) -> None:
     with pytest.raises(ValueError, match=message):

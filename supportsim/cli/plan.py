@@ -66,6 +66,25 @@ def _decision(text: str) -> tuple[str, Any]:
     return key.strip(), spec
 
 
+def _once(pairs: list[tuple[str, Any]], option: str, what: str) -> None:
+    """Refuse a key given twice (``-t P1.response=0.8 -t P1.response=0.9``): the dict the
+    options become would otherwise keep the last silently."""
+    seen: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in seen:
+            raise ValueError(f"plan: {option} {key} is given twice ({_spec(seen[key])} and "
+                             f"{_spec(value)}): give each {what} once")
+        seen[key] = value
+
+
+def _spec(value: Any) -> str:
+    if isinstance(value, tuple):
+        return ":".join(map(str, value))
+    if isinstance(value, list):
+        return ",".join(map(str, value))
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
 def register(commands: Any) -> None:
     """Add the ``plan`` sub-command to the ``supportsim`` sub-parsers `commands`."""
     parser = commands.add_parser(
@@ -139,6 +158,8 @@ def run(args: argparse.Namespace) -> int:
             warnings.simplefilter("ignore", CapacityWarning)  # candidates are meant to vary
             scenario = _load(args)
             try:  # before the heading: a bad --target is one line, nothing else
+                _once(args.targets, "--target", "target")
+                _once(args.decisions, "--decide", "decision")
                 check_inputs(scenario, dict(args.targets), dict(args.decisions) or None,
                              args.replications, 0.95)
             except ValueError as exc:  # a ScenarioError too: a --decide the scenario refuses
