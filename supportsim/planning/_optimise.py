@@ -184,7 +184,9 @@ def plan(
     ------
     PlanError
         No point within the bounds meets the targets: names the target furthest from
-        being met and the best attainment reached (at the upper end of every bound).
+        being met and the best attainment reached (at the upper end of every bound);
+        where every mean there clears its target and only a lower bound misses, it
+        advises more replications rather than wider bounds.
     ValueError
         A target or decision breaks its rule.
 
@@ -228,7 +230,8 @@ def plan(
             if best is not None:
                 found.append(best)
         if not found:
-            raise PlanError(_infeasible(min(tops, key=lambda e: e.shortfall), chosen, goals))
+            raise PlanError(_infeasible(min(tops, key=lambda e: e.shortfall), chosen, goals,
+                                        count))
         best = min(found, key=lambda e: (e.cost, e.point))
         (check,) = search.evaluate([best.point], "verify", root + 1)
     table = pd.DataFrame(trace)
@@ -306,13 +309,28 @@ def _start(decision: Decision, starts: Mapping[str, int]) -> Any:
     return next((v for v in decision.values if v >= bound), decision.high)
 
 
-def _infeasible(top: Evaluation, decisions: list[Decision], targets: list[Target]) -> str:
-    worst = max(targets, key=lambda t: t.level - top.lows[t.key])
+def _infeasible(top: Evaluation, decisions: list[Decision], targets: list[Target],
+                replications: int) -> str:
+    """Why no plan was found, at the point that came closest, and what would help.
+
+    A target whose mean attainment misses its level there needs more of the decisions
+    (or a lower target). One whose mean clears it while its lower confidence bound does
+    not is missed for want of precision: more replications narrow the interval, wider
+    bounds would only buy staff the mean says is not needed.
+    """
     where = ", ".join(f"{d.key}={v}" for d, v in zip(decisions, top.point, strict=True))
-    return (f"plan: no plan within the decision bounds meets {worst.key} >= {worst.level:g}: "
-            f"the best reached is {top.means[worst.key]:.3f} (lower bound "
-            f"{top.lows[worst.key]:.3f}) at {where}; raise the bounds or lower the target "
-            f"(targets: {targets_text(targets)})")
+    short = [t for t in targets if top.means[t.key] < t.level]
+    worst = max(short or targets, key=lambda t: t.level - top.lows[t.key])
+    text = (f"plan: no plan within the decision bounds meets {worst.key} >= "
+            f"{worst.level:g}: the best reached is {top.means[worst.key]:.3f} (lower bound "
+            f"{top.lows[worst.key]:.3f}) at {where}; ")
+    if short:
+        advice = "raise the bounds or lower the target"
+    else:
+        advice = (f"the mean clears the target there, its lower bound does not: with "
+                  f"{replications} replications per point the interval is too wide; give "
+                  f"more replications (-r, replications=) rather than wider bounds")
+    return f"{text}{advice} (targets: {targets_text(targets)})"
 
 
 class _Search:
