@@ -4,6 +4,7 @@ plans out of the box."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -64,4 +65,8 @@ def test_global_rollout_plans_out_of_the_box(capsys: pytest.CaptureFixture[str])
     out, err = capsys.readouterr()
     assert code == 0, err
     assert "team.tiers.l1.groups.central.staff" in out
+    # The group on shifts (early 4, late 3) reads as its head count and split, with the
+    # change, not an empty cell.
+    assert re.search(r"team\.tiers\.l1\.groups\.central\.staff +\d+ \(\d+\+\d+\) +"
+                     r"7 \(4\+3\) +([+-]\d+|=)\n", out), out
     assert "team.tiers.l1.staff" not in out

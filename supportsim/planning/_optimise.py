@@ -39,6 +39,7 @@ import pandas as pd
 
 from supportsim.planning._display import value_of
 from supportsim.planning._evaluate import Evaluation, Evaluator, Point
+from supportsim.planning._groups import rostered
 from supportsim.planning._targets import (
     Decision,
     Target,
@@ -91,6 +92,9 @@ class Plan(CardDisplay):
         The decisions' values in the input scenario (None where it does not write one).
     confidence : float
         Of the intervals the targets were judged on.
+    baseline_shifts : dict
+        For a decision that is the staff of a tier or agent group on shifts, the
+        shifts' staff in the input scenario (shown as ``7 (4+3)``).
 
     In a notebook a plan shows as a card (values against the scenario's, cost with its
     interval, the targets met or missed on fresh seeds); ``repr`` is one line.
@@ -107,6 +111,7 @@ class Plan(CardDisplay):
     costs: np.ndarray = field(default_factory=lambda: np.zeros(0))
     baseline: dict[str, Any] = field(default_factory=dict)
     confidence: float = 0.95
+    baseline_shifts: dict[str, tuple[int, ...]] = field(default_factory=dict, repr=False)
 
     def _short(self) -> tuple[str, str, list[str]]:
         from supportsim.planning._display import plan_short
@@ -246,7 +251,9 @@ def plan(
                 cost=check.cost, sla=check.sla, trace=table, scenario=check.scenario,
                 verified=check.feasible, replications=evaluator.simulated, targets=goals,
                 costs=check.costs, baseline={d.key: value_of(scenario, d.key) for d in chosen},
-                confidence=float(confidence))
+                confidence=float(confidence),
+                baseline_shifts={d.key: split for d in chosen
+                                 if (split := rostered(scenario, d.key)) is not None})
 
 
 def lower_bounds(scenario: Scenario, targets: list[Target]
