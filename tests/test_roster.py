@@ -155,3 +155,19 @@ def test_roster_apply_refuses_to_pool_a_grouped_tier_and_rosters_one_group() -> 
     assert groups["danish"].headcount == 2 and groups["danish"].site == "copenhagen"
     assert groups["danish"].skills == ("da", "en")
     assert groups["central"] == desk.team.tiers["l1"].groups["central"]  # type: ignore[index]
+
+
+def test_roster_refuses_weekdays_on_a_daily_curve() -> None:
+    # A 24-hour curve is every day alike; a Monday-only shift used to be silently
+    # rostered every day.
+    day = pd.DataFrame({"interval_start": range(24), "staff": [0] * 8 + [2] * 8 + [0] * 8})
+    catalogue = [{"start": "08:00", "length": 8},
+                 {"name": "monday", "start": "08:00", "length": 8, "days": ["Mon"]}]
+    with pytest.raises(ValueError, match=r"shifts\.1 \('monday'\)\.days = \['Mon'\] cannot "
+                                         r"apply to a 24-hour curve"):
+        ss.roster(day, catalogue)
+    # Every day listed is the daily cycle itself, and a weekly curve takes weekdays.
+    assert ss.roster(day, [{"start": "08:00", "length": 8,
+                            "days": ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]}]).cost == 16
+    week = pd.DataFrame({"interval_start": range(168), "staff": list(day["staff"]) * 7})
+    assert ss.roster(week, catalogue[1:] + catalogue[:1]).cost == 16 * 7

@@ -119,9 +119,10 @@ def roster(curve: pd.DataFrame, shifts: Sequence[Mapping[str, Any]] | pd.DataFra
         00:00) or a day (24 rows), as :func:`staffing_curve` returns.
     shifts : list of mappings, or DataFrame
         The catalogue. Each: ``start`` ("HH:00"), ``length`` (whole hours, 1 to 23),
-        optional ``name``, ``days`` (day names; default every day; ignored for a daily
-        curve), ``max`` (most agents on it; default no cap) and ``hourly`` (this shift's
-        rate, overriding `costs`). An agent on a shift works every listed day.
+        optional ``name``, ``days`` (day names; default every day; with a daily curve
+        only all seven, or none), ``max`` (most agents on it; default no cap) and
+        ``hourly`` (this shift's rate, overriding `costs`). An agent on a shift works
+        every listed day.
     costs : float, optional
         Cost per paid agent-hour; default 1 (the cost is then agent-hours per cycle).
 
@@ -244,6 +245,14 @@ def _catalogue(shifts: Sequence[Mapping[str, Any]] | pd.DataFrame, cycle: str,
             raise ValueError(f"roster: {where}.days must be distinct day names of {list(DAYS)}, "
                              f"got {entry.get('days')!r}")
         if cycle == "day":
+            if "days" in entry and set(days) != set(DAYS):
+                # A 24-hour curve is every day alike: a weekday shift cannot be costed
+                # or placed on it, and dropping the days would roster it every day.
+                name = f" ({entry['name']!r})" if entry.get("name") else ""
+                raise ValueError(f"roster: {where}{name}.days = {days} cannot apply to a "
+                                 f"24-hour curve (a day cycle, every day alike, has no "
+                                 f"weekdays): leave days out, or give a weekly curve of 168 "
+                                 f"hours (staffing_curve(..., cycle='week'))")
             days = list(DAYS)
         cap = entry.get("max")
         cap_value = math.inf if cap is None else _number(f"{where}.max", cap, 0, 10_000)
