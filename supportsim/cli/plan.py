@@ -89,7 +89,8 @@ def register(commands: Any) -> None:
     """Add the ``plan`` sub-command to the ``supportsim`` sub-parsers `commands`."""
     parser = commands.add_parser(
         "plan", help="the cheapest staffing that meets SLA targets (simulation in the loop)",
-        description="Search the decisions (default: every tier's staff) for the cheapest "
+        description="Search the decisions (default: every tier's staff, or each agent "
+                    "group's on a tier split into groups) for the cheapest "
                     "plan whose SLA attainment meets every target (its lower confidence "
                     "bound), on common random numbers; verify it on fresh seeds. Prints "
                     "the plan, its cost and SLA table; writes plan.toml and trace.csv.")
@@ -100,8 +101,9 @@ def register(commands: Any) -> None:
     parser.add_argument("--decide", "-d", dest="decisions", metavar="KEY=LOW:HIGH",
                         type=_decision, action="append", default=[],
                         help="a decision and its bounds (repeatable): KEY=LOW:HIGH "
-                             "(integers), KEY=LOW:HIGH:STEP, or KEY=A,B (a choice); "
-                             "default: every tier's staff")
+                             "(integers), KEY=LOW:HIGH:STEP, or KEY=A,B (a choice), a "
+                             "team.* or workforce.* key; default: every tier's staff (each "
+                             "agent group's on a tier with groups)")
     parser.add_argument("--replications", "-r", type=_positive_int, metavar="N",
                         help="replications per evaluated plan (default: the scenario's)")
     parser.add_argument("--seed", type=_seed, metavar="S",
