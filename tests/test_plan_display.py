@@ -189,3 +189,7 @@ def test_a_group_on_shifts_shows_its_head_count_and_split(plan: ss.Plan) -> None
                                   scenario=desk.with_overrides({key: 9}),
                                   baseline={key: 7}, baseline_shifts={key: (4, 3)})
     assert decision_rows(planned) == [[key, "9 (5+4)", "7 (4+3)", "+2"]]
+    note = planned._card().notes[-1]
+    assert note.startswith(f"{key}: the head count of shifts, applied by scaling them")
+    assert note in report(planned)
+    assert "head count of shifts" not in report(plan)  # mmc.toml: 24x7, no shifts

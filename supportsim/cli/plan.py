@@ -127,6 +127,7 @@ def report(result: Any) -> str:
         cost_text,
         decision_rows,
         search_text,
+        shifts_note,
         target_rows,
         verdict_text,
     )
@@ -137,8 +138,9 @@ def report(result: Any) -> str:
     sla = pd.DataFrame(rows, columns=["target", "level",
                                       f"attainment [{result.confidence:.0%} CI]",
                                       "lower bound", "verdict"])
+    note = shifts_note(result)
     return "\n\n".join([
-        f"Plan\n{_table(values)}",
+        f"Plan\n{_table(values)}" + ("" if note is None else f"\n{note}"),
         f"Cost: {cost_text(result)}",
         "Targets on fresh seeds (met when the lower bound reaches the level)\n"
         + _table(sla),

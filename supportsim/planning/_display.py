@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from supportsim.scenario import Scenario
 
 __all__ = ["cost_text", "decision_rows", "plan_card", "plan_short", "roster_card",
-           "roster_short", "search_text", "target_rows", "value_of"]
+           "roster_short", "search_text", "shifts_note", "target_rows", "value_of"]
 
 _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
@@ -126,6 +126,16 @@ def decision_rows(plan: Plan) -> list[list[str]]:
     return rows
 
 
+def shifts_note(plan: Plan) -> str | None:
+    """How a head count on shifts was applied, when a decision is one (else None)."""
+    keys = list(plan.baseline_shifts)
+    if not keys:
+        return None
+    return (f"{', '.join(keys)}: the head count of shifts, applied by scaling them in "
+            f"proportion (largest remainder), as --set does; to move agents between shifts, "
+            f"decide their own staff (...hours.N.staff).")
+
+
 def target_rows(plan: Plan) -> tuple[list[list[str]], list[bool]]:
     """Per target on fresh seeds: key, level, attainment [CI], lower bound, met/missed."""
     met = plan.attainment()
@@ -160,6 +170,8 @@ def plan_card(plan: Plan) -> Card:
     notes = ["A local optimum on the search seeds (no single removal or swap stays "
              "feasible for less), not a proven global one; .trace lists every point "
              "evaluated, .scenario is the input with the plan applied."]
+    if (note := shifts_note(plan)) is not None:
+        notes.append(note)
     return Card("Plan", plan.scenario.name, facts, [decisions, targets], notes)
 
 
