@@ -11,7 +11,7 @@ import pytest
 
 import supportsim as ss
 from supportsim.cli import main
-from supportsim.planning._groups import group_key
+from supportsim.planning._groups import group_key, keeps_up
 from supportsim.planning._optimise import lower_bounds
 from supportsim.planning._targets import default_decisions
 
@@ -57,13 +57,23 @@ def test_a_group_alone_with_a_skill_is_bounded_by_that_skills_load() -> None:
 
 
 @pytest.mark.slow
-def test_global_rollout_plans_out_of_the_box(capsys: pytest.CaptureFixture[str]) -> None:
+def test_global_rollout_plans_out_of_the_box(capsys: pytest.CaptureFixture[str],
+                                             tmp_path: Path) -> None:
     # The new-user trial's command (exit 2 before: team.tiers.l1.staff injected into a
     # grouped tier), shortened to 4 weeks after the 1 week warm-up, 3 replications.
     code = main(["plan", str(GLOBAL), "--set", 'horizon="4w"', "-r", "3", "-w", "1",
-                 "--seed", "3", "-q", "--target", "P3.response=0.7"])
+                 "--seed", "3", "-q", "--target", "P3.response=0.7", "--out",
+                 str(tmp_path)])
     out, err = capsys.readouterr()
     assert code == 0, err
+    # A response target says nothing of L2: without the tiers' own bound (keeps_up, on
+    # the groups' sum) the removals took both L2 groups to 0 agents, a queue that only
+    # grows. Every grouped tier of the plan keeps up with its offered load.
+    planned = ss.load_scenario(tmp_path / "plan.toml")
+    assert keeps_up(planned)
+    loads = ss.check(planned).loads.set_index("tier")
+    assert (loads["offered_load"] < loads["on_duty"]).all()
+    assert planned.team.tiers["l2"].headcount > 0
     assert "team.tiers.l1.groups.central.staff" in out
     # The group on shifts (early 4, late 3) reads as its head count and split, with the
     # change, not an empty cell.

@@ -13,9 +13,11 @@ Bounds, honestly: the tier's offered load must fit its agents on duty (the tier'
 on the routing, so a group gets a lower bound of its own only from the skills nobody
 else in its tier holds, and only without ``[team.routing.overflow]`` (an overflowing
 ticket may be taken by another group): their load must fit the group's agents on duty.
-Elsewhere the bound is 0. The search starts each group at the largest of its bound, its
-share of the tier's bound (split in proportion to today's head counts) and one agent
-(where it has any today); the removals may still take a group below that.
+Elsewhere the bound is 0; the tier's own bound then holds through :func:`keeps_up`,
+which the default search checks before it removes an agent. The search starts each
+group at the largest of its bound, its share of the tier's bound (split in proportion to
+today's head counts) and one agent (where it has any today); the removals may still
+take a group below that.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from collections.abc import Mapping
 from supportsim.scenario import Scenario
 from supportsim.scenario._team import scale_roster
 
-__all__ = ["group_bounds", "group_key", "rostered"]
+__all__ = ["group_bounds", "group_key", "keeps_up", "rostered"]
 
 
 def group_key(tier: str, group: str) -> str:
@@ -71,6 +73,27 @@ def group_bounds(scenario: Scenario, tiered: Scenario, tier_bounds: Mapping[str,
             # (the removals may still take the group to 0).
             starts[key] = max(bound, share, min(group.headcount, 1))
     return lower, starts
+
+
+def keeps_up(scenario: Scenario) -> bool:
+    """Whether every tier split into agent groups has its offered load below its mean
+    agents on duty (:func:`supportsim.capacity.tier_loads`, the tiered loads for a swarm).
+
+    The groups' lower bounds of :func:`group_bounds` cannot say this (it is a bound on
+    their sum), so the plan's default search checks it on each point before removing an
+    agent: without it, a lenient target met by the tickets L1 resolves could leave L2's
+    queue growing for the rest of time, unseen over a short horizon.
+    """
+    from supportsim.capacity import tier_loads
+
+    grouped = [n for n, t in scenario.team.tiers.items() if t.groups is not None]
+    if not grouped:
+        return True
+    if scenario.team.structure != "tiered":
+        scenario = scenario.with_overrides({"team.structure": "tiered"})
+    loads = tier_loads(scenario).set_index("tier")
+    return all(float(loads.loc[n, "offered_load"]) < float(loads.loc[n, "on_duty"])
+               for n in grouped)
 
 
 def rostered(scenario: Scenario, key: str) -> tuple[int, ...] | None:

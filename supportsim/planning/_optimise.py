@@ -30,7 +30,7 @@ from __future__ import annotations
 import itertools
 import math
 import warnings
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -222,6 +222,12 @@ def plan(
         evaluator = Evaluator(scenario, chosen, goals, count, float(confidence), backend,
                               bar)
         search = _Search(evaluator, trace, root)
+        if given is None and any(t.groups is not None for t in scenario.team.tiers.values()):
+            # Default decisions on agent groups: each group's bound is 0 or its own
+            # skills', so the tier's (on the groups' sum) is kept by the search instead.
+            from supportsim.planning._groups import keeps_up
+
+            search.admissible = lambda point: keeps_up(evaluator.scenario(point))
         numeric = [i for i, d in enumerate(chosen) if not d.categorical]
         options = itertools.product(*[d.values if d.categorical else (None,) for d in chosen])
         found: list[Evaluation] = []
@@ -347,6 +353,13 @@ class _Search:
         self.ev = evaluator
         self.trace = trace
         self.seed = seed
+        # Points the search may stand on (None: all); a start outside climbs in, and
+        # removals and swaps never leave (the default decisions on agent groups).
+        self.admissible: Callable[[Point], bool] | None = None
+
+    def _allowed(self, points: list[Point]) -> list[Point]:
+        return points if self.admissible is None else [p for p in points
+                                                       if self.admissible(p)]
 
     def evaluate(self, points: list[Point], phase: str, seed: int | None = None
                  ) -> list[Evaluation]:
@@ -378,6 +391,9 @@ class _Search:
 
     def run(self, start: Point, top: Point, numeric: list[int]
             ) -> tuple[Evaluation | None, Evaluation]:
+        while self.admissible is not None and start != top and not self.admissible(start):
+            for i in numeric:  # every decision up one unit, towards the top corner
+                start = self._step(start, i, +1) or start
         current, top_eval = self.evaluate([start, top], "start")
         if not top_eval.feasible:
             return None, top_eval
@@ -400,12 +416,13 @@ class _Search:
                 (current,) = self.evaluate([diagonal], "add")
             self._mark(current.point)
         while True:  # remove, then swap
-            downs = [p for i in numeric if (p := self._step(current.point, i, -1)) is not None]
+            downs = self._allowed([p for i in numeric
+                                   if (p := self._step(current.point, i, -1)) is not None])
             better = [e for e in self.evaluate(downs, "remove") if e.feasible]
             if not better:
-                swaps = [p for i in numeric for j in numeric if i != j
-                         if (q := self._step(current.point, i, -1)) is not None
-                         if (p := self._step(q, j, +1)) is not None]
+                swaps = self._allowed([p for i in numeric for j in numeric if i != j
+                                       if (q := self._step(current.point, i, -1)) is not None
+                                       if (p := self._step(q, j, +1)) is not None])
                 better = [e for e in self.evaluate(swaps, "swap")
                           if e.feasible and e.cost < current.cost]
             better = [e for e in better if e.cost <= current.cost]
