@@ -80,3 +80,16 @@ def test_global_rollout_plans_out_of_the_box(capsys: pytest.CaptureFixture[str],
     assert re.search(r"team\.tiers\.l1\.groups\.central\.staff +\d+ \(\d+\+\d+\) +"
                      r"7 \(4\+3\) +([+-]\d+|=)\n", out), out
     assert "team.tiers.l1.staff" not in out
+
+
+@pytest.mark.parametrize("key", ["team.tiers.l1.staff", "team.tiers.l2.hours.0.staff"])
+def test_a_grouped_tier_s_own_staff_is_refused_naming_the_groups(key: str) -> None:
+    # The scenario's own error ("must be left out when the tier has groups ...") named the
+    # file, not the decision.
+    desk = ss.load_scenario(GLOBAL)
+    tier = key.split(".")[2]
+    with pytest.raises(ValueError, match=rf"decision '{key}': tier {tier} is split into "
+                                         rf"agent groups \['{GROUPS[tier][0]}'.*"
+                                         rf"team\.tiers\.{tier}\.groups\.{GROUPS[tier][0]}\."):
+        ss.plan(desk, {"P3.response": 0.7}, decisions={key: (1, 3)}, replications=2,
+                executor=1)

@@ -85,6 +85,7 @@ def parse_decisions(decisions: Mapping[str, Any], scenario: Scenario) -> list[De
     out = []
     for key, spec in decisions.items():
         check_controlled(str(key))
+        _check_grouped(str(key), scenario)
         if isinstance(spec, list):
             if not spec or len(set(map(repr, spec))) != len(spec):
                 raise ValueError(f"plan: decision {key!r}: a categorical choice must list "
@@ -152,6 +153,20 @@ def check_controlled(key: str) -> None:
         what = _NOT_CONTROLLED.get(root)
         raise ValueError(f"plan: decision {key!r} is " + (f"{what}, not a choice of the desk"
                          if what else "not a key the desk controls") + f": {rule}")
+
+
+def _check_grouped(key: str, scenario: Scenario) -> None:
+    """A tier's own staff or hours on a tier split into agent groups: name the groups'
+    keys (the scenario's own error would blame the file for what the decision asked)."""
+    parts = key.split(".")
+    if len(parts) >= 4 and parts[:2] == ["team", "tiers"] and parts[3] in ("staff", "hours"):
+        tier = next((t for n, t in scenario.team.tiers.items() if n == parts[2]), None)
+        if tier is not None and tier.groups is not None:
+            raise ValueError(
+                f"plan: decision {key!r}: tier {parts[2]} is split into agent groups "
+                f"{list(tier.groups)} and has no {parts[3]} of its own; decide each "
+                f"group's, e.g. team.tiers.{parts[2]}.groups.{next(iter(tier.groups))}."
+                f"{parts[3]}")
 
 
 def check_inputs(scenario: Scenario, targets: Mapping[str, Any],
