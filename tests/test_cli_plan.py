@@ -82,6 +82,15 @@ def test_an_unreachable_target_is_one_line_and_exit_2(
     (["--target", "P1.response=0.9", "--decide", "team.tiers.l1.staff=9:3"],
      ["low <= high"]),
     (["--target", "P1.response=0.9", "-r", "1"], ["replications must be an integer >= 2"]),
+    # A key given twice is refused, not last-wins.
+    (["--target", "P1.response=0.8", "--target", "P1.response=0.9"],
+     ["--target P1.response is given twice (0.8 and 0.9)"]),
+    (["--target", "P1.response=0.9", "--decide", "team.tiers.l1.staff=5:8",
+      "--decide", "team.tiers.l1.staff=6:9"],
+     ["--decide team.tiers.l1.staff is given twice (5:8 and 6:9)"]),
+    (["--target", "P1.response=0.9", "--decide", "demand.rate=10:20"],
+     ["'demand.rate' is a condition", "team.* or workforce.*"]),
+    (["--target", "P1.response=0.9", "--decide", "seed=1:3"], ["'seed'", "team.* or"]),
 ])
 def test_bad_plan_arguments_are_one_line_and_exit_2(
         capsys: pytest.CaptureFixture[str], argv: list[str], fragments: list[str]) -> None:

@@ -171,3 +171,25 @@ def test_select_best_on_plans_defaults_to_seeds_the_search_never_saw(plan: ss.Pl
     # An explicit seed= is used as given.
     assert ss.select_best(plans, "P1.response", seed=ROOT_SEED, **kwargs).means == \
         searched.means
+
+
+def test_a_group_on_shifts_shows_its_head_count_and_split(plan: ss.Plan) -> None:
+    # global_rollout.toml: L1's central group works an early shift of 4 and a late one of
+    # 3 (no `staff` in the file); 9 agents scale them to 5 + 4 (largest remainder: quotas
+    # 36/7 = 5.14 and 27/7 = 3.86).
+    from supportsim.planning._display import decision_rows, value_of
+    from supportsim.planning._groups import rostered
+
+    desk = ss.load_scenario("scenarios/global_rollout.toml")
+    key = "team.tiers.l1.groups.central.staff"
+    assert value_of(desk, key) == 7 and rostered(desk, key) == (4, 3)
+    assert value_of(desk, "team.tiers.l1.groups.danish.staff") == 1
+    assert rostered(desk, "team.tiers.l1.groups.danish.staff") is None  # business hours
+    planned = dataclasses.replace(plan, values={key: 9},
+                                  scenario=desk.with_overrides({key: 9}),
+                                  baseline={key: 7}, baseline_shifts={key: (4, 3)})
+    assert decision_rows(planned) == [[key, "9 (5+4)", "7 (4+3)", "+2"]]
+    note = planned._card().notes[-1]
+    assert note.startswith(f"{key}: the head count of shifts, applied by scaling them")
+    assert note in report(planned)
+    assert "head count of shifts" not in report(plan)  # mmc.toml: 24x7, no shifts

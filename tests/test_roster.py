@@ -131,3 +131,43 @@ def test_roster_rejects_a_bad_catalogue(catalogue: list[dict], message: str) -> 
     curve = pd.DataFrame({"interval_start": range(24), "staff": [1] * 24})
     with pytest.raises(ValueError, match=message):
         ss.roster(curve, catalogue)
+
+
+def test_roster_apply_refuses_to_pool_a_grouped_tier_and_rosters_one_group() -> None:
+    # global_rollout.toml: L1 is four agent groups (central on shifts 4 + 3, danish,
+    # finnish, chinese); shifts for "l1" would replace them by one multilingual pool.
+    desk = ss.load_scenario("scenarios/global_rollout.toml")
+    # Two agents 08:00-18:00 on weekdays (a group's shifts fall on its site's business
+    # days).
+    need = ([0] * 8 + [2] * 10 + [0] * 6) * 5 + [0] * 48
+    day = ss.roster(pd.DataFrame({"interval_start": range(168), "staff": need}),
+                    [{"start": "08:00", "length": 10, "days": WEEKDAYS}])
+    with pytest.raises(ValueError, match=r"tier l1 is split into agent groups \['central', "
+                                         r"'danish', 'finnish', 'chinese'\].*pass group="):
+        day.apply(desk, "l1")
+    with pytest.raises(ValueError, match="group='nordic'"):
+        day.apply(desk, "l1", group="nordic")
+    with pytest.raises(ValueError, match="tier l1 has no agent groups"):
+        day.apply(ss.load_scenario("scenarios/mmc.toml"), "l1", group="central")
+    planned = day.apply(desk, "l1", group="danish")
+    groups = planned.team.tiers["l1"].groups
+    assert groups is not None and list(groups) == ["central", "danish", "finnish", "chinese"]
+    assert groups["danish"].headcount == 2 and groups["danish"].site == "copenhagen"
+    assert groups["danish"].skills == ("da", "en")
+    assert groups["central"] == desk.team.tiers["l1"].groups["central"]  # type: ignore[index]
+
+
+def test_roster_refuses_weekdays_on_a_daily_curve() -> None:
+    # A 24-hour curve is every day alike; a Monday-only shift used to be silently
+    # rostered every day.
+    day = pd.DataFrame({"interval_start": range(24), "staff": [0] * 8 + [2] * 8 + [0] * 8})
+    catalogue = [{"start": "08:00", "length": 8},
+                 {"name": "monday", "start": "08:00", "length": 8, "days": ["Mon"]}]
+    with pytest.raises(ValueError, match=r"shifts\.1 \('monday'\)\.days = \['Mon'\] cannot "
+                                         r"apply to a 24-hour curve"):
+        ss.roster(day, catalogue)
+    # Every day listed is the daily cycle itself, and a weekly curve takes weekdays.
+    assert ss.roster(day, [{"start": "08:00", "length": 8,
+                            "days": ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]}]).cost == 16
+    week = pd.DataFrame({"interval_start": range(168), "staff": list(day["staff"]) * 7})
+    assert ss.roster(week, catalogue[1:] + catalogue[:1]).cost == 16 * 7

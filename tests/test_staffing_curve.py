@@ -95,3 +95,18 @@ def test_staffing_curve_rejects_bad_arguments() -> None:
         ss.staffing_curve(desk, "l2", 0.1)
     with pytest.raises(ValueError, match="metric must be 'delay'"):
         ss.staffing_curve(desk, "l1", 0.1, metric="wait")
+
+
+def test_staffing_curve_refuses_a_tier_split_into_agent_groups() -> None:
+    # global_rollout.toml's L1 is four language groups; a curve of one pool would plan a
+    # different desk (and used to fail on costs.tiers.l1.groups, or with the group costs
+    # removed return that pooled curve silently).
+    desk = ss.load_scenario("scenarios/global_rollout.toml")
+    with pytest.raises(ValueError, match=r"tier l1 is split into agent groups \['central', "
+                                         r"'danish', 'finnish', 'chinese'\].*ss\.plan") as err:
+        ss.staffing_curve(desk, "l1", 0.2, replications=2, seed=1)
+    assert "costs.tiers" not in str(err.value)
+    data = desk.to_dict()
+    del data["costs"]
+    with pytest.raises(ValueError, match="split into agent groups"):
+        ss.staffing_curve(ss.Scenario.from_dict(data), "l2", 0.2, replications=2, seed=1)

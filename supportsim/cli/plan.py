@@ -66,11 +66,31 @@ def _decision(text: str) -> tuple[str, Any]:
     return key.strip(), spec
 
 
+def _once(pairs: list[tuple[str, Any]], option: str, what: str) -> None:
+    """Refuse a key given twice (``-t P1.response=0.8 -t P1.response=0.9``): the dict the
+    options become would otherwise keep the last silently."""
+    seen: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in seen:
+            raise ValueError(f"plan: {option} {key} is given twice ({_spec(seen[key])} and "
+                             f"{_spec(value)}): give each {what} once")
+        seen[key] = value
+
+
+def _spec(value: Any) -> str:
+    if isinstance(value, tuple):
+        return ":".join(map(str, value))
+    if isinstance(value, list):
+        return ",".join(map(str, value))
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
 def register(commands: Any) -> None:
     """Add the ``plan`` sub-command to the ``supportsim`` sub-parsers `commands`."""
     parser = commands.add_parser(
         "plan", help="the cheapest staffing that meets SLA targets (simulation in the loop)",
-        description="Search the decisions (default: every tier's staff) for the cheapest "
+        description="Search the decisions (default: every tier's staff, or each agent "
+                    "group's on a tier split into groups) for the cheapest "
                     "plan whose SLA attainment meets every target (its lower confidence "
                     "bound), on common random numbers; verify it on fresh seeds. Prints "
                     "the plan, its cost and SLA table; writes plan.toml and trace.csv.")
@@ -81,8 +101,9 @@ def register(commands: Any) -> None:
     parser.add_argument("--decide", "-d", dest="decisions", metavar="KEY=LOW:HIGH",
                         type=_decision, action="append", default=[],
                         help="a decision and its bounds (repeatable): KEY=LOW:HIGH "
-                             "(integers), KEY=LOW:HIGH:STEP, or KEY=A,B (a choice); "
-                             "default: every tier's staff")
+                             "(integers), KEY=LOW:HIGH:STEP, or KEY=A,B (a choice), a "
+                             "team.* or workforce.* key; default: every tier's staff (each "
+                             "agent group's on a tier with groups)")
     parser.add_argument("--replications", "-r", type=_positive_int, metavar="N",
                         help="replications per evaluated plan (default: the scenario's)")
     parser.add_argument("--seed", type=_seed, metavar="S",
@@ -106,6 +127,7 @@ def report(result: Any) -> str:
         cost_text,
         decision_rows,
         search_text,
+        shifts_note,
         target_rows,
         verdict_text,
     )
@@ -116,8 +138,9 @@ def report(result: Any) -> str:
     sla = pd.DataFrame(rows, columns=["target", "level",
                                       f"attainment [{result.confidence:.0%} CI]",
                                       "lower bound", "verdict"])
+    note = shifts_note(result)
     return "\n\n".join([
-        f"Plan\n{_table(values)}",
+        f"Plan\n{_table(values)}" + ("" if note is None else f"\n{note}"),
         f"Cost: {cost_text(result)}",
         "Targets on fresh seeds (met when the lower bound reaches the level)\n"
         + _table(sla),
@@ -139,6 +162,8 @@ def run(args: argparse.Namespace) -> int:
             warnings.simplefilter("ignore", CapacityWarning)  # candidates are meant to vary
             scenario = _load(args)
             try:  # before the heading: a bad --target is one line, nothing else
+                _once(args.targets, "--target", "target")
+                _once(args.decisions, "--decide", "decision")
                 check_inputs(scenario, dict(args.targets), dict(args.decisions) or None,
                              args.replications, 0.95)
             except ValueError as exc:  # a ScenarioError too: a --decide the scenario refuses

@@ -52,7 +52,8 @@ def staffing_curve(
     scenario : Scenario
         A tiered desk; its other tiers keep their staffing.
     tier : str
-        ``"l1"``, ``"l2"`` or ``"l3"``, a tier of `scenario`.
+        ``"l1"``, ``"l2"`` or ``"l3"``, a tier of `scenario` without agent groups (the
+        curve is of one pool of agents; a tier with groups is refused).
     target : float
         The delay-probability target alpha in (0, 1): the share of tickets reaching the
         tier that find every agent on duty busy (0.2: 80 % start at once).
@@ -77,8 +78,8 @@ def staffing_curve(
     Raises
     ------
     ValueError
-        If an argument breaks its rule, the desk is swarming, or the iteration does not
-        settle within `max_iterations`.
+        If an argument breaks its rule, the desk is swarming, the tier has agent groups,
+        or the iteration does not settle within `max_iterations`.
 
     Notes
     -----
@@ -112,6 +113,16 @@ def staffing_curve(
     if tier not in scenario.team.tiers:
         raise ValueError(f"staffing_curve: tier must be one of {list(scenario.team.tiers)}, "
                          f"got {tier!r}")
+    groups = scenario.team.tiers[tier].groups
+    if groups is not None:
+        # The curve staffs one pool by the number of tickets in the tier; with groups
+        # the skills split the pool, so it would silently plan a different desk.
+        raise ValueError(
+            f"staffing_curve: tier {tier} is split into agent groups {list(groups)}; the "
+            f"curve is of one pool of agents serving every skill, and there is no curve "
+            f"per group: plan the groups' staff with ss.plan (its default decisions are "
+            f"team.tiers.{tier}.groups.NAME.staff), or compute the curve on a copy of the "
+            f"scenario whose tier {tier} is one pool")
     if int(max_iterations) < 2:
         raise ValueError(f"staffing_curve: max_iterations must be >= 2, got {max_iterations}")
     from supportsim.simulation import resolve_seed, simulate

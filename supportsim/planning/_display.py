@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from supportsim.scenario import Scenario
 
 __all__ = ["cost_text", "decision_rows", "plan_card", "plan_short", "roster_card",
-           "roster_short", "search_text", "target_rows", "value_of"]
+           "roster_short", "search_text", "shifts_note", "target_rows", "value_of"]
 
 _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
@@ -26,12 +26,18 @@ _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 def value_of(scenario: Scenario, key: str) -> Any:
     """The value of dotted `key` in `scenario` as written, or None where it is not written.
 
-    A tier's ``staff`` is its head count (also when the tier is rostered by shifts).
+    A tier's or an agent group's ``staff`` is its head count (also when it is rostered by
+    shifts, whose file leaves ``staff`` out).
     """
     parts = key.split(".")
     if len(parts) == 4 and parts[:2] == ["team", "tiers"] and parts[3] == "staff" \
             and parts[2] in scenario.team.tiers:
         return scenario.team.tiers[parts[2]].headcount
+    if len(parts) == 6 and parts[:2] == ["team", "tiers"] and parts[3] == "groups" \
+            and parts[5] == "staff" and parts[2] in scenario.team.tiers:
+        groups = scenario.team.tiers[parts[2]].groups or {}
+        if parts[4] in groups:
+            return groups[parts[4]].headcount
     node: Any = scenario.to_dict()
     for part in parts:
         if isinstance(node, dict) and part in node:
@@ -95,19 +101,39 @@ def verdict_text(plan: Plan) -> str:
     return "no: on fresh seeds it misses " + ", ".join(missed.loc[~missed["met"], "target"])
 
 
+def _split(value: Any, shifts: tuple[int, ...] | None) -> str:
+    """A head count with the shifts' staff behind it: ``7 (4+3)``."""
+    return str(value) if shifts is None else f"{value} ({'+'.join(map(str, shifts))})"
+
+
 def decision_rows(plan: Plan) -> list[list[str]]:
-    """Per decision: key, the plan's value, the scenario's, and the change."""
+    """Per decision: key, the plan's value, the scenario's, and the change. The staff of
+    a tier or group on shifts shows the shifts' split, ``7 (4+3)``."""
+    from supportsim.planning._groups import rostered
+
     rows = []
     for key, value in plan.values.items():
         before = plan.baseline.get(key)
+        shown = _split(value, rostered(plan.scenario, key))
+        today = "-" if before is None else _split(before, plan.baseline_shifts.get(key))
         change = ""
         if isinstance(before, int | float) and isinstance(value, int | float) \
                 and not isinstance(before, bool):
             change = f"{value - before:+g}" if value != before else "="
         elif before is not None:
             change = "=" if before == value else "changed"
-        rows.append([key, str(value), "-" if before is None else str(before), change])
+        rows.append([key, shown, today, change])
     return rows
+
+
+def shifts_note(plan: Plan) -> str | None:
+    """How a head count on shifts was applied, when a decision is one (else None)."""
+    keys = list(plan.baseline_shifts)
+    if not keys:
+        return None
+    return (f"{', '.join(keys)}: the head count of shifts, applied by scaling them in "
+            f"proportion (largest remainder), as --set does; to move agents between shifts, "
+            f"decide their own staff (...hours.N.staff).")
 
 
 def target_rows(plan: Plan) -> tuple[list[list[str]], list[bool]]:
@@ -144,6 +170,8 @@ def plan_card(plan: Plan) -> Card:
     notes = ["A local optimum on the search seeds (no single removal or swap stays "
              "feasible for less), not a proven global one; .trace lists every point "
              "evaluated, .scenario is the input with the plan applied."]
+    if (note := shifts_note(plan)) is not None:
+        notes.append(note)
     return Card("Plan", plan.scenario.name, facts, [decisions, targets], notes)
 
 

@@ -30,7 +30,7 @@ from __future__ import annotations
 import itertools
 import math
 import warnings
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -39,6 +39,7 @@ import pandas as pd
 
 from supportsim.planning._display import value_of
 from supportsim.planning._evaluate import Evaluation, Evaluator, Point
+from supportsim.planning._groups import rostered
 from supportsim.planning._targets import (
     Decision,
     Target,
@@ -91,6 +92,9 @@ class Plan(CardDisplay):
         The decisions' values in the input scenario (None where it does not write one).
     confidence : float
         Of the intervals the targets were judged on.
+    baseline_shifts : dict
+        For a decision that is the staff of a tier or agent group on shifts, the
+        shifts' staff in the input scenario (shown as ``7 (4+3)``).
 
     In a notebook a plan shows as a card (values against the scenario's, cost with its
     interval, the targets met or missed on fresh seeds); ``repr`` is one line.
@@ -107,6 +111,7 @@ class Plan(CardDisplay):
     costs: np.ndarray = field(default_factory=lambda: np.zeros(0))
     baseline: dict[str, Any] = field(default_factory=dict)
     confidence: float = 0.95
+    baseline_shifts: dict[str, tuple[int, ...]] = field(default_factory=dict, repr=False)
 
     def _short(self) -> tuple[str, str, list[str]]:
         from supportsim.planning._display import plan_short
@@ -157,7 +162,9 @@ def plan(
         step)`` for a numeric grid (e.g. ``"workforce.reserve.fraction": (0, 0.3, 0.05)``,
         ``"team.tiers.l1.hours.0.staff": (0, 8)``), or a list of values for a categorical
         choice (``"team.structure": ["tiered", "swarming"]``). Default: every tier's
-        staff, from its analytic lower bound to at least twice today's head count.
+        staff, from its analytic lower bound to at least twice today's head count; for a
+        tier split into agent groups, each group's staff instead
+        (``team.tiers.l1.groups.NAME.staff``; a group on shifts keeps their proportions).
     replications : int, optional
         Per evaluation (>= 2); default the scenario's.
     confidence : float, default 0.95
@@ -182,7 +189,9 @@ def plan(
     ------
     PlanError
         No point within the bounds meets the targets: names the target furthest from
-        being met and the best attainment reached (at the upper end of every bound).
+        being met and the best attainment reached (at the upper end of every bound);
+        where every mean there clears its target and only a lower bound misses, it
+        advises more replications rather than wider bounds.
     ValueError
         A target or decision breaks its rule.
 
@@ -213,6 +222,12 @@ def plan(
         evaluator = Evaluator(scenario, chosen, goals, count, float(confidence), backend,
                               bar)
         search = _Search(evaluator, trace, root)
+        if given is None and any(t.groups is not None for t in scenario.team.tiers.values()):
+            # Default decisions on agent groups: each group's bound is 0 or its own
+            # skills', so the tier's (on the groups' sum) is kept by the search instead.
+            from supportsim.planning._groups import keeps_up
+
+            search.admissible = lambda point: keeps_up(evaluator.scenario(point))
         numeric = [i for i, d in enumerate(chosen) if not d.categorical]
         options = itertools.product(*[d.values if d.categorical else (None,) for d in chosen])
         found: list[Evaluation] = []
@@ -226,7 +241,8 @@ def plan(
             if best is not None:
                 found.append(best)
         if not found:
-            raise PlanError(_infeasible(min(tops, key=lambda e: e.shortfall), chosen, goals))
+            raise PlanError(_infeasible(min(tops, key=lambda e: e.shortfall), chosen, goals,
+                                        count))
         best = min(found, key=lambda e: (e.cost, e.point))
         (check,) = search.evaluate([best.point], "verify", root + 1)
     table = pd.DataFrame(trace)
@@ -241,12 +257,17 @@ def plan(
                 cost=check.cost, sla=check.sla, trace=table, scenario=check.scenario,
                 verified=check.feasible, replications=evaluator.simulated, targets=goals,
                 costs=check.costs, baseline={d.key: value_of(scenario, d.key) for d in chosen},
-                confidence=float(confidence))
+                confidence=float(confidence),
+                baseline_shifts={d.key: split for d in chosen
+                                 if (split := rostered(scenario, d.key)) is not None})
 
 
 def lower_bounds(scenario: Scenario, targets: list[Target]
                  ) -> tuple[dict[str, int], dict[str, int]]:
     """Per tier, the agents below which it cannot keep up, and where the search starts.
+
+    A tier with agent groups also has an entry per group, by the dotted key of its
+    staff (:func:`supportsim.planning._groups.group_bounds`).
 
     The offered load (Erlangs, :func:`supportsim.capacity.tier_loads`) must stay below the
     mean agents on duty, so the head count must exceed load / (share of hours on duty):
@@ -279,25 +300,50 @@ def lower_bounds(scenario: Scenario, targets: list[Target]
                         float(row["arrival_rate"]), 1.0 / float(row["work_time"]), t.level,
                         priority.response)))
         starts[name] = bound
+    if any(tier.groups is not None for tier in scenario.team.tiers.values()):
+        from supportsim.planning._groups import group_bounds
+
+        groups, group_starts = group_bounds(scenario, tiered, out)
+        out.update(groups)
+        starts.update(group_starts)
     return out, starts
 
 
 def _start(decision: Decision, starts: Mapping[str, int]) -> Any:
-    """Where a numeric decision starts: its tier's analytic start if it is a tier's staff."""
+    """Where a numeric decision starts: its tier's (or agent group's) analytic start if it
+    is a tier's (a group's) staff."""
     parts = decision.key.split(".")
     if len(parts) == 4 and parts[:2] == ["team", "tiers"] and parts[3] == "staff":
         bound = starts.get(parts[2], decision.low)
-        return next((v for v in decision.values if v >= bound), decision.high)
-    return decision.low
+    elif decision.key in starts:
+        bound = starts[decision.key]
+    else:
+        return decision.low
+    return next((v for v in decision.values if v >= bound), decision.high)
 
 
-def _infeasible(top: Evaluation, decisions: list[Decision], targets: list[Target]) -> str:
-    worst = max(targets, key=lambda t: t.level - top.lows[t.key])
+def _infeasible(top: Evaluation, decisions: list[Decision], targets: list[Target],
+                replications: int) -> str:
+    """Why no plan was found, at the point that came closest, and what would help.
+
+    A target whose mean attainment misses its level there needs more of the decisions
+    (or a lower target). One whose mean clears it while its lower confidence bound does
+    not is missed for want of precision: more replications narrow the interval, wider
+    bounds would only buy staff the mean says is not needed.
+    """
     where = ", ".join(f"{d.key}={v}" for d, v in zip(decisions, top.point, strict=True))
-    return (f"plan: no plan within the decision bounds meets {worst.key} >= {worst.level:g}: "
-            f"the best reached is {top.means[worst.key]:.3f} (lower bound "
-            f"{top.lows[worst.key]:.3f}) at {where}; raise the bounds or lower the target "
-            f"(targets: {targets_text(targets)})")
+    short = [t for t in targets if top.means[t.key] < t.level]
+    worst = max(short or targets, key=lambda t: t.level - top.lows[t.key])
+    text = (f"plan: no plan within the decision bounds meets {worst.key} >= "
+            f"{worst.level:g}: the best reached is {top.means[worst.key]:.3f} (lower bound "
+            f"{top.lows[worst.key]:.3f}) at {where}; ")
+    if short:
+        advice = "raise the bounds or lower the target"
+    else:
+        advice = (f"the mean clears the target there, its lower bound does not: with "
+                  f"{replications} replications per point the interval is too wide; give "
+                  f"more replications (-r, replications=) rather than wider bounds")
+    return f"{text}{advice} (targets: {targets_text(targets)})"
 
 
 class _Search:
@@ -307,6 +353,13 @@ class _Search:
         self.ev = evaluator
         self.trace = trace
         self.seed = seed
+        # Points the search may stand on (None: all); a start outside climbs in, and
+        # removals and swaps never leave (the default decisions on agent groups).
+        self.admissible: Callable[[Point], bool] | None = None
+
+    def _allowed(self, points: list[Point]) -> list[Point]:
+        return points if self.admissible is None else [p for p in points
+                                                       if self.admissible(p)]
 
     def evaluate(self, points: list[Point], phase: str, seed: int | None = None
                  ) -> list[Evaluation]:
@@ -338,6 +391,9 @@ class _Search:
 
     def run(self, start: Point, top: Point, numeric: list[int]
             ) -> tuple[Evaluation | None, Evaluation]:
+        while self.admissible is not None and start != top and not self.admissible(start):
+            for i in numeric:  # every decision up one unit, towards the top corner
+                start = self._step(start, i, +1) or start
         current, top_eval = self.evaluate([start, top], "start")
         if not top_eval.feasible:
             return None, top_eval
@@ -360,12 +416,13 @@ class _Search:
                 (current,) = self.evaluate([diagonal], "add")
             self._mark(current.point)
         while True:  # remove, then swap
-            downs = [p for i in numeric if (p := self._step(current.point, i, -1)) is not None]
+            downs = self._allowed([p for i in numeric
+                                   if (p := self._step(current.point, i, -1)) is not None])
             better = [e for e in self.evaluate(downs, "remove") if e.feasible]
             if not better:
-                swaps = [p for i in numeric for j in numeric if i != j
-                         if (q := self._step(current.point, i, -1)) is not None
-                         if (p := self._step(q, j, +1)) is not None]
+                swaps = self._allowed([p for i in numeric for j in numeric if i != j
+                                       if (q := self._step(current.point, i, -1)) is not None
+                                       if (p := self._step(q, j, +1)) is not None])
                 better = [e for e in self.evaluate(swaps, "swap")
                           if e.feasible and e.cost < current.cost]
             better = [e for e in better if e.cost <= current.cost]

@@ -68,13 +68,18 @@ class Roster(CardDisplay):
 
         return roster_card(self)
 
-    def apply(self, scenario: Scenario, tier: str) -> Scenario:
-        """`scenario` with tier `tier` working these shifts (``team.tiers.TIER.hours``).
+    def apply(self, scenario: Scenario, tier: str, group: str | None = None) -> Scenario:
+        """`scenario` with tier `tier` working these shifts (``team.tiers.TIER.hours``),
+        or, on a tier split into agent groups, its group `group`
+        (``team.tiers.TIER.groups.GROUP.hours``; the group keeps its skills and site).
 
         Raises
         ------
+        ValueError
+            An unknown tier or group, or a tier with agent groups and no `group` (the
+            shifts would otherwise replace every group by one pool of agents).
         ScenarioError
-            If the result breaks a rule (e.g. an unknown tier).
+            If the result breaks a rule.
         """
         rows = [{"name": row.name, "start": row.start, "end": row.end,
                  "days": list(row.days), "staff": int(row.staff)}
@@ -85,7 +90,21 @@ class Roster(CardDisplay):
         tiers = data["team"]["tiers"]
         if tier not in tiers:
             raise ValueError(f"Roster.apply: tier must be one of {list(tiers)}, got {tier!r}")
-        tiers[tier] = {"hours": rows}
+        groups = tiers[tier].get("groups")
+        if groups is None:
+            if group is not None:
+                raise ValueError(f"Roster.apply: group={group!r} given, but tier {tier} has "
+                                 f"no agent groups (team.tiers.{tier}.groups)")
+            tiers[tier] = {"hours": rows}
+        elif group is None or group not in groups:
+            raise ValueError(
+                f"Roster.apply: tier {tier} is split into agent groups {list(groups)}, so "
+                f"shifts for the whole tier would merge them into one pool; pass "
+                f"group= one of them (the shifts replace that group's hours), got "
+                f"group={group!r}")
+        else:
+            groups[group].pop("staff", None)
+            groups[group]["hours"] = rows
         return Scenario.from_dict(data, source=scenario.source)
 
 
@@ -100,9 +119,10 @@ def roster(curve: pd.DataFrame, shifts: Sequence[Mapping[str, Any]] | pd.DataFra
         00:00) or a day (24 rows), as :func:`staffing_curve` returns.
     shifts : list of mappings, or DataFrame
         The catalogue. Each: ``start`` ("HH:00"), ``length`` (whole hours, 1 to 23),
-        optional ``name``, ``days`` (day names; default every day; ignored for a daily
-        curve), ``max`` (most agents on it; default no cap) and ``hourly`` (this shift's
-        rate, overriding `costs`). An agent on a shift works every listed day.
+        optional ``name``, ``days`` (day names; default every day; with a daily curve
+        only all seven, or none), ``max`` (most agents on it; default no cap) and
+        ``hourly`` (this shift's rate, overriding `costs`). An agent on a shift works
+        every listed day.
     costs : float, optional
         Cost per paid agent-hour; default 1 (the cost is then agent-hours per cycle).
 
@@ -225,6 +245,14 @@ def _catalogue(shifts: Sequence[Mapping[str, Any]] | pd.DataFrame, cycle: str,
             raise ValueError(f"roster: {where}.days must be distinct day names of {list(DAYS)}, "
                              f"got {entry.get('days')!r}")
         if cycle == "day":
+            if "days" in entry and set(days) != set(DAYS):
+                # A 24-hour curve is every day alike: a weekday shift cannot be costed
+                # or placed on it, and dropping the days would roster it every day.
+                name = f" ({entry['name']!r})" if entry.get("name") else ""
+                raise ValueError(f"roster: {where}{name}.days = {days} cannot apply to a "
+                                 f"24-hour curve (a day cycle, every day alike, has no "
+                                 f"weekdays): leave days out, or give a weekly curve of 168 "
+                                 f"hours (staffing_curve(..., cycle='week'))")
             days = list(DAYS)
         cap = entry.get("max")
         cap_value = math.inf if cap is None else _number(f"{where}.max", cap, 0, 10_000)

@@ -9,8 +9,8 @@ from typing import Any
 
 from supportsim.scenario import Scenario
 
-__all__ = ["Decision", "Target", "check_inputs", "default_decisions", "parse_decisions",
-           "parse_targets"]
+__all__ = ["CONTROLLED_ROOTS", "Decision", "Target", "check_controlled", "check_inputs",
+           "default_decisions", "parse_decisions", "parse_targets"]
 
 KINDS = ("response", "resolution")
 
@@ -52,11 +52,13 @@ def parse_targets(targets: Mapping[str, Any], scenario: Scenario) -> list[Target
                          "{'P1': {'response': 0.95}} or {'P1.response': 0.95}")
     flat: dict[str, Any] = {}
     for key, value in targets.items():
-        if isinstance(value, Mapping):
-            for kind, level in value.items():
-                flat[f"{key}.{kind}"] = level
-        else:
-            flat[str(key)] = value
+        pairs = [(f"{key}.{kind}", level) for kind, level in value.items()] \
+            if isinstance(value, Mapping) else [(str(key), value)]
+        for name, level in pairs:
+            if name in flat:  # {"P1": {"response": 0.9}, "P1.response": 0.8}
+                raise ValueError(f"plan: target {name!r} is given twice ({flat[name]!r} and "
+                                 f"{level!r}): give each target once")
+            flat[name] = level
     out = []
     for key, level in flat.items():
         priority, _, kind = key.rpartition(".")
@@ -82,6 +84,8 @@ def parse_decisions(decisions: Mapping[str, Any], scenario: Scenario) -> list[De
                          "(low, high), (low, high, step) or a list of values")
     out = []
     for key, spec in decisions.items():
+        check_controlled(str(key))
+        _check_grouped(str(key), scenario)
         if isinstance(spec, list):
             if not spec or len(set(map(repr, spec))) != len(spec):
                 raise ValueError(f"plan: decision {key!r}: a categorical choice must list "
@@ -113,6 +117,58 @@ def parse_decisions(decisions: Mapping[str, Any], scenario: Scenario) -> list[De
     return out
 
 
+#: Top-level keys under which a decision may lie: what the desk controls.
+CONTROLLED_ROOTS = ("team", "workforce")
+
+#: What the other top-level keys are, for the message refusing them as decisions.
+_NOT_CONTROLLED = {
+    "name": "the scenario's name",
+    "seed": "how the scenario is simulated (plan's own seed= / --seed sets the seeds)",
+    "replications": "how the scenario is simulated (plan's own replications= / -r set "
+                    "those)",
+    "priorities": "the SLA the plan is judged on", "costs": "the prices the plan is judged on",
+    "work": "the work tickets need", "sites": "where the users and agents are",
+    "calendar": "the business clock the SLA is measured on",
+}
+
+
+def check_controlled(key: str) -> None:
+    """Refuse a decision the desk does not control: a condition (the sweeps' rule,
+    :func:`supportsim.sweeps._conditions.is_condition`: ``demand.*``, ``initial.*``,
+    ``horizon``, ``warmup``, ``start``, ``start_zone``) or any key outside
+    :data:`CONTROLLED_ROOTS` (``seed``, ``replications``, ``costs.*``, ``priorities.*``
+    ...): searching those would "meet" a target by cutting the demand or the SLA."""
+    from supportsim.sweeps._conditions import CONDITION_ROOTS, is_condition
+
+    roots = " or ".join(f"{r}.*" for r in CONTROLLED_ROOTS)
+    rule = (f"a decision must be a key the desk controls, under {roots} (staff, shifts, "
+            f"reserve, structure ...)")
+    if is_condition(key):
+        raise ValueError(
+            f"plan: decision {key!r} is a condition (a key under {', '.join(CONDITION_ROOTS)}: "
+            f"what the desk faces, not what it chooses), and {rule}; set a condition with "
+            f"--set or with_overrides, or compare plans under several with a sweep")
+    root = key.split(".")[0]
+    if root not in CONTROLLED_ROOTS:
+        what = _NOT_CONTROLLED.get(root)
+        raise ValueError(f"plan: decision {key!r} is " + (f"{what}, not a choice of the desk"
+                         if what else "not a key the desk controls") + f": {rule}")
+
+
+def _check_grouped(key: str, scenario: Scenario) -> None:
+    """A tier's own staff or hours on a tier split into agent groups: name the groups'
+    keys (the scenario's own error would blame the file for what the decision asked)."""
+    parts = key.split(".")
+    if len(parts) >= 4 and parts[:2] == ["team", "tiers"] and parts[3] in ("staff", "hours"):
+        tier = next((t for n, t in scenario.team.tiers.items() if n == parts[2]), None)
+        if tier is not None and tier.groups is not None:
+            raise ValueError(
+                f"plan: decision {key!r}: tier {parts[2]} is split into agent groups "
+                f"{list(tier.groups)} and has no {parts[3]} of its own; decide each "
+                f"group's, e.g. team.tiers.{parts[2]}.groups.{next(iter(tier.groups))}."
+                f"{parts[3]}")
+
+
 def check_inputs(scenario: Scenario, targets: Mapping[str, Any],
                  decisions: Mapping[str, Any] | None, replications: int | None,
                  confidence: float) -> tuple[list[Target], list[Decision] | None, int]:
@@ -138,16 +194,25 @@ def check_inputs(scenario: Scenario, targets: Mapping[str, Any],
 
 
 def default_decisions(scenario: Scenario, lower: Mapping[str, int]) -> list[Decision]:
-    """Staff per tier, from its analytic lower bound to at least twice today's head count."""
+    """Staff per tier, from its analytic lower bound to at least twice today's head count;
+    for a tier with agent groups, staff per group (a tier with groups has no staff of its
+    own, :mod:`supportsim.planning._groups`), bounded the same way. `lower` is keyed by
+    tier name and by a group's dotted key."""
+    from supportsim.planning._groups import group_key
+
     out = []
     for name, tier in scenario.team.tiers.items():
-        low = lower[name]
-        # Other keys may ask for more (initial joiners must fit the tier): the smallest
-        # head count the scenario accepts.
-        while low < tier.headcount and not _accepts(scenario, f"team.tiers.{name}.staff", low):
-            low += 1
-        high = max(2 * tier.headcount, low + 10)
-        out.append(Decision(f"team.tiers.{name}.staff", tuple(range(low, high + 1)), False))
+        owners = [(f"team.tiers.{name}.staff", lower[name], tier.headcount)] \
+            if tier.groups is None else \
+            [(group_key(name, g), lower[group_key(name, g)], group.headcount)
+             for g, group in tier.groups.items()]
+        for key, low, today in owners:
+            # Other keys may ask for more (initial joiners must fit the tier): the
+            # smallest head count the scenario accepts.
+            while low < today and not _accepts(scenario, key, low):
+                low += 1
+            high = max(2 * today, low + 10)
+            out.append(Decision(key, tuple(range(low, high + 1)), False))
     return out
 
 
