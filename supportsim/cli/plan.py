@@ -130,6 +130,7 @@ def run(args: argparse.Namespace) -> int:
     from supportsim._errors import CapacityWarning
     from supportsim.planning import PlanError, plan
     from supportsim.planning._targets import check_inputs
+    from supportsim.scenario._override_source import override_origin
     from supportsim.sweeps._executors import SweepError
 
     if args.out is not None:
@@ -139,14 +140,16 @@ def run(args: argparse.Namespace) -> int:
             warnings.simplefilter("ignore", CapacityWarning)  # candidates are meant to vary
             scenario = _load(args)
             try:  # before the heading: a bad --target is one line, nothing else
-                check_inputs(scenario, dict(args.targets), dict(args.decisions) or None,
-                             args.replications, 0.95)
+                with override_origin("--decide"):  # a refused value names the option
+                    check_inputs(scenario, dict(args.targets), dict(args.decisions) or None,
+                                 args.replications, 0.95)
             except ValueError as exc:  # a ScenarioError too: a --decide the scenario refuses
                 _error(exc)
                 return 2
         print(_heading(scenario, args.overrides))
         try:
-            with warnings.catch_warnings():
+            with warnings.catch_warnings(), override_origin(
+                    "--decide" if args.decisions else "decision"):
                 warnings.simplefilter("ignore", CapacityWarning)
                 result = plan(scenario, dict(args.targets),
                               decisions=dict(args.decisions) or None,

@@ -33,6 +33,7 @@ from supportsim.scenario._context import (
 from supportsim.scenario._costs import Costs, check_costs
 from supportsim.scenario._demand import SCENARIO_START, SCENARIO_ZONE, Demand, _check_growth
 from supportsim.scenario._initial import Backlog, Initial, resolve_backlog
+from supportsim.scenario._override_source import override_source, relabel
 from supportsim.scenario._overrides import _scale_shifts, _set_dotted
 from supportsim.scenario._routing import check_routing
 from supportsim.scenario._schema import (
@@ -313,10 +314,15 @@ class Scenario(Section):
             If a path does not lead to a table key, or the result breaks a rule.
         """
         data = self.to_dict()
+        # The file was valid: an error now is the overrides', and names them.
+        where = override_source(self._source, overrides)
         for path, value in overrides.items():
-            if not _scale_shifts(data, path, value, self._source):
-                _set_dotted(Scenario, data, path, value, self._source)
-        return type(self).from_dict(data, source=self._source)
+            if not _scale_shifts(data, path, value, where):
+                _set_dotted(Scenario, data, path, value, where)
+        try:
+            return type(self).from_dict(data, source=self._source)
+        except ScenarioError as exc:
+            raise relabel(exc, self._source, where) from None
 
     # ------------------------------------------------------------------ export
 

@@ -18,6 +18,7 @@ from pydantic.fields import FieldInfo
 
 from supportsim._errors import ScenarioError
 from supportsim.scenario._schema import KeyedError, KnockOnError, _hours
+from supportsim.scenario._written import written
 from supportsim.units import format_duration
 
 _MAX_REPORTED = 3
@@ -26,11 +27,12 @@ MAX_SHOWN = 60
 
 
 def shown(value: object) -> str:
-    """``repr(value)``, cut to MAX_SHOWN characters with the full length named.
+    """`value` as written (:func:`~supportsim.scenario._written.written`: ``repr``, dates
+    as in TOML), cut to MAX_SHOWN characters with the full length named.
 
     A 10,000-character string in a file must not become a 10,000-character error line.
     """
-    text = repr(value)
+    text = written(value)
     if len(text) <= MAX_SHOWN:
         return text
     return f"{text[:MAX_SHOWN]}… ({len(text):,} characters)"

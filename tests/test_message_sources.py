@@ -1,0 +1,102 @@
+"""Error messages that point at the right place and say the right thing (trial 4,
+"Smaller"): an override's error names the override, not the file alone; values are shown
+as written in TOML; a bad date inside holidays is the message; did-you-mean ignores case;
+retry_after needs retry; a precision half-width keeps to its metric's range; rules read
+as sentences."""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import supportsim as ss
+from supportsim.cli import main
+from tests.support import assert_one_line_error, mmc_dict
+from tests.test_trial_messages import _desk
+
+pytestmark = pytest.mark.filterwarnings("ignore::supportsim.CapacityWarning")
+
+MMC = Path(__file__).parent.parent / "scenarios" / "mmc.toml"
+
+
+def _error(data: dict[str, Any], overrides: dict[str, Any] | None = None,
+           source: str | None = "desk.toml") -> str:
+    with pytest.raises(ss.ScenarioError) as info:
+        scenario = ss.Scenario.from_dict(data, source=source)
+        scenario.with_overrides(overrides or {})
+    message = str(info.value)
+    assert "\n" not in message
+    return message
+
+
+def _cli_error(capsys: pytest.CaptureFixture[str], argv: list[str],
+               fragments: list[str]) -> str:
+    assert main(argv) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert_one_line_error(err, fragments)
+    return err[0]
+
+
+# ----------------------------------------------------------------- 1. overrides' source
+
+def test_an_override_error_names_the_override_and_the_file() -> None:
+    # horizon 1w against the file's warmup (1w) breaks a rule of the file's key: the
+    # override did it.
+    message = _error(mmc_dict(horizon="4w", warmup="1w"), {"horizon": "1w"})
+    assert message.endswith("got 1w >= 1w (override horizon='1w', on desk.toml)"), message
+
+
+def test_several_overrides_are_all_named_and_a_dict_has_no_file() -> None:
+    message = _error(mmc_dict(), {"demand.rate": -1, "seed": 3}, source=None)
+    assert message.endswith("(overrides demand.rate=-1, seed=3)"), message
+
+
+def test_a_file_error_still_names_the_file_alone(tmp_path: Path) -> None:
+    with pytest.raises(ss.ScenarioError) as info:
+        ss.Scenario.from_dict(mmc_dict(horizon="1w", warmup="1w"), source="desk.toml")
+    assert str(info.value).endswith("got 1w >= 1w (desk.toml)")
+
+
+def test_set_errors_name_the_option(capsys: pytest.CaptureFixture[str]) -> None:
+    line = _cli_error(capsys, ["check", str(MMC), "--set", "horizon=1w"],
+                      ["warmup must be shorter than horizon"])
+    assert line.endswith(f"(--set horizon='1w', on {MMC})"), line
+
+
+def test_sweep_set_errors_name_the_option(capsys: pytest.CaptureFixture[str]) -> None:
+    sweep = MMC.parent / "sweeps" / "staffing_vs_load.toml"
+    line = _cli_error(capsys, ["sweep", str(sweep), "--set", "demand.rat=3"],
+                      ["demand.rat is not a known key"])
+    assert "(--set demand.rat=3, on " in line, line
+
+
+def test_decide_errors_name_the_option(capsys: pytest.CaptureFixture[str]) -> None:
+    line = _cli_error(capsys, ["plan", str(MMC), "-t", "P1.response=0.8",
+                               "--decide", "team.tiers.l1.staf=5:9"],
+                      ["team.tiers.l1.staf is not a known key"])
+    assert line.endswith(f"(--decide team.tiers.l1.staf=5, on {MMC})"), line
+
+
+# ------------------------------------------------------------ 2. values as written
+
+def test_a_date_is_shown_as_written() -> None:
+    data = mmc_dict()
+    data["start"] = datetime.datetime(2026, 3, 2)
+    data["demand"]["waves"] = [{"name": "DE", "at": datetime.date(2026, 1, 1), "users": 100,
+                                "rate": 0.05, "settle": "1w"}]
+    message = _error(data)
+    assert "got 2026-01-01 (desk.toml)" in message, message
+    assert "datetime" not in message
+
+
+def test_the_overrides_line_shows_dates_as_written(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "desk.toml"
+    ss.Scenario.from_dict(_desk()).to_toml(path)
+    assert main(["check", str(path), "--set",
+                 "sites.berlin.holidays.dates=[2026-12-24]"]) in (0, 1)
+    out = capsys.readouterr().out
+    assert "overrides: sites.berlin.holidays.dates=[2026-12-24]" in out, out
