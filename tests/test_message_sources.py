@@ -100,3 +100,30 @@ def test_the_overrides_line_shows_dates_as_written(
                  "sites.berlin.holidays.dates=[2026-12-24]"]) in (0, 1)
     out = capsys.readouterr().out
     assert "overrides: sites.berlin.holidays.dates=[2026-12-24]" in out, out
+
+
+# ------------------------------------------------------- 3. a bad date inside holidays
+
+def test_an_invalid_holiday_date_is_the_message(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # TOML cannot read 2026-13-01, so --set passes the text on: it is not a country code.
+    path = tmp_path / "desk.toml"
+    ss.Scenario.from_dict(_desk()).to_toml(path)
+    line = _cli_error(capsys, ["check", str(path), "--set",
+                               "sites.berlin.holidays=[2026-12-24, 2026-13-01]"],
+                      ["sites.berlin.holidays must be a list of valid dates: 2026-13-01 is "
+                       "not a date (month must be in 1..12)"])
+    assert "country" not in line, line
+
+
+@pytest.mark.parametrize(("text", "rule"), [
+    ("2026-02-30", "2026-02-30 is not a date (day is out of range for month)"),
+    ("[2026-1-5]", "2026-1-5 is not a date (write YYYY-MM-DD)"),
+    ("2026-12-24", "a list of dates written as TOML dates, unquoted"),
+])
+def test_dates_given_as_text_are_refused_as_dates(text: str, rule: str) -> None:
+    data = _desk()
+    data["sites"]["warsaw"]["holidays"] = text
+    message = _error(data)
+    assert "sites.warsaw.holidays must be " in message and rule in message, message
+    assert "country code of the holidays package" not in message
