@@ -127,3 +127,40 @@ def test_dates_given_as_text_are_refused_as_dates(text: str, rule: str) -> None:
     message = _error(data)
     assert "sites.warsaw.holidays must be " in message and rule in message, message
     assert "country code of the holidays package" not in message
+
+
+# ------------------------------------------------------- 4. did-you-mean ignores case
+
+@pytest.mark.parametrize(("holidays", "hint"), [
+    ("pl", "holidays.country is not a country code of the holidays package (did you "
+           "mean 'PL'?)"),
+    ({"country": "PL", "subdivision": "xx"}, "holidays.subdivision is not one of PL's"),
+    ({"country": "DE", "subdivision": "by"}, "holidays.subdivision is not one of DE's (did "
+                                             "you mean 'BY'?)"),
+])
+def test_a_holiday_code_in_the_wrong_case_gets_a_did_you_mean(holidays: Any,
+                                                             hint: str) -> None:
+    data = _desk()
+    data["sites"]["warsaw"]["holidays"] = holidays
+    message = _error(data)
+    assert f"sites.warsaw.{hint}" in message, message
+    if "xx" in str(holidays):  # no code like it: no hint
+        assert "did you mean" not in message
+
+
+def test_an_override_of_a_priority_in_the_wrong_case_gets_a_did_you_mean() -> None:
+    message = _error(mmc_dict(), {"priorities.p1.weight": 2})
+    assert "priorities.p1: no such priority; did you mean 'P1'?" in message, message
+
+
+def test_an_unknown_key_in_the_wrong_case_gets_a_did_you_mean() -> None:
+    data = mmc_dict()
+    data["SEED"] = 2  # difflib alone finds nothing like it
+    assert "SEED is not a known key (did you mean 'seed'?)" in _error(data)
+
+
+@pytest.mark.parametrize("warmup", ["Auto", "AUTO", " auto "])
+def test_warmup_auto_in_the_wrong_case_mentions_auto(warmup: str) -> None:
+    message = _error(mmc_dict(warmup=warmup))
+    assert message.startswith("warmup must be a duration or 'auto' (did you mean 'auto'?), "
+                              f"got {warmup!r}"), message

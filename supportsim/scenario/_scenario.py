@@ -122,6 +122,10 @@ class Scenario(Section):
         # (supportsim.sequential); `warmup` stays a float for everything else.
         if isinstance(data, Mapping) and data.get("warmup") == AUTO:
             return {**data, "warmup": 0.0}
+        given = data.get("warmup") if isinstance(data, Mapping) else None
+        if isinstance(given, str) and given.strip().casefold() == AUTO:  # "Auto", " auto"
+            raise KeyedError("warmup", f"must be a duration or {AUTO!r} (did you mean "
+                             f"{AUTO!r}?)", given)
         return data
 
     @field_validator("start")

@@ -170,7 +170,11 @@ def _expects_duration(root: type[BaseModel], loc: Sequence[int | str]) -> bool:
 
 
 def closest(word: str, choices: Sequence[str]) -> str | None:
-    """The choice most like `word` (a misspelling of it), or None."""
+    """The choice most like `word` (a misspelling of it, or the same in another case:
+    "de" for "DE", "p1" for "P1"), or None."""
+    same = [c for c in choices if c != word and c.casefold() == word.casefold()]
+    if same:  # difflib compares case-sensitively: "p1" is only half like "P1"
+        return same[0]
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return close[0] if close else None
 
