@@ -164,3 +164,32 @@ def test_warmup_auto_in_the_wrong_case_mentions_auto(warmup: str) -> None:
     message = _error(mmc_dict(warmup=warmup))
     assert message.startswith("warmup must be a duration or 'auto' (did you mean 'auto'?), "
                               f"got {warmup!r}"), message
+
+
+# ------------------------------------------------------ 5. retry_after needs retry > 0
+
+def _phone(**keys: Any) -> dict[str, Any]:
+    data = mmc_dict()
+    data["demand"]["channels"] = {"phone": {"share": 1.0, "patience": "10min", **keys}}
+    return data
+
+
+def test_retry_after_without_retry_is_refused() -> None:
+    message = _error(_phone(retry_after="5min"))
+    assert message == ("demand.channels.phone.retry_after needs retry > 0: only customers "
+                       "who retry wait for it (give retry, or leave retry_after out) "
+                       "(desk.toml)"), message
+    # Retrying, or retry = 0 written (a sweep over retry has such a point), is valid.
+    ss.Scenario.from_dict(_phone(retry=0.3, retry_after="5min"))
+    ss.Scenario.from_dict(_phone(retry=0, retry_after="5min"))
+
+
+def test_an_override_giving_retry_after_alone_is_refused() -> None:
+    message = _error(_phone(), {"demand.channels.phone.retry_after": "5min"})
+    assert "retry_after needs retry > 0" in message
+    assert message.endswith("(override demand.channels.phone.retry_after='5min', on "
+                            "desk.toml)"), message
+    # ...and a sweep over retry may reach 0 with the delay left in place.
+    base = ss.Scenario.from_dict(_phone(retry=0.5, retry_after="5min"))
+    assert base.with_overrides({"demand.channels.phone.retry": 0}).demand.channels[
+        "phone"].retry == 0

@@ -83,6 +83,10 @@ class Channel(Section):
                              self.retry)
         if self.retry > 0 and self.retry_after is None:
             raise KeyedError("retry_after", f"is required with retry = {self.retry:g} > 0")
+        # retry_after alone would be silently unused; retry = 0 written is a sweep's point.
+        if self.retry_after is not None and "retry" not in self.model_fields_set:
+            raise KeyedError("retry_after", "needs retry > 0: only customers who retry wait "
+                             "for it (give retry, or leave retry_after out)")
         return self
 
     @model_serializer(mode="wrap")
