@@ -193,3 +193,17 @@ def test_an_override_giving_retry_after_alone_is_refused() -> None:
     base = ss.Scenario.from_dict(_phone(retry=0.5, retry_after="5min"))
     assert base.with_overrides({"demand.channels.phone.retry": 0}).demand.channels[
         "phone"].retry == 0
+
+
+# ----------------------------------------- 6. a share's half-width is in (0, 1), others > 0
+
+def test_half_widths_keep_to_their_metrics_range() -> None:
+    from supportsim.sequential._precision import parse_precision
+
+    sc = ss.Scenario.from_dict(mmc_dict())
+    for share in ("P1.response", "abandoned", "utilisation_l1"):
+        with pytest.raises(ValueError, match=r"in \(0, 1\) for a share"):
+            parse_precision({share: 1.0}, sc)
+        parse_precision({share: 0.99}, sc)
+    # Hours and counts have no upper end: a 5-hour half-width on the wait is a choice.
+    assert [v for _, v in parse_precision({"wait": 5, "backlog": 50}, sc)] == [5.0, 50.0]
