@@ -207,3 +207,46 @@ def test_half_widths_keep_to_their_metrics_range() -> None:
         parse_precision({share: 0.99}, sc)
     # Hours and counts have no upper end: a 5-hour half-width on the wait is a choice.
     assert [v for _, v in parse_precision({"wait": 5, "backlog": 50}, sc)] == [5.0, 50.0]
+
+
+# ------------------------------------------------------------- 7. rules read as sentences
+
+@pytest.mark.parametrize(("overflow", "expected"), [
+    ({"after": "20min"}, "team.routing.overflow must give exactly one of skill and site "
+                         "(where an overflowing ticket goes) (desk.toml)"),
+    ({"after": "20min", "skill": "en", "site": "berlin"},
+     "team.routing.overflow must give exactly one of skill and site"),
+])
+def test_overflow_needs_one_target_said_as_a_sentence(overflow: dict[str, Any],
+                                                      expected: str) -> None:
+    data = _desk()
+    data["team"]["routing"] = {"overflow": overflow}
+    assert expected in _error(data)
+
+
+def test_an_overflow_skill_nobody_holds_is_said_as_a_sentence() -> None:
+    data = _desk()
+    data["demand"]["skills"]["fr"] = 0.0
+    data["team"]["routing"] = {"overflow": {"after": "20min", "skill": "fr"}}
+    assert "team.routing.overflow.skill names a skill no agent group holds, so nobody could " \
+           "take an overflowing ticket, got 'fr'" in _error(data)
+
+
+@pytest.mark.parametrize(("change", "expected"), [
+    (lambda d: d["work"]["effort"].update(l1={"dist": "empirical"}),
+     "work.effort.l1 must give exactly one of `values` and `quantiles` (dist = 'empirical')"),
+    (lambda d: d["demand"].update(bursts=[{"at": "1d", "multiplier": 2}]),
+     "demand.bursts.0 must give exactly one of `decay` and `duration`, got neither"),
+])
+def test_exactly_one_of_rules_are_said_of_the_table(change: Any, expected: str) -> None:
+    data = mmc_dict()
+    change(data)
+    assert expected in _error(data)
+
+
+def test_a_trigger_needs_one_measure_said_of_the_table() -> None:
+    reserve = ss.load_scenario(MMC.parent / "reserve_20pct.toml")
+    with pytest.raises(ss.ScenarioError) as info:
+        reserve.with_overrides({"workforce.reserve.trigger": {"backlog": 10, "wait": "1h"}})
+    assert str(info.value).startswith("workforce.reserve.trigger must give exactly one of "
+                                      "`backlog` and `wait` (override ")

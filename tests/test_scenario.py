@@ -411,10 +411,10 @@ ERROR_CASES: dict[str, tuple[Callable[[dict[str, Any]], Any], list[str]]] = {
         ["work.triage.l1.cv must be left out for dist = 'fixed'"]),
     "burst with decay and duration": (
         set_at("demand.bursts.0.duration", "1w"),
-        ["demand.bursts.0", "exactly one of `decay` or `duration`", "both"]),
+        ["demand.bursts.0 must give exactly one of `decay` and `duration`, got both"]),
     "burst with neither decay nor duration": (
         delete("demand.bursts.0.decay"),
-        ["demand.bursts.0", "exactly one of `decay` or `duration`", "neither"]),
+        ["demand.bursts.0 must give exactly one of `decay` and `duration`, got neither"]),
     "clock time 25:00": (
         set_at("calendar.business_hours", ["08:00", "25:00"]),
         ["calendar.business_hours.1", "'HH:MM'", "got '25:00'"]),

@@ -142,9 +142,7 @@ class Burst(Section):
     def _check(self) -> Burst:
         if (self.decay is None) == (self.duration is None):
             given = "neither" if self.decay is None else "both"
-            raise KeyedError(
-                "decay", f"a burst needs exactly one of `decay` or `duration`, got {given}"
-            )
+            raise ValueError(f"must give exactly one of `decay` and `duration`, got {given}")
         return self
 
 
