@@ -315,18 +315,18 @@ class Scenario(Section):
         Raises
         ------
         ScenarioError
-            If a path does not lead to a table key, or the result breaks a rule.
+            If a path does not lead to a table key, or the result breaks a rule; named
+            after the overrides on the file, e.g. ``(override horizon='1w', on mmc.toml)``.
         """
         data = self.to_dict()
-        # The file was valid: an error now is the overrides', and names them.
-        where = override_source(self._source, overrides)
-        for path, value in overrides.items():
-            if not _scale_shifts(data, path, value, where):
-                _set_dotted(Scenario, data, path, value, where)
         try:
+            for path, value in overrides.items():
+                if not _scale_shifts(data, path, value, self._source):
+                    _set_dotted(Scenario, data, path, value, self._source)
             return type(self).from_dict(data, source=self._source)
-        except ScenarioError as exc:
-            raise relabel(exc, self._source, where) from None
+        except ScenarioError as exc:  # the file was valid: the overrides are named
+            raise relabel(exc, self._source, override_source(self._source, overrides)) \
+                from None
 
     # ------------------------------------------------------------------ export
 
