@@ -16,6 +16,7 @@ import pandas as pd
 
 from supportsim.engine._hours import duty_groups
 from supportsim.scenario import Scenario
+from supportsim.sites import wall_clock
 
 __all__ = ["LABELS", "PERIODS", "peak_loads"]
 
@@ -91,7 +92,7 @@ def peak_loads(scenario: Scenario, loads: pd.DataFrame | None = None) -> pd.Data
             offered = float(row.offered_load) * busiest / mean_rate if mean_rate else 0.0
             rows.append({
                 "period": period,
-                "start": scenario.start + pd.Timedelta(hours=float(edges[first])),
+                "start": wall_clock(scenario.start, float(edges[first]), scenario.zone_of_start),
                 "tickets_per_hour": busiest, "tier": row.tier, "offered_load": offered,
                 "on_duty": on_duty,
                 "utilisation": offered / on_duty if on_duty > 0 else np.inf,

@@ -49,7 +49,7 @@ Storms.decay: Mean delay (exponential) from the failure to each storm ticket.
 Priority.share: Share of tickets with this priority.
 Priority.response: Target to first response (an agent starts work); or business days ("2bd").
 Priority.resolution: Target from arrival to resolution; business days ("3bd") on a business clock.
-Priority.clock: Clock of both targets: wall hours or [calendar] business hours.
+Priority.clock: Wall hours, or business hours: [calendar]'s ([sites]: the ticket's site's).
 Work.mix: Share of tickets whose fix needs tier lN.
 Distribution.dist: Shape.
 Distribution.mean: Mean; required for "exponential", "lognormal", "gamma", "fixed", else left out.

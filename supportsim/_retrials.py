@@ -51,10 +51,14 @@ def bytes_per_ticket(scenario: Scenario) -> float:
     Each ticket of a channel with ``retry = p`` holds ``E[R] = sum_{k=1}^{100} p^k``
     delays (:func:`mean_budget`): 1 at p = 0.5, 9 at p = 0.9, 100 at p = 1.
     """
-    channels = scenario.demand.channels.values()
-    if not any(c.retry > 0 for c in channels):
+    channels = scenario.demand.channels
+    if not any(c.retry > 0 for c in channels.values()):
         return 0.0
-    delays = sum(c.share * mean_budget(c.retry) for c in channels)
+    # A channel with opening hours may hand any of its tickets to its `closed` channel:
+    # counted at the larger of the two budgets (an upper bound, as a size guard wants).
+    delays = sum(c.share * max(mean_budget(c.retry), mean_budget(channels[c.closed].retry)
+                               if c.closed is not None else 0.0)
+                 for c in channels.values())
     return _BYTES_PER_TICKET + _BYTES_PER_DELAY * delays
 
 

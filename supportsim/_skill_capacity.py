@@ -18,6 +18,7 @@ from itertools import combinations
 
 import numpy as np
 
+from supportsim._opening_hours import channel_shares_at
 from supportsim.capacity import _tiered_parts
 from supportsim.demand import expected_arrivals, wave_integrals
 from supportsim.engine._hours import on_duty_hours, staffing_duty_groups
@@ -48,16 +49,21 @@ class SkillLoads:
         return [g for g, group in groups.items() if any(s in group.skills for s in skills)]
 
 
-def _shares_at(scenario: Scenario, site: str) -> dict[str, float]:
-    """Each skill's share of the tickets raised at `site` (a channel's own shares first,
-    as tickets are drawn in :func:`supportsim.demand._skills`)."""
+def _shares_at(scenario: Scenario, site: str, wave: int) -> dict[str, float]:
+    """Each skill's share of wave `wave`'s tickets raised at `site` (a channel's own
+    shares first, as tickets are drawn in :func:`supportsim.demand._skills`; channels
+    with opening hours by their expected split, :mod:`supportsim._opening_hours`)."""
     place = (scenario.sites or {})[site]
     own = place.skills or scenario.demand.skills or {DEFAULT_SKILL: 1.0}
     shares = dict.fromkeys(skill_names(scenario), 0.0)
-    for channel in scenario.demand.channels.values():
+    channels = scenario.demand.channels
+    split = {name: channel.share for name, channel in channels.items()}
+    if any(c.hours != "24x7" for c in channels.values()):
+        split = channel_shares_at(scenario, site, wave)
+    for channel_name, channel in channels.items():
         mix = channel.skills or own
         for name in shares:
-            shares[name] += channel.share * mix.get(name, 0.0)
+            shares[name] += split[channel_name] * mix.get(name, 0.0)
     return shares
 
 
@@ -72,8 +78,8 @@ def ticket_skill_shares(scenario: Scenario) -> dict[str, float]:
         return base
     per_wave = wave_integrals(scenario, np.array([0.0, scenario.horizon]))[:, 0]
     out = {name: value * (total - float(per_wave.sum())) for name, value in base.items()}
-    for wave, tickets in zip(waves, per_wave.tolist(), strict=True):
-        mix = _shares_at(scenario, wave.site) if wave.site else base
+    for index, (wave, tickets) in enumerate(zip(waves, per_wave.tolist(), strict=True)):
+        mix = _shares_at(scenario, wave.site, index) if wave.site else base
         for name, value in mix.items():
             out[name] += value * tickets
     return {name: value / total for name, value in out.items()}

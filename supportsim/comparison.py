@@ -65,6 +65,13 @@ def ticket_changes(a: Scenario, b: Scenario) -> list[str]:
             and not (key.startswith("priorities.") and key.split(".")[2] in _SCORING)]
 
 
+def _ids(replications: list[int]) -> str:
+    """Replication numbers for a message, the middle of a long run elided."""
+    if len(replications) > 6:
+        return f"[{', '.join(map(str, replications[:3]))}, ..., {replications[-1]}]"
+    return str(replications)
+
+
 def has_tickets(result: SimulationResult) -> bool:
     """Whether `result` kept its ticket table (in memory or spilled), without reading it."""
     return result.ticket_table is not None or bool(result.ticket_files)
@@ -209,12 +216,14 @@ def compare(
     names = _metrics(a, b, labels, metrics)
     ma, mb = replication_metrics(a, names), replication_metrics(b, names)
     if paired:
-        reps_a, reps_b = sorted(ma.replication.unique()), sorted(mb.replication.unique())
+        # Plain ints: numpy's would print as np.int64(0) in the message.
+        reps_a, reps_b = ([int(r) for r in sorted(m.replication.unique())] for m in (ma, mb))
         if a.seed != b.seed or reps_a != reps_b:
             raise ValueError(
                 f"a paired comparison needs common random numbers: seeds {a.seed} vs {b.seed}, "
-                f"replications {reps_a} vs {reps_b}; simulate both with the same seed and "
-                "replications, or pass paired=False")
+                f"replications {_ids(reps_a)} vs {_ids(reps_b)}; simulate {labels[1]!r} "
+                f"with seed={a.seed}, replications={len(reps_a)} as {labels[0]!r} was, or "
+                "pass paired=False (Welch intervals, wider)")
     rows = []
     for name in a.scenario.priority_names:
         pa = ma[ma.priority == name].sort_values("replication")

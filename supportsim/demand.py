@@ -25,6 +25,7 @@ from typing import Any
 
 import numpy as np
 
+from supportsim._opening_hours import closed_moves, redirect_closed
 from supportsim._rates import (
     GROWTH_PERIOD,
     HOURS_PER_WEEK,
@@ -402,6 +403,11 @@ def _draw(scenario: Scenario, arrived: np.ndarray, is_storm: np.ndarray,
                             if priorities is None else priorities, n)
     channel = _categorical(stream("channel"), [c.share for c in scenario.demand.channels.values()]
                            if channels is None else channels, n)
+    if moves := closed_moves(scenario):
+        # A channel closed at the ticket's site when it arrives: raised on its `closed`
+        # channel, before skill, patience and retries are derived (no draws: CRN kept).
+        channel = redirect_closed(scenario, moves, arrived, channel,
+                                  _sites(scenario, stream, n, site))
     # The sites are drawn again in _attributes, from the same stream: the same values.
     skill = _skills(scenario, lambda: stream("skill"), channel,
                     lambda: _sites(scenario, stream, n, site))

@@ -21,7 +21,7 @@ explicit local dates.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -30,7 +30,7 @@ import numpy.typing as npt
 from supportsim.calendar import Calendar
 
 __all__ = ["IMPLICIT_SITE", "business_intervals", "country_holidays", "elapsed_by_site",
-           "hours_between", "shift_intervals"]
+           "hours_between", "shift_intervals", "wall_clock"]
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -108,6 +108,29 @@ def hours_between(start: datetime, when: datetime, zone: str | None) -> float:
     z = ZoneInfo(zone)
     return (when.replace(tzinfo=z).astimezone(UTC)
             - start.replace(tzinfo=z).astimezone(UTC)).total_seconds() / 3600
+
+
+def wall_clock(start: datetime, hours: float, zone: str | None) -> datetime:
+    """The local (naive) date-time of `zone` `hours` real hours after `start`.
+
+    The inverse of :func:`hours_between` and the one conversion every display of a
+    simulation time uses (``Scenario.start``, ``Scenario.zone_of_start``). Across a clock
+    change it is not the naive sum: 47 hours after 00:00 on the Saturday before the
+    spring change in Berlin is 00:00 on the Monday. None: naive (start's own clock).
+
+    Examples
+    --------
+    >>> wall_clock(datetime(2026, 3, 28), 47.0, "Europe/Berlin")
+    datetime.datetime(2026, 3, 30, 0, 0)
+    >>> wall_clock(datetime(2026, 3, 28), 47.0, None)
+    datetime.datetime(2026, 3, 29, 23, 0)
+    """
+    # Microseconds rounded as Calendar.datetime_at does (plots' date axes): the same instant.
+    step = timedelta(microseconds=round(float(hours) * 3.6e9))
+    if zone is None:
+        return start + step
+    z = ZoneInfo(zone)
+    return (start.replace(tzinfo=z).astimezone(UTC) + step).astimezone(z).replace(tzinfo=None)
 
 
 def business_intervals(calendar: Calendar, horizon: float) -> FloatArray:

@@ -38,7 +38,7 @@ def test_groups_sites_skills_routing_retrials_and_costs_are_described(global_rol
         in text
     # uniform 5-30 min: mean 17.5 min (written as minutes, not 1050s).
     assert "Retrials: phone 50% after 17.5min on average." in text
-    assert "Costs: EUR: l1 38/h, l2 55/h" in text
+    assert "Costs: EUR: l1 38/h (chinese 21/h), l2 55/h (erp_shanghai 30/h)" in text
     facts = dict(scenario_card(scenario).facts)
     assert facts["team"].startswith("tiered: l1 14 in 4 groups: central 7 at berlin")
     assert {"sites", "skills", "routing", "retrials", "costs"} <= set(facts)

@@ -38,12 +38,38 @@ def abandonment_counts(tickets: pd.DataFrame) -> pd.DataFrame:
         ``replication``, ``channel``, ``priority`` (every combination of the categories,
         zeros included), ``tickets``, ``abandoned``.
     """
-    scored = tickets[~tickets["warmup"].to_numpy(dtype=bool)]
-    grouped = scored.groupby(["replication", "channel", "priority"], observed=False)
-    out = grouped["abandoned"].agg(tickets="size", abandoned="sum").reset_index()
-    out["tickets"] = out["tickets"].astype(np.int64)
-    out["abandoned"] = out["abandoned"].astype(np.int64)
-    return out
+    keep = ~tickets["warmup"].to_numpy(dtype=bool)
+    channel, priority = tickets["channel"].array, tickets["priority"].array
+    if not (isinstance(channel, pd.Categorical) and isinstance(priority, pd.Categorical)):
+        scored = tickets[keep]
+        grouped = scored.groupby(["replication", "channel", "priority"], observed=False)
+        out = grouped["abandoned"].agg(tickets="size", abandoned="sum").reset_index()
+        out["tickets"] = out["tickets"].astype(np.int64)
+        out["abandoned"] = out["abandoned"].astype(np.int64)
+        return out
+    # NOTE: the same table as the groupby above, counted with bincount over the cells
+    # replication x channel x priority: ~0.5 ms instead of ~5.5 ms per replication, which
+    # simulate pays for every replication of every scenario.
+    n_channels, n_priorities = len(channel.categories), len(priority.categories)
+    reps, rep = np.unique(tickets["replication"].to_numpy()[keep], return_inverse=True)
+    cell = (rep * n_channels + channel.codes[keep]) * n_priorities + priority.codes[keep]
+    # A missing channel or priority (code -1) is not counted; its replication still has
+    # rows, as in the groupby.
+    valid = (channel.codes[keep] >= 0) & (priority.codes[keep] >= 0)
+    cell = cell[valid]
+    cells = n_channels * n_priorities
+    size = len(reps) * cells
+    abandoned = tickets["abandoned"].to_numpy(dtype=bool)[keep][valid]
+    return pd.DataFrame({
+        "replication": np.repeat(reps, cells),
+        "channel": pd.Categorical.from_codes(
+            np.tile(np.repeat(np.arange(n_channels), n_priorities), len(reps)),
+            dtype=channel.dtype),
+        "priority": pd.Categorical.from_codes(
+            np.tile(np.arange(n_priorities), len(reps) * n_channels), dtype=priority.dtype),
+        "tickets": np.bincount(cell, minlength=size).astype(np.int64),
+        "abandoned": np.bincount(cell, weights=abandoned, minlength=size).astype(np.int64),
+    })
 
 
 def abandonment_table(counts: pd.DataFrame, by: Sequence[str] = BY, *,

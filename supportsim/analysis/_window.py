@@ -21,6 +21,7 @@ import pandas as pd
 
 from supportsim.analysis._sla import replication_frame, tally
 from supportsim.scenario import Scenario
+from supportsim.sites import hours_between, wall_clock
 from supportsim.units import format_duration, parse_duration
 
 __all__ = ["Window", "parse_window", "window_attainment"]
@@ -46,12 +47,12 @@ def _instant(value: object, scenario: Scenario, what: str) -> float | None:
         if value.tzinfo is not None:
             raise ValueError(f"window {what} must be a local date-time without a time zone "
                              f"(the scenario's clock), got {value.isoformat()!r}")
-        return (value - scenario.start).total_seconds() / 3600.0
+        return hours_between(scenario.start, value, scenario.zone_of_start)
     return None
 
 
 def _text(hours: float, scenario: Scenario) -> str:
-    when = scenario.start + pd.Timedelta(hours=hours)
+    when = wall_clock(scenario.start, hours, scenario.zone_of_start)
     return f"{when:%Y-%m-%d %H:%M} ({format_duration(hours) if hours > 0 else '0h'} in)"
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import argparse
 import math
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from supportsim.cli._common import _share, _table
 
@@ -67,16 +67,12 @@ def window_heading(window: tuple[float, float] | None, scenario: Scenario) -> st
     if window is None:
         return ""
     from supportsim.cli._common import _duration
+    from supportsim.sites import wall_clock
 
-    start, end = (scenario.start + _hours(t) for t in (window[0], window[0] + window[1]))
+    start, end = (wall_clock(scenario.start, t, scenario.zone_of_start)
+                  for t in (window[0], window[0] + window[1]))
     return (f"Window: tickets that arrived from {start:%Y-%m-%d %H:%M} to "
             f"{end:%Y-%m-%d %H:%M} ({_duration(window[1])}),\nscored on their whole outcome")
-
-
-def _hours(t: float) -> Any:
-    from datetime import timedelta
-
-    return timedelta(hours=t)
 
 
 def verdict_section(verdicts: pd.DataFrame, *, label: str = "") -> str:

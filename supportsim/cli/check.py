@@ -216,6 +216,7 @@ def _waves_section(result: CheckResult) -> str:
     import pandas as pd
 
     from supportsim.curve import demand_curve
+    from supportsim.sites import wall_clock
 
     scenario = result.scenario
     waves = scenario.demand.waves
@@ -227,7 +228,8 @@ def _waves_section(result: CheckResult) -> str:
     start = scenario.start
     rows = pd.DataFrame({
         "wave": [w.name for w in waves] + ["base (with storms)"],
-        "go-live": [f"{start + pd.Timedelta(hours=w.at):%Y-%m-%d %H:%M}" for w in waves] + ["-"],
+        "go-live": [f"{wall_clock(start, w.at, scenario.zone_of_start):%Y-%m-%d %H:%M}"
+                    for w in waves] + ["-"],
         "users": [f"{w.users:,}" for w in waves] + ["-"],
         "tickets": [f"{tickets[w.name]:,.0f}" for w in waves] + [f"{tickets['base']:,.0f}"],
         "share": [f"{tickets[n] / tickets['total']:.1%}" if tickets["total"] > 0 else "-"
@@ -278,9 +280,24 @@ def _retrials_section(result: CheckResult) -> str:
             "from the first arrival)")
 
 
+def _hours_section(result: CheckResult) -> str:
+    """One line on the channels with opening hours; empty when every channel is 24x7."""
+    from supportsim._opening_hours import closed_shares
+
+    scenario = result.scenario
+    shares = closed_shares(scenario)
+    if not shares:
+        return ""
+    where = "each site's" if scenario.sites else "the"
+    parts = [f"{name} open in {where} business hours, {share:.0%} of its tickets expected "
+             f"while closed, raised on {scenario.demand.channels[name].closed} instead"
+             for name, share in shares.items()]
+    return f"Opening hours: {'; '.join(parts)} (total demand unchanged)"
+
+
 SECTIONS: list[Section] = [_loads_section, _groups_section, _peaks_section, _demand_section,
                            _size_section, _priorities_section, _queue_order_section,
-                           _retrials_section, _waves_section, _backlog_section]
+                           _retrials_section, _hours_section, _waves_section, _backlog_section]
 
 
 def _check(args: argparse.Namespace) -> int:

@@ -32,9 +32,10 @@ def _priority_colour(k: int) -> str:
 
 
 def _paired(a: SimulationResult, b: SimulationResult) -> bool:
-    """Whether the two results ran on common random numbers (same seed, replications)."""
-    return a.seed == b.seed and (sorted(a.tickets["replication"].unique())
-                                 == sorted(b.tickets["replication"].unique()))
+    """Whether the two results ran on common random numbers (same seed, replications);
+    from the per-replication scores, so a result without its ticket table can tell."""
+    return a.seed == b.seed and (sorted(a.attainment()["replication"].unique())
+                                 == sorted(b.attainment()["replication"].unique()))
 
 
 def _bars(ax: Axes, kind: str, tables: tuple[pd.DataFrame, pd.DataFrame],

@@ -149,11 +149,19 @@ def cost_table(result: SimulationResult) -> Table | None:
     """``res.cost_table()`` where the scenario prices its desk (``[costs]``), per
     replication with intervals and units; None otherwise. Errors of a priced scenario
     propagate: never a block of plausible zeros."""
-    if getattr(result.scenario, "costs", None) is None:
+    costs = getattr(result.scenario, "costs", None)
+    if costs is None:
         return None
     table = result.cost_table().set_index("item")
     tiers = [c for c in table.index if str(c).startswith("staff_")]
     labels = {**{c: f"staff {c.removeprefix('staff_')}" for c in tiers}, **_COST_ITEMS}
+    # A group with its own rate is part of its tier's staff cost: "of which" under the
+    # tier (as `supportsim run` prints it), not a row beside it.
+    parts = {f"staff_{t}_{g}": f"staff_{t}" for t, c in costs.tiers.items() for g in c.groups}
+    labels.update({item: f"of which {item.removeprefix(tier + '_')} (own rate)"
+                   for item, tier in parts.items()})
+    tiers = [t for t in tiers if t not in parts]
+    tiers = [x for t in tiers for x in (t, *(g for g, of in parts.items() if of == t))]
     order = ["staff", *tiers, *(c for c in _COST_ITEMS if c != "staff")]
     rows, classes = [], []
     for item in (i for i in order if i in table.index):
@@ -165,7 +173,7 @@ def cost_table(result: SimulationResult) -> Table | None:
             value += f" [{number(row['low'], digits)}, {number(row['high'], digits)}]"
         rows.append([labels[item], value, str(row["unit"]),
                      "" if math.isnan(row["share"]) else f"{row['share']:.1%}"])
-        classes.append("total" if item == "total" else "")
+        classes.append("total" if item == "total" else "part" if item in parts else "")
     return Table(["item", "per replication [95% CI]", "unit", "share of total"], rows,
                  f"Costs over the {number(result.scenario.horizon / 168, 0)} weeks of the run",
                  frozenset({"per replication [95% CI]", "share of total"}), classes)
@@ -201,19 +209,14 @@ def window_words(window: Any, scenario: Scenario) -> str:
     """The scoring window in a sentence, e.g. for the report's Results section."""
     from supportsim.analysis import parse_window
     from supportsim.report._scenario import duration
+    from supportsim.sites import wall_clock
 
     start, end = parse_window(window, scenario)
-    first, last = (scenario.start + _hours(t) for t in (start, end))
+    first, last = (wall_clock(scenario.start, t, scenario.zone_of_start) for t in (start, end))
     return (f"Scored over the window: the tickets that arrived from {first:%a %Y-%m-%d %H:%M}"
             f" to {last:%a %Y-%m-%d %H:%M} ({duration(end - start)}), each on its whole "
             "outcome. The SLA table, goals and abandonment cover those tickets; the "
             "headline, utilisation, workforce, costs and the figures cover the whole run.")
-
-
-def _hours(value: float) -> Any:
-    from datetime import timedelta
-
-    return timedelta(hours=value)
 
 
 def sweep_cost_table(sweep: Any, by: Any = None) -> Table | None:

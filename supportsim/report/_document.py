@@ -181,12 +181,21 @@ def _variant(result: SimulationResult, variant: SimulationResult, label: str,
     """One ``vs`` variant's section: what changed, its SLA table and verdicts (over the
     window, if any), the paired comparison and its figure."""
     from supportsim.analysis import verdict_changes
-    from supportsim.comparison import compare, ticket_changes
+    from supportsim.comparison import compare, has_tickets, ticket_changes
     from supportsim.plot import comparison
 
     scenario = result.scenario
+    if result.seed != variant.seed or result.replications != variant.replications:
+        raise ValueError(
+            f"vs[{label!r}]: the report compares a variant with the base pair by pair on "
+            f"common random numbers, but the base ran seed {result.seed} with "
+            f"{result.replications} replications and {label!r} seed {variant.seed} with "
+            f"{variant.replications}; simulate {label!r} with seed={result.seed}, "
+            f"replications={result.replications}")
     frame = compare(result, variant, labels=("base", label))
     changed = changed_keys(scenario.to_dict(), variant.scenario.to_dict())
+    dropped = [name for name, r in (("the base", result), (f"variant {label}", variant))
+               if not has_tickets(r)]
     mine = variant.verdicts(window=window)
     goals = None
     if not mine.empty:
@@ -208,7 +217,13 @@ def _variant(result: SimulationResult, variant: SimulationResult, label: str,
                                         ticket_changes(scenario, variant.scenario)),
         "figure": embed(comparison(result, variant, labels=("base", label)),
                         f"compare_{label}", f"{label} against the base: paired "
-                        "differences per priority with 95% intervals (whole run)."),
+                        "differences per priority with 95% intervals (whole run).")
+        if not dropped else None,
+        # Its resolution-time ECDF needs both ticket tables: left out, as the single
+        # result's ticket-level figures are, never drawn from one side.
+        "missing": [f"compare_{label} (paired differences and resolution-time ECDF): "
+                    f"{' and '.join(dropped)} {'has' if len(dropped) == 1 else 'have'} no "
+                    "ticket table (simulated with tickets='drop')"] if dropped else [],
     }
 
 

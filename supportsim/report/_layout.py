@@ -187,12 +187,20 @@ def retrial_words(scenario: Scenario) -> str:
 
 
 def cost_words(scenario: Scenario) -> str:
-    """``EUR: l1 35/h, l2 55/h, joiner 5,000, penalties P1 100 / 300``; ``""`` without
-    ``[costs]``."""
+    """``EUR: l1 38/h (chinese 21/h), l2 55/h, joiner 5,000, penalties P1 100 / 300``: a
+    group with its own rate in brackets after its tier's; ``""`` without ``[costs]``."""
     costs = scenario.costs
     if costs is None:
         return ""
-    parts = [", ".join(f"{t} {c.hourly:,.4g}/h" for t, c in costs.tiers.items())]
+
+    def rate(hourly: float) -> str:
+        return f"{hourly:,.4g}/h"
+
+    parts = [", ".join(
+        f"{t} {rate(c.hourly)}" + (" (" + ", ".join(f"{g} {rate(own.hourly)}" for g, own
+                                                     in c.groups.items()) + ")"
+                                   if c.groups else "")
+        for t, c in costs.tiers.items())]
     if costs.joiner:
         parts.append(f"joiner {costs.joiner:,.0f}")
     if costs.penalties:

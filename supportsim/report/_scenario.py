@@ -86,11 +86,17 @@ def workforce_words(scenario: Scenario) -> list[str]:
 
 
 def channel_words(scenario: Scenario) -> str:
-    """``phone 40% (patience 2min), email 60%``."""
-    return ", ".join(
-        f"{name} {channel.share:.0%}"
-        + (f" (patience {duration(channel.patience)})" if channel.patience else "")
-        for name, channel in scenario.demand.channels.items())
+    """``phone 40% (patience 2min), email 60%``; a channel with opening hours
+    ``phone 40% (patience 2min; open in business hours, tickets raised while closed go
+    to portal)``."""
+    words = []
+    for name, channel in scenario.demand.channels.items():
+        notes = [f"patience {duration(channel.patience)}"] if channel.patience else []
+        if channel.hours == "business":
+            notes.append(f"open in business hours{' of each site' if scenario.sites else ''}"
+                         f", tickets raised while closed go to {channel.closed}")
+        words.append(f"{name} {channel.share:.0%}" + (f" ({'; '.join(notes)})" if notes else ""))
+    return ", ".join(words)
 
 
 def describe(scenario: Scenario) -> str:

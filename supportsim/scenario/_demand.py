@@ -59,6 +59,10 @@ RetryDelay = Annotated[
 class Channel(Section):
     """``[demand.channels.NAME]``: how tickets come in; channels with patience abandon.
 
+    With ``hours = "business"``, a ticket arriving outside its site's business hours is
+    raised on the `closed` channel instead (docs/assumptions.md, "Opening hours per
+    channel").
+
     With `retry`, a customer who abandons tries again after `retry_after`: the same
     ticket, re-entering the queue with the same patience (docs/assumptions.md).
     """
@@ -73,6 +77,15 @@ class Channel(Section):
     retry_after: RetryDelay | None = Field(
         default=None, description="delay before a retrial: the mean of an exponential "
         "(a duration in [1s, 520w]) or a distribution table; required with retry > 0")
+    hours: Literal["24x7", "business"] = Field(
+        default="24x7", description='when the channel is open: "24x7", or "business" (the '
+        "business hours of the site the ticket is raised at, its zone, days and "
+        "holidays; [calendar]'s without [sites]): a ticket arriving while it is closed "
+        "is raised on the `closed` channel instead, with that channel's patience, "
+        "retries and skill shares")
+    closed: str | None = Field(
+        default=None, description='the channel that takes the tickets raised while this '
+        'one is closed; required with hours = "business", another channel, itself "24x7"')
 
     @model_validator(mode="after")
     def _check(self) -> Channel:
@@ -87,6 +100,12 @@ class Channel(Section):
         if self.retry_after is not None and "retry" not in self.model_fields_set:
             raise KeyedError("retry_after", "needs retry > 0: only customers who retry wait "
                              "for it (give retry, or leave retry_after out)")
+        if self.hours == "business" and self.closed is None:
+            raise KeyedError("closed", 'is required with hours = "business": the channel '
+                             "that takes the tickets raised while this one is closed")
+        if self.hours != "business" and self.closed is not None:
+            raise KeyedError("closed", 'is read only with hours = "business" (this '
+                             f'channel is open {self.hours}: remove `closed` too)', self.closed)
         return self
 
     @model_serializer(mode="wrap")
@@ -96,6 +115,10 @@ class Channel(Section):
         data: dict[str, Any] = handler(self)
         if self.retry == 0 and self.retry_after is None:
             data.pop("retry", None)
+        # Likewise a channel open 24x7 (opening hours came later).
+        if self.hours == "24x7" and self.closed is None:
+            data.pop("hours", None)
+            data.pop("closed", None)
         return data
 
 
@@ -315,6 +338,7 @@ class Demand(Section):
         if self.skills is not None:
             _check_skill_shares(self.skills, "skills")
         _check_shares({k: c.share for k, c in self.channels.items()}, "channels")
+        _check_closed(self)
         _check_waves(self)
         if self.sites is not None:
             if not self.sites:
@@ -329,6 +353,25 @@ def _check_skill_shares(skills: dict[str, float], key: str) -> None:
     if len(skills) > MAX_SKILLS:
         raise KeyedError(key, f"must name at most {MAX_SKILLS} skills, got {len(skills)}")
     _check_shares(skills, key)
+
+
+def _check_closed(demand: Demand) -> None:
+    """A channel with business hours sends its closed-hours tickets to another channel
+    that is always open (no chains: the redirect is applied once)."""
+    for name, channel in demand.channels.items():
+        target = channel.closed
+        if target is None:
+            continue
+        key = f"channels.{name}.closed"
+        if target == name:
+            raise KeyedError(key, "must name another channel, not this one", target)
+        if target not in demand.channels:
+            raise KeyedError(key, "is not a channel of [demand.channels] ("
+                             + ", ".join(demand.channels) + ")", target)
+        if demand.channels[target].hours != "24x7":
+            raise KeyedError(key, f'must name a channel open "24x7", but {target} has '
+                             f'hours = "{demand.channels[target].hours}" (no chains: a '
+                             "closed channel's tickets are redirected once)", target)
 
 
 def _check_waves(demand: Demand) -> None:

@@ -105,6 +105,8 @@ def skill_shares(scenario: Scenario) -> dict[str, float]:
     sites = scenario.sites or {}
     site_shares = scenario.demand.sites or dict.fromkeys(sites, 1.0 / max(len(sites), 1))
     shares = dict.fromkeys(names, 0.0)
+    if any(c.hours != "24x7" for c in scenario.demand.channels.values()):
+        return _open_skill_shares(scenario, shares, base, site_shares)
     for channel in scenario.demand.channels.values():
         if channel.skills or not any(site.skills for site in sites.values()):
             mix = [(1.0, channel.skills or base)]
@@ -114,6 +116,27 @@ def skill_shares(scenario: Scenario) -> dict[str, float]:
         for weight, own in mix:
             for name in names:
                 shares[name] += channel.share * weight * own.get(name, 0.0)
+    return shares
+
+
+def _open_skill_shares(scenario: Scenario, shares: dict[str, float], base: dict[str, float],
+                       site_shares: dict[str, float]) -> dict[str, float]:
+    """:func:`skill_shares` where a channel has opening hours: per site, each channel's
+    expected share with its closed-hours tickets moved to its `closed` channel."""
+    from supportsim._opening_hours import channel_shares_at  # imports the scenario package
+
+    sites = scenario.sites or {}
+    places: list[tuple[str | None, float]] = ([(name, site_shares.get(name, 0.0)) for name in sites]
+                                              or [(None, 1.0)])
+    channels = scenario.demand.channels
+    for place, weight in places:
+        if weight <= 0:
+            continue
+        own = (sites[place].skills if place is not None else None) or base
+        for name, share in channel_shares_at(scenario, place).items():
+            mix = channels[name].skills or own
+            for skill in shares:
+                shares[skill] += weight * share * mix.get(skill, 0.0)
     return shares
 
 

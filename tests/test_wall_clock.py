@@ -1,0 +1,129 @@
+"""One wall clock for every displayed time: t hours after `start` in `start_zone`.
+
+Simulation time is real elapsed hours since `start` read in the scenario's
+`zone_of_start` (supportsim.sites.hours_between). Every date-time shown to a user —
+check's waves and peaks, the report's peak table and window sentence, window errors
+and headings — goes through supportsim.sites.wall_clock, its inverse, so a time after
+a daylight-saving change is not shown an hour early. Reference scenario G:
+scenarios/global_rollout.toml, start 2026-02-23 00:00 Europe/Berlin; the clocks go
+forward at 02:00 on 2026-03-29 (CET -> CEST).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import supportsim as ss
+from supportsim.analysis import parse_window
+from supportsim.cli import main
+from supportsim.cli._verdicts import window_heading
+from supportsim.report._blocks import peaks_table, window_words
+from supportsim.sites import hours_between, wall_clock
+
+ROOT = Path(__file__).resolve().parent.parent
+GLOBAL = ROOT / "scenarios" / "global_rollout.toml"
+MMC = ROOT / "scenarios" / "mmc.toml"
+
+
+@pytest.fixture(scope="module")
+def rollout() -> ss.Scenario:
+    return ss.load_scenario(GLOBAL)
+
+
+def test_wall_clock_across_the_spring_change() -> None:
+    # 2026-03-28 00:00 CET to 2026-03-30 00:00 CEST is 47 real hours (one hour skipped).
+    start = datetime(2026, 3, 28)
+    assert wall_clock(start, 47.0, "Europe/Berlin") == datetime(2026, 3, 30)
+    assert wall_clock(start, 47.0, None) == datetime(2026, 3, 29, 23)  # naive: start + t
+    # Autumn: 2026-10-25 03:00 CEST -> 02:00 CET, so 24 real hours after 00:00 on the
+    # Saturday is 23:00 on the Sunday.
+    assert wall_clock(datetime(2026, 10, 24), 48.0, "Europe/Berlin") \
+        == datetime(2026, 10, 25, 23)
+
+
+@settings(max_examples=60, deadline=None)
+@given(hours=st.floats(0.0, 24 * 400.0), zone=st.sampled_from(
+    ["Europe/Berlin", "America/New_York", "Asia/Shanghai", "Australia/Sydney", None]))
+def test_wall_clock_inverts_hours_between_and_agrees_with_the_calendar(
+        hours: float, zone: str | None) -> None:
+    # Outside a repeated autumn hour (where two instants share a wall clock, and the
+    # inverse reads the first) wall_clock and hours_between are exact inverses; the
+    # Calendar (plots' date axes) places the same instant.
+    start = datetime(2026, 2, 23)
+    when = wall_clock(start, hours, zone)
+    back = hours_between(start, when, zone)
+    if zone is not None:
+        z = ZoneInfo(zone)
+        ambiguous = when.replace(fold=0, tzinfo=z).utcoffset() \
+            != when.replace(fold=1, tzinfo=z).utcoffset()
+        if ambiguous:
+            return
+    assert back == pytest.approx(hours, abs=1e-6)
+    calendar = ss.Calendar(start, timezone=zone)
+    assert calendar.datetime_at(np.array([hours]))[0].item() == when
+
+
+def test_check_shows_waves_and_peaks_on_the_wall_clock(rollout, capsys) -> None:
+    # The China wave is written `at = 2026-04-07` (local midnight, after the change):
+    # shown as written, not 2026-04-06 23:00.
+    assert main(["check", str(GLOBAL)]) == 0
+    out = capsys.readouterr().out
+    assert "China               2026-04-07 00:00" in out
+    assert "2026-04-06 23:00" not in out
+    # The busiest hour is t = 1352 h: 2026-02-23 00:00 CET + 1352 h = 2026-04-20 07:00
+    # UTC = 09:00 CEST (the naive sum would give 08:00).
+    peaks = ss.check(rollout).peaks
+    hour = peaks[peaks["period"] == "hour"]
+    assert hours_between(rollout.start, hour["start"].iloc[0].to_pydatetime(),
+                         "Europe/Berlin") == 1352.0
+    assert "hour     Mon 2026-04-20 09:00" in out
+    # The plots' date axes (Scenario.calendar.datetime_at) place it at the same time.
+    assert rollout.calendar.datetime_at(np.array([1352.0]))[0].item() \
+        == datetime(2026, 4, 20, 9)
+
+
+def test_report_peak_table_on_the_wall_clock(rollout) -> None:
+    table = peaks_table(rollout)
+    assert table is not None
+    # The busiest hour's rows (one per tier) start at 09:00 CEST (t = 1352 h).
+    assert {row[1] for row in table.rows[:2]} == {"Mon 2026-04-20 09:00"}
+
+
+def test_window_parse_and_display_agree_across_the_change(rollout) -> None:
+    # 2026-05-17 09:00 CEST is 1992 + 9 naive hours after start, less the hour skipped
+    # on 29 March: t = 2000.
+    start, end = parse_window(("2026-05-17 09:00", "1d"), rollout)
+    assert (start, end) == (2000.0, 2024.0)
+    # Shown back as written, in the report's sentence and the CLI heading.
+    assert "from Sun 2026-05-17 09:00 to Mon 2026-05-18 09:00" in window_words(
+        ("2026-05-17 09:00", "1d"), rollout)
+    assert "from 2026-05-17 09:00 to 2026-05-18 09:00" in window_heading(
+        (start, end - start), rollout)
+    # A window past the horizon names both ends on the wall clock: the horizon is
+    # 16 weeks = 2688 h after start, 2026-06-15 01:00 CEST.
+    with pytest.raises(ValueError, match=r"ends at 2026-06-20 09:00 \(.*\), after the "
+                                         r"horizon 2026-06-15 01:00 \(16w in\)"):
+        parse_window(("2026-05-17 09:00", "2026-06-20 09:00"), rollout)
+    # Hours since the start and a date-time meet on the same clock: t = 2000 is the
+    # written 09:00, so this window is empty.
+    with pytest.raises(ValueError, match=r"must end after it starts, got 2026-05-17 09:00 "
+                                         r"\(2000h in\) to 2026-05-17 09:00 \(2000h in\)"):
+        parse_window((2000.0, "2026-05-17 09:00"), rollout)
+
+
+def test_a_scenario_without_start_zone_keeps_start_plus_hours() -> None:
+    # mmc.toml: no start_zone and no [sites] -> start's own naive clock, as before.
+    scenario = ss.load_scenario(MMC)
+    assert scenario.zone_of_start is None
+    t = 24 * 40 + 9.5
+    expected = scenario.start + timedelta(hours=t)
+    assert wall_clock(scenario.start, t, scenario.zone_of_start) == expected
+    start, _ = parse_window((expected.isoformat(), "1d"), scenario)
+    assert start == t
