@@ -105,8 +105,8 @@ def simulate(
     SizeLimitError
         Before anything runs, if the expected tickets held exceed `max_tickets`.
     ValueError
-        An unknown metric in `precision`, a half-width that is not positive, a pilot
-        below 2 or a cap below it.
+        An unknown metric in `precision`, a half-width that is not positive (or not
+        below 1 for a share), a pilot below 2 or a cap below it.
 
     Warns
     -----

@@ -72,15 +72,23 @@ def country_holidays(country: str, subdivision: str | None, years: Iterable[int]
     supported = holidays.list_supported_countries()
     if country not in supported:
         some = ", ".join([c for c in sorted(supported) if len(c) == 2][:8])
+        hint = _same_but_case(country, list(supported))
         raise ValueError(f"country: {country!r} is not a country code of the holidays package "
-                         f"(e.g. {some}, ...; see holidays.list_supported_countries())")
+                         f"{hint}(e.g. {some}, ...; see holidays.list_supported_countries())")
     subdivisions = supported[country]
     if subdivision is not None and subdivision not in subdivisions:
         known = ", ".join(subdivisions[:12]) + (", ..." if len(subdivisions) > 12 else "")
+        hint = _same_but_case(subdivision, list(subdivisions))
         raise ValueError(f"subdivision: {subdivision!r} is not one of {country}'s "
-                         f"({known or 'none'})")
+                         f"{hint}({known or 'none'})")
     table = holidays.country_holidays(country, subdiv=subdivision, years=list(years))
     return tuple(sorted(table))
+
+
+def _same_but_case(code: str, codes: list[str]) -> str:
+    """``"(did you mean 'DE'?) "`` for "de", when a code differs from `code` only in case."""
+    same = [c for c in codes if c.casefold() == code.casefold()]
+    return f"(did you mean {same[0]!r}?) " if same else ""
 
 
 def holiday_years(start_year: int, end_year: int) -> range:

@@ -299,7 +299,7 @@ def test_bad_costs_are_one_line_errors_naming_key_value_and_file(
         sc.with_overrides({"costs": {"currency": "EUR", **costs}})
     text = str(info.value)
     assert message in text and "\n" not in text
-    assert text.endswith(f"({SCENARIOS / 'mmc.toml'})")
+    assert "(override costs=" in text and text.endswith(f", on {SCENARIOS / 'mmc.toml'})")
 
 
 def test_costs_round_trip_through_toml(tmp_path: Path) -> None:

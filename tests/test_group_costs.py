@@ -121,7 +121,7 @@ def test_bad_group_costs_are_one_line_errors(groups: dict[str, Any], message: st
         sc.with_overrides({"costs": costs})
     text = str(info.value)
     assert message in text and "\n" not in text
-    assert text.endswith(f"({path})")
+    assert "(override costs=" in text and text.endswith(f", on {path})")
 
 
 def test_a_group_rate_on_a_tier_without_groups_is_refused() -> None:

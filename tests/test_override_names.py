@@ -29,7 +29,7 @@ def _grouped() -> ss.Scenario:
     ("team.tiers.l1.groups.englsh.staff", 4,
      "team.tiers.l1.groups.englsh: no such group; did you mean 'english'? (groups: german, "
      "english); a new group is set as one table, team.tiers.l1.groups.englsh = {...} "
-     "(desk.toml)"),
+     "(override team.tiers.l1.groups.englsh.staff=4, on desk.toml)"),
     ("sites.berln.timezone", "UTC", "sites.berln: no such site; did you mean 'berlin'? "
                                     "(sites: berlin, manila)"),
     ("demand.channels.phon.share", 0.5, "demand.channels.phon: no such channel"),

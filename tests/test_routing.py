@@ -65,7 +65,7 @@ def _error(data: dict[str, Any]) -> str:
      ["team.routing.overflow.skill", "fr", "not a skill"]),
     (lambda d: (d["demand"]["skills"].update(fr=0.0),
                 d["team"].update(routing={"overflow": {"after": "5min", "skill": "fr"}})),
-     ["team.routing.overflow.skill", "fr", "no agent group holds it"]),
+     ["team.routing.overflow.skill names a skill no agent group holds", "fr"]),
     (lambda d: d["demand"]["skills"].update(en=0.7),
      ["demand.skills", "sum to 1"]),
     (lambda d: d["work"].update(skills={"fr": {"effort": {"l1": {"mean": "1h"}}}}),

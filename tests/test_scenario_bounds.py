@@ -44,7 +44,9 @@ def override_error(name: str, overrides: dict[str, Any]) -> str:
         loaded(name).with_overrides(overrides)
     message = str(info.value)
     assert "\n" not in message
-    assert message.endswith(f" ({SCENARIOS / name})"), message
+    # The overrides broke the rule, on the file: both are named (not the file alone).
+    assert message.endswith(f", on {SCENARIOS / name})"), message
+    assert " (override" in message, message
     return message
 
 

@@ -253,7 +253,7 @@ def test_cli_reports_failed_tasks_and_exits_1(
     assert "1 run, 0 reused, 1 failed" in text
     assert err == ["supportsim: error: variant 'staff=-1' replication 0 failed: ScenarioError: "
                    "team.tiers.l1.staff must be an integer >= 0, got -1 "
-                   f"({tmp_path / 'base.toml'})"]
+                   f"(override team.tiers.l1.staff=-1, on {tmp_path / 'base.toml'})"]
 
 
 def test_resume_after_kill_9_runs_only_the_missing_tasks(tmp_path: Path) -> None:

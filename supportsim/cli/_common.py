@@ -24,6 +24,8 @@ from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 from supportsim._errors import CapacityWarning, ScenarioError
 from supportsim.scenario import Scenario, load_scenario
+from supportsim.scenario._override_source import override_origin
+from supportsim.scenario._written import written
 from supportsim.units import format_duration
 
 if TYPE_CHECKING:
@@ -234,8 +236,14 @@ def _load(args: argparse.Namespace) -> Scenario:
         _not_a_sweep_file(args.scenario)
         raise
     if args.overrides:
-        scenario = scenario.with_overrides(dict(args.overrides))
+        scenario = with_set(scenario, args.overrides)
     return scenario
+
+
+def with_set(scenario: Scenario, overrides: Sequence[tuple[str, Any]]) -> Scenario:
+    """`scenario` with the ``--set`` overrides; an error names them, not only the file."""
+    with override_origin("--set"):
+        return scenario.with_overrides(dict(overrides))
 
 
 def _not_a_sweep_file(path: str) -> None:
@@ -331,7 +339,7 @@ def _table(frame: pd.DataFrame) -> str:
 
 def _heading(scenario: Scenario, overrides: Sequence[tuple[str, Any]] = ()) -> str:
     source = f"  ({scenario.source})" if scenario.source else ""
-    changed = ", ".join(f"{key}={value!r}" for key, value in overrides)
+    changed = ", ".join(f"{key}={written(value)}" for key, value in overrides)
     return f"{scenario.name}{source}" + (f"\noverrides: {changed}" if changed else "")
 
 

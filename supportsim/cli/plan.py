@@ -153,6 +153,7 @@ def run(args: argparse.Namespace) -> int:
     from supportsim._errors import CapacityWarning
     from supportsim.planning import PlanError, plan
     from supportsim.planning._targets import check_inputs
+    from supportsim.scenario._override_source import override_origin
     from supportsim.sweeps._executors import SweepError
 
     if args.out is not None:
@@ -164,14 +165,16 @@ def run(args: argparse.Namespace) -> int:
             try:  # before the heading: a bad --target is one line, nothing else
                 _once(args.targets, "--target", "target")
                 _once(args.decisions, "--decide", "decision")
-                check_inputs(scenario, dict(args.targets), dict(args.decisions) or None,
-                             args.replications, 0.95)
+                with override_origin("--decide"):  # a refused value names the option
+                    check_inputs(scenario, dict(args.targets), dict(args.decisions) or None,
+                                 args.replications, 0.95)
             except ValueError as exc:  # a ScenarioError too: a --decide the scenario refuses
                 _error(exc)
                 return 2
         print(_heading(scenario, args.overrides))
         try:
-            with warnings.catch_warnings():
+            with warnings.catch_warnings(), override_origin(
+                    "--decide" if args.decisions else "decision"):
                 warnings.simplefilter("ignore", CapacityWarning)
                 result = plan(scenario, dict(args.targets),
                               decisions=dict(args.decisions) or None,

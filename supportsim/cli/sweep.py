@@ -26,9 +26,11 @@ from supportsim.cli._common import (
     _table,
     _warnings_to_stderr,
     add_executor_args,
+    with_set,
 )
 from supportsim.cli._common import _share as _share_text
 from supportsim.cli._report import add_report_argument, check_report, command_line, write_html
+from supportsim.scenario._written import written
 
 if TYPE_CHECKING:
     pass
@@ -130,7 +132,7 @@ def _select(args: argparse.Namespace) -> int:
     with _warnings_to_stderr():
         spec = load_sweep(args.sweep)
         if args.overrides:
-            spec = replace(spec, base=spec.base.with_overrides(dict(args.overrides)))
+            spec = replace(spec, base=with_set(spec.base, args.overrides))
         try:
             metric = resolve_metric(args.select, spec.base)
         except ValueError as exc:
@@ -265,7 +267,7 @@ def report(spec: Any, result: Any, overrides: Any = (), by: list[str] | None = N
     failed = len(result.failures)
     scenario = result.scenario
     source = f" ({scenario.source})" if scenario.source else ""
-    changed = ", ".join(f"{key}={value!r}" for key, value in overrides)
+    changed = ", ".join(f"{key}={written(value)}" for key, value in overrides)
     head = (f"Sweep {spec.name} ({spec.path})\n"
             f"base: {scenario.name}{source}, seed {result.seed}\n"
             + (f"base overrides: {changed}\n" if changed else "") +
@@ -375,7 +377,7 @@ def run(args: argparse.Namespace) -> int:
             with warnings.catch_warnings():
                 # Overload is what a sweep measures (as load against capacity).
                 warnings.simplefilter("ignore", CapacityWarning)
-                spec = replace(spec, base=spec.base.with_overrides(dict(args.overrides)))
+                spec = replace(spec, base=with_set(spec.base, args.overrides))
         try:
             by = _by(args, spec.factors)
         except ValueError as exc:

@@ -96,6 +96,10 @@ class Channel(Section):
                              self.retry)
         if self.retry > 0 and self.retry_after is None:
             raise KeyedError("retry_after", f"is required with retry = {self.retry:g} > 0")
+        # retry_after alone would be silently unused; retry = 0 written is a sweep's point.
+        if self.retry_after is not None and "retry" not in self.model_fields_set:
+            raise KeyedError("retry_after", "needs retry > 0: only customers who retry wait "
+                             "for it (give retry, or leave retry_after out)")
         if self.hours == "business" and self.closed is None:
             raise KeyedError("closed", 'is required with hours = "business": the channel '
                              "that takes the tickets raised while this one is closed")
@@ -161,9 +165,7 @@ class Burst(Section):
     def _check(self) -> Burst:
         if (self.decay is None) == (self.duration is None):
             given = "neither" if self.decay is None else "both"
-            raise KeyedError(
-                "decay", f"a burst needs exactly one of `decay` or `duration`, got {given}"
-            )
+            raise ValueError(f"must give exactly one of `decay` and `duration`, got {given}")
         return self
 
 

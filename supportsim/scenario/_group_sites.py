@@ -82,6 +82,6 @@ def check_group_sites(scenario: Scenario) -> None:
     working = [f"{t}.{g}" for t, tier in scenario.team.tiers.items()
                for g in (tier.groups or {}) if group_site(scenario, t, g) == site]
     if not working:
-        raise KeyedError("team.routing.overflow.site", "no agent group works at this site, "
-                         "so nobody could take an overflowing ticket", site)
+        raise KeyedError("team.routing.overflow.site", "names a site where no agent group "
+                         "works, so nobody could take an overflowing ticket", site)
 

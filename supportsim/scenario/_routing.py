@@ -54,8 +54,9 @@ class Overflow(Section):
     @model_validator(mode="after")
     def _one_target(self) -> Overflow:
         if (self.skill is None) == (self.site is None):
-            raise KeyedError("skill", "give exactly one of skill and site (where an "
-                             "overflowing ticket goes)", self.skill)
+            # Said of the table: the rule is about both keys.
+            raise ValueError("must give exactly one of skill and site (where an "
+                             "overflowing ticket goes)")
         return self
 
 
@@ -205,8 +206,9 @@ def check_routing(scenario: Scenario) -> None:
             raise KeyedError("team.routing.overflow.skill", "is not a skill of "
                              "[demand.skills]" + known(overflow.skill), overflow.skill)
         if not holders:
-            raise KeyedError("team.routing.overflow.skill", "no agent group holds it, so "
-                             "nobody could take an overflowing ticket", overflow.skill)
+            raise KeyedError("team.routing.overflow.skill", "names a skill no agent group "
+                             "holds, so nobody could take an overflowing ticket",
+                             overflow.skill)
 
 
 def _check_reach(scenario: Scenario, skills: list[str], grouped: Mapping[Any, Any]) -> None:

@@ -33,6 +33,7 @@ from supportsim.scenario._context import (
 from supportsim.scenario._costs import Costs, check_costs
 from supportsim.scenario._demand import SCENARIO_START, SCENARIO_ZONE, Demand, _check_growth
 from supportsim.scenario._initial import Backlog, Initial, resolve_backlog
+from supportsim.scenario._override_source import override_source, relabel
 from supportsim.scenario._overrides import _scale_shifts, _set_dotted
 from supportsim.scenario._routing import check_routing
 from supportsim.scenario._schema import (
@@ -121,6 +122,10 @@ class Scenario(Section):
         # (supportsim.sequential); `warmup` stays a float for everything else.
         if isinstance(data, Mapping) and data.get("warmup") == AUTO:
             return {**data, "warmup": 0.0}
+        given = data.get("warmup") if isinstance(data, Mapping) else None
+        if isinstance(given, str) and given.strip().casefold() == AUTO:  # "Auto", " auto"
+            raise KeyedError("warmup", f"must be a duration or {AUTO!r} (did you mean "
+                             f"{AUTO!r}?)", given)
         return data
 
     @field_validator("start")
@@ -310,13 +315,18 @@ class Scenario(Section):
         Raises
         ------
         ScenarioError
-            If a path does not lead to a table key, or the result breaks a rule.
+            If a path does not lead to a table key, or the result breaks a rule; named
+            after the overrides on the file, e.g. ``(override horizon='1w', on mmc.toml)``.
         """
         data = self.to_dict()
-        for path, value in overrides.items():
-            if not _scale_shifts(data, path, value, self._source):
-                _set_dotted(Scenario, data, path, value, self._source)
-        return type(self).from_dict(data, source=self._source)
+        try:
+            for path, value in overrides.items():
+                if not _scale_shifts(data, path, value, self._source):
+                    _set_dotted(Scenario, data, path, value, self._source)
+            return type(self).from_dict(data, source=self._source)
+        except ScenarioError as exc:  # the file was valid: the overrides are named
+            raise relabel(exc, self._source, override_source(self._source, overrides)) \
+                from None
 
     # ------------------------------------------------------------------ export
 

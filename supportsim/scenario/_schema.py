@@ -352,8 +352,8 @@ class Distribution(Section):
                                  self.high)
         if self.dist == "empirical":
             if (self.values is None) == (self.quantiles is None):
-                raise KeyedError("values", "dist = 'empirical' needs exactly one of `values` "
-                                 "or `quantiles`")
+                raise ValueError("must give exactly one of `values` and `quantiles` "
+                                 "(dist = 'empirical')")
             for key, least in (("values", 1), ("quantiles", 2)):
                 given = getattr(self, key)
                 if given is not None and not least <= len(given) <= MAX_EMPIRICAL:

@@ -6,6 +6,7 @@ Split from :mod:`supportsim.scenario._schema`; the checks that need the whole sc
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -47,6 +48,23 @@ def check_zone(name: object) -> str:
 ZoneName = Annotated[str, BeforeValidator(check_zone)]
 
 
+#: A date written in text (a country code has none): ``--set 'x.holidays=[2026-13-01]'``
+#: is text when TOML cannot read a date in it.
+_DATE_LIKE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
+
+
+def _dates_as_text(text: str) -> str:
+    """The rule a holidays text with dates in it breaks: the first date that is none."""
+    for token in _DATE_LIKE.findall(text):
+        try:
+            date.fromisoformat(token)
+        except ValueError as exc:
+            why = str(exc) if "isoformat" not in str(exc) else "write YYYY-MM-DD"
+            return f"must be a list of valid dates: {token} is not a date ({why})"
+    return ("must be a country code (\"DE\") or a list of dates written as TOML dates, "
+            "unquoted ([2026-12-24, ...])")
+
+
 class HolidayRules(Section):
     """A site's public holidays, closing its business hours: a country's (and
     subdivision's) from the `holidays` package, plus explicit local dates. Short forms:
@@ -74,6 +92,8 @@ class HolidayRules(Section):
 def _holiday_rules(value: Any) -> Any:
     # "DE" and [dates] are short for { country = "DE" } and { dates = [...] }.
     if isinstance(value, str):
+        if _DATE_LIKE.search(value):  # dates TOML could not read ("2026-13-01") came as text
+            raise ValueError(_dates_as_text(value))
         return {"country": value}
     if isinstance(value, list | tuple):
         return {"dates": value}

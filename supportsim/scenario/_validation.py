@@ -18,6 +18,7 @@ from pydantic.fields import FieldInfo
 
 from supportsim._errors import ScenarioError
 from supportsim.scenario._schema import KeyedError, KnockOnError, _hours
+from supportsim.scenario._written import written
 from supportsim.units import format_duration
 
 _MAX_REPORTED = 3
@@ -26,11 +27,12 @@ MAX_SHOWN = 60
 
 
 def shown(value: object) -> str:
-    """``repr(value)``, cut to MAX_SHOWN characters with the full length named.
+    """`value` as written (:func:`~supportsim.scenario._written.written`: ``repr``, dates
+    as in TOML), cut to MAX_SHOWN characters with the full length named.
 
     A 10,000-character string in a file must not become a 10,000-character error line.
     """
-    text = repr(value)
+    text = written(value)
     if len(text) <= MAX_SHOWN:
         return text
     return f"{text[:MAX_SHOWN]}… ({len(text):,} characters)"
@@ -168,7 +170,11 @@ def _expects_duration(root: type[BaseModel], loc: Sequence[int | str]) -> bool:
 
 
 def closest(word: str, choices: Sequence[str]) -> str | None:
-    """The choice most like `word` (a misspelling of it), or None."""
+    """The choice most like `word` (a misspelling of it, or the same in another case:
+    "de" for "DE", "p1" for "P1"), or None."""
+    same = [c for c in choices if c != word and c.casefold() == word.casefold()]
+    if same:  # difflib compares case-sensitively: "p1" is only half like "P1"
+        return same[0]
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return close[0] if close else None
 

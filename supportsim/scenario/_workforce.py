@@ -111,7 +111,7 @@ class Trigger(Section):
     @model_validator(mode="after")
     def _check(self) -> Trigger:
         if (self.backlog is None) == (self.wait is None):
-            raise KeyedError("backlog", "a trigger needs exactly one of `backlog` or `wait`")
+            raise ValueError("must give exactly one of `backlog` and `wait`")
         return self
 
 

@@ -136,7 +136,7 @@ def half_width(values: np.ndarray, confidence: float = 0.95) -> float:
 def parse_precision(precision: Mapping[str, float], scenario: Scenario
                     ) -> list[tuple[Metric, float]]:
     """Check ``precision=``: known metric names (:mod:`supportsim.analysis._metric_names`)
-    to positive finite half-widths."""
+    to positive finite half-widths, below 1 for shares (attainment, utilisation)."""
     if not isinstance(precision, Mapping) or not precision:
         raise ValueError("precision must be a non-empty mapping of metric name to half-width, "
                          f"e.g. {{'P1.response': 0.01}}, got {precision!r}")
@@ -147,6 +147,9 @@ def parse_precision(precision: Mapping[str, float], scenario: Scenario
                 or not math.isfinite(value) or value <= 0:
             raise ValueError(f"precision[{name!r}] must be a positive half-width in the "
                              f"metric's unit (0.01 = one point of attainment), got {value!r}")
+        if metric.unit == "share" and value >= 1:  # a share's interval is met by any data
+            raise ValueError(f"precision[{name!r}] must be a half-width in (0, 1) for a "
+                             f"share (0.01 = one point), got {value!r}")
         out.append((metric, float(value)))
     return out
 
