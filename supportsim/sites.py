@@ -192,6 +192,10 @@ def shift_intervals(calendar: Calendar, start: str, end: str, days: Sequence[str
     local = local[wanted]
     on = calendar._local_seconds(local, open_min) / 3600.0
     off = calendar._local_seconds(local, close_min) / 3600.0
+    # An end the clocks skip is read with the offset before the change, so a shift of
+    # nearly a day (03:00-02:45 where 02:00 jumps to 03:00) would run past the next
+    # day's start: it ends when that shift starts instead (never on duty twice).
+    np.minimum(off[:-1], on[1:], out=off[:-1])
     keep = (off > 0) & (on < horizon) & (off > on)  # off > on: a shift inside a skipped hour
     return np.column_stack([np.maximum(on[keep], 0.0), np.minimum(off[keep], horizon)])
 
