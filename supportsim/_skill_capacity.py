@@ -18,7 +18,7 @@ from itertools import combinations
 
 import numpy as np
 
-from supportsim._opening_hours import channel_shares_at
+from supportsim._opening_hours import closed_moves, open_fraction
 from supportsim.capacity import _tiered_parts
 from supportsim.demand import expected_arrivals, wave_integrals
 from supportsim.engine._hours import on_duty_hours, staffing_duty_groups
@@ -27,7 +27,7 @@ from supportsim.scenario._routing import DEFAULT_SKILL, skill_names, skill_share
 from supportsim.scenario._schema import TierName
 
 __all__ = ["SkillLoads", "overloaded_sets", "skill_loads", "skill_overloads",
-           "ticket_skill_shares"]
+           "ticket_skill_shares", "wave_skill_shares"]
 
 #: Skills up to which every set of skills is checked; above it, each skill alone.
 MAX_SUBSET_SKILLS = 12
@@ -49,38 +49,73 @@ class SkillLoads:
         return [g for g, group in groups.items() if any(s in group.skills for s in skills)]
 
 
-def _shares_at(scenario: Scenario, site: str, wave: int) -> dict[str, float]:
-    """Each skill's share of wave `wave`'s tickets raised at `site` (a channel's own
-    shares first, as tickets are drawn in :func:`supportsim.demand._skills`; channels
-    with opening hours by their expected split, :mod:`supportsim._opening_hours`)."""
-    place = (scenario.sites or {})[site]
-    own = place.skills or scenario.demand.skills or {DEFAULT_SKILL: 1.0}
-    shares = dict.fromkeys(skill_names(scenario), 0.0)
+def _wave_sites(scenario: Scenario, site: str | None) -> dict[str, float]:
+    """The sites a wave's tickets are raised at, with their weights, as
+    :func:`supportsim.demand._sites` draws them: the wave's own site, else by
+    ``demand.sites`` (one site: the first)."""
+    names = scenario.site_names
+    if site is not None:
+        return {site: 1.0}
+    if len(names) == 1:
+        return {names[0]: 1.0}
+    given = scenario.demand.sites or {}
+    return {name: given.get(name, 0.0) for name in names}
+
+
+def wave_skill_shares(scenario: Scenario, index: int) -> dict[str, float]:
+    """Each skill's expected share of rollout wave `index`'s tickets, following what
+    :func:`supportsim.demand._draw` draws: the wave's own channel shares (else
+    ``demand.channels``), a channel with opening hours moving its closed-hours tickets to
+    its `closed` channel by the wave's open fraction at each site
+    (:mod:`supportsim._opening_hours`), then per ticket its channel's skill shares, else
+    its site's, else ``[demand.skills]`` (:func:`supportsim.demand._skills`)."""
+    wave = scenario.demand.waves[index]
     channels = scenario.demand.channels
-    split = {name: channel.share for name, channel in channels.items()}
-    if any(c.hours != "24x7" for c in channels.values()):
-        split = channel_shares_at(scenario, site, wave)
-    for channel_name, channel in channels.items():
-        mix = channel.skills or own
-        for name in shares:
-            shares[name] += split[channel_name] * mix.get(name, 0.0)
+    names = list(channels)
+    given = (dict(wave.channels) if wave.channels is not None
+             else {name: c.share for name, c in channels.items()})
+    total = sum(given.values())
+    drawn = {name: given.get(name, 0.0) / total for name in names}
+    moves = closed_moves(scenario)
+    base = scenario.demand.skills or {DEFAULT_SKILL: 1.0}
+    sites = scenario.sites or {}
+    shares = dict.fromkeys(skill_names(scenario), 0.0)
+    for site, weight in _wave_sites(scenario, wave.site).items():
+        if weight <= 0:
+            continue
+        place = sites.get(site)
+        own = (place.skills if place is not None else None) or base
+        split = dict(drawn)
+        if moves:
+            shut = 1.0 - open_fraction(scenario, site, index)
+            # As redirect_closed: by the channel drawn, so moves never chain.
+            for source, target in moves:
+                moved = drawn[names[source]] * shut
+                split[names[source]] -= moved
+                split[names[target]] += moved
+        for name, channel in channels.items():
+            mix = channel.skills or own
+            for skill in shares:
+                shares[skill] += weight * split[name] * mix.get(skill, 0.0)
     return shares
 
 
 def ticket_skill_shares(scenario: Scenario) -> dict[str, float]:
     """Each skill's share of the expected tickets over the horizon: the base demand's by
-    :func:`~supportsim.scenario._routing.skill_shares`, a rollout wave's at its site (a
-    wave of Chinese users raises Chinese tickets, whatever the base demand's sites)."""
+    :func:`~supportsim.scenario._routing.skill_shares`, each rollout wave's by
+    :func:`wave_skill_shares` (a wave of Chinese users raises Chinese tickets, whatever
+    the base demand's sites; a wave's own channel shares carry their channels' skills)."""
     base = skill_shares(scenario)
     waves = scenario.demand.waves
     total = expected_arrivals(scenario)
-    if not waves or not any(w.site for w in waves) or total <= 0:
+    if not waves or total <= 0:
         return base
     per_wave = wave_integrals(scenario, np.array([0.0, scenario.horizon]))[:, 0]
     out = {name: value * (total - float(per_wave.sum())) for name, value in base.items()}
-    for index, (wave, tickets) in enumerate(zip(waves, per_wave.tolist(), strict=True)):
-        mix = _shares_at(scenario, wave.site, index) if wave.site else base
-        for name, value in mix.items():
+    for index, tickets in enumerate(per_wave.tolist()):
+        if tickets <= 0:
+            continue
+        for name, value in wave_skill_shares(scenario, index).items():
             out[name] += value * tickets
     return {name: value / total for name, value in out.items()}
 
