@@ -13,7 +13,7 @@ groups serving it, so the check never warns about a layout that could keep up. U
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import combinations
 
 import numpy as np
@@ -26,7 +26,8 @@ from supportsim.scenario import Scenario
 from supportsim.scenario._routing import DEFAULT_SKILL, skill_names, skill_shares
 from supportsim.scenario._schema import TierName
 
-__all__ = ["SkillLoads", "overloaded_sets", "skill_loads", "skill_overloads",
+__all__ = ["SkillLoads", "overflow_groups", "overflow_notes", "overflow_served",
+           "overflow_text", "overloaded_sets", "skill_loads", "skill_overloads",
            "ticket_skill_shares", "wave_skill_shares"]
 
 #: Skills up to which every set of skills is checked; above it, each skill alone.
@@ -42,11 +43,48 @@ class SkillLoads:
     agents: dict[str, float]  # group -> mean agents on duty over the horizon
     hours: dict[str, float]  # group -> agent-hours on duty over the horizon
     load: dict[str, float]  # skill -> offered load (Erlangs), skills with tickets only
+    # skill -> offered load at the fastest multiplier among its own groups and those its
+    # tickets overflow to; equal to `load` without [team.routing.overflow]
+    pooled: dict[str, float] = field(default_factory=dict)
 
-    def serving(self, scenario: Scenario, skills: tuple[str, ...]) -> list[str]:
-        """The groups holding any of `skills`, in the scenario's order."""
+    def serving(self, scenario: Scenario, skills: tuple[str, ...], *,
+                overflow: bool = False) -> list[str]:
+        """The groups holding any of `skills`, in the scenario's order; with `overflow`,
+        also those their tickets may overflow to (:func:`overflow_groups`)."""
         groups = scenario.team.tiers[self.tier].groups or {}
-        return [g for g, group in groups.items() if any(s in group.skills for s in skills)]
+        extra = set(overflow_groups(scenario, self.tier, skills)) if overflow else set()
+        return [g for g, group in groups.items()
+                if g in extra or any(s in group.skills for s in skills)]
+
+
+def overflow_groups(scenario: Scenario, tier: TierName, skills: tuple[str, ...]) -> list[str]:
+    """The groups of `tier` that waiting tickets of `skills` overflow to
+    (``[team.routing.overflow]``): those holding the fallback skill (whose own tickets do
+    not overflow), or those working at the fallback site; none without overflow."""
+    routing = scenario.team.routing
+    overflow = routing.overflow if routing is not None else None
+    if overflow is None:
+        return []
+    groups = scenario.team.tiers[tier].groups or {}
+    if overflow.skill is not None:
+        if all(skill == overflow.skill for skill in skills):
+            return []
+        return [g for g, group in groups.items() if overflow.skill in group.skills]
+    first = scenario.site_names[0]  # a group without a site works at the first one
+    return [g for g, group in groups.items() if (group.site or first) == overflow.site]
+
+
+def overflow_text(scenario: Scenario) -> str:
+    """How tickets overflow, in words (``"overflow to 'en' after 2h"``); empty without."""
+    from supportsim.units import readable_duration
+
+    routing = scenario.team.routing
+    overflow = routing.overflow if routing is not None else None
+    if overflow is None:
+        return ""
+    where = (repr(overflow.skill) if overflow.skill is not None
+             else f"site {overflow.site!r}")
+    return f"overflow to {where} after {readable_duration(overflow.after)}"
 
 
 def _wave_sites(scenario: Scenario, site: str | None) -> dict[str, float]:
@@ -135,24 +173,45 @@ def skill_loads(scenario: Scenario) -> list[SkillLoads]:
         hours = {g: sum(d.size * on_duty_hours(d, scenario.horizon)
                         for d in staffing_duty_groups(scenario, group, group.site))
                  for g, group in groups.items()}
-        load = {}
+        load, pooled = {}, {}
         for skill, share in shares.items():
             holders = [group for group in groups.values() if skill in group.skills]
             if share <= 0 or not holders:
                 continue
             factor = min(group.effort.get(skill, 1.0) for group in holders)
+            # An overflowing ticket takes the next agent's own multiplier (1 if none).
+            others = [groups[g] for g in overflow_groups(scenario, name, (skill,))]
+            fastest = min([factor, *(group.effort.get(skill, 1.0) for group in others)])
             work = sum(s * m for s, m, _ in _tiered_parts(scenario, level, name, skill))
             load[skill] = rate * share * work * factor
+            pooled[skill] = rate * share * work * fastest
         out.append(SkillLoads(name, {g: h / scenario.horizon for g, h in hours.items()},
-                              hours, load))
+                              hours, load, pooled))
     return out
+
+
+def _pooled(scenario: Scenario, tier: SkillLoads, chosen: tuple[str, ...]
+            ) -> tuple[tuple[str, ...], float, float]:
+    """With overflow: (the skills all of whose tickets the groups `chosen`'s tickets may
+    reach serve, their offered load, those groups' agents on duty). Those groups must
+    keep up with all of it (Hall's condition of the routing graph with overflow edges):
+    e.g. Finnish with overflow to English against the Finnish and English groups carries
+    the English load too."""
+    reach = set(tier.serving(scenario, chosen, overflow=True))
+    skills = tuple(s for s in tier.load
+                   if s in chosen or set(tier.serving(scenario, (s,), overflow=True)) <= reach)
+    return (skills, sum(tier.pooled[s] for s in skills),
+            sum(tier.agents[g] for g in reach))
 
 
 def overloaded_sets(scenario: Scenario, loads: list[SkillLoads] | None = None
                     ) -> list[tuple[SkillLoads, tuple[str, ...], float, float]]:
     """(tier's loads, skills, offered load, agents on duty serving them) for each smallest
-    set of skills of a tier with agent groups whose load reaches those agents."""
+    set of skills of a tier with agent groups whose load reaches those agents; with
+    ``[team.routing.overflow]``, counting the groups their tickets overflow to and the
+    load those groups carry (:func:`_pooled`)."""
     out = []
+    overflow = bool(overflow_text(scenario))
     for tier in skill_loads(scenario) if loads is None else loads:
         skills = [s for s, value in tier.load.items() if value > 0]
         sizes = range(1, len(skills) + 1) if len(skills) <= MAX_SUBSET_SKILLS else [1]
@@ -161,6 +220,14 @@ def overloaded_sets(scenario: Scenario, loads: list[SkillLoads] | None = None
             for chosen in combinations(skills, size):
                 if any(smaller <= set(chosen) for smaller in found):
                     continue  # a smaller set already explains it
+                if overflow:
+                    pooled, offered, capacity = _pooled(scenario, tier, chosen)
+                    if any(smaller <= set(pooled) for smaller in found):
+                        continue  # the same groups short with a set already listed
+                    if offered >= capacity:
+                        found.append(set(pooled))
+                        out.append((tier, pooled, offered, capacity))
+                    continue
                 offered = sum(tier.load[s] for s in chosen)
                 capacity = sum(tier.agents[g] for g in tier.serving(scenario, chosen))
                 if offered >= capacity:
@@ -169,10 +236,49 @@ def overloaded_sets(scenario: Scenario, loads: list[SkillLoads] | None = None
     return out
 
 
+def overflow_served(scenario: Scenario, loads: list[SkillLoads] | None = None
+                    ) -> list[tuple[SkillLoads, str, tuple[str, ...], float, float]]:
+    """(tier's loads, skill, the skills pooled with it, their offered load, agents on
+    duty of the groups serving them) for each skill whose load reaches its own groups'
+    agents but which overflow serves: the pooled load stays below those agents (else
+    :func:`overloaded_sets` lists it)."""
+    if not overflow_text(scenario):
+        return []
+    out = []
+    for tier in skill_loads(scenario) if loads is None else loads:
+        for skill, value in tier.load.items():
+            own = sum(tier.agents[g] for g in tier.serving(scenario, (skill,)))
+            if value < own or not overflow_groups(scenario, tier.tier, (skill,)):
+                continue
+            pooled, offered, capacity = _pooled(scenario, tier, (skill,))
+            if offered < capacity:
+                out.append((tier, skill, pooled, offered, capacity))
+    return out
+
+
+def overflow_notes(scenario: Scenario) -> list[tuple[str, str]]:
+    """(tier, one-line note) for each skill short in its own groups but served by
+    overflow (:func:`overflow_served`): not a warning."""
+    source = f" ({scenario.source})" if scenario.source else ""
+    how = overflow_text(scenario)
+    return [(tier.tier, (
+        f"team.tiers.{tier.tier}.groups: offered load of skill {skill} "
+        f"{tier.load[skill]:.2f} Erlangs >= "
+        f"{sum(tier.agents[g] for g in tier.serving(scenario, (skill,))):.2f} agents on "
+        f"duty on average in its own groups ({', '.join(tier.serving(scenario, (skill,)))})"
+        f"; served by {how}: skills {', '.join(pooled)} {offered:.2f} Erlangs < "
+        f"{capacity:.2f} agents on duty in the groups serving them "
+        f"({', '.join(tier.serving(scenario, (skill,), overflow=True))}){source}"))
+        for tier, skill, pooled, offered, capacity in overflow_served(scenario)]
+
+
 def skill_overloads(scenario: Scenario) -> list[tuple[str, str]]:
     """(tier, one-line message) for each smallest set of skills of a tier with agent
-    groups whose offered load reaches the agents on duty serving any of them."""
+    groups whose offered load reaches the agents on duty serving any of them (with
+    overflow, the groups their tickets may overflow to too)."""
     source = f" ({scenario.source})" if scenario.source else ""
+    how = overflow_text(scenario)
+    via = f" with {how}" if how else ""
     out: list[tuple[str, str]] = []
     for tier, chosen, offered, capacity in overloaded_sets(scenario):
         what = "skill" if len(chosen) == 1 else "skills"
@@ -180,5 +286,6 @@ def skill_overloads(scenario: Scenario) -> list[tuple[str, str]]:
             f"team.tiers.{tier.tier}.groups: offered load of {what} "
             f"{', '.join(chosen)} {offered:.2f} Erlangs >= {capacity:.2f} agents "
             f"on duty on average in the groups serving them "
-            f"({', '.join(tier.serving(scenario, chosen))}); their queue will grow{source}")))
+            f"({', '.join(tier.serving(scenario, chosen, overflow=bool(how)))}){via}; "
+            f"their queue will grow{source}")))
     return out

@@ -262,6 +262,11 @@ class CheckResult:
         Offered load against agents on duty in the busiest hour, 24 h and 168 h (from
         any whole hour) of the demand curve, per tier (:func:`supportsim._peak.peak_loads`):
         what the horizon's averages in `loads` hide.
+    served_by_overflow : tuple of str
+        With ``[team.routing.overflow]``: one note per skill whose offered load reaches
+        the agents of its own groups but which overflow serves (with the load of the
+        skills those groups also carry, below their agents on duty); not a warning, and
+        not in `overloaded`.
     """
 
     scenario: Scenario
@@ -271,6 +276,7 @@ class CheckResult:
     priorities: pd.DataFrame
     _overloads: tuple[tuple[str, str], ...] = field(default=(), repr=False)
     peaks: pd.DataFrame | None = field(default=None, repr=False)
+    served_by_overflow: tuple[str, ...] = field(default=(), repr=False)
 
     @property
     def overloaded(self) -> tuple[str, ...]:
@@ -361,4 +367,16 @@ def check(scenario: Scenario) -> CheckResult:
         scored_tickets=expected_arrivals(scenario, scenario.warmup), priorities=table,
         _overloads=tuple(_overload_messages(scenario, loads)),
         peaks=peak_loads(scenario, loads),
+        served_by_overflow=_overflow_notes(scenario),
     )
+
+
+def _overflow_notes(scenario: Scenario) -> tuple[str, ...]:
+    """:func:`supportsim._skill_capacity.overflow_notes` where a tier has agent groups
+    and tickets overflow; () otherwise (nothing imported)."""
+    routing = scenario.team.routing
+    if routing is None or routing.overflow is None:
+        return ()
+    from supportsim._skill_capacity import overflow_notes
+
+    return tuple(message for _, message in overflow_notes(scenario))

@@ -70,7 +70,12 @@ def _groups_section(result: CheckResult) -> str:
     outgrows the groups serving it, against their agents; empty without groups."""
     import pandas as pd
 
-    from supportsim._skill_capacity import overloaded_sets, skill_loads
+    from supportsim._skill_capacity import (
+        overflow_served,
+        overflow_text,
+        overloaded_sets,
+        skill_loads,
+    )
 
     scenario = result.scenario
     loads = skill_loads(scenario)
@@ -95,6 +100,9 @@ def _groups_section(result: CheckResult) -> str:
                            "on duty": f"{tier.agents[name]:.2f}"})
     rows = []
     short = overloaded_sets(scenario, loads)
+    how = overflow_text(scenario)
+    served = {(t.tier, skill): (pooled, offered, capacity)
+              for t, skill, pooled, offered, capacity in overflow_served(scenario, loads)}
     for tier in loads:
         sets: list[tuple[tuple[str, ...], float, float]] = [
             ((skill,), value, sum(tier.agents[g] for g in tier.serving(scenario, (skill,))))
@@ -102,20 +110,37 @@ def _groups_section(result: CheckResult) -> str:
         sets += [(chosen, offered, capacity) for t, chosen, offered, capacity in short
                  if t is tier and len(chosen) > 1]
         for chosen, offered, capacity in sets:
+            mark = "<- short: its queue grows" if offered >= capacity else ""
+            if how and len(chosen) == 1:
+                pool = served.get((tier.tier, chosen[0]))
+                if pool is not None:  # short in its own groups, not with overflow
+                    mark = (f"<- served by {how} (with {', '.join(pool[0])}: "
+                            f"{_share(pool[1] / pool[2]).strip()} of their groups)")
             rows.append({"tier": tier.tier, "skills": ", ".join(chosen),
                          "offered load": f"{offered:.2f} Erl",
-                         "groups serving": ", ".join(tier.serving(scenario, chosen)),
+                         "groups serving": ", ".join(tier.serving(
+                             scenario, chosen, overflow=bool(how) and len(chosen) > 1)),
                          "on duty": f"{capacity:.2f}",
                          "utilisation": ("nobody on duty" if capacity <= 0
                                          else _share(offered / capacity).strip()),
-                         "": "<- short: its queue grows" if offered >= capacity else ""})
+                         "": mark})
     return ("Agent groups (each on its site's clock: time zone, business days, holidays; "
             "on duty = mean agents\non duty over the horizon, h/week = agent-hours on duty "
             "per week)\n" + _table(pd.DataFrame(groups))
             + "\n\nLoad per skill (offered load at the fastest serving group's effort "
             "against the mean agents on\nduty in the groups holding it; a set of skills "
             "is listed where together they outgrow their groups)\n"
-            + _table(pd.DataFrame(rows)))
+            + _table(pd.DataFrame(rows)) + _overflow_legend(how))
+
+
+def _overflow_legend(how: str) -> str:
+    """With overflow: how "served by overflow" and a short set are judged."""
+    if not how:
+        return ""
+    return (f"\nWith {how}: a skill short in its own groups is served by overflow when\n"
+            "its load, with that of the skills its overflow groups carry, stays below their "
+            "agents\non duty (a set of skills listed as short counts those groups and that "
+            "load)")
 
 
 def _peaks_section(result: CheckResult) -> str:
