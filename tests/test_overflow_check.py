@@ -109,3 +109,26 @@ def test_overflow_to_a_site_pools_that_sites_groups() -> None:
     assert result.ok
     (note,) = result.served_by_overflow
     assert "served by overflow to site 'london' after 1h: skills a, b 1.20 Erlangs" in note
+
+
+def test_the_simulation_agrees_with_both_verdicts() -> None:
+    # Served by overflow: the English agents take every Finnish ticket after its hour in
+    # the queue (they are idle 40 % of the time, the pooled M/M/2 at 60 %), so each one
+    # raised a day or more before the end is resolved, by the English group, after at
+    # least 1 h of wait. Without overflow (the check's "short"), none is ever resolved.
+    for overflow in (True, False):
+        data = layout(overflow=overflow)
+        data["horizon"] = "4w"
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ss.CapacityWarning)
+            tickets = ss.simulate(ss.Scenario.from_dict(data), replications=2,
+                                  seed=3).tickets
+        fi = tickets[(tickets["skill"].astype(str) == "fi")
+                     & (tickets["arrived_at"] < 4 * 168 - 24)]
+        assert len(fi) > 400  # 0.8 tickets/h over 27 days, two replications
+        if overflow:
+            assert fi["resolved_at"].notna().all()
+            assert (fi["group"].astype(str) == "english").all()
+            assert (fi["wait_time"] >= 1.0 - 1e-9).all()
+        else:
+            assert fi["resolved_at"].isna().all()
