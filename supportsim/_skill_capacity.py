@@ -221,16 +221,19 @@ def overloaded_sets(scenario: Scenario, loads: list[SkillLoads] | None = None
                 if any(smaller <= set(chosen) for smaller in found):
                     continue  # a smaller set already explains it
                 if overflow:
-                    pooled, offered, capacity = _pooled(scenario, tier, chosen)
-                    if any(smaller <= set(pooled) for smaller in found):
-                        continue  # the same groups short with a set already listed
-                    if offered >= capacity:
-                        found.append(set(pooled))
-                        out.append((tier, pooled, offered, capacity))
-                    continue
-                offered = sum(tier.load[s] for s in chosen)
-                capacity = sum(tier.agents[g] for g in tier.serving(scenario, chosen))
-                if offered >= capacity:
+                    # Hall's condition with the overflow edges; above MAX_SUBSET_SKILLS
+                    # each skill with all the load its groups carry (_pooled).
+                    if len(skills) > MAX_SUBSET_SKILLS:
+                        chosen, offered, capacity = _pooled(scenario, tier, chosen)
+                    else:
+                        offered = sum(tier.pooled[s] for s in chosen)
+                        capacity = sum(tier.agents[g] for g in
+                                       tier.serving(scenario, chosen, overflow=True))
+                else:
+                    offered = sum(tier.load[s] for s in chosen)
+                    capacity = sum(tier.agents[g] for g in tier.serving(scenario, chosen))
+                if offered >= capacity and not any(smaller <= set(chosen)
+                                                   for smaller in found):
                     found.append(set(chosen))
                     out.append((tier, chosen, offered, capacity))
     return out
@@ -241,14 +244,18 @@ def overflow_served(scenario: Scenario, loads: list[SkillLoads] | None = None
     """(tier's loads, skill, the skills pooled with it, their offered load, agents on
     duty of the groups serving them) for each skill whose load reaches its own groups'
     agents but which overflow serves: the pooled load stays below those agents (else
-    :func:`overloaded_sets` lists it)."""
+    :func:`overloaded_sets` lists it, or a set of skills with it)."""
     if not overflow_text(scenario):
         return []
+    loads = skill_loads(scenario) if loads is None else loads
+    short = {(tier.tier, s) for tier, chosen, _, _ in overloaded_sets(scenario, loads)
+             for s in chosen}
     out = []
-    for tier in skill_loads(scenario) if loads is None else loads:
+    for tier in loads:
         for skill, value in tier.load.items():
             own = sum(tier.agents[g] for g in tier.serving(scenario, (skill,)))
-            if value < own or not overflow_groups(scenario, tier.tier, (skill,)):
+            if (value < own or not overflow_groups(scenario, tier.tier, (skill,))
+                    or (tier.tier, skill) in short):
                 continue
             pooled, offered, capacity = _pooled(scenario, tier, (skill,))
             if offered < capacity:
