@@ -132,3 +132,29 @@ def test_the_simulation_agrees_with_both_verdicts() -> None:
             assert (fi["wait_time"] >= 1.0 - 1e-9).all()
         else:
             assert fi["resolved_at"].isna().all()
+
+
+@pytest.mark.parametrize(("en", "fi", "served"), [(0.5, 0.2, True), (0.6, 0.25, False)])
+def test_more_skills_than_sets_checked(en: float, fi: float, served: bool) -> None:
+    # 13 skills: above MAX_SUBSET_SKILLS (12) only single skills are checked, each with all
+    # the load of the groups its tickets reach. English 1 agent, Finnish 0, eleven more
+    # skills sharing the rest on a group of 2. fi's tickets reach english and finnish,
+    # which carry en and fi: 4 x 0.3 x (0.5 + 0.2) = 0.84 < 1.00 (served), or
+    # 4 x 0.3 x (0.6 + 0.25) = 1.02 >= 1.00 (short: skills en, fi).
+    from supportsim._skill_capacity import MAX_SUBSET_SKILLS
+
+    data = layout(en_staff=1)
+    others = [f"s{k}" for k in range(11)]
+    data["demand"]["skills"] = {"en": en, "fi": fi,
+                                **dict.fromkeys(others, (1 - en - fi) / len(others))}
+    data["team"]["tiers"]["l1"]["groups"]["others"] = {"skills": others, "staff": 2}
+    assert len(data["demand"]["skills"]) > MAX_SUBSET_SKILLS
+    result = ss.check(ss.Scenario.from_dict(data))
+    if served:
+        assert result.ok
+        (note,) = result.served_by_overflow
+        assert "served by overflow to 'en' after 1h: skills en, fi 0.84 Erlangs < 1.00" in note
+    else:
+        assert result.served_by_overflow == ()
+        (message,) = result.warnings
+        assert "offered load of skills en, fi 1.02 Erlangs >= 1.00 agents" in message
