@@ -312,7 +312,7 @@ class CheckResult:
             [("tickets expected", f"{self.tickets:,.0f} ({self.scored_tickets:,.0f} after "
                                   "warm-up)"),
              ("overloaded", ", ".join(self.overloaded) or "no tier")],
-            [load_table(self.scenario)], list(self.warnings)))
+            [load_table(self.scenario)], [*self.warnings, *self.served_by_overflow]))
 
 
 def check(scenario: Scenario) -> CheckResult:

@@ -52,6 +52,8 @@ def test_a_skill_without_agents_is_served_by_overflow() -> None:
             "own groups (finnish); served by overflow to 'en' after 1h: skills en, fi 1.20 "
             "Erlangs < 2.00 agents on duty in the groups serving them (english, finnish)"
             in note)
+    # The notebook card says it too, not only the CLI.
+    assert "served by overflow to &#39;en&#39; after 1h" in result._repr_html_()
 
 
 def test_without_overflow_the_same_layout_is_short() -> None:
