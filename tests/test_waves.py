@@ -334,6 +334,18 @@ def test_wave_names_are_unique() -> None:
     assert "demand.waves.1.name must be unique" in error([WAVE, WAVE])
 
 
+def test_an_invalid_start_is_the_only_error_of_waves_given_by_date() -> None:
+    # Waves dated "2026-03-09" cannot be placed without a start, but that is start's
+    # error, reported once: no knock-on "needs a valid `start`" on each wave's `at`.
+    sc = desk([{**WAVE, "at": "2026-03-09"}, {**WAVE, "name": "b", "at": "2026-03-16"}])
+    with pytest.raises(ss.ScenarioError) as info:
+        sc.with_overrides({"start": "2026-13-01"})
+    message = str(info.value)
+    assert message.startswith("start must be a valid datetime"), message
+    assert "got '2026-13-01'" in message and "waves" not in message, message
+    assert "more problem" not in message, message
+
+
 def test_dates_are_kept_as_written_and_follow_start() -> None:
     sc = desk([{**WAVE, "at": "2026-03-09"}])
     assert sc.demand.waves[0].at == 168.0

@@ -34,6 +34,7 @@ from supportsim.scenario._schema import (
     Distribution,
     Hours,
     KeyedError,
+    KnockOnError,
     Real,
     Section,
     Share,
@@ -259,8 +260,9 @@ class Wave(AsWritten):
             at = data["at"]
             given["at"] = at
             start = (info.context or {}).get(SCENARIO_START)
-            if start is None:
-                raise KeyedError("at", "is a date, which needs a valid `start`", at)
+            if start is None:  # `start` has a default: None means it is invalid, and
+                # that error is the one reported (not one more per wave).
+                raise KnockOnError("at", "is a date, which needs a valid `start`", at)
             when = _as_datetime(at)
             # In start's zone: real hours, a clock change between them included.
             hours = hours_between(start, when, (info.context or {}).get(SCENARIO_ZONE))
