@@ -155,11 +155,11 @@ def test_closed_over_a_clock_change_and_a_holiday_at_a_site_of_its_own_zone() ->
 # ---------------------------------------------- the closed channel's own attributes
 
 
-def test_redirected_tickets_take_the_closed_channels_patience_skills_and_retries() -> None:
+def test_redirected_tickets_take_the_closed_channels_patience_and_skills() -> None:
+    # (A channel with hours takes no retrials: see the refusal below.)
     data = desk(rate=6.0, horizon="2w")
     data["demand"]["skills"] = {"de": 0.5, "en": 0.5}
-    data["demand"]["channels"]["phone"] |= {"skills": {"de": 1.0}, "retry": 0.5,
-                                            "retry_after": "30min"}
+    data["demand"]["channels"]["phone"] |= {"skills": {"de": 1.0}}
     data["demand"]["channels"]["portal"]["skills"] = {"en": 1.0}
     data["team"]["tiers"]["l1"] = {"staff": 1, "hours": "business"}
     scenario = build(data)
@@ -170,7 +170,6 @@ def test_redirected_tickets_take_the_closed_channels_patience_skills_and_retries
     assert (tickets.channel[shut] == PORTAL).all()
     assert (tickets.skill[shut] == skill_names(scenario).index("en")).all()
     assert np.isinf(tickets.patience[shut]).all()
-    assert tickets.retry_budget is not None and (tickets.retry_budget[shut] == 0).all()
     # With one agent in business hours, night callers would all hang up; portal
     # tickets never do: nobody raised while the line is closed abandons.
     with warnings.catch_warnings():
@@ -269,6 +268,11 @@ def test_describe_says_when_the_line_is_open_and_where_closed_hours_tickets_go()
     ({"hours": "business", "closed": "chat"},
      ["demand.channels.phone.closed", 'must name a channel open "24x7"', "no chains",
       "'chat'"]),
+    # Retrials ignore the line's hours (answered at night): refused, not simulated.
+    ({"hours": "business", "closed": "portal", "patience": "5min", "retry": 0.9,
+      "retry_after": "3h"},
+     ["demand.channels.phone.retry must be 0 with hours = \"business\": retrials with "
+      "opening hours are not modelled", "got 0.9"]),
 ])
 def test_bad_hours_name_the_key_value_rule_and_file(tmp_path: Path, phone: dict[str, Any],
                                                    fragments: list[str],
@@ -286,6 +290,18 @@ def test_bad_hours_name_the_key_value_rule_and_file(tmp_path: Path, phone: dict[
         assert text in str(info.value)
     assert main(["check", str(path)]) == 2
     assert_one_line_error(capsys.readouterr().err.strip().splitlines(), fragments)
+
+
+def test_retry_zero_with_hours_and_retrials_on_the_closed_channel_are_accepted() -> None:
+    # retry = 0 written (a sweep's point) keeps the channel's hours; the `closed` channel
+    # is open 24x7, so its callers may retry.
+    data = desk()
+    data["demand"]["channels"]["phone"] |= {"retry": 0, "retry_after": "3h"}
+    data["demand"]["channels"]["portal"] |= {"patience": "1d", "retry": 0.5,
+                                             "retry_after": "1h"}
+    scenario = build(data)
+    assert scenario.demand.channels["phone"].retry == 0
+    assert scenario.demand.channels["portal"].retry == 0.5
 
 
 def test_hours_round_trip_and_stay_out_of_a_24x7_channels_dump() -> None:

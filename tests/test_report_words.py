@@ -11,10 +11,11 @@ import supportsim as ss
 from supportsim.report._scenario import describe, scenario_card
 
 GLOBAL = "scenarios/global_rollout.toml"
-#: Phone callers of the global rollout retry (as in the trial's multi-site desk).
-RETRY = {"demand.channels.phone.retry": 0.5,
-         "demand.channels.phone.retry_after": {"dist": "uniform", "low": "5min",
-                                               "high": "30min"}}
+#: Phone callers of the global rollout retry (as in the trial's multi-site desk), on a line
+#: open 24x7: retrials on a channel with opening hours are refused (not modelled).
+RETRY = {"demand.channels.phone": {"share": 0.35, "patience": "8min", "retry": 0.5,
+                                   "retry_after": {"dist": "uniform", "low": "5min",
+                                                   "high": "30min"}}}
 
 
 @pytest.fixture(scope="module")

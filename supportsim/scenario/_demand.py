@@ -65,7 +65,8 @@ class Channel(Section):
     channel").
 
     With `retry`, a customer who abandons tries again after `retry_after`: the same
-    ticket, re-entering the queue with the same patience (docs/assumptions.md).
+    ticket, re-entering the queue with the same patience (docs/assumptions.md). A
+    channel with ``hours = "business"`` takes no retrials: they are not modelled.
     """
 
     share: Share
@@ -74,7 +75,8 @@ class Channel(Section):
         default=None, description="share of this channel's tickets per skill, replacing "
                                   "[demand.skills] for them")
     retry: Share = Field(default=0.0, description="probability that a customer who "
-                         "abandons tries again (each time; at most 100 retrials)")
+                         "abandons tries again (each time; at most 100 retrials); must be 0 "
+                         'on a channel with hours = "business" (not modelled)')
     retry_after: RetryDelay | None = Field(
         default=None, description="delay before a retrial: the mean of an exponential "
         "(a duration in [1s, 520w]) or a distribution table; required with retry > 0")
@@ -92,6 +94,13 @@ class Channel(Section):
     def _check(self) -> Channel:
         if self.skills is not None:
             _check_skill_shares(self.skills, "skills")
+        # Not modelled (yet): a retrial drawn while the line is closed would be queued and
+        # answered on this channel at night. Refused rather than simulated wrongly.
+        if self.retry > 0 and self.hours == "business":
+            raise KeyedError("retry", 'must be 0 with hours = "business": retrials with '
+                             "opening hours are not modelled (a caller retrying after the "
+                             "line closed would be answered at night); give retry = 0, or "
+                             'open the channel "24x7"', self.retry)
         if self.retry > 0 and self.patience is None:
             raise KeyedError("retry", "needs patience: only customers who abandon retry",
                              self.retry)
