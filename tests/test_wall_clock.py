@@ -127,3 +127,57 @@ def test_a_scenario_without_start_zone_keeps_start_plus_hours() -> None:
     assert wall_clock(scenario.start, t, scenario.zone_of_start) == expected
     start, _ = parse_window((expected.isoformat(), "1d"), scenario)
     assert start == t
+
+
+# ------------------------------------------------- window date-times at a clock change
+
+
+@pytest.mark.parametrize(("window", "what", "written"), [
+    (("2026-03-29T02:30", "2h"), "start", "2026-03-29T02:30"),
+    (("2026-03-29T02:00", "2026-03-29T03:00"), "start", "2026-03-29T02:00"),
+    (("2026-03-29", "2026-03-29T02:59:30"), "end", "2026-03-29T02:59:30"),
+    ((datetime(2026, 3, 29, 2, 30), "2h"), "start", "2026-03-29 02:30"),
+])
+def test_a_window_time_the_clocks_skip_is_an_error_naming_it_as_written(
+        rollout, window, what: str, written: str) -> None:
+    # Berlin's clocks go from 02:00 CET to 03:00 CEST on 2026-03-29 (tz database):
+    # 02:00-02:59:59 that night never happens; it was read silently as an hour later.
+    with pytest.raises(ValueError) as info:
+        parse_window(window, rollout)
+    assert str(info.value) == (
+        f"window {what} {written} does not exist in Europe/Berlin: on 2026-03-29 the "
+        "clocks go from 02:00 to 03:00; write a time outside that gap")
+
+
+def test_the_minutes_around_the_gap_are_one_real_minute_apart(rollout) -> None:
+    # start 2026-02-23 00:00 CET; 2026-03-29 02:00 CET is 34 days + 2 h = 818 h later,
+    # and 03:00 CEST is that same instant: 01:59 to 03:00 lasts one minute.
+    assert parse_window(("2026-03-29T01:59", "2026-03-29T03:00"), rollout) == \
+        pytest.approx((818 - 1 / 60, 818.0), abs=1e-9)
+
+
+def test_an_ambiguous_autumn_time_is_its_first_occurrence() -> None:
+    # start Mon 2026-10-19 00:00 CEST; Berlin's clocks go back from 03:00 CEST to
+    # 02:00 CET on Sunday 2026-10-25, so 02:30 happens twice: first (CEST) at
+    # 6 * 24 + 2.5 = 146.5 h, second (CET) an hour later.
+    scenario = ss.load_scenario(MMC).with_overrides(
+        {"start": "2026-10-19T00:00:00", "start_zone": "Europe/Berlin", "warmup": "1d"})
+    start, end = parse_window(("2026-10-25T02:30", "2026-10-25T03:00"), scenario)
+    assert (start, end) == pytest.approx((146.5, 148.0), abs=1e-9)  # 03:00 CET: 148 h
+    second = datetime(2026, 10, 25, 2, 30, fold=1)  # PEP 495: fold=1 is the repeat
+    assert parse_window((second, "1h"), scenario) == pytest.approx((147.5, 148.5), abs=1e-9)
+
+
+def test_window_errors_quote_the_instants_as_written(rollout) -> None:
+    # t = 2000 h is 2026-05-17 09:00 CEST (test above); the user's "T" form is kept.
+    with pytest.raises(ValueError, match=r"must end after it starts, got 2026-05-17T09:00 "
+                                         r"\(2000h in\) to 2026-05-17T09:00 \(2000h in\)"):
+        parse_window(("2026-05-17T09:00", "2026-05-17T09:00"), rollout)
+
+
+def test_cli_window_in_the_gap_is_one_line_and_exit_2(capsys) -> None:
+    assert main(["run", str(GLOBAL), "-r", "1", "-q", "--window",
+                 "2026-03-29T02:30,2h"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "--window: window start 2026-03-29T02:30 does not exist in " \
+        "Europe/Berlin: on 2026-03-29 the clocks go from 02:00 to 03:00" in err[0], err
