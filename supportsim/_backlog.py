@@ -90,15 +90,19 @@ def with_backlog(scenario: Scenario, seed: int, replication: int, tickets: Ticke
     def stream(name: str) -> np.random.Generator:
         return _stream(seed, replication, name)
 
+    # Sites: given, else drawn by [demand.sites] (the draw is made either way, so a row's
+    # site leaves the other rows' sites unchanged).
+    site = _sites(scenario, stream, n, None)
+    if backlog.site is not None:
+        site = np.where(backlog.site >= 0, backlog.site, site).astype(np.int8)
     # Skills: given, else drawn by the channel's shares (a stream of the backlog's own).
-    skill = _skills(scenario, lambda: stream("skill"), backlog.channel,
-                    lambda: _sites(scenario, stream, n, None))
+    skill = _skills(scenario, lambda: stream("skill"), backlog.channel, lambda: site)
     if backlog.skill is not None:
         skill = np.where(backlog.skill >= 0, backlog.skill, skill).astype(np.int8)
     need = _conditional_needs(scenario, stream("need"), backlog.priority, backlog.tier,
                               backlog.need, backlog.ids, skill)
     own = _attributes(scenario, stream, backlog.opened, np.zeros(n, dtype=bool),
-                      backlog.priority, backlog.channel, need, skill=skill)
+                      backlog.priority, backlog.channel, need, site=site, skill=skill)
     effort, triage = own.effort.copy(), own.triage.copy()
     uniforms = stream("remaining").random(n)
     for k in range(n):

@@ -46,7 +46,7 @@ __all__ = ["BACKLOG_COLUMNS", "Backlog", "BacklogRow", "Initial", "resolve_backl
 BACKLOG_LIMIT = 64 * MIB
 #: Columns of a backlog file, required ones first.
 BACKLOG_COLUMNS = ("id", "opened_at", "priority", "tier", "channel", "in_service",
-                   "work_done", "need", "skill")
+                   "work_done", "need", "skill", "site")
 REQUIRED = BACKLOG_COLUMNS[:4]
 
 
@@ -94,6 +94,9 @@ class BacklogRow(Section):
                                   "set: drawn from the mix, conditioned on need >= tier.")
     skill: str | None = Field(default=None, description="One of [demand.skills]; not set: "
                               "drawn by the shares of its channel.")
+    site: str | None = Field(default=None, description="One of [sites]: where it was "
+                             "raised (its business clock and holidays, its skill shares); "
+                             "not set: drawn by the shares of [demand.sites].")
 
     @field_validator("id", mode="before")
     @classmethod
@@ -132,6 +135,7 @@ class Backlog:
     work_done: np.ndarray  # float64 hours, >= 0
     need: np.ndarray  # int8 level 1..3, 0 where it is to be drawn
     skill: np.ndarray | None = None  # int8 index of the skill, -1 where it is to be drawn
+    site: np.ndarray | None = None  # int8 index into scenario.site_names, -1: to be drawn
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -144,6 +148,8 @@ class Backlog:
             h.update(np.ascontiguousarray(values).tobytes())
         if self.skill is not None:  # only when given: older backlogs keep their digest
             h.update(np.ascontiguousarray(self.skill).tobytes())
+        if self.site is not None:  # likewise
+            h.update(b"site" + np.ascontiguousarray(self.site).tobytes())
         return h.hexdigest()
 
 
@@ -270,6 +276,7 @@ def _check(scenario: Scenario, rows: Sequence[BacklogRow], where: Where,
            fail: Callable[[str, str], Exception]) -> Backlog:
     priorities, channels = scenario.priority_names, scenario.channel_names
     skills = skill_names(scenario)
+    sites = list(scenario.sites or {})
     levels = scenario.levels
     start = scenario.start
     seen: dict[str, int] = {}
@@ -308,9 +315,14 @@ def _check(scenario: Scenario, rows: Sequence[BacklogRow], where: Where,
         if row.skill is not None and row.skill not in skills:
             raise fail(where(k, "skill"), "must be one of [demand.skills] "
                        f"({', '.join(skills)}), got {row.skill!r}")
+        if row.site is not None and row.site not in sites:
+            rule = (f"must be one of [sites] ({', '.join(sites)})" if sites else
+                    "needs [sites]: a desk without sites has one clock")
+            raise fail(where(k, "site"), f"{rule}, got {row.site!r}")
     order = np.argsort(opened, kind="stable")
     rows = [rows[k] for k in order]
     given = any(r.skill is not None for r in rows)
+    placed = any(r.site is not None for r in rows)
     return Backlog(
         ids=tuple(r.id for r in rows),
         opened=opened[order],
@@ -324,4 +336,6 @@ def _check(scenario: Scenario, rows: Sequence[BacklogRow], where: Where,
                       dtype=np.int8),
         skill=np.array([-1 if r.skill is None else skills.index(r.skill) for r in rows],
                        dtype=np.int8) if given else None,
+        site=np.array([-1 if r.site is None else sites.index(r.site) for r in rows],
+                      dtype=np.int8) if placed else None,
     )
