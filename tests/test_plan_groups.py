@@ -93,3 +93,15 @@ def test_a_grouped_tier_s_own_staff_is_refused_naming_the_groups(key: str) -> No
                                          rf"team\.tiers\.{tier}\.groups\.{GROUPS[tier][0]}\."):
         ss.plan(desk, {"P3.response": 0.7}, decisions={key: (1, 3)}, replications=2,
                 executor=1)
+
+
+def test_a_head_count_and_its_shifts_staff_are_refused_together() -> None:
+    # D3 (trial 5): central's head count with its shift 0's staff gave a plan that listed
+    # both (7 with 4+3 on shifts, and shift 0 at 4): the head count scales the shifts.
+    desk = ss.load_scenario(GLOBAL)
+    head, shift = group_key("l1", "central"), "team.tiers.l1.groups.central.hours.0.staff"
+    with pytest.raises(ValueError, match=rf"decisions '{re.escape(head)}' and "
+                                         rf"'{re.escape(shift)}' overlap: the head count "
+                                         r"scales the shifts' staff"):
+        ss.plan(desk, {"P3.response": 0.7}, decisions={shift: (1, 3), head: (0, 3)},
+                replications=2, executor=1)

@@ -109,6 +109,7 @@ def parse_decisions(decisions: Mapping[str, Any], scenario: Scenario) -> list[De
         values = tuple(low + k * step if whole else round(low + k * step, 12)
                        for k in range(count))
         out.append(Decision(str(key), values, False))
+    _check_overlap([d.key for d in out])
     # Fail now on a key the scenario does not have or a value it refuses (each end of a
     # range, each value of a choice), not after the first simulations.
     for d in out:
@@ -167,6 +168,23 @@ def _check_grouped(key: str, scenario: Scenario) -> None:
                 f"{list(tier.groups)} and has no {parts[3]} of its own; decide each "
                 f"group's, e.g. team.tiers.{parts[2]}.groups.{next(iter(tier.groups))}."
                 f"{parts[3]}")
+
+
+def _check_overlap(keys: Sequence[str]) -> None:
+    """Refuse a tier's or group's staff decided together with one of its shifts' staff
+    (``...central.staff`` and ``...central.hours.0.staff``): the head count scales the
+    shifts' staff, so the two would set the same agents and the plan would show both."""
+    for key in keys:
+        if not key.endswith(".staff") or ".hours." in key:
+            continue
+        owner = key.removesuffix(".staff")
+        shift = next((k for k in keys if k.startswith(f"{owner}.hours.")
+                      and k.endswith(".staff")), None)
+        if shift is not None:
+            raise ValueError(
+                f"plan: decisions {key!r} and {shift!r} overlap: the head count scales "
+                f"the shifts' staff, so both would set the same agents; decide the head "
+                f"count or the shifts' staff, not both")
 
 
 def check_inputs(scenario: Scenario, targets: Mapping[str, Any],
