@@ -39,6 +39,14 @@ def test_run_precision_cap_warns_on_one_line(capsys: pytest.CaptureFixture[str])
                                         "half-width in (0, 1) for a share", "got 5.0"]),
     (["--precision", "wait=0.1", "--replications", "4", "--max-replications", "3"],
      ["below the pilot of 4"]),
+    # E2 (trial 5): the same metric twice was last-wins; now refused, naming it.
+    (["--precision", "P1.response=0.05", "--precision", "P1.response=0.001"],
+     ["--precision P1.response is given twice (0.05 and 0.001): give each metric once"]),
+    (["--precision", "wait=0.1", "--precision", "mean_wait=0.2"],
+     ["precision['mean_wait'] is the metric precision['wait'] names (mean_wait)"]),
+    # E7: another case is suggested, not buried in the list of every metric.
+    (["--precision", "p1.response=0.05"],
+     ["unknown metric 'p1.response' (did you mean 'P1.response'?)"]),
 ])
 def test_run_precision_errors_are_one_line(capsys: pytest.CaptureFixture[str],
                                            argv: list[str], fragments: list[str]) -> None:
