@@ -91,6 +91,15 @@ def test_an_unreachable_target_is_one_line_and_exit_2(
     (["--target", "P1.response=0.9", "--decide", "demand.rate=10:20"],
      ["'demand.rate' is a condition", "team.* or workforce.*"]),
     (["--target", "P1.response=0.9", "--decide", "seed=1:3"], ["'seed'", "team.* or"]),
+    # E7/E8 (trial 5): another case is suggested; a refused --decide is quoted as typed,
+    # not as the end of its range that was tried.
+    (["--target", "p1.response=0.9"], ["got 'p1' (did you mean 'P1'?)"]),
+    (["--target", "P1.Response=0.9"], ["got 'Response' (did you mean 'response'?)"]),
+    (["--target", "P1.response=0.9", "--decide", "Team.tiers.l1.staff=5:9"],
+     ["'Team.tiers.l1.staff' is not a key the desk controls (did you mean "
+      "'team.tiers.l1.staff'?)"]),
+    (["--target", "P1.response=0.9", "--decide", "team.tiers.L1.staff=5:9"],
+     ["did you mean 'l1'?", "(--decide team.tiers.L1.staff=5:9, on "]),
 ])
 def test_bad_plan_arguments_are_one_line_and_exit_2(
         capsys: pytest.CaptureFixture[str], argv: list[str], fragments: list[str]) -> None:

@@ -166,6 +166,7 @@ def run(args: argparse.Namespace) -> int:
 
     if args.out is not None:
         check_output(args.out, directory=True)
+    typed = {key: _spec(spec) for key, spec in args.decisions}  # quoted as written
     with _warnings_to_stderr():
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", CapacityWarning)  # candidates are meant to vary
@@ -173,7 +174,7 @@ def run(args: argparse.Namespace) -> int:
             try:  # before the heading: a bad --target is one line, nothing else
                 _once(args.targets, "--target", "target")
                 _once(args.decisions, "--decide", "decision")
-                with override_origin("--decide"):  # a refused value names the option
+                with override_origin("--decide", typed):  # a refused value names it
                     check_inputs(scenario, dict(args.targets), dict(args.decisions) or None,
                                  args.replications, 0.95)
             except ValueError as exc:  # a ScenarioError too: a --decide the scenario refuses
@@ -182,7 +183,7 @@ def run(args: argparse.Namespace) -> int:
         print(_heading(scenario, args.overrides))
         try:
             with warnings.catch_warnings(), override_origin(
-                    "--decide" if args.decisions else "decision"):
+                    "--decide" if args.decisions else "decision", typed):
                 warnings.simplefilter("ignore", CapacityWarning)
                 result = plan(scenario, dict(args.targets),
                               decisions=dict(args.decisions) or None,
