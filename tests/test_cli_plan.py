@@ -100,6 +100,11 @@ def test_an_unreachable_target_is_one_line_and_exit_2(
       "'team.tiers.l1.staff'?)"]),
     (["--target", "P1.response=0.9", "--decide", "team.tiers.L1.staff=5:9"],
      ["did you mean 'l1'?", "(--decide team.tiers.L1.staff=5:9, on "]),
+    # D3 (trial 5): a tier's head count with one of its shifts' staff.
+    (["--target", "P1.response=0.9", "--decide", "team.tiers.l1.hours.0.staff=1:3",
+      "--decide", "team.tiers.l1.staff=5:9"],
+     ["decisions 'team.tiers.l1.staff' and 'team.tiers.l1.hours.0.staff' overlap: the "
+      "head count scales the shifts' staff"]),
 ])
 def test_bad_plan_arguments_are_one_line_and_exit_2(
         capsys: pytest.CaptureFixture[str], argv: list[str], fragments: list[str]) -> None:
