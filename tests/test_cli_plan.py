@@ -91,6 +91,20 @@ def test_an_unreachable_target_is_one_line_and_exit_2(
     (["--target", "P1.response=0.9", "--decide", "demand.rate=10:20"],
      ["'demand.rate' is a condition", "team.* or workforce.*"]),
     (["--target", "P1.response=0.9", "--decide", "seed=1:3"], ["'seed'", "team.* or"]),
+    # E7/E8 (trial 5): another case is suggested; a refused --decide is quoted as typed,
+    # not as the end of its range that was tried.
+    (["--target", "p1.response=0.9"], ["got 'p1' (did you mean 'P1'?)"]),
+    (["--target", "P1.Response=0.9"], ["got 'Response' (did you mean 'response'?)"]),
+    (["--target", "P1.response=0.9", "--decide", "Team.tiers.l1.staff=5:9"],
+     ["'Team.tiers.l1.staff' is not a key the desk controls (did you mean "
+      "'team.tiers.l1.staff'?)"]),
+    (["--target", "P1.response=0.9", "--decide", "team.tiers.L1.staff=5:9"],
+     ["did you mean 'l1'?", "(--decide team.tiers.L1.staff=5:9, on "]),
+    # D3 (trial 5): a tier's head count with one of its shifts' staff.
+    (["--target", "P1.response=0.9", "--decide", "team.tiers.l1.hours.0.staff=1:3",
+      "--decide", "team.tiers.l1.staff=5:9"],
+     ["decisions 'team.tiers.l1.staff' and 'team.tiers.l1.hours.0.staff' overlap: the "
+      "head count scales the shifts' staff"]),
 ])
 def test_bad_plan_arguments_are_one_line_and_exit_2(
         capsys: pytest.CaptureFixture[str], argv: list[str], fragments: list[str]) -> None:
@@ -98,3 +112,35 @@ def test_bad_plan_arguments_are_one_line_and_exit_2(
     assert code == 2
     assert_one_line_error(err, fragments)
     assert out == ""  # checked before anything is printed: no scenario heading
+
+
+def test_a_plan_missing_a_target_on_fresh_seeds_exits_1(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # E3 (trial 5): a plan that fails its verification exited 0 (a PlanWarning only), so
+    # a script could not tell it. The real plan (7 agents, verified) is judged against
+    # 99 % instead, as its fresh seeds would miss it: printed and written, exit code 1.
+    import dataclasses
+
+    import supportsim.planning as planning
+    from supportsim.planning._targets import Target
+
+    real = planning.plan
+
+    def missed(*args: object, **kwargs: object) -> ss.Plan:
+        return dataclasses.replace(real(*args, **kwargs),  # type: ignore[arg-type]
+                                   targets=[Target("P1", "response", 0.99)], verified=False)
+
+    monkeypatch.setattr(planning, "plan", missed)
+    code, out, err = cli(capsys, "plan", MMC, *FAST, "--target", "P1.response=0.75",
+                         "--out", str(tmp_path / "out"))
+    assert code == 1, err
+    assert "Verified: no: on fresh seeds it misses P1.response" in out
+    assert (tmp_path / "out" / "plan.toml").exists()
+
+
+def test_plan_help_lists_the_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = cli(capsys, "plan", "--help")
+    assert code == 0
+    assert "exit codes: 0 a plan was found and every target is met" in " ".join(out.split())
+    assert "1 a plan was found but misses a target on fresh seeds" in " ".join(out.split())

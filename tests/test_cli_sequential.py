@@ -39,6 +39,14 @@ def test_run_precision_cap_warns_on_one_line(capsys: pytest.CaptureFixture[str])
                                         "half-width in (0, 1) for a share", "got 5.0"]),
     (["--precision", "wait=0.1", "--replications", "4", "--max-replications", "3"],
      ["below the pilot of 4"]),
+    # E2 (trial 5): the same metric twice was last-wins; now refused, naming it.
+    (["--precision", "P1.response=0.05", "--precision", "P1.response=0.001"],
+     ["--precision P1.response is given twice (0.05 and 0.001): give each metric once"]),
+    (["--precision", "wait=0.1", "--precision", "mean_wait=0.2"],
+     ["precision['mean_wait'] is the metric precision['wait'] names (mean_wait)"]),
+    # E7: another case is suggested, not buried in the list of every metric.
+    (["--precision", "p1.response=0.05"],
+     ["unknown metric 'p1.response' (did you mean 'P1.response'?)"]),
 ])
 def test_run_precision_errors_are_one_line(capsys: pytest.CaptureFixture[str],
                                            argv: list[str], fragments: list[str]) -> None:
@@ -56,9 +64,10 @@ def test_run_auto_warmup_says_how_it_was_found(capsys: pytest.CaptureFixture[str
 
 def test_sweep_select_prints_the_selection(capsys: pytest.CaptureFixture[str],
                                            tmp_path: Path) -> None:
-    # 5 or 9 agents at 5 Erlangs: 9 is far better on P1 response.
+    # 5 or 9 agents at 5 Erlangs: 9 is far better on P1 response. -w 1 is what --select
+    # does anyway (in this process), so it is accepted (E12, trial 5: it was refused).
     code, out, err = cli(capsys, "sweep", str(sweep_file(tmp_path)), *SHORT,
-                         "--select", "P1.response", "--indifference", "0.02")
+                         "--select", "P1.response", "--indifference", "0.02", "-w", "1")
     assert code == 0, err
     assert "best = 'staff=9'" in out
     assert "with probability ≥ 95 %, the selected strategy is within 2 points" in out
@@ -92,7 +101,8 @@ def test_sweep_select_says_tied_not_eliminated(capsys: pytest.CaptureFixture[str
     (["--select", "wait"], ["give --indifference", "(h)"]),
     (["--select", "wait", "--indifference", "-1"], ["--indifference", "positive number"]),
     (["--indifference", "0.1"], ["--indifference goes with --select"]),
-    (["--select", "P1.response", "--workers", "2"], ["does not take --workers"]),
+    (["--select", "P1.response", "--workers", "2"],
+     ["one at a time, in this process (as --workers 1;", "does not take --workers 2"]),
 ])
 def test_sweep_select_errors_are_one_line(capsys: pytest.CaptureFixture[str],
                                           tmp_path: Path, argv: list[str],

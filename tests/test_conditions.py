@@ -53,10 +53,18 @@ def test_the_default_rule_makes_demand_and_initial_keys_conditions() -> None:
     assert condition_keys(factors) == ["demand.rate"]
     assert condition_keys(factors, "team.tiers.l1.staff") == ["team.tiers.l1.staff"]
     assert condition_keys(factors, ()) == []
-    with pytest.raises(ValueError, match=r"'demand.growth' is not a factor of the sweep; "
-                                         r"the factors are 'team.tiers.l1.staff', "
-                                         r"'demand.rate'"):
+    with pytest.raises(ValueError, match=r"'demand.growth' is not a factor of the sweep"
+                                         r"( \(did you mean .*\))?; the factors are "
+                                         r"'team.tiers.l1.staff', 'demand.rate'"):
         condition_keys(factors, ["demand.growth"])
+    # E2/E7 (trial 5): a key given twice was kept once silently; another case was not
+    # suggested.
+    with pytest.raises(ValueError, match=r"by: 'demand.rate' is given twice: give each "
+                                         r"condition once"):
+        condition_keys(factors, ["demand.rate", "demand.rate"])
+    with pytest.raises(ValueError, match=r"'demand.Rate' is not a factor of the sweep "
+                                         r"\(did you mean 'demand.rate'\?\)"):
+        condition_keys(factors, ["demand.Rate"])
 
 
 def test_frontier_never_marks_a_variant_dominated_by_one_at_another_rate(
@@ -213,6 +221,11 @@ def test_cli_by_names_a_factor(capsys: pytest.CaptureFixture[str], tmp_path: Pat
                        "--select", "wait", "--indifference", "0.01", "--by", "demand.growth")
     assert code == 2
     assert_one_line_error(err, ["'demand.growth' is not a factor of the sweep"])
+    code, _, err = cli(capsys, "sweep", str(rate_sweep(tmp_path)), *CLI_SHORT,
+                       "--select", "wait", "--indifference", "0.01", "--by", "demand.rate",
+                       "--by", "demand.rate")
+    assert code == 2
+    assert_one_line_error(err, ["--by: 'demand.rate' is given twice"])
 
 
 def test_cli_report_honours_by(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

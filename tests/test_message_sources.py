@@ -77,7 +77,8 @@ def test_decide_errors_name_the_option(capsys: pytest.CaptureFixture[str]) -> No
     line = _cli_error(capsys, ["plan", str(MMC), "-t", "P1.response=0.8",
                                "--decide", "team.tiers.l1.staf=5:9"],
                       ["team.tiers.l1.staf is not a known key"])
-    assert line.endswith(f"(--decide team.tiers.l1.staf=5, on {MMC})"), line
+    # Quoted as typed (E8, trial 5), not as the end of the range that was tried (=5).
+    assert line.endswith(f"(--decide team.tiers.l1.staf=5:9, on {MMC})"), line
 
 
 # ------------------------------------------------------------ 2. values as written

@@ -93,3 +93,36 @@ def test_a_grouped_tier_s_own_staff_is_refused_naming_the_groups(key: str) -> No
                                          rf"team\.tiers\.{tier}\.groups\.{GROUPS[tier][0]}\."):
         ss.plan(desk, {"P3.response": 0.7}, decisions={key: (1, 3)}, replications=2,
                 executor=1)
+
+
+def test_a_head_count_and_its_shifts_staff_are_refused_together() -> None:
+    # D3 (trial 5): central's head count with its shift 0's staff gave a plan that listed
+    # both (7 with 4+3 on shifts, and shift 0 at 4): the head count scales the shifts.
+    desk = ss.load_scenario(GLOBAL)
+    head, shift = group_key("l1", "central"), "team.tiers.l1.groups.central.hours.0.staff"
+    with pytest.raises(ValueError, match=rf"decisions '{re.escape(head)}' and "
+                                         rf"'{re.escape(shift)}' overlap: the head count "
+                                         r"scales the shifts' staff"):
+        ss.plan(desk, {"P3.response": 0.7}, decisions={shift: (1, 3), head: (0, 3)},
+                replications=2, executor=1)
+
+
+def test_the_documented_danish_floor_is_the_default_decisions_with_danish_from_1() -> None:
+    # E11 (trial 5): docs/planning.md's command that keeps every group's default and
+    # keeps the Danish group open (not run there: the search takes minutes). Its
+    # --decide options must be the default decisions, bounds and all, but danish from 1,
+    # and the CLI must accept them.
+    from supportsim.cli.plan import _decision
+    from supportsim.planning._targets import check_inputs
+    from tests.test_docs_examples import blocks, commands
+
+    line = next(c for _, body, reason in blocks(ROOT / "docs" / "planning.md") if reason
+                for c in commands(body) if "groups.danish.staff=1:" in c)
+    argv = line.split()
+    decided = dict(_decision(argv[i + 1]) for i, a in enumerate(argv) if a == "--decide")
+    desk = ss.load_scenario(GLOBAL)
+    lower, _ = lower_bounds(desk, [])
+    expected = {d.key: (d.low, d.high) for d in default_decisions(desk, lower)}
+    expected[group_key("l1", "danish")] = (1, expected[group_key("l1", "danish")][1])
+    assert decided == expected
+    check_inputs(desk, {"P3.response": 0.9}, decided, None, 0.95)

@@ -147,6 +147,11 @@ def test_roster_apply_refuses_to_pool_a_grouped_tier_and_rosters_one_group() -> 
         day.apply(desk, "l1")
     with pytest.raises(ValueError, match="group='nordic'"):
         day.apply(desk, "l1", group="nordic")
+    # E7 (trial 5): another case is suggested, as for scenario keys.
+    with pytest.raises(ValueError, match=r"group='Central' \(did you mean 'central'\?\)"):
+        day.apply(desk, "l1", group="Central")
+    with pytest.raises(ValueError, match=r"got 'L1' \(did you mean 'l1'\?\)"):
+        day.apply(desk, "L1", group="central")
     with pytest.raises(ValueError, match="tier l1 has no agent groups"):
         day.apply(ss.load_scenario("scenarios/mmc.toml"), "l1", group="central")
     planned = day.apply(desk, "l1", group="danish")

@@ -266,6 +266,8 @@ def one_line_error(**changes: Any) -> str:
     ({"sites": {"b": {"timezone": "Europe/Berln"}}},
      "sites.b.timezone is not a known IANA time zone"),
     ({"start_zone": "Mars/Olympus"}, "start_zone is not a known IANA time zone"),
+    # E7 (trial 5): another case is suggested, as everywhere else.
+    ({"start_zone": "europe/berlin"}, "got 'europe/berlin' (did you mean 'Europe/Berlin'?)"),
     ({"sites": {"b": {"timezone": "UTC", "holidays": "XX"}}},
      "sites.b.holidays.country is not a country code of the holidays package"),
     ({"sites": {"b": {"timezone": "UTC", "holidays": {"country": "DE", "subdivision": "ZZ"}}}},

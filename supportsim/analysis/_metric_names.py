@@ -24,6 +24,8 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 import pandas as pd
 
+from supportsim.scenario._validation import closest
+
 if TYPE_CHECKING:
     from supportsim.results import SimulationResult
     from supportsim.scenario import Scenario
@@ -112,9 +114,12 @@ def resolve_metric(name: str, scenario: Scenario, *,
     """
     known = _known(scenario)
     if not isinstance(name, str) or name not in known:
-        shown = ", ".join(sorted(k for k in known if not k.startswith(("response_att",
-                                                                        "resolution_att"))))
-        raise ValueError(f"unknown metric {name!r}; known: {shown}")
+        names = sorted(k for k in known if not k.startswith(("response_att",
+                                                              "resolution_att")))
+        close = closest(name, names) if isinstance(name, str) else None
+        if close is not None:  # "p1.response" for "P1.response": the list would bury it
+            raise ValueError(f"unknown metric {name!r} (did you mean {close!r}?)")
+        raise ValueError(f"unknown metric {name!r}; known: {', '.join(names)}")
     if better not in (None, "higher", "lower"):
         raise ValueError(f"better must be 'higher' or 'lower', got {better!r}")
     column, higher, unit = known[name]

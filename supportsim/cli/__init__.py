@@ -10,7 +10,8 @@ layer (DESIGN section 1). Command modules import numpy, pandas and the simulatio
 inside their handlers, so ``supportsim --help`` and ``--version`` answer quickly.
 
 Exit codes: 0 success (capacity warnings included: finding the edge is the point),
-1 output could not be written or some sweep tasks failed, 2 invalid scenario or usage.
+1 output could not be written, some sweep tasks failed or a plan missed a target on
+fresh seeds, 2 invalid scenario or usage.
 Errors are one line on stderr (``supportsim: error: ...``), never a traceback.
 """
 

@@ -1,10 +1,8 @@
 """``supportsim plan SCENARIO --target P1.response=0.95 ...``: the cheapest plan that meets
 the targets (:func:`supportsim.plan`).
 
-Registered by :mod:`supportsim.cli` through :func:`register`. Exit codes: 0 a plan was
-found (also when the fresh seeds disagree near a target: that is a warning), 1 the
-outputs could not be written, 2 a bad scenario, target or decision, or targets that no
-plan within the bounds meets (one line: which target and the best attainment reached).
+Registered by :mod:`supportsim.cli` through :func:`register`. Exit codes: see
+:data:`EXIT_CODES` (``supportsim plan --help`` ends with them).
 """
 
 from __future__ import annotations
@@ -28,7 +26,16 @@ from supportsim.cli._common import (
     check_output,
 )
 
-__all__ = ["register", "run"]
+__all__ = ["EXIT_CODES", "register", "run"]
+
+#: The exit codes of ``supportsim plan``: 1 for "ran but failed", as ``sweep`` uses it
+#: for failed tasks, so a script can tell a plan its fresh seeds refuse from a good one.
+EXIT_CODES = ("exit codes: 0 a plan was found and every target is met on fresh seeds; "
+              "1 a plan was found but misses a target on fresh seeds (the plan, its "
+              "table and plan.toml are still written), or the outputs could not be "
+              "written; 2 a bad scenario, target or decision, or targets that no plan "
+              "within the bounds meets (one line: which target and the best attainment "
+              "reached)")
 
 
 def _target(text: str) -> tuple[str, float]:
@@ -93,7 +100,8 @@ def register(commands: Any) -> None:
                     "group's on a tier split into groups) for the cheapest "
                     "plan whose SLA attainment meets every target (its lower confidence "
                     "bound), on common random numbers; verify it on fresh seeds. Prints "
-                    "the plan, its cost and SLA table; writes plan.toml and trace.csv.")
+                    "the plan, its cost and SLA table; writes plan.toml and trace.csv.",
+        epilog=EXIT_CODES)
     _add_scenario_args(parser)
     parser.add_argument("--target", "-t", dest="targets", metavar="P.METRIC=LEVEL",
                         type=_target, action="append", required=True,
@@ -158,6 +166,7 @@ def run(args: argparse.Namespace) -> int:
 
     if args.out is not None:
         check_output(args.out, directory=True)
+    typed = {key: _spec(spec) for key, spec in args.decisions}  # quoted as written
     with _warnings_to_stderr():
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", CapacityWarning)  # candidates are meant to vary
@@ -165,7 +174,7 @@ def run(args: argparse.Namespace) -> int:
             try:  # before the heading: a bad --target is one line, nothing else
                 _once(args.targets, "--target", "target")
                 _once(args.decisions, "--decide", "decision")
-                with override_origin("--decide"):  # a refused value names the option
+                with override_origin("--decide", typed):  # a refused value names it
                     check_inputs(scenario, dict(args.targets), dict(args.decisions) or None,
                                  args.replications, 0.95)
             except ValueError as exc:  # a ScenarioError too: a --decide the scenario refuses
@@ -174,7 +183,7 @@ def run(args: argparse.Namespace) -> int:
         print(_heading(scenario, args.overrides))
         try:
             with warnings.catch_warnings(), override_origin(
-                    "--decide" if args.decisions else "decision"):
+                    "--decide" if args.decisions else "decision", typed):
                 warnings.simplefilter("ignore", CapacityWarning)
                 result = plan(scenario, dict(args.targets),
                               decisions=dict(args.decisions) or None,
@@ -199,4 +208,4 @@ def run(args: argparse.Namespace) -> int:
                 _error(f"cannot write results to {args.out}: {exc.strerror or exc}")
                 return 1
             print(f"\nWrote {args.out / 'plan.toml'}, trace.csv and sla.csv")
-    return 0
+    return 0 if result.verified else 1  # the table above says which targets it misses

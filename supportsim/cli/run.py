@@ -160,7 +160,12 @@ def _checked_precision(scenario: Scenario, args: argparse.Namespace
         return None
     from supportsim.sequential._precision import parse_precision
 
-    precision = dict(args.precision)
+    precision: dict[str, float] = {}
+    for name, width in args.precision:  # a dict would keep the last silently
+        if name in precision:
+            raise _UsageError(f"--precision {name} is given twice ({precision[name]:g} and "
+                              f"{width:g}): give each metric once")
+        precision[name] = width
     try:
         parse_precision(precision, scenario)
     except ValueError as exc:

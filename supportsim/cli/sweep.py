@@ -121,13 +121,17 @@ def _select(args: argparse.Namespace) -> int:
     from supportsim.sequential import select_best
     from supportsim.sweeps._file import load_sweep
 
+    # KN decides after each round of replications which variants stay in contention, so
+    # it runs them one at a time in this process: --workers 1 says just that.
     clashes = [flag for flag, given in (("--out", args.out), ("--resume", args.resume),
                                         ("--replications", args.replications),
-                                        ("--workers", args.workers),
+                                        (f"--workers {args.workers}",
+                                         args.workers is not None and args.workers > 1),
                                         ("--scheduler", args.scheduler)) if given]
     if clashes:
-        _error(f"--select runs its own replications, one at a time, in this process; "
-               f"it does not take {', '.join(clashes)}")
+        _error(f"--select runs its own replications, one at a time, in this process "
+               f"(as --workers 1; it adds them while variants stay in contention); it does "
+               f"not take {', '.join(clashes)}")
         return 2
     with _warnings_to_stderr():
         spec = load_sweep(args.sweep)

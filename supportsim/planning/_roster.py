@@ -89,7 +89,8 @@ class Roster(CardDisplay):
         data = scenario.to_dict()
         tiers = data["team"]["tiers"]
         if tier not in tiers:
-            raise ValueError(f"Roster.apply: tier must be one of {list(tiers)}, got {tier!r}")
+            raise ValueError(f"Roster.apply: tier must be one of {list(tiers)}, got {tier!r}"
+                             + _hint(tier, list(tiers)))
         groups = tiers[tier].get("groups")
         if groups is None:
             if group is not None:
@@ -101,7 +102,7 @@ class Roster(CardDisplay):
                 f"Roster.apply: tier {tier} is split into agent groups {list(groups)}, so "
                 f"shifts for the whole tier would merge them into one pool; pass "
                 f"group= one of them (the shifts replace that group's hours), got "
-                f"group={group!r}")
+                f"group={group!r}" + _hint(group, list(groups)))
         else:
             groups[group].pop("staff", None)
             groups[group]["hours"] = rows
@@ -269,3 +270,10 @@ def _catalogue(shifts: Sequence[Mapping[str, Any]] | pd.DataFrame, cycle: str,
             "days": days, "max": cap_value, "hours": hours,
             "unit_cost": hourly * length * len(offsets)})
     return table
+
+
+def _hint(word: object, choices: list[str]) -> str:
+    """`` (did you mean 'central'?)`` for "Central" (the shared helper; "" for None)."""
+    from supportsim.scenario._validation import _did_you_mean
+
+    return _did_you_mean(word, choices) if isinstance(word, str) else ""

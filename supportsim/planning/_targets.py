@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from supportsim.scenario import Scenario
+from supportsim.scenario._validation import _did_you_mean, closest
 
 __all__ = ["CONTROLLED_ROOTS", "Decision", "Target", "check_controlled", "check_inputs",
            "default_decisions", "parse_decisions", "parse_targets"]
@@ -64,10 +65,11 @@ def parse_targets(targets: Mapping[str, Any], scenario: Scenario) -> list[Target
         priority, _, kind = key.rpartition(".")
         if priority not in scenario.priorities:
             raise ValueError(f"plan: target {key!r}: priority must be one of "
-                             f"{scenario.priority_names}, got {priority!r}")
+                             f"{scenario.priority_names}, got {priority!r}"
+                             + _did_you_mean(priority, scenario.priority_names))
         if kind not in KINDS:
             raise ValueError(f"plan: target {key!r}: metric must be 'response' or "
-                             f"'resolution', got {kind!r}")
+                             f"'resolution', got {kind!r}" + _did_you_mean(kind, KINDS))
         if isinstance(level, bool) or not isinstance(level, int | float) \
                 or not 0 < level < 1:
             raise ValueError(f"plan: target {key!r} must be an attainment in (0, 1), got "
@@ -109,6 +111,7 @@ def parse_decisions(decisions: Mapping[str, Any], scenario: Scenario) -> list[De
         values = tuple(low + k * step if whole else round(low + k * step, 12)
                        for k in range(count))
         out.append(Decision(str(key), values, False))
+    _check_overlap([d.key for d in out])
     # Fail now on a key the scenario does not have or a value it refuses (each end of a
     # range, each value of a choice), not after the first simulations.
     for d in out:
@@ -148,11 +151,14 @@ def check_controlled(key: str) -> None:
             f"plan: decision {key!r} is a condition (a key under {', '.join(CONDITION_ROOTS)}: "
             f"what the desk faces, not what it chooses), and {rule}; set a condition with "
             f"--set or with_overrides, or compare plans under several with a sweep")
-    root = key.split(".")[0]
+    root, _, rest = key.partition(".")
     if root not in CONTROLLED_ROOTS:
         what = _NOT_CONTROLLED.get(root)
+        close = closest(root, CONTROLLED_ROOTS)  # "Team.tiers.l1.staff"
+        hint = "" if what or close is None else \
+            f" (did you mean {'.'.join(filter(None, (close, rest)))!r}?)"
         raise ValueError(f"plan: decision {key!r} is " + (f"{what}, not a choice of the desk"
-                         if what else "not a key the desk controls") + f": {rule}")
+                         if what else "not a key the desk controls") + f"{hint}: {rule}")
 
 
 def _check_grouped(key: str, scenario: Scenario) -> None:
@@ -167,6 +173,23 @@ def _check_grouped(key: str, scenario: Scenario) -> None:
                 f"{list(tier.groups)} and has no {parts[3]} of its own; decide each "
                 f"group's, e.g. team.tiers.{parts[2]}.groups.{next(iter(tier.groups))}."
                 f"{parts[3]}")
+
+
+def _check_overlap(keys: Sequence[str]) -> None:
+    """Refuse a tier's or group's staff decided together with one of its shifts' staff
+    (``...central.staff`` and ``...central.hours.0.staff``): the head count scales the
+    shifts' staff, so the two would set the same agents and the plan would show both."""
+    for key in keys:
+        if not key.endswith(".staff") or ".hours." in key:
+            continue
+        owner = key.removesuffix(".staff")
+        shift = next((k for k in keys if k.startswith(f"{owner}.hours.")
+                      and k.endswith(".staff")), None)
+        if shift is not None:
+            raise ValueError(
+                f"plan: decisions {key!r} and {shift!r} overlap: the head count scales "
+                f"the shifts' staff, so both would set the same agents; decide the head "
+                f"count or the shifts' staff, not both")
 
 
 def check_inputs(scenario: Scenario, targets: Mapping[str, Any],

@@ -22,19 +22,30 @@ _ORIGIN: ContextVar[str] = ContextVar("supportsim_override_origin", default="ove
 _MAX_NAMED = 3
 
 
+#: Per key, the option's value as the user typed it (``--decide KEY=5:9`` for the 5 tried).
+_WRITTEN: ContextVar[Mapping[str, str] | None] = ContextVar("supportsim_override_written",
+                                                            default=None)
+
+
 @contextmanager
-def override_origin(option: str) -> Iterator[None]:
-    """Name the overrides applied inside as given by `option` (e.g. ``"--set"``)."""
+def override_origin(option: str, written: Mapping[str, str] | None = None
+                    ) -> Iterator[None]:
+    """Name the overrides applied inside as given by `option` (e.g. ``"--set"``); a key
+    in `written` is quoted with that text, as typed, rather than the value applied (a
+    ``--decide`` range is checked at each end)."""
     token = _ORIGIN.set(option)
+    quoted = _WRITTEN.set(written)
     try:
         yield
     finally:
+        _WRITTEN.reset(quoted)
         _ORIGIN.reset(token)
 
 
 def _item(key: str, value: Any) -> str:
     # Cut like a "got" value: a 10,000-character key or value is not repeated whole.
-    return f"{_short_key(key)}={shown(value)}"
+    written = (_WRITTEN.get() or {}).get(key)
+    return f"{_short_key(key)}={shown(value) if written is None else _short_key(written)}"
 
 
 def override_source(source: str | None, overrides: Mapping[str, Any]) -> str:

@@ -39,8 +39,11 @@ def check_zone(name: object) -> str:
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
+        from zoneinfo import available_timezones  # reads the tz database: errors only
+
         raise ValueError(f"is not a known IANA time zone (e.g. 'Europe/Berlin', 'UTC'), "
-                         f"got {name!r}") from None
+                         f"got {name!r}" + _did_you_mean(name, sorted(available_timezones()))
+                         ) from None
     return name
 
 

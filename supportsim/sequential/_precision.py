@@ -140,9 +140,13 @@ def parse_precision(precision: Mapping[str, float], scenario: Scenario
     if not isinstance(precision, Mapping) or not precision:
         raise ValueError("precision must be a non-empty mapping of metric name to half-width, "
                          f"e.g. {{'P1.response': 0.01}}, got {precision!r}")
-    out = []
+    out: list[tuple[Metric, float]] = []
     for name, value in precision.items():
         metric = resolve_metric(name, scenario)
+        same = next((m.name for m, _ in out if m.column == metric.column), None)
+        if same is not None:  # "wait" and "mean_wait": one metric, two half-widths
+            raise ValueError(f"precision[{name!r}] is the metric precision[{same!r}] names "
+                             f"({metric.column}): give each metric once")
         if isinstance(value, bool) or not isinstance(value, (int, float)) \
                 or not math.isfinite(value) or value <= 0:
             raise ValueError(f"precision[{name!r}] must be a positive half-width in the "

@@ -54,11 +54,17 @@ def condition_keys(factors: Sequence[str], by: str | Sequence[str] | None = None
     factors = list(factors)
     if by is None:
         return [k for k in factors if is_condition(k)]
+    from supportsim.scenario._validation import closest
+
     named = [by] if isinstance(by, str) else list(by)
-    for key in named:
+    for index, key in enumerate(named):
         if not isinstance(key, str) or key not in factors:
-            raise ValueError(f"by: {key!r} is not a factor of the sweep; the factors are "
-                             f"{', '.join(map(repr, factors)) or 'none'}")
+            close = closest(key, factors) if isinstance(key, str) else None
+            hint = "" if close is None else f" (did you mean {close!r}?)"
+            raise ValueError(f"by: {key!r} is not a factor of the sweep{hint}; the factors "
+                             f"are {', '.join(map(repr, factors)) or 'none'}")
+        if key in named[:index]:  # harmless here, but a typo for another key is likelier
+            raise ValueError(f"by: {key!r} is given twice: give each condition once")
     return [k for k in factors if k in named]
 
 
