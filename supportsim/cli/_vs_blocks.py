@@ -11,7 +11,7 @@ from supportsim.cli._common import _share, _table
 from supportsim.cli._costs import COST_NAMES, is_cost, money, money_difference
 from supportsim.cli._run_blocks import _workforce_section
 from supportsim.cli._verdicts import verdict_section
-from supportsim.scenario._written import written
+from supportsim.scenario._written import written_toml
 from supportsim.units import wait_text
 
 if TYPE_CHECKING:
@@ -97,7 +97,7 @@ def _variant_report(base: Any, variant: Any, label: str, overrides: dict[str, An
 
     from supportsim.comparison import ticket_changes
 
-    changed = ", ".join(f"{key}={written(value)}" for key, value in overrides.items())
+    changed = ", ".join(f"{key}={written_toml(value)}" for key, value in overrides.items())
     sla = variant.sla(window=window)
     rows = pd.DataFrame({
         "priority": sla["priority"].astype(str),

@@ -35,7 +35,7 @@ from supportsim.report._result import (
     workforce_table,
 )
 from supportsim.report._scenario import describe, load_table
-from supportsim.scenario._written import written
+from supportsim.scenario._written import written_toml
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -321,7 +321,8 @@ def render_sweep_report(sweep: SweepResult, *, command: str | None = None,
     scenario = sweep.scenario
     factors = ", ".join(f"{k} over {', '.join(map(str, v))}" for k, v in sweep.factors.items())
     strategies = "; ".join(
-        f"{name}: " + (", ".join(f"{k}={written(v)}" for k, v in overrides.items()) or "as written")
+        f"{name}: " + (", ".join(f"{k}={written_toml(v)}" for k, v in overrides.items())
+                       or "as written")
         for name, overrides in sweep.strategies.items())
     failures = (table_from_frame(sweep.failures, "Failed tasks")
                 if len(sweep.failures) else None)

@@ -14,7 +14,8 @@ from contextvars import ContextVar
 from typing import Any
 
 from supportsim._errors import ScenarioError
-from supportsim.scenario._validation import _short_key, shown
+from supportsim.scenario._validation import MAX_SHOWN, _short_key
+from supportsim.scenario._written import written_toml
 
 #: How overrides are named in messages: "override" (the API), or the option ("--set").
 _ORIGIN: ContextVar[str] = ContextVar("supportsim_override_origin", default="override")
@@ -34,7 +35,11 @@ def override_origin(option: str) -> Iterator[None]:
 
 def _item(key: str, value: Any) -> str:
     # Cut like a "got" value: a 10,000-character key or value is not repeated whole.
-    return f"{_short_key(key)}={shown(value)}"
+    # The value as TOML, as typed after --set (not a Python repr).
+    text = written_toml(value)
+    if len(text) > MAX_SHOWN:
+        text = f"{text[:MAX_SHOWN]}… ({len(text):,} characters)"
+    return f"{_short_key(key)}={text}"
 
 
 def override_source(source: str | None, overrides: Mapping[str, Any]) -> str:
