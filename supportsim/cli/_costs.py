@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
+from supportsim._comparison_cells import COST_NAMES, is_cost, money, money_difference
 from supportsim.cli._common import _table
 
 if TYPE_CHECKING:
@@ -22,31 +23,6 @@ _ITEMS = {"staff": "staff (rostered hours on duty)", "overtime": "overtime",
           "reserve": "reserve (called in)", "hiring": "hiring (joiners)",
           "penalties": "SLA penalties", "total": "total",
           "per_resolved_ticket": "per resolved ticket"}
-
-#: Comparison metrics as printed.
-COST_NAMES = {f"cost_{item}": f"cost: {item.replace('_', ' ')}" for item in (
-    "staff", "overtime", "reserve", "hiring", "penalties", "total", "per_resolved_ticket")}
-
-
-def is_cost(metric: str) -> bool:
-    """Whether a comparison metric is an amount of money (``cost_...``)."""
-    return metric.startswith("cost_")
-
-
-def money(value: float, digits: int = 0) -> str:
-    """``12,345`` (or ``12.35`` with `digits`); ``n/a`` for NaN."""
-    return "n/a" if math.isnan(value) else f"{value:,.{digits}f}"
-
-
-def money_difference(row: Any) -> str:
-    """``+1,234 [+456, +2,012]`` for a comparison row (``difference``, ``low``, ``high``)."""
-    if math.isnan(row.difference):
-        return "n/a"
-    digits = 2 if row.metric == "cost_per_resolved_ticket" else 0
-    text = f"{row.difference:+,.{digits}f}"
-    if not (math.isnan(row.low) or math.isnan(row.high)):
-        text += f" [{row.low:+,.{digits}f}, {row.high:+,.{digits}f}]"
-    return text
 
 
 def costs_section(result: SimulationResult) -> str | None:
