@@ -25,8 +25,10 @@ _ITEMS = {"staff": "staff (rostered hours on duty)", "overtime": "overtime",
           "per_resolved_ticket": "per resolved ticket"}
 
 
-def costs_section(result: SimulationResult) -> str | None:
-    """The Costs block, or None when the scenario has no ``[costs]``."""
+def costs_section(result: SimulationResult, window: object = None) -> str | None:
+    """The Costs block, or None when the scenario has no ``[costs]``; under a scoring
+    `window` it says that penalties still cover the whole run (``cost_table`` has no
+    window)."""
     import pandas as pd
 
     from supportsim.scenario._schema import TIERS
@@ -65,9 +67,11 @@ def costs_section(result: SimulationResult) -> str | None:
     missed = (f"  missed targets per replication: {table.loc['missed_response', 'value']:,.1f} "
               f"response, {table.loc['missed_resolution', 'value']:,.1f} resolution; "
               f"joiners {table.loc['joiners', 'value']:,.1f}")
+    scored = ("penalties and missed targets on every ticket after the warm-up,\nthe whole "
+              "run's, not only the window's" if window is not None
+              else "penalties on the tickets the SLA table scores")
     return (f"Costs ({costs.currency} per replication; people paid over the whole horizon of "
-            f"{weeks:g} weeks,\nwarm-up included; penalties on the tickets the SLA table "
-            "scores)\n"
+            f"{weeks:g} weeks,\nwarm-up included; {scored})\n"
             f"{_table(rows)}\n{missed}")
 
 

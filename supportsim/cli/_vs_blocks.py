@@ -27,9 +27,11 @@ def _short(label: str) -> str:
 
 
 def _comparison_section(frame: pd.DataFrame, label: str, seed: int, replications: int,
-                        ticket_keys: Sequence[str] = ()) -> str:
+                        ticket_keys: Sequence[str] = (), whole_run: bool = False) -> str:
     """The paired differences ``variant - base`` per priority and metric as a text table;
-    `ticket_keys`: the variant's changes that give it other tickets than the base's."""
+    `ticket_keys`: the variant's changes that give it other tickets than the base's;
+    `whole_run`: say that it covers the whole run although a --window scores the SLA
+    tables (:func:`supportsim.compare` has no window; the HTML report says the same)."""
     import pandas as pd
 
     name = _short(label)
@@ -49,7 +51,8 @@ def _comparison_section(frame: pd.DataFrame, label: str, seed: int, replications
     runs = f"seed {seed}, {replications} replication{'s' if replications != 1 else ''}"
     tickets = (f" ({runs});\nthe tickets differ: {name} changes {', '.join(ticket_keys)}"
                if ticket_keys else f"\n({runs}: the same tickets)")
-    return (f"Paired comparison, {name} − {BASE}, on common random numbers{tickets}\n"
+    scope = "\nover the whole run, not only the window" if whole_run else ""
+    return (f"Paired comparison, {name} − {BASE}, on common random numbers{scope}{tickets}\n"
             f"'better' where the 95% interval of the difference excludes 0\n"
             f"{_table(rows)}\n  {verdict}")
 
@@ -85,7 +88,8 @@ def _variant_report(base: Any, variant: Any, label: str, overrides: dict[str, An
              f"  utilisation {util}; backlog at end {backlog:.1f}\n"
              f"  overtime (agent-h/week) {overtime}",
              _comparison_section(frame, label, base.seed, base.replications,
-                                 ticket_changes(base.scenario, variant.scenario))]
+                                 ticket_changes(base.scenario, variant.scenario),
+                                 whole_run=window is not None)]
     verdicts = _verdict_change(base, variant, label, window)
     if verdicts:
         parts.append(verdicts)

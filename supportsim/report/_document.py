@@ -131,9 +131,10 @@ def _python(scenario: Scenario, seed: int, replications: int) -> str:
 
 
 def _comparison_table(frame: pd.DataFrame, label: str, ticket_keys: list[str],
-                      currency: str = "") -> Table:
+                      currency: str = "", whole_run: bool = False) -> Table:
     """The paired comparison, each row in its metric's unit as ``run --vs`` prints it:
-    shares in % and pp, times in min or h, costs as money in `currency`."""
+    shares in % and pp, times in min or h, costs as money in `currency`; `whole_run`:
+    a window scores the SLA tables, not this comparison (as ``run --vs`` says)."""
     from supportsim._comparison_cells import METRIC_NAMES, difference, is_cost, level
 
     rows = []
@@ -147,8 +148,9 @@ def _comparison_table(frame: pd.DataFrame, label: str, ticket_keys: list[str],
     columns = ["priority", "metric", "base", label, "difference [95% CI]", "better"]
     tickets = (f"; the tickets differ: {label} changes {', '.join(ticket_keys)}"
                if ticket_keys else ": the same tickets")
+    scope = " over the whole run (not only the window)" if whole_run else ""
     return Table(columns, rows,
-                 f"Paired comparison {label} − base on common random numbers{tickets}",
+                 f"Paired comparison {label} − base on common random numbers{scope}{tickets}",
                  frozenset(columns[2:5]))
 
 
@@ -216,7 +218,8 @@ def _variant(result: SimulationResult, variant: SimulationResult, label: str,
         "goals": goals,
         "comparison": _comparison_table(
             frame, label, ticket_changes(scenario, variant.scenario),
-            scenario.costs.currency if scenario.costs is not None else ""),
+            scenario.costs.currency if scenario.costs is not None else "",
+            whole_run=window is not None),
         "figure": embed(comparison(result, variant, labels=("base", label)),
                         f"compare_{label}", f"{label} against the base: paired "
                         "differences per priority with 95% intervals (whole run).")
