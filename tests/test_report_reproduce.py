@@ -8,11 +8,17 @@ or a TOML table section (``[v]`` and a line break) would not parse back the same
 from __future__ import annotations
 
 import html as html_module
+import math
 import re
 import shlex
+from datetime import date, datetime
 from pathlib import Path
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from supportsim.cli import main
+from supportsim.cli._common import toml_value
 from supportsim.scenario._written import toml_inline
 
 #: Two channels in one inline table, a nested inline table in a variant.
@@ -39,6 +45,25 @@ def test_toml_inline_writes_tables_inline() -> None:
     assert toml_inline({"share": 0.35, "patience": "8min"}) == \
         '{share = 0.35, patience = "8min"}'
     assert toml_inline({"a b": [True, 1e-05, 'x"\n']}) == '{"a b" = [true, 1e-05, "x\\"\\n"]}'
+
+
+_SCALARS = (st.booleans() | st.integers(-(2**63), 2**63 - 1) | st.text(max_size=12)
+            | st.floats(allow_nan=False) | st.dates(date(1, 1, 1), date(9999, 12, 31))
+            | st.datetimes(datetime(1, 1, 1), datetime(9999, 12, 31)))
+_VALUES = st.recursive(_SCALARS, lambda inner: st.lists(inner, max_size=3)
+                       | st.dictionaries(st.text(min_size=1, max_size=6), inner, max_size=3),
+                       max_leaves=8)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_VALUES)
+def test_toml_inline_reads_back_as_the_same_value(value) -> None:
+    # What --set KEY=VALUE reads from the text is the value written: one line, any
+    # nesting, any string (quotes, backslashes, control characters, non-ASCII).
+    text = toml_inline(value)
+    assert "\n" not in text
+    assert toml_value(text) == value
+    assert toml_inline(math.nan) == "nan" and toml_inline(-math.inf) == "-inf"
 
 
 def test_run_report_command_reproduces_the_run(capsys, tmp_path: Path) -> None:
