@@ -15,7 +15,7 @@ import numbers
 import re
 
 __all__ = ["BUSINESS_DAY", "UNITS", "format_duration", "parse_business_days", "parse_duration",
-           "readable_duration", "wait_text"]
+           "readable_duration", "span_text", "wait_text"]
 
 #: Hours per unit, largest first so that :func:`format_duration` picks the coarsest exact unit.
 UNITS: dict[str, float] = {"w": 168.0, "d": 24.0, "h": 1.0, "min": 1 / 60, "s": 1 / 3600}
@@ -164,6 +164,24 @@ def readable_duration(hours: float, digits: int = 3) -> str:
         return "0h" if hours == 0 else f"{hours:g}h"
     unit, size = next(((u, z) for u, z in UNITS.items() if hours >= z), ("s", UNITS["s"]))
     return f"{hours / size:.{digits}g}{unit}"
+
+
+def span_text(hours: float) -> str:
+    """A computed length (a scoring window's) exactly, in the unit a reader expects:
+    whole weeks or days as written (``2w``, ``30d``), else hours (``31.5h``, not the exact
+    but unreadable ``1890min``); minutes or seconds only below an hour.
+
+    Examples
+    --------
+    >>> span_text(336.0), span_text(31.5), span_text(0.25), span_text(1.0 / 7)
+    ('2w', '31.5h', '15min', '8.57min')
+    """
+    text = format_duration(hours)
+    if isinstance(text, str) and (hours < 1 or not text.endswith(("min", "s"))):
+        return text
+    if hours < 1:
+        return readable_duration(hours)
+    return f"{hours:.6g}h"
 
 
 def wait_text(hours: float) -> str:

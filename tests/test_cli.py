@@ -236,7 +236,7 @@ def test_sweep_takes_replications_seed_and_set_like_run(
                          'horizon="1w"', "--set", 'warmup="1d"')
     assert code == 0, err
     assert "seed 3" in out and "2 variants x 2 replications = 4 tasks" in out
-    assert "base overrides: horizon='1w', warmup='1d'" in out
+    assert 'base overrides: horizon="1w", warmup="1d"' in out
     # 20 tickets/h x 15 min on 5 agents: offered load equals capacity, overloaded
     # whatever its backlog trend; 9 agents are not.
     headline = out.split("Headline")[1]

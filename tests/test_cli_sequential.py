@@ -35,7 +35,7 @@ def test_run_precision_cap_warns_on_one_line(capsys: pytest.CaptureFixture[str])
     (["--precision", "P1.response"], ["--precision", "METRIC=HALF_WIDTH"]),
     (["--max-replications", "9"], ["--max-replications is the cap of --precision"]),
     (["--precision", "wait=0.1", "--replications", "1"], ["pilot of at least 2"]),
-    (["--precision", "P1.response=5"], ["--precision: precision['P1.response'] must be a "
+    (["--precision", "P1.response=5"], ["--precision: precision P1.response must be a "
                                         "half-width in (0, 1) for a share", "got 5.0"]),
     (["--precision", "wait=0.1", "--replications", "4", "--max-replications", "3"],
      ["below the pilot of 4"]),

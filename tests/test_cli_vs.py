@@ -135,7 +135,7 @@ def test_vs_swarming_on_the_tiered_desk(capsys: pytest.CaptureFixture[str]) -> N
         rows = comparison_rows(out, label)
         assert [row[0] for row in rows[::4]] == ["P1", "P2", "P3", "P4"]
         assert all(row[-1] in ("base", "variant", "swarm30", "-") for row in rows)
-    assert "overrides: team.structure='swarming', team.swarm.overhead=0.3" in out
+    assert 'overrides: team.structure="swarming", team.swarm.overhead=0.3' in out
     assert out.count("Paired comparison") == 2
     assert "Workforce" not in out  # the shipped scenario has no [workforce]
     assert max(len(line) for line in out.splitlines()) <= 100

@@ -46,7 +46,7 @@ def test_an_override_error_names_the_override_and_the_file() -> None:
     # horizon 1w against the file's warmup (1w) breaks a rule of the file's key: the
     # override did it.
     message = _error(mmc_dict(horizon="4w", warmup="1w"), {"horizon": "1w"})
-    assert message.endswith("got 1w >= 1w (override horizon='1w', on desk.toml)"), message
+    assert message.endswith('got 1w >= 1w (override horizon="1w", on desk.toml)'), message
 
 
 def test_several_overrides_are_all_named_and_a_dict_has_no_file() -> None:
@@ -63,7 +63,7 @@ def test_a_file_error_still_names_the_file_alone(tmp_path: Path) -> None:
 def test_set_errors_name_the_option(capsys: pytest.CaptureFixture[str]) -> None:
     line = _cli_error(capsys, ["check", str(MMC), "--set", "horizon=1w"],
                       ["warmup must be shorter than horizon"])
-    assert line.endswith(f"(--set horizon='1w', on {MMC})"), line
+    assert line.endswith(f'(--set horizon="1w", on {MMC})'), line
 
 
 def test_sweep_set_errors_name_the_option(capsys: pytest.CaptureFixture[str]) -> None:
@@ -188,7 +188,7 @@ def test_retry_after_without_retry_is_refused() -> None:
 def test_an_override_giving_retry_after_alone_is_refused() -> None:
     message = _error(_phone(), {"demand.channels.phone.retry_after": "5min"})
     assert "retry_after needs retry > 0" in message
-    assert message.endswith("(override demand.channels.phone.retry_after='5min', on "
+    assert message.endswith('(override demand.channels.phone.retry_after="5min", on '
                             "desk.toml)"), message
     # ...and a sweep over retry may reach 0 with the delay left in place.
     base = ss.Scenario.from_dict(_phone(retry=0.5, retry_after="5min"))

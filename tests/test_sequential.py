@@ -90,7 +90,7 @@ def test_precision_never_exceeds_the_cap_and_says_so(short_mmc):
     ({"precision": {"mean_weight": 0.01}}, "unknown metric"),
     ({"precision": {"P1.response": 0.0}}, "positive half-width"),
     ({"precision": {"wait": -1}}, "positive half-width"),
-    ({"precision": {"P1.response": 5}}, r"'P1.response'\] must be a half-width in \(0, 1\) "
+    ({"precision": {"P1.response": 5}}, r"precision P1\.response must be a half-width in \(0, 1\) "
                                         "for a share"),
     ({"precision": {"utilisation_l1": 1}}, r"in \(0, 1\) for a share .*, got 1$"),
     ({"precision": {}}, "non-empty mapping"),

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 from supportsim._errors import CapacityWarning, ScenarioError
 from supportsim.scenario import Scenario, load_scenario
 from supportsim.scenario._override_source import override_origin
-from supportsim.scenario._written import written
+from supportsim.scenario._written import written_toml
 from supportsim.units import format_duration
 
 if TYPE_CHECKING:
@@ -339,7 +339,7 @@ def _table(frame: pd.DataFrame) -> str:
 
 def _heading(scenario: Scenario, overrides: Sequence[tuple[str, Any]] = ()) -> str:
     source = f"  ({scenario.source})" if scenario.source else ""
-    changed = ", ".join(f"{key}={written(value)}" for key, value in overrides)
+    changed = ", ".join(f"{key}={written_toml(value)}" for key, value in overrides)
     return f"{scenario.name}{source}" + (f"\noverrides: {changed}" if changed else "")
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
+from supportsim._comparison_cells import COST_NAMES, is_cost, money, money_difference
 from supportsim.cli._common import _table
 
 if TYPE_CHECKING:
@@ -23,34 +24,11 @@ _ITEMS = {"staff": "staff (rostered hours on duty)", "overtime": "overtime",
           "penalties": "SLA penalties", "total": "total",
           "per_resolved_ticket": "per resolved ticket"}
 
-#: Comparison metrics as printed.
-COST_NAMES = {f"cost_{item}": f"cost: {item.replace('_', ' ')}" for item in (
-    "staff", "overtime", "reserve", "hiring", "penalties", "total", "per_resolved_ticket")}
 
-
-def is_cost(metric: str) -> bool:
-    """Whether a comparison metric is an amount of money (``cost_...``)."""
-    return metric.startswith("cost_")
-
-
-def money(value: float, digits: int = 0) -> str:
-    """``12,345`` (or ``12.35`` with `digits`); ``n/a`` for NaN."""
-    return "n/a" if math.isnan(value) else f"{value:,.{digits}f}"
-
-
-def money_difference(row: Any) -> str:
-    """``+1,234 [+456, +2,012]`` for a comparison row (``difference``, ``low``, ``high``)."""
-    if math.isnan(row.difference):
-        return "n/a"
-    digits = 2 if row.metric == "cost_per_resolved_ticket" else 0
-    text = f"{row.difference:+,.{digits}f}"
-    if not (math.isnan(row.low) or math.isnan(row.high)):
-        text += f" [{row.low:+,.{digits}f}, {row.high:+,.{digits}f}]"
-    return text
-
-
-def costs_section(result: SimulationResult) -> str | None:
-    """The Costs block, or None when the scenario has no ``[costs]``."""
+def costs_section(result: SimulationResult, window: object = None) -> str | None:
+    """The Costs block, or None when the scenario has no ``[costs]``; under a scoring
+    `window` it says that penalties still cover the whole run (``cost_table`` has no
+    window)."""
     import pandas as pd
 
     from supportsim.scenario._schema import TIERS
@@ -89,9 +67,11 @@ def costs_section(result: SimulationResult) -> str | None:
     missed = (f"  missed targets per replication: {table.loc['missed_response', 'value']:,.1f} "
               f"response, {table.loc['missed_resolution', 'value']:,.1f} resolution; "
               f"joiners {table.loc['joiners', 'value']:,.1f}")
+    scored = ("penalties and missed targets on every ticket after the warm-up,\nthe whole "
+              "run's, not only the window's" if window is not None
+              else "penalties on the tickets the SLA table scores")
     return (f"Costs ({costs.currency} per replication; people paid over the whole horizon of "
-            f"{weeks:g} weeks,\nwarm-up included; penalties on the tickets the SLA table "
-            "scores)\n"
+            f"{weeks:g} weeks,\nwarm-up included; {scored})\n"
             f"{_table(rows)}\n{missed}")
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from supportsim.cli._common import _OutputError
+from supportsim.scenario._written import toml_inline
 
 __all__ = ["add_report_argument", "check_report", "command_line", "write_html"]
 
@@ -28,29 +29,23 @@ def check_report(path: Path | None) -> None:
         check_output(path, directory=False)
 
 
-def _toml(value: Any) -> str:
-    """An override's value written back as TOML (``14``, ``"8w"``, ``[1, 2]``)."""
-    import tomli_w
-
-    return tomli_w.dumps({"v": value}).partition("=")[2].strip()
-
-
 def command_line(verb: str, path: str, seed: int, replications: int,
                  overrides: Sequence[tuple[str, Any]] = (),
                  variants: Sequence[tuple[str, dict[str, Any]]] = (),
                  window: Any = None) -> str:
     """``supportsim VERB PATH --seed S --replications R [--set K=V ...] [--window W]
-    [--vs ...]``."""
+    [--vs ...]``: each value as one-line TOML (an inline table stays one), each word quoted
+    for a POSIX shell."""
     words = ["supportsim", verb, path, "--seed", str(seed), "--replications",
              str(replications)]
     for key, value in overrides:
-        words += ["--set", f"{key}={_toml(value)}"]
+        words += ["--set", f"{key}={toml_inline(value)}"]
     if window is not None:  # the report scored over it: so does the command
         from supportsim.report._document import window_arg
 
         words += ["--window", window_arg(window)]
     for label, changes in variants:
-        body = ";".join(f"{key}={_toml(value)}" for key, value in changes.items())
+        body = ";".join(f"{key}={toml_inline(value)}" for key, value in changes.items())
         # A variant given without a name is named by its overrides as typed.
         words += ["--vs", body if "=" in label else f"{label}:{body}"]
     return shlex.join(words)

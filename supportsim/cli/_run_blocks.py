@@ -147,5 +147,5 @@ def _run_report(result: Any, overrides: Sequence[tuple[str, Any]] = (),
               abandonment_section(result.abandonment(window=window),
                                   float(overall.iloc[0]) if len(overall) else math.nan),
               _summary_section(summary, scenario), _workforce_section(scenario, summary) or "",
-              costs_section(result) or ""]
+              costs_section(result, window) or ""]
     return "\n\n".join(part for part in parts if part)

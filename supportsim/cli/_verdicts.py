@@ -66,13 +66,13 @@ def window_heading(window: tuple[float, float] | None, scenario: Scenario) -> st
     for a (start, length) window in hours, or ``""``."""
     if window is None:
         return ""
-    from supportsim.cli._common import _duration
     from supportsim.sites import wall_clock
+    from supportsim.units import span_text
 
     start, end = (wall_clock(scenario.start, t, scenario.zone_of_start)
                   for t in (window[0], window[0] + window[1]))
     return (f"Window: tickets that arrived from {start:%Y-%m-%d %H:%M} to "
-            f"{end:%Y-%m-%d %H:%M} ({_duration(window[1])}),\nscored on their whole outcome")
+            f"{end:%Y-%m-%d %H:%M} ({span_text(window[1])}),\nscored on their whole outcome")
 
 
 def verdict_section(verdicts: pd.DataFrame, *, label: str = "") -> str:

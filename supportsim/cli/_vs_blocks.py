@@ -3,16 +3,14 @@ comparison with the base, on common random numbers, and the verdicts that change
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from supportsim._comparison_cells import METRIC_NAMES, difference, level
 from supportsim.cli._common import _share, _table
-from supportsim.cli._costs import COST_NAMES, is_cost, money, money_difference
 from supportsim.cli._run_blocks import _workforce_section
 from supportsim.cli._verdicts import verdict_section
-from supportsim.scenario._written import written
-from supportsim.units import wait_text
+from supportsim.scenario._written import written_toml
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -23,60 +21,27 @@ _SHORT_LABEL = 16  # characters: longer labels show as "variant" in table column
 _COMPARE_COLUMNS = ("priority", "metric", "difference", "low", "high", "better")
 _RULE = 72  # characters: the widest rule above a variant's section
 
-_METRIC_NAMES = {
-    "response_attainment": "response met",
-    "resolution_attainment": "resolution met",
-    "mean_resolution_time": "mean resolution",
-    "p90_resolution_time": "p90 resolution",
-    **COST_NAMES,
-}
-
 
 def _short(label: str) -> str:
     return label if len(label) <= _SHORT_LABEL else "variant"
 
 
-def _level(value: float, metric: str) -> str:
-    if math.isnan(value):
-        return "n/a"
-    if is_cost(metric):
-        return money(value, 2 if metric == "cost_per_resolved_ticket" else 0)
-    return f"{value:.1%}" if metric.endswith("attainment") else wait_text(value)
-
-
-def _difference(row: Any, share: bool) -> str:
-    """``+3.1 pp [+1.0, +5.2]`` for shares; minutes or hours, by size, for times."""
-    if math.isnan(row.difference):
-        return "n/a"
-    values = [row.difference, row.low, row.high]
-    if share:
-        scale, unit = 100.0, "pp"
-    else:
-        biggest = max(abs(v) for v in values if not math.isnan(v))
-        scale, unit = (60.0, "min") if biggest < 1 else (1.0, "h")
-    digits = 1 if scale != 1.0 or share else 2
-    text = f"{row.difference * scale:+.{digits}f} {unit}"
-    if not (math.isnan(row.low) or math.isnan(row.high)):
-        text += f" [{row.low * scale:+.{digits}f}, {row.high * scale:+.{digits}f}]"
-    return text
-
-
 def _comparison_section(frame: pd.DataFrame, label: str, seed: int, replications: int,
-                        ticket_keys: Sequence[str] = ()) -> str:
+                        ticket_keys: Sequence[str] = (), whole_run: bool = False) -> str:
     """The paired differences ``variant - base`` per priority and metric as a text table;
-    `ticket_keys`: the variant's changes that give it other tickets than the base's."""
+    `ticket_keys`: the variant's changes that give it other tickets than the base's;
+    `whole_run`: say that it covers the whole run although a --window scores the SLA
+    tables (:func:`supportsim.compare` has no window; the HTML report says the same)."""
     import pandas as pd
 
     name = _short(label)
     rows = pd.DataFrame({
         "priority": frame["priority"].astype(str),
-        "metric": [_METRIC_NAMES.get(m, m) for m in frame["metric"]],
-        BASE: [_level(v, m) for v, m in zip(frame["baseline_value"], frame["metric"],
-                                            strict=True)],
-        name: [_level(v, m) for v, m in zip(frame["value"], frame["metric"], strict=True)],
-        "difference [95% CI]": [money_difference(r) if is_cost(r.metric)
-                                else _difference(r, r.metric.endswith("attainment"))
-                                for r in frame.itertuples()],
+        "metric": [METRIC_NAMES.get(m, m) for m in frame["metric"]],
+        BASE: [level(v, m) for v, m in zip(frame["baseline_value"], frame["metric"],
+                                           strict=True)],
+        name: [level(v, m) for v, m in zip(frame["value"], frame["metric"], strict=True)],
+        "difference [95% CI]": [difference(r) for r in frame.itertuples()],
         "better": [{BASE: BASE, label: name}.get(b, "-") for b in frame["better"]],
     })
     wins = frame["better"].value_counts()
@@ -86,7 +51,8 @@ def _comparison_section(frame: pd.DataFrame, label: str, seed: int, replications
     runs = f"seed {seed}, {replications} replication{'s' if replications != 1 else ''}"
     tickets = (f" ({runs});\nthe tickets differ: {name} changes {', '.join(ticket_keys)}"
                if ticket_keys else f"\n({runs}: the same tickets)")
-    return (f"Paired comparison, {name} − {BASE}, on common random numbers{tickets}\n"
+    scope = "\nover the whole run, not only the window" if whole_run else ""
+    return (f"Paired comparison, {name} − {BASE}, on common random numbers{scope}{tickets}\n"
             f"'better' where the 95% interval of the difference excludes 0\n"
             f"{_table(rows)}\n  {verdict}")
 
@@ -97,7 +63,7 @@ def _variant_report(base: Any, variant: Any, label: str, overrides: dict[str, An
 
     from supportsim.comparison import ticket_changes
 
-    changed = ", ".join(f"{key}={written(value)}" for key, value in overrides.items())
+    changed = ", ".join(f"{key}={written_toml(value)}" for key, value in overrides.items())
     sla = variant.sla(window=window)
     rows = pd.DataFrame({
         "priority": sla["priority"].astype(str),
@@ -122,7 +88,8 @@ def _variant_report(base: Any, variant: Any, label: str, overrides: dict[str, An
              f"  utilisation {util}; backlog at end {backlog:.1f}\n"
              f"  overtime (agent-h/week) {overtime}",
              _comparison_section(frame, label, base.seed, base.replications,
-                                 ticket_changes(base.scenario, variant.scenario))]
+                                 ticket_changes(base.scenario, variant.scenario),
+                                 whole_run=window is not None)]
     verdicts = _verdict_change(base, variant, label, window)
     if verdicts:
         parts.append(verdicts)

@@ -30,7 +30,7 @@ from supportsim.cli._common import (
 )
 from supportsim.cli._common import _share as _share_text
 from supportsim.cli._report import add_report_argument, check_report, command_line, write_html
-from supportsim.scenario._written import written
+from supportsim.scenario._written import written_toml
 
 if TYPE_CHECKING:
     pass
@@ -271,7 +271,7 @@ def report(spec: Any, result: Any, overrides: Any = (), by: list[str] | None = N
     failed = len(result.failures)
     scenario = result.scenario
     source = f" ({scenario.source})" if scenario.source else ""
-    changed = ", ".join(f"{key}={written(value)}" for key, value in overrides)
+    changed = ", ".join(f"{key}={written_toml(value)}" for key, value in overrides)
     head = (f"Sweep {spec.name} ({spec.path})\n"
             f"base: {scenario.name}{source}, seed {result.seed}\n"
             + (f"base overrides: {changed}\n" if changed else "") +

@@ -208,13 +208,13 @@ def warmup_fact(result: Any) -> tuple[str, str] | None:
 def window_words(window: Any, scenario: Scenario) -> str:
     """The scoring window in a sentence, e.g. for the report's Results section."""
     from supportsim.analysis import parse_window
-    from supportsim.report._scenario import duration
     from supportsim.sites import wall_clock
+    from supportsim.units import span_text
 
     start, end = parse_window(window, scenario)
     first, last = (wall_clock(scenario.start, t, scenario.zone_of_start) for t in (start, end))
     return (f"Scored over the window: the tickets that arrived from {first:%a %Y-%m-%d %H:%M}"
-            f" to {last:%a %Y-%m-%d %H:%M} ({duration(end - start)}), each on its whole "
+            f" to {last:%a %Y-%m-%d %H:%M} ({span_text(end - start)}), each on its whole "
             "outcome. The SLA table, goals and abandonment cover those tickets; the "
             "headline, utilisation, workforce, costs and the figures cover the whole run.")
 

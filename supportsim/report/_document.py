@@ -25,7 +25,7 @@ from supportsim.report._blocks import (
     warmup_fact,
     window_words,
 )
-from supportsim.report._display import Table, hours, render, share, table_from_frame
+from supportsim.report._display import Table, render, table_from_frame
 from supportsim.report._figures import embed, result_figures, sweep_figures
 from supportsim.report._layout import assumption_words
 from supportsim.report._result import (
@@ -35,7 +35,7 @@ from supportsim.report._result import (
     workforce_table,
 )
 from supportsim.report._scenario import describe, load_table
-from supportsim.scenario._written import written
+from supportsim.scenario._written import written_toml
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -61,9 +61,6 @@ ASSUMPTIONS = (
     "model's randomness, not the uncertainty of its inputs, which a sweep or a breaking-"
     "point search explores. The analytic load check uses averages over the horizon, the "
     "peak table the expected demand of the busiest hour, 24 hours and 168 hours.")
-
-_METRICS = {"response_attainment": "response met", "resolution_attainment": "resolution met",
-            "mean_resolution_time": "mean resolution", "p90_resolution_time": "p90 resolution"}
 
 
 def assumptions(scenario: Scenario, replications: int) -> str:
@@ -133,21 +130,27 @@ def _python(scenario: Scenario, seed: int, replications: int) -> str:
             + ("" if source == scenario.source else "  # the scenario below"))
 
 
-def _comparison_table(frame: pd.DataFrame, label: str, ticket_keys: list[str]) -> Table:
+def _comparison_table(frame: pd.DataFrame, label: str, ticket_keys: list[str],
+                      currency: str = "", whole_run: bool = False) -> Table:
+    """The paired comparison, each row in its metric's unit as ``run --vs`` prints it:
+    shares in % and pp, times in min or h, costs as money in `currency`; `whole_run`:
+    a window scores the SLA tables, not this comparison (as ``run --vs`` says)."""
+    from supportsim._comparison_cells import METRIC_NAMES, difference, is_cost, level
+
     rows = []
     for r in frame.itertuples():
-        is_share = str(r.metric).endswith("attainment")
-        level = share if is_share else hours
-        scale, unit = (100.0, " pp") if is_share else (1.0, " h")
-        rows.append([str(r.priority), _METRICS.get(str(r.metric), str(r.metric)),
-                     level(r.baseline_value), level(r.value),
-                     f"{r.difference * scale:+.1f}{unit} [{r.low * scale:+.1f}, "
-                     f"{r.high * scale:+.1f}]", r.better or "-"])
+        metric = str(r.metric)
+        name = METRIC_NAMES.get(metric, metric)
+        if is_cost(metric) and currency:
+            name += f" ({currency})"
+        rows.append([str(r.priority), name, level(r.baseline_value, metric),
+                     level(r.value, metric), difference(r), r.better or "-"])
     columns = ["priority", "metric", "base", label, "difference [95% CI]", "better"]
     tickets = (f"; the tickets differ: {label} changes {', '.join(ticket_keys)}"
                if ticket_keys else ": the same tickets")
+    scope = " over the whole run (not only the window)" if whole_run else ""
     return Table(columns, rows,
-                 f"Paired comparison {label} − base on common random numbers{tickets}",
+                 f"Paired comparison {label} − base on common random numbers{scope}{tickets}",
                  frozenset(columns[2:5]))
 
 
@@ -213,8 +216,10 @@ def _variant(result: SimulationResult, variant: SimulationResult, label: str,
         "sla": sla_table(variant.sla(window=window), variant.scenario,
                          f"SLA attainment ({label})"),
         "goals": goals,
-        "comparison": _comparison_table(frame, label,
-                                        ticket_changes(scenario, variant.scenario)),
+        "comparison": _comparison_table(
+            frame, label, ticket_changes(scenario, variant.scenario),
+            scenario.costs.currency if scenario.costs is not None else "",
+            whole_run=window is not None),
         "figure": embed(comparison(result, variant, labels=("base", label)),
                         f"compare_{label}", f"{label} against the base: paired "
                         "differences per priority with 95% intervals (whole run).")
@@ -321,7 +326,8 @@ def render_sweep_report(sweep: SweepResult, *, command: str | None = None,
     scenario = sweep.scenario
     factors = ", ".join(f"{k} over {', '.join(map(str, v))}" for k, v in sweep.factors.items())
     strategies = "; ".join(
-        f"{name}: " + (", ".join(f"{k}={written(v)}" for k, v in overrides.items()) or "as written")
+        f"{name}: " + (", ".join(f"{k}={written_toml(v)}" for k, v in overrides.items())
+                       or "as written")
         for name, overrides in sweep.strategies.items())
     failures = (table_from_frame(sweep.failures, "Failed tasks")
                 if len(sweep.failures) else None)

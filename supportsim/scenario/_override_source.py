@@ -1,4 +1,4 @@
-"""What an override's error names as its source: ``(--set horizon='1w', on mmc.toml)``.
+"""What an override's error names as its source: ``(--set horizon="1w", on mmc.toml)``.
 
 A scenario loaded from a file is valid, so a rule broken after
 :meth:`~supportsim.Scenario.with_overrides` is broken by the overrides (alone or with the
@@ -14,7 +14,8 @@ from contextvars import ContextVar
 from typing import Any
 
 from supportsim._errors import ScenarioError
-from supportsim.scenario._validation import _short_key, shown
+from supportsim.scenario._validation import MAX_SHOWN, _short_key
+from supportsim.scenario._written import written_toml
 
 #: How overrides are named in messages: "override" (the API), or the option ("--set").
 _ORIGIN: ContextVar[str] = ContextVar("supportsim_override_origin", default="override")
@@ -44,8 +45,14 @@ def override_origin(option: str, written: Mapping[str, str] | None = None
 
 def _item(key: str, value: Any) -> str:
     # Cut like a "got" value: a 10,000-character key or value is not repeated whole.
-    written = (_WRITTEN.get() or {}).get(key)
-    return f"{_short_key(key)}={shown(value) if written is None else _short_key(written)}"
+    typed = (_WRITTEN.get() or {}).get(key)
+    if typed is not None:  # the option as typed (--decide KEY=LOW:HIGH)
+        return f"{_short_key(key)}={_short_key(typed)}"
+    # The value as TOML, as typed after --set (not a Python repr).
+    text = written_toml(value)
+    if len(text) > MAX_SHOWN:
+        text = f"{text[:MAX_SHOWN]}… ({len(text):,} characters)"
+    return f"{_short_key(key)}={text}"
 
 
 def override_source(source: str | None, overrides: Mapping[str, Any]) -> str:

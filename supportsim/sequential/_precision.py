@@ -149,10 +149,10 @@ def parse_precision(precision: Mapping[str, float], scenario: Scenario
                              f"({metric.column}): give each metric once")
         if isinstance(value, bool) or not isinstance(value, (int, float)) \
                 or not math.isfinite(value) or value <= 0:
-            raise ValueError(f"precision[{name!r}] must be a positive half-width in the "
+            raise ValueError(f"precision {name} must be a positive half-width in the "
                              f"metric's unit (0.01 = one point of attainment), got {value!r}")
         if metric.unit == "share" and value >= 1:  # a share's interval is met by any data
-            raise ValueError(f"precision[{name!r}] must be a half-width in (0, 1) for a "
+            raise ValueError(f"precision {name} must be a half-width in (0, 1) for a "
                              f"share (0.01 = one point), got {value!r}")
         out.append((metric, float(value)))
     return out
