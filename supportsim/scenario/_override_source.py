@@ -56,7 +56,7 @@ def _item(key: str, value: Any) -> str:
 
 
 def override_source(source: str | None, overrides: Mapping[str, Any]) -> str:
-    """``--set horizon='1w', on mmc.toml`` / ``overrides a=1, b=2, on mmc.toml``: what an
+    """``--set horizon="1w", on mmc.toml`` / ``overrides a=1, b=2, on mmc.toml``: what an
     error after `overrides` names in place of the file `source` (None: from a dict)."""
     option = _ORIGIN.get()
     items = [_item(str(k), v) for k, v in list(overrides.items())[:_MAX_NAMED]]

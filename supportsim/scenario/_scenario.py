@@ -316,7 +316,7 @@ class Scenario(Section):
         ------
         ScenarioError
             If a path does not lead to a table key, or the result breaks a rule; named
-            after the overrides on the file, e.g. ``(override horizon='1w', on mmc.toml)``.
+            after the overrides on the file, e.g. ``(override horizon="1w", on mmc.toml)``.
         """
         data = self.to_dict()
         try:
