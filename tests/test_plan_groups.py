@@ -121,8 +121,21 @@ def test_the_documented_danish_floor_is_the_default_decisions_with_danish_from_1
     argv = line.split()
     decided = dict(_decision(argv[i + 1]) for i, a in enumerate(argv) if a == "--decide")
     desk = ss.load_scenario(GLOBAL)
-    lower, _ = lower_bounds(desk, [])
-    expected = {d.key: (d.low, d.high) for d in default_decisions(desk, lower)}
+    expected = {d.key: (d.low, d.high) for d in default_decisions(desk, *lower_bounds(desk, []))}
     expected[group_key("l1", "danish")] = (1, expected[group_key("l1", "danish")][1])
     assert decided == expected
     check_inputs(desk, {"P3.response": 0.9}, decided, None, 0.95)
+
+
+def test_a_busy_grouped_tiers_decisions_reach_past_its_bound() -> None:
+    # 80 times the demand: the groups' own bounds stay 0 (overflow), but their ranges
+    # must still add up past the tier's bound, and each reach past its start, or no
+    # point of the search could keep up.
+    desk = ss.load_scenario(GLOBAL)
+    busy = desk.with_overrides({"demand.rate": desk.demand.rate * 80})
+    lower, starts = lower_bounds(busy, [])
+    decisions = {d.key: d for d in default_decisions(busy, lower, starts)}
+    for tier, groups in GROUPS.items():
+        keys = [group_key(tier, g) for g in groups]
+        assert sum(decisions[k].high for k in keys) > lower[tier]
+        assert all(decisions[k].high >= starts[k] + 10 for k in keys)

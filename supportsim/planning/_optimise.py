@@ -215,7 +215,7 @@ def plan(
                                        confidence)
     root = resolve_seed(scenario, seed)
     lower, starts = lower_bounds(scenario, goals)
-    chosen = default_decisions(scenario, lower) if given is None else given
+    chosen = default_decisions(scenario, lower, starts) if given is None else given
     trace: list[dict[str, Any]] = []
     with open_executor(executor, count * max(len(chosen), 2)) as backend, \
             progress_bar(None, desc="plan", unit="point", progress=progress) as bar:

@@ -216,25 +216,31 @@ def check_inputs(scenario: Scenario, targets: Mapping[str, Any],
     return goals, None if decisions is None else parse_decisions(decisions, scenario), count
 
 
-def default_decisions(scenario: Scenario, lower: Mapping[str, int]) -> list[Decision]:
-    """Staff per tier, from its analytic lower bound to at least twice today's head count;
-    for a tier with agent groups, staff per group (a tier with groups has no staff of its
-    own, :mod:`supportsim.planning._groups`), bounded the same way. `lower` is keyed by
-    tier name and by a group's dotted key."""
+def default_decisions(scenario: Scenario, lower: Mapping[str, int],
+                      starts: Mapping[str, int] | None = None) -> list[Decision]:
+    """Staff per tier, from its analytic lower bound to at least twice today's head count
+    and 10 past its analytic start; for a tier with agent groups, staff per group (a tier
+    with groups has no staff of its own, :mod:`supportsim.planning._groups`), bounded the
+    same way. `lower` and `starts` are keyed by tier name and by a group's dotted key."""
     from supportsim.planning._groups import group_key
 
     out = []
     for name, tier in scenario.team.tiers.items():
-        owners = [(f"team.tiers.{name}.staff", lower[name], tier.headcount)] \
+        owners = [(f"team.tiers.{name}.staff", name, tier.headcount)] \
             if tier.groups is None else \
-            [(group_key(name, g), lower[group_key(name, g)], group.headcount)
+            [(group_key(name, g), group_key(name, g), group.headcount)
              for g, group in tier.groups.items()]
-        for key, low, today in owners:
+        for key, ref, today in owners:
+            low = lower[ref]
             # Other keys may ask for more (initial joiners must fit the tier): the
             # smallest head count the scenario accepts.
             while low < today and not _accepts(scenario, key, low):
                 low += 1
-            high = max(2 * today, low + 10)
+            # A group's own bound is often 0 while its share of the tier's bound (its
+            # start) is not: the range must reach past the start, or a busy tier's
+            # groups could not add up to a desk that keeps up.
+            start = (starts or {}).get(ref, low)
+            high = max(2 * today, low + 10, start + 10)
             out.append(Decision(key, tuple(range(low, high + 1)), False))
     return out
 
