@@ -93,3 +93,13 @@ def test_sweep_report_command_reproduces_the_sweep(capsys, tmp_path: Path) -> No
     again = capsys.readouterr().out
     assert "base overrides:" in again and 'patience = "8min"' in again
     assert _tables(again) == _tables(first)
+
+
+def test_numpy_scalars_are_written_as_toml_numbers() -> None:
+    # np.float64 is a float subclass whose repr is "np.float64(0.35)" (numpy 2): an
+    # override from np.linspace must still give a command that reads back.
+    import numpy as np
+
+    assert toml_inline(np.float64(0.35)) == "0.35"
+    assert toml_inline({"a": np.float64(2.0), "b": np.int64(3), "c": np.bool_(True)}) == \
+        "{a = 2.0, b = 3, c = true}"

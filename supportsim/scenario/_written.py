@@ -59,6 +59,8 @@ def toml_inline(value: Any) -> str:
         A value TOML cannot hold (None, an object): shown wrong, a command would not
         reproduce.
     """
+    if type(value).__module__ == "numpy" and getattr(value, "ndim", None) == 0:
+        value = value.item()  # before the float branch: np.float64 is a float
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
@@ -79,8 +81,6 @@ def toml_inline(value: Any) -> str:
         return "{" + ", ".join(
             f"{k if _BARE_KEY.fullmatch(str(k)) else _toml_string(str(k))} = {toml_inline(v)}"
             for k, v in value.items()) + "}"
-    if type(value).__module__ == "numpy" and getattr(value, "ndim", None) == 0:
-        return toml_inline(value.item())
     raise TypeError(f"cannot write {value!r} ({type(value).__name__}) as a TOML value")
 
 
