@@ -181,3 +181,16 @@ def test_cli_window_in_the_gap_is_one_line_and_exit_2(capsys) -> None:
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "--window: window start 2026-03-29T02:30 does not exist in " \
         "Europe/Berlin: on 2026-03-29 the clocks go from 02:00 to 03:00" in err[0], err
+
+
+def test_a_date_on_a_day_whose_midnight_is_skipped_starts_at_the_end_of_the_gap() -> None:
+    # Havana springs forward at midnight (2026-03-08 00:00 -> 01:00, tzdata): the day has
+    # no 00:00, so a date alone starts at 01:00 local, 6 x 24 h after the Monday start;
+    # a time written inside the gap is still refused.
+    sc = ss.load_scenario(ROOT / "scenarios" / "mmc.toml").with_overrides(
+        {"start": datetime(2026, 3, 2), "start_zone": "America/Havana", "warmup": "1d"})
+    assert parse_window(("2026-03-08", "1d"), sc) == (144.0, 168.0)
+    assert parse_window((datetime(2026, 3, 8).date(), "1d"), sc) == (144.0, 168.0)
+    assert parse_window(("2026-03-07", "2026-03-08"), sc) == (120.0, 144.0)
+    with pytest.raises(ValueError, match="2026-03-08T00:30 does not exist in America/Havana"):
+        parse_window(("2026-03-08T00:30", "1d"), sc)

@@ -69,9 +69,14 @@ def _instant(value: object, scenario: Scenario, what: str) -> float | None:
 
     A local time the clocks skip in `start_zone` (02:30 on the spring change) is an error;
     a time they repeat in autumn is its first occurrence (``fold=0``; a ``datetime`` with
-    ``fold=1`` is its second).
+    ``fold=1`` is its second). A date alone is its day's first instant (the end of the
+    gap where the clocks skip midnight).
     """
     written = _written(value)
+    # A day written without a time starts at its first instant, which on a day whose
+    # midnight the clocks skip (America/Havana, 8 March 2026) is the end of the gap.
+    day_only = (isinstance(value, date) and not isinstance(value, datetime)) or (
+        isinstance(value, str) and len(value.strip()) == len("2026-03-08"))
     if isinstance(value, str):
         text = value.strip()
         try:
@@ -88,6 +93,8 @@ def _instant(value: object, scenario: Scenario, what: str) -> float | None:
                              f"(the scenario's clock), got {value.isoformat()!r}")
         zone = scenario.zone_of_start
         gap = None if zone is None else _skipped(value, zone)
+        if gap is not None and day_only:
+            value, gap = gap[1], None
         if gap is not None:
             raise ValueError(f"window {what} {written} does not exist in {zone}: on "
                              f"{gap[0]:%Y-%m-%d} the clocks go from {gap[0]:%H:%M} to "
