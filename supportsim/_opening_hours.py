@@ -10,7 +10,8 @@ caller to the portal).
 
 The redirect is a function of the arrival time and site only: it draws nothing, so every
 random stream keeps its values, and total demand is unchanged (only the channel split
-moves). A scenario whose channels are all open "24x7" never calls into this module.
+moves). A scenario whose channels are all open "24x7" only asks :func:`closed_moves`,
+once per draw, and gets an empty list: no work per ticket.
 
 The expected split (:func:`channel_shares_at`) integrates the arrival rate over each
 site's business intervals on a one-minute grid (midpoint rule; business hours are whole
