@@ -15,15 +15,12 @@ from typing import Any
 
 import pandas as pd
 
+from supportsim._comparison_cells import METRIC_NAMES, difference, is_cost, level
+
 __all__ = ["Comparison", "comparison_card"]
 
 #: Rows shown in the card; the frame keeps every row.
 MAX_ROWS = 40
-
-_NAMES = {"response_attainment": "response met", "resolution_attainment": "resolution met",
-          "mean_resolution_time": "mean resolution", "p90_resolution_time": "p90 resolution",
-          "cost_per_resolved_ticket": "per resolved ticket"}
-
 
 class Comparison(pd.DataFrame):
     """A comparison table (a DataFrame) with a rich notebook display.
@@ -46,35 +43,32 @@ class Comparison(pd.DataFrame):
         return render_card(comparison_card(pd.DataFrame(self)))
 
 
-def _level(metric: str, value: float) -> str:
-    from supportsim.report._display import hours, number, share
+def _known(metric: str) -> bool:
+    """A metric of :func:`supportsim.compare` (shares, times, costs), whose cells the CLI
+    and the report write (:mod:`supportsim._comparison_cells`); other numeric columns of a
+    sweep's table read in three significant digits."""
+    return metric.endswith(("attainment", "_time")) or is_cost(metric)
 
-    if metric.endswith("attainment"):
-        return share(value)
-    if metric.endswith("_time"):
-        return hours(value)
-    if metric.startswith("cost_"):
-        return number(value, 2 if metric == "cost_per_resolved_ticket" else 0)
+
+def _label(metric: str) -> str:
+    # The card lists costs in a table of their own, so "cost: " would repeat its caption.
+    return METRIC_NAMES.get(metric, metric.replace("_", " ")).removeprefix("cost: ")
+
+
+def _level(row: Any, value: float) -> str:
+    if _known(row.metric):
+        return level(value, row.metric)
     return "-" if math.isnan(value) else f"{value:.3g}"
 
 
-def _difference(metric: str, diff: float, low: float, high: float) -> str:
-    if math.isnan(diff):
+def _difference(row: Any) -> str:
+    if _known(row.metric):
+        return difference(row)
+    if math.isnan(row.difference):
         return "n/a"
-    if metric.endswith("attainment"):
-        scale, unit, digits = 100.0, " pp", 1
-    elif metric.endswith("_time"):  # hours; in minutes when all three are under an hour
-        small = max(abs(v) for v in (diff, low, high) if not math.isnan(v)) < 1
-        scale, unit, digits = (60.0, " min", 1) if small else (1.0, " h", 2)
-    elif metric.startswith("cost_"):
-        scale, unit, digits = 1.0, "", 2 if metric == "cost_per_resolved_ticket" else 0
-    else:  # another numeric column of a sweep's table: three significant digits
-        interval = "" if math.isnan(low) or math.isnan(high) else f" [{low:+.3g}, {high:+.3g}]"
-        return f"{diff:+.3g}{interval}"
-    text = f"{diff * scale:+,.{digits}f}{unit}"
-    if not (math.isnan(low) or math.isnan(high)):
-        text += f" [{low * scale:+,.{digits}f}, {high * scale:+,.{digits}f}]"
-    return text
+    interval = "" if math.isnan(row.low) or math.isnan(row.high) else \
+        f" [{row.low:+.3g}, {row.high:+.3g}]"
+    return f"{row.difference:+.3g}{interval}"
 
 
 def comparison_card(frame: pd.DataFrame) -> Any:
@@ -103,14 +97,11 @@ def comparison_card(frame: pd.DataFrame) -> Any:
             continue
         rows: list[list[str]] = []
         for r in part.itertuples(index=False):
-            metric = str(r.metric)
             cells = [] if one else [str(r.variant), str(r.baseline)]
             if caption == "Per priority":
                 cells.append(str(r.priority))
-            cells += [_NAMES.get(metric, metric.removeprefix("cost_").replace("_", " ")),
-                      _level(metric, float(r.baseline_value)), _level(metric, float(r.value)),
-                      _difference(metric, float(r.difference), float(r.low), float(r.high)),
-                      str(r.better) or "neither"]
+            cells += [_label(str(r.metric)), _level(r, float(r.baseline_value)),
+                      _level(r, float(r.value)), _difference(r), str(r.better) or "neither"]
             rows.append(cells)
         columns = [*([] if one else ["variant", "baseline"]),
                    *(["priority"] if caption == "Per priority" else []),
