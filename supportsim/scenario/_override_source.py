@@ -14,7 +14,7 @@ from contextvars import ContextVar
 from typing import Any
 
 from supportsim._errors import ScenarioError
-from supportsim.scenario._validation import MAX_SHOWN, _short_key
+from supportsim.scenario._validation import _short_key, cut
 from supportsim.scenario._written import written_toml
 
 #: How overrides are named in messages: "override" (the API), or the option ("--set").
@@ -49,10 +49,7 @@ def _item(key: str, value: Any) -> str:
     if typed is not None:  # the option as typed (--decide KEY=LOW:HIGH)
         return f"{_short_key(key)}={_short_key(typed)}"
     # The value as TOML, as typed after --set (not a Python repr).
-    text = written_toml(value)
-    if len(text) > MAX_SHOWN:
-        text = f"{text[:MAX_SHOWN]}… ({len(text):,} characters)"
-    return f"{_short_key(key)}={text}"
+    return f"{_short_key(key)}={cut(written_toml(value))}"
 
 
 def override_source(source: str | None, overrides: Mapping[str, Any]) -> str:

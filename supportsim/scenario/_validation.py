@@ -26,22 +26,23 @@ _MAX_REPORTED = 3
 MAX_SHOWN = 60
 
 
-def shown(value: object) -> str:
-    """`value` as written (:func:`~supportsim.scenario._written.written`: ``repr``, dates
-    as in TOML), cut to MAX_SHOWN characters with the full length named.
+def cut(text: str) -> str:
+    """`text` cut to MAX_SHOWN characters with the full length named.
 
     A 10,000-character string in a file must not become a 10,000-character error line.
     """
-    text = written(value)
-    if len(text) <= MAX_SHOWN:
-        return text
-    return f"{text[:MAX_SHOWN]}… ({len(text):,} characters)"
+    return text if len(text) <= MAX_SHOWN else f"{text[:MAX_SHOWN]}… ({len(text):,} characters)"
+
+
+def shown(value: object) -> str:
+    """`value` as written (:func:`~supportsim.scenario._written.written`: ``repr``, dates
+    as in TOML), :func:`cut`."""
+    return cut(written(value))
 
 
 def _short_key(key: str) -> str:
     """A dotted key with any part longer than MAX_SHOWN cut like a value."""
-    return ".".join(p if len(p) <= MAX_SHOWN else f"{p[:MAX_SHOWN]}… ({len(p):,} characters)"
-                    for p in key.split("."))
+    return ".".join(cut(p) for p in key.split("."))
 
 
 def _shorten_quoted(rule: str) -> str:
@@ -51,9 +52,7 @@ def _shorten_quoted(rule: str) -> str:
     apostrophe in it ("the shifts' staff") is no quote to cut at.
     """
     head, got, value = rule.partition(", got ")
-    if not got or len(value) <= MAX_SHOWN:
-        return rule
-    return f"{head}{got}{value[:MAX_SHOWN]}… ({len(value):,} characters)"
+    return f"{head}{got}{cut(value)}" if got else rule
 
 
 def dotted(loc: Sequence[int | str]) -> str:
