@@ -1,9 +1,9 @@
 """Opening hours per channel (``demand.channels.NAME.hours``): a phone line that closes.
 
 A channel with ``hours = "business"`` is open during the business hours of the site a
-ticket is raised at (its zone, business days and hours, holidays: the very intervals of
-:func:`supportsim.sites.business_intervals`, which are also the "business" SLA clock and
-the duty hours of "business" agents there). A ticket drawn on it that arrives while it is
+ticket is raised at (its zone, business days and hours, holidays: the site calendar's
+:meth:`~supportsim.Calendar.is_open`, which is also the "business" SLA clock and the duty
+hours of "business" agents there). A ticket drawn on it that arrives while it is
 closed is raised on its ``closed`` channel instead — before its skill, patience and
 retries are derived, so it is that channel's ticket in every respect (the IVR sends the
 caller to the portal).
@@ -14,7 +14,7 @@ moves). A scenario whose channels are all open "24x7" only asks :func:`closed_mo
 once per draw, and gets an empty list: no work per ticket.
 
 The expected split (:func:`channel_shares_at`) integrates the arrival rate over each
-site's business intervals on a one-minute grid (midpoint rule; business hours are whole
+site's business time on a one-minute grid (midpoint rule; business hours are whole
 minutes, the profile whole hours, so the grid is exact up to rounding except for bursts
 starting mid-minute and growth within a minute).
 """
@@ -24,9 +24,8 @@ from __future__ import annotations
 import numpy as np
 
 from supportsim.scenario import Scenario
-from supportsim.sites import business_intervals
 
-__all__ = ["channel_shares_at", "closed_moves", "closed_shares", "open_at", "open_fraction",
+__all__ = ["channel_shares_at", "closed_moves", "closed_shares", "open_fraction",
            "redirect_closed"]
 
 #: Grid step (hours) of the expected open fraction: one minute.
@@ -42,28 +41,17 @@ def closed_moves(scenario: Scenario) -> list[tuple[int, int]]:
             if spec.hours == "business" and spec.closed is not None]
 
 
-def open_at(intervals: np.ndarray, t: np.ndarray) -> np.ndarray:
-    """Whether each instant of `t` lies in one of the sorted, disjoint ``[on, off)``
-    `intervals` (shape ``(k, 2)``)."""
-    t = np.asarray(t, dtype=float)
-    if intervals.size == 0:
-        return np.zeros(t.shape, dtype=bool)
-    j = np.searchsorted(intervals[:, 0], t, side="right") - 1
-    return (j >= 0) & (t < intervals[np.maximum(j, 0), 1])
-
-
 def redirect_closed(scenario: Scenario, moves: list[tuple[int, int]], arrived: np.ndarray,
                     channel: np.ndarray, site: np.ndarray) -> np.ndarray:
     """`channel` with each ticket of a channel with business hours that arrives outside
     the business hours of its `site` (index per ticket) moved to that channel's `closed`
     channel. Draws nothing."""
     out = channel.copy()
-    horizon = scenario.horizon
     for k, calendar in enumerate(scenario.site_calendars.values()):
         here = site == k
         if not here.any():
             continue
-        shut = here & ~open_at(business_intervals(calendar, horizon), arrived)
+        shut = here & ~calendar.is_open(arrived)
         for source, target in moves:
             out[shut & (channel == source)] = target
     return out
@@ -99,7 +87,7 @@ def open_fraction(scenario: Scenario, site: str, wave: int | None = None) -> flo
     from supportsim._site_clocks import site_offsets, zone_shift
 
     horizon = scenario.horizon
-    intervals = business_intervals(scenario.site_calendars[site], horizon)
+    calendar = scenario.site_calendars[site]
     shift = 0.0
     if wave is None and site_offsets(scenario) is not None and scenario.sites:
         shift = zone_shift(scenario, scenario.sites[site].timezone)
@@ -109,8 +97,8 @@ def open_fraction(scenario: Scenario, site: str, wave: int | None = None) -> flo
         rate = (_rate_at(scenario, t, shift) if wave is None
                 else wave_rates(scenario, t)[wave])  # a wave runs on its own site's clock
         total += float(rate.sum()) * _STEP
-        inside += float(rate[open_at(intervals, t)].sum()) * _STEP
-    opened = float(np.sum(intervals[:, 1] - intervals[:, 0])) if intervals.size else 0.0
+        inside += float(rate[calendar.is_open(t)].sum()) * _STEP
+    opened = float(calendar.elapsed(0.0, horizon))  # business hours in the horizon
     storms = scenario.demand.storms
     if wave is None and storms is not None:
         # Expected storm tickets (those set off just before the horizon counted whole).

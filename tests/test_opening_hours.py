@@ -69,12 +69,15 @@ def two_sites(hours: bool = True, zone: str = "Australia/Sydney", country: str =
 
 
 def _closed_at_site(scenario: ss.Scenario, stream: Any) -> np.ndarray:
-    """Per ticket, whether its site is outside business hours when it arrives: by each
-    site's Calendar.is_open (not the intervals the redirect uses)."""
+    """Per ticket, whether its site is outside business hours when it arrives: in none of
+    the site's open intervals (Calendar.open_intervals; the redirect asks is_open)."""
     shut = np.zeros(len(stream), dtype=bool)
     for k, calendar in enumerate(scenario.site_calendars.values()):
         here = stream.site == k
-        shut[here] = ~calendar.is_open(stream.arrived_at[here])
+        t = stream.arrived_at[here]
+        spans = calendar.open_intervals(0.0, scenario.horizon)
+        inside = (t[:, None] >= spans[:, 0]) & (t[:, None] < spans[:, 1])
+        shut[here] = ~inside.any(axis=1)
     return shut
 
 
